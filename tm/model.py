@@ -1,0 +1,124 @@
+"""The core model: a page is its original text plus the span pairs found in it; a catalog is a list of entries.
+
+Nothing here does I/O or knows a file format. Pages are lossless: every character of the input is either
+between pairs or inside one, addressed by offsets into `Page.text`, so rendering a page unchanged gives back
+the exact input (see `tm.page.render_page`).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Escape(str, enum.Enum):
+    """How the text of a pair is escaped in the file, so a new translation can be written back the same way."""
+
+    NONE = ""          # Markdown or plain YAML: the text is written as is
+    YAML_DOUBLE = "dq"  # inside a double-quoted YAML scalar: `\"` and `\\`
+    YAML_SINGLE = "sq"  # inside a single-quoted YAML scalar: `''`
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """One translatable segment: `<span data-ttu-id=ID>target</span><span class="sxs-lookup">…source…</span>`.
+
+    `start`/`end` delimit the whole pair in `Page.text`; `target_start`/`target_end` and
+    `source_start`/`source_end` the raw texts inside it. `target` and `source` are the unescaped texts (see `Escape`).
+    """
+
+    id: str
+    target: str
+    source: str
+    line: int
+    start: int
+    end: int
+    target_start: int
+    target_end: int
+    source_start: int
+    source_end: int
+    escape: Escape = Escape.NONE
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A bilingual page: its decoded text (BOM removed, line endings kept) and the pairs in document order."""
+
+    relpath: str
+    text: str
+    pairs: tuple[Pair, ...]
+    meta: dict[str, str] = field(default_factory=dict)
+    bom: bool = False
+
+    @property
+    def locale(self) -> str:
+        """The page's `ms.contentlocale`, canonically cased (`fr-fr` → `fr-FR`), or "" if it has none."""
+        return canonical_locale(self.meta.get("ms.contentlocale", ""))
+
+    @property
+    def machine_translated(self) -> bool:
+        """True unless the page says `ms.translationtype: HT` (human translation)."""
+        return self.meta.get("ms.translationtype", "MT").upper() != "HT"
+
+
+@dataclass(slots=True)
+class Entry:
+    """One catalog entry, as PO editors see it: `msgctxt` is the pair id, `msgid` the source, `msgstr` the target.
+
+    `fuzzy` marks a translation nobody has reviewed yet (machine translation, or a carried-forward guess).
+    `previous_source` is the old English of a fuzzy match (`#| msgid`).
+    """
+
+    id: str
+    source: str
+    target: str = ""
+    fuzzy: bool = False
+    flags: tuple[str, ...] = ()
+    previous_source: str | None = None
+    previous_id: str | None = None
+    comments: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+    obsolete: bool = False
+    line: int = 0
+
+    @property
+    def reviewed(self) -> bool:
+        """A translation a person accepted: not fuzzy, not empty, not obsolete."""
+        return bool(self.target) and not self.fuzzy and not self.obsolete
+
+
+@dataclass(slots=True)
+class Catalog:
+    """The entries of one page (or of any PO file), with the header fields in file order."""
+
+    entries: list[Entry] = field(default_factory=list)
+    header: dict[str, str] = field(default_factory=dict)
+    locale: str = ""
+    page: str = ""
+    header_comments: tuple[str, ...] = ()
+
+    @property
+    def active(self) -> list[Entry]:
+        """The entries that are not obsolete."""
+        return [e for e in self.entries if not e.obsolete]
+
+
+def canonical_locale(tag: str) -> str:
+    """BCP 47 casing: language lower, script title, region upper.
+
+    >>> canonical_locale("fr-fr"), canonical_locale("zh_hant_tw"), canonical_locale("")
+    ('fr-FR', 'zh-Hant-TW', '')
+    """
+    parts = tag.strip().replace("_", "-").split("-")
+    if not parts[0]:
+        return ""
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            out.append(part.title())
+        elif len(part) in (2, 3):
+            out.append(part.upper())
+        else:
+            out.append(part.lower())
+    return "-".join(out)

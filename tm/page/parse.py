@@ -1,0 +1,181 @@
+"""Side-by-side page → `Page`: find every span pair and keep every other character where it was.
+
+A pair is `<span data-ttu-id="ID">target</span><span class="sxs-lookup"><span data-stu-id="ID">source</span></span>`.
+Targets and sources may themselves hold inline HTML (`<span class="docon …"></span>`), so the texts are
+matched with balanced `<span>` nesting; a text holding an unbalanced literal `<span` falls back to the
+first closing marker. Attribute quotes may be `\\"` when the pair sits in a double-quoted YAML scalar.
+
+Problems are returned as `Diagnostic`s (stable codes), never printed: the caller decides what is fatal.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tm.model import Escape, Page, Pair
+from tm.page.meta import front_matter_end, read_meta
+
+YAML_SUFFIXES = (".yml", ".yaml")
+
+_OPEN = re.compile(r"""<span data-ttu-id=(\\?["'])([^"'\\<>\s]+)\1>""")
+
+
+def _balanced(depth: int) -> str:
+    """Regex for text whose `<span>` tags nest properly, at most `depth` levels (unrolled: no backtracking blow-up)."""
+    if depth == 0:
+        return r"[^<]*(?:<(?!/?span\b)[^<]*)*"
+    inner = _balanced(depth - 1)
+    return r"[^<]*(?:(?:<(?!/?span\b)|<span\b[^>]*>" + inner + r"</span>)[^<]*)*"
+
+
+_LOOKUP = r"</span><span class=(?P=q)sxs-lookup(?P=q)><span data-stu-id=(?P=q)(?P=id)(?P=q)>"
+_PAIR = re.compile(
+    r"""<span data-ttu-id=(?P<q>\\?["'])(?P<id>[^"'\\<>\s]+)(?P=q)>"""
+    r"(?P<target>" + _balanced(3) + r")" + _LOOKUP + r"(?P<source>" + _balanced(3) + r")</span></span>"
+)
+# Fallback for texts with a literal, unbalanced `<span`: shortest texts up to the closing markers.
+_LOOSE_PAIR = re.compile(
+    r"""<span data-ttu-id=(?P<q>\\?["'])(?P<id>[^"'\\<>\s]+)(?P=q)>"""
+    r"(?P<target>(?:(?!data-ttu-id=).)*?)" + _LOOKUP + r"(?P<source>(?:(?!data-ttu-id=).)*?)</span></span>",
+    re.S,
+)
+_ANY_LOOKUP = re.compile(r"""<span class=\\?["']sxs-lookup\\?["']><span data-stu-id=\\?["']([^"'\\<>\s]*)""")
+_YAML_SINGLE_START = re.compile(r"""[ \t]*(?:- +)?(?:[^\s:'"#][^:'"]*:[ \t]+)?'""")
+_YAML_DQ_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.S)
+_YAML_DQ_SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "a": "\a", "b": "\b", "e": "\x1b",
+                   "f": "\f", "v": "\v", " ": " ", "/": "/", '"': '"', "\\": "\\", "\t": "\t",
+                   "N": "\x85", "_": "\xa0", "L": "\u2028", "P": "\u2029"}
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """A problem found while parsing: a stable code (TM1xx), the line, and a message for people."""
+
+    code: str
+    line: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParseResult:
+    """The page, and what was wrong with it; a page with diagnostics must not be used to write outputs."""
+
+    page: Page
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def parse_page(relpath: str, text: str, *, bom: bool = False) -> ParseResult:
+    """Find the pairs of a decoded page; `text` must not hold the BOM (say `bom=True` to keep it on render)."""
+    yaml_page = relpath.lower().endswith(YAML_SUFFIXES)
+    meta = read_meta(text, yaml_page=yaml_page)
+    if "data-ttu-id=" not in text and "data-stu-id=" not in text:
+        return ParseResult(Page(relpath, text, (), meta, bom), ())
+    yaml_end = front_matter_end(text, yaml_page=yaml_page)
+    pairs: list[Pair] = []
+    diagnostics: list[Diagnostic] = []
+    pos = 0
+    line = 1
+    line_pos = 0
+    while True:
+        opening = _OPEN.search(text, pos)
+        if opening is None:
+            break
+        start = opening.start()
+        line += text.count("\n", line_pos, start)
+        line_pos = start
+        match = _PAIR.match(text, start) or _LOOSE_PAIR.match(text, start)
+        if match is None:
+            diagnostics.append(Diagnostic("TM101", line, _why_unmatched(text, opening)))
+            pos = opening.end()
+            continue
+        pairs.append(_make_pair(text, match, line, in_yaml=start < yaml_end))
+        pos = match.end()
+    lookups = text.count("data-stu-id=")
+    if lookups > len(pairs) and not diagnostics:
+        diagnostics.append(_orphan_lookup(text, pairs))
+    return ParseResult(Page(relpath, text, tuple(pairs), meta, bom), tuple(diagnostics))
+
+
+def _make_pair(text: str, match: re.Match[str], line: int, *, in_yaml: bool) -> Pair:
+    escape = Escape.NONE
+    if match.group("q") == '\\"':
+        escape = Escape.YAML_DOUBLE
+    elif in_yaml:
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        if _YAML_SINGLE_START.fullmatch(text, line_start, match.start()):
+            escape = Escape.YAML_SINGLE
+    return Pair(
+        id=match.group("id"),
+        target=unescape(match.group("target"), escape),
+        source=unescape(match.group("source"), escape),
+        line=line,
+        start=match.start(),
+        end=match.end(),
+        target_start=match.start("target"),
+        target_end=match.end("target"),
+        source_start=match.start("source"),
+        source_end=match.end("source"),
+        escape=escape,
+    )
+
+
+def unescape(raw: str, escape: Escape) -> str:
+    """The text a translator sees for raw pair text written with `escape`.
+
+    >>> unescape('say \\\\"hi\\\\"', Escape.YAML_DOUBLE), unescape("it''s", Escape.YAML_SINGLE)
+    ('say "hi"', "it's")
+    """
+    if escape is Escape.NONE:
+        return raw
+    if escape is Escape.YAML_SINGLE:
+        return raw.replace("''", "'")
+    if "\\" not in raw:
+        return raw
+    return _YAML_DQ_ESCAPE.sub(_unescape_one, raw)
+
+
+def _unescape_one(match: re.Match[str]) -> str:
+    code = match.group(1)
+    if len(code) > 1:
+        return chr(int(code[1:], 16))
+    return _YAML_DQ_SIMPLE.get(code, match.group(0))
+
+
+def escape_text(text: str, escape: Escape) -> str:
+    """Inverse of `unescape`: how a new text must be written at a pair's place.
+
+    >>> escape_text('say "hi"', Escape.YAML_DOUBLE), escape_text("it's", Escape.YAML_SINGLE)
+    ('say \\\\"hi\\\\"', "it''s")
+    """
+    if escape is Escape.NONE:
+        return text
+    if escape is Escape.YAML_SINGLE:
+        return text.replace("'", "''")
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+
+
+def _why_unmatched(text: str, opening: re.Match[str]) -> str:
+    """Explain a `data-ttu-id` span that does not form a pair, naming the id."""
+    pair_id = opening.group(2)
+    next_open = _OPEN.search(text, opening.end())
+    limit = next_open.start() if next_open else len(text)
+    lookup = _ANY_LOOKUP.search(text, opening.end(), limit)
+    if lookup is None:
+        return f"span data-ttu-id={pair_id!r} has no sxs-lookup half"
+    if lookup.group(1) != pair_id:
+        return f"span data-ttu-id={pair_id!r} is paired with data-stu-id={lookup.group(1)!r}"
+    return f"span data-ttu-id={pair_id!r} is not closed"
+
+
+def _orphan_lookup(text: str, pairs: list[Pair]) -> Diagnostic:
+    """The first `data-stu-id` that sits in no pair: a lookup half whose translation half is missing."""
+    inside = iter(pairs)
+    current = next(inside, None)
+    for match in re.finditer("data-stu-id=", text):
+        while current is not None and current.end <= match.start():
+            current = next(inside, None)
+        if current is None or match.start() < current.start:
+            line = text.count("\n", 0, match.start()) + 1
+            return Diagnostic("TM102", line, "sxs-lookup span has no data-ttu-id half")
+    return Diagnostic("TM102", 1, "sxs-lookup span has no data-ttu-id half")
