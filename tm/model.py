@@ -19,7 +19,7 @@ class Escape(str, enum.Enum):
     YAML_SINGLE = "sq"  # inside a single-quoted YAML scalar: `''`
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Pair:
     """One translatable segment: `<span data-ttu-id=ID>target</span><span class="sxs-lookup">…source…</span>`.
 
@@ -80,7 +80,7 @@ class Entry:
     notes: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
     obsolete: bool = False
-    line: int = 0
+    line: int = field(default=0, compare=False)
 
     @property
     def reviewed(self) -> bool:

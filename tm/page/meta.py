@@ -9,25 +9,42 @@ from __future__ import annotations
 
 import re
 
-_FRONT = re.compile(r"---[ \t]*\r?\n(.*?)^---[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 _FIELD = re.compile(r"^[ \t]*(?:- )?([A-Za-z_][\w.-]*)[ \t]*:[ \t]*(.*?)[ \t]*\r?$", re.M)
 
 
 def front_matter_end(text: str, *, yaml_page: bool) -> int:
-    """Offset where the YAML part of a page ends: the whole text for `.yml` pages, else after the closing `---`."""
+    """Offset where the YAML part of a page ends: the whole text for `.yml` pages, else after the closing `---`.
+
+    >>> front_matter_end("---\\na: 1\\n---\\nBody", yaml_page=False), front_matter_end("Body", yaml_page=False)
+    (13, 0)
+    """
     if yaml_page:
         return len(text)
-    match = _FRONT.match(text)
-    return match.end() if match else 0
+    if not text.startswith("---"):
+        return 0
+    first = text.find("\n")
+    if first < 0 or text[3:first].strip():
+        return 0
+    pos = first
+    while True:
+        pos = text.find("\n---", pos)
+        if pos < 0:
+            return 0
+        end = text.find("\n", pos + 4)
+        end = len(text) if end < 0 else end + 1
+        if not text[pos + 4 : end].strip():
+            return end
+        pos += 4
 
 
-def read_meta(text: str, *, yaml_page: bool) -> dict[str, str]:
+def read_meta(text: str, *, yaml_page: bool, end: int | None = None) -> dict[str, str]:
     """The scalar fields of the front matter (or of the whole `.yml` page), quotes removed.
 
     >>> read_meta('---\\nms.contentlocale: fr-fr\\nms.locfileid: "90558072"\\n---\\n# T', yaml_page=False)
     {'ms.contentlocale': 'fr-fr', 'ms.locfileid': '90558072'}
     """
-    end = front_matter_end(text, yaml_page=yaml_page)
+    if end is None:
+        end = front_matter_end(text, yaml_page=yaml_page)
     meta: dict[str, str] = {}
     for match in _FIELD.finditer(text, 0, end):
         key, value = match.group(1), match.group(2)

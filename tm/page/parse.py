@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tm.errors import InputError
 from tm.model import Escape, Page, Pair
 from tm.page.meta import front_matter_end, read_meta
 
@@ -68,10 +69,33 @@ class ParseResult:
 def parse_page(relpath: str, text: str, *, bom: bool = False) -> ParseResult:
     """Find the pairs of a decoded page; `text` must not hold the BOM (say `bom=True` to keep it on render)."""
     yaml_page = relpath.lower().endswith(YAML_SUFFIXES)
-    meta = read_meta(text, yaml_page=yaml_page)
+    yaml_end = front_matter_end(text, yaml_page=yaml_page)
+    meta = read_meta(text, yaml_page=yaml_page, end=yaml_end)
     if "data-ttu-id=" not in text and "data-stu-id=" not in text:
         return ParseResult(Page(relpath, text, (), meta, bom), ())
-    yaml_end = front_matter_end(text, yaml_page=yaml_page)
+    pairs = _scan_fast(text, yaml_end)
+    if pairs is not None:
+        return ParseResult(Page(relpath, text, tuple(pairs), meta, bom), ())
+    return _scan_careful(relpath, text, meta, bom, yaml_end)
+
+
+def _scan_fast(text: str, yaml_end: int) -> list[Pair] | None:
+    """All pairs in one regex pass; None when some `data-ttu-id`/`data-stu-id` was not consumed by a pair."""
+    pairs = []
+    line = 1
+    line_pos = 0
+    for match in _PAIR.finditer(text):
+        start = match.start()
+        line += text.count("\n", line_pos, start)
+        line_pos = start
+        pairs.append(_make_pair(text, match, line, in_yaml=start < yaml_end))
+    if text.count("data-ttu-id=") != len(pairs) or text.count("data-stu-id=") != len(pairs):
+        return None
+    return pairs
+
+
+def _scan_careful(relpath: str, text: str, meta: dict[str, str], bom: bool, yaml_end: int) -> ParseResult:
+    """Pair by pair from each opening span, with the loose fallback and a diagnostic for what does not pair."""
     pairs: list[Pair] = []
     diagnostics: list[Diagnostic] = []
     pos = 0
@@ -98,26 +122,30 @@ def parse_page(relpath: str, text: str, *, bom: bool = False) -> ParseResult:
 
 
 def _make_pair(text: str, match: re.Match[str], line: int, *, in_yaml: bool) -> Pair:
-    escape = Escape.NONE
-    if match.group("q") == '\\"':
-        escape = Escape.YAML_DOUBLE
-    elif in_yaml:
-        line_start = text.rfind("\n", 0, match.start()) + 1
-        if _YAML_SINGLE_START.fullmatch(text, line_start, match.start()):
-            escape = Escape.YAML_SINGLE
-    return Pair(
-        id=match.group("id"),
-        target=unescape(match.group("target"), escape),
-        source=unescape(match.group("source"), escape),
-        line=line,
-        start=match.start(),
-        end=match.end(),
-        target_start=match.start("target"),
-        target_end=match.end("target"),
-        source_start=match.start("source"),
-        source_end=match.end("source"),
-        escape=escape,
+    (start, end), (quote_start, quote_end), (id_start, id_end), (target_start, target_end), (source_start, source_end) = (
+        match.regs
     )
+    target, source = text[target_start:target_end], text[source_start:source_end]
+    if in_yaml or quote_end - quote_start == 2:
+        escape = _escape_of(text, start, text[quote_start:quote_end], in_yaml=in_yaml)
+        if escape is not Escape.NONE:
+            target, source = unescape(target, escape), unescape(source, escape)
+            return Pair(text[id_start:id_end], target, source, line, start, end, target_start, target_end,
+                        source_start, source_end, escape)
+    return Pair(text[id_start:id_end], target, source, line, start, end, target_start, target_end, source_start,
+                source_end)
+
+
+def _escape_of(text: str, start: int, quote: str, *, in_yaml: bool) -> Escape:
+    """How a pair in YAML is escaped: by its `\\"` quotes, or by the single-quoted scalar it opens on its line."""
+    if quote == '\\"':
+        return Escape.YAML_DOUBLE
+    if not in_yaml:
+        return Escape.NONE
+    line_start = text.rfind("\n", 0, start) + 1
+    if _YAML_SINGLE_START.fullmatch(text, line_start, start):
+        return Escape.YAML_SINGLE
+    return Escape.NONE
 
 
 def unescape(raw: str, escape: Escape) -> str:
@@ -179,3 +207,17 @@ def _orphan_lookup(text: str, pairs: list[Pair]) -> Diagnostic:
             line = text.count("\n", 0, match.start()) + 1
             return Diagnostic("TM102", line, "sxs-lookup span has no data-ttu-id half")
     return Diagnostic("TM102", 1, "sxs-lookup span has no data-ttu-id half")
+
+
+def load_page(relpath: str, data: bytes) -> ParseResult:
+    """Decode a page's bytes (UTF-8, optional BOM) and parse it; undecodable or binary input raises `InputError`."""
+    bom = data.startswith(b"\xef\xbb\xbf")
+    body = data[3:] if bom else data
+    nul = body.find(b"\0")
+    if nul >= 0:
+        raise InputError(relpath, body.count(b"\n", 0, nul) + 1, "binary file (NUL byte), not a page")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(relpath, body.count(b"\n", 0, exc.start) + 1, "invalid UTF-8") from None
+    return parse_page(relpath, text, bom=bom)

@@ -1,0 +1,5 @@
+"""`python -m tm` runs the command line."""
+
+from tm.cli import main
+
+main()

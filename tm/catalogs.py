@@ -1,0 +1,68 @@
+"""The catalog tree: where the catalog of a page lives, and reading a tree of catalogs back.
+
+A page `core/intro.md` of locale `fr-FR` has its catalog at `fr-FR/core/intro.po` (the `.md` is dropped,
+as po4a and mdpo do); other pages keep their suffix (`index.yml` → `index.yml.po`) so `index.md` and
+`index.yml` never collide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from tm.errors import InputError, SourceError
+from tm.formats import catalog_suffixes, for_path
+from tm.model import Catalog
+
+
+def catalog_relpath(page_relpath: str, suffix: str = ".po") -> str:
+    """`core/intro.md` → `core/intro.po`; `index.yml` → `index.yml.po`."""
+    stem = page_relpath[:-3] if page_relpath.lower().endswith(".md") else page_relpath
+    return stem + suffix
+
+
+def page_relpath(catalog_rel: str) -> str:
+    """Inverse of `catalog_relpath`: `core/intro.po` → `core/intro.md`."""
+    stem = catalog_rel.rsplit(".", 1)[0] if "." in catalog_rel.rsplit("/", 1)[-1] else catalog_rel
+    return stem if stem.lower().endswith((".yml", ".yaml", ".md")) else stem + ".md"
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogFile:
+    """A catalog file found on disk: its path, the page it belongs to, and (once read) its catalog."""
+
+    path: Path
+    page: str
+
+
+def find_catalogs(paths: list[str]) -> Iterator[CatalogFile]:
+    """The catalog files under each path (or the path itself), with the page each belongs to.
+
+    In a directory the page comes from the file's place in the tree; a file named directly is matched to
+    its page by its `X-Page` header when it has one (see `read_catalog`), else by its name.
+    """
+    suffixes = catalog_suffixes()
+    for name in paths:
+        root = Path(name)
+        if root.is_file():
+            yield CatalogFile(root, page_relpath(root.name))
+        elif root.is_dir():
+            found = sorted(p for p in root.rglob("*") if p.name.lower().endswith(suffixes) and p.is_file())
+            for path in found:
+                yield CatalogFile(path, page_relpath(path.relative_to(root).as_posix()))
+        else:
+            raise SourceError(f"{root}: no such file or directory")
+
+
+def read_catalog(path: Path) -> Catalog:
+    """Read one catalog file in whatever format its suffix says."""
+    adapter = for_path(path.name)
+    if adapter is None:
+        raise InputError(str(path), None, "not a catalog file (unknown suffix)")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(str(path), None, exc.strerror or "cannot read") from None
+    catalog: Catalog = adapter.read(data, path=str(path))
+    return catalog

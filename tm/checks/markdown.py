@@ -1,0 +1,213 @@
+"""Take an inline Markdown fragment apart just enough for the checks; private to `tm.checks`.
+
+The checks compare what must survive translation untouched (code spans, link targets, `<xref:…>` ids, HTML tags,
+entities, placeholders) and count what must stay balanced (emphasis markers). `scan(text)` does that work once per
+text and caches it, because every rule looks at the same two texts one after the other; a text without the
+character that starts a construct (`` ` ``, `](`, `<`, `&`, `://`, `[!`) never reaches that construct's regex.
+
+Each construct found is masked in `Inline.prose` with `MASK`, so that what is left is the words a translator
+changes: a URL's `_` is not emphasis and a version in an xref id is not a number of the sentence.
+
+This is not a CommonMark parser. It follows CommonMark where MT output breaks things (code spans pair backtick
+runs of equal length; a bare URL drops trailing punctuation and an unbalanced `)`, as GFM autolinks do) and is
+simpler elsewhere (link texts nest brackets two levels deep, reference links are ignored).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
+
+__all__ = ["MASK", "Inline", "Link", "code_spans", "scan", "strip_bare_url"]
+
+MASK = "\x1a"
+"""Stands in `Inline.prose` for a masked construct (SUB, which never occurs in real text)."""
+
+_TICK_OR_ESCAPE = re.compile(r"\\[\\`]|`+")
+_CLOSERS = {n: re.compile(r"(?<!`)`{%d}(?!`)" % n) for n in range(1, 9)}
+_BRACKETS = r"(?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*\])*"
+_DEST = r"<[^<>\n]*>|(?:[^\s()\\]|\\.|\((?:[^\s()\\]|\\.)*\))*"
+_LINK = re.compile(
+    r"(?P<bang>!?)\[(?P<text>" + _BRACKETS + r")\]\(\s*(?P<dest>" + _DEST + r")"
+    r"""(?:\s+(?:"[^"]*"|'[^']*'|\([^()]*\)))?\s*\)"""
+)
+_EXTENSION = re.compile(r"\[!(?P<name>[A-Za-z][\w-]*)(?P<rest>" + _BRACKETS + r")\]")
+_ANGLE = re.compile(
+    r"<(?P<autolink>[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*)>"
+    r"|(?<!\\)<(?P<tag>/?[A-Za-z][A-Za-z0-9-]*(?:\s+[^<>]*?)?\s*/?)>"
+)
+_BARE_URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"\x1a]+|\bwww\.[A-Za-z0-9-]+\.[^\s<>\"\x1a]+")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_URL_TRAILING = ".,:;!?*_~'\""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """An inline link or image: `[text](dest)` or `![text](dest)`; `text` has code spans masked."""
+
+    text: str
+    dest: str
+    image: bool
+
+
+class Inline(NamedTuple):
+    """What the checks need of one text; `prose` is the text with every construct below replaced by `MASK`."""
+
+    code: tuple[str, ...] = ()
+    stray_ticks: int = 0
+    links: tuple[Link, ...] = ()
+    urls: tuple[str, ...] = ()
+    xrefs: tuple[str, ...] = ()
+    extensions: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()
+    prose: str = ""
+
+
+@lru_cache(maxsize=64)
+def code_spans(text: str) -> tuple[tuple[str, ...], str]:
+    """The contents of the code spans of `text` in order, and `text` with each span replaced by `MASK`.
+
+    A run of n backticks opens a span closed by the next run of exactly n backticks; a run with no closer is
+    literal, which is what MT output with a lost space looks like:
+
+    >>> code_spans("the `async` `Main` method")
+    (('async', 'Main'), 'the \\x1a \\x1a method')
+    >>> code_spans("la `async``Main`méthode`")
+    (('async``Main',), 'la \\x1améthode`')
+    """
+    if "`" not in text:
+        return (), text
+    spans: list[str] = []
+    out: list[str] = []
+    pos = done = 0
+    while (opener := _TICK_OR_ESCAPE.search(text, pos)) is not None:
+        pos = opener.end()
+        run = opener.group()
+        if run[0] == "\\":
+            continue
+        closer = _CLOSERS.get(len(run))
+        found = closer.search(text, pos) if closer else None
+        if found is None:
+            continue
+        spans.append(_code_content(text[pos : found.start()]))
+        out.append(text[done : opener.start()])
+        out.append(MASK)
+        pos = done = found.end()
+    out.append(text[done:])
+    return tuple(spans), "".join(out)
+
+
+def _code_content(raw: str) -> str:
+    """CommonMark's normalisation: line endings become spaces, one space each side is dropped."""
+    if "\n" in raw:
+        raw = raw.replace("\r\n", " ").replace("\n", " ")
+    if len(raw) > 2 and raw[0] == " " and raw[-1] == " " and raw.strip(" "):
+        return raw[1:-1]
+    return raw
+
+
+def strip_bare_url(url: str) -> str:
+    """A bare URL without the punctuation that ends the sentence around it, as GFM autolinks do.
+
+    >>> strip_bare_url("https://example.com/a_(b)).")
+    'https://example.com/a_(b)'
+    """
+    while url:
+        last = url[-1]
+        if last in _URL_TRAILING:
+            url = url[:-1]
+        elif last == ")" and url.count(")") > url.count("("):
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+@lru_cache(maxsize=64)
+def scan(text: str) -> Inline:
+    """Everything the checks compare in `text`, found once (cached: the rules ask for the same texts in turn).
+
+    >>> i = scan("See [the docs](https://x.org/a_(b)) and <xref:System.String>, `a_b` *now*.")
+    >>> i.code, i.links[0].dest, i.xrefs, i.prose
+    (('a_b',), 'https://x.org/a_(b)', ('System.String',), 'See [the docs]\\x1a and \\x1a, \\x1a *now*.')
+    """
+    code, rest = code_spans(text)
+    stray = rest.count("`") if code or "`" in rest else 0
+    if "[" not in rest and "<" not in rest and "&" not in rest and "://" not in rest and "www." not in rest:
+        return Inline(code, stray, (), (), (), (), (), (), rest)
+    found: dict[str, list[str]] = {"url": [], "xref": [], "ext": [], "tag": [], "entity": []}
+    links: list[Link] = []
+    if "[!" in rest:
+        rest = _EXTENSION.sub(lambda m: _keep(found["ext"], _extension_key(m)), rest)
+    if "](" in rest:
+        rest = _mask_links(rest, links)
+    if "<" in rest:
+        rest = _ANGLE.sub(lambda m: _angle(found, m), rest)
+    if "://" in rest or "www." in rest:
+        rest = _BARE_URL.sub(lambda m: _bare_url(found["url"], m), rest)
+    if "&" in rest:
+        rest = _ENTITY.sub(lambda m: _keep(found["entity"], m.group()), rest)
+    return Inline(
+        code,
+        stray,
+        tuple(links),
+        tuple(found["url"]),
+        tuple(found["xref"]),
+        tuple(found["ext"]),
+        tuple(found["tag"]),
+        tuple(found["entity"]),
+        rest,
+    )
+
+
+def _keep(found: list[str], value: str) -> str:
+    found.append(value)
+    return MASK
+
+
+def _extension_key(match: re.Match[str]) -> str:
+    """`[!INCLUDE [name](path)]` is known by its path (the name is free text); `[!NOTE]` by its whole self."""
+    name = match.group("name")
+    inner = _LINK.search(match.group("rest"))
+    if inner is not None:
+        return f"[!{name} ({inner.group('dest').strip('<>')})]"
+    return match.group()
+
+
+def _mask_links(text: str, links: list[Link]) -> str:
+    """Mask each link's destination (keeping `[text]`, which is prose) and record the link; images inside
+    link texts (`[![alt](img)](url)`) are recorded too."""
+
+    def one(match: re.Match[str]) -> str:
+        inner = match.group("text")
+        if "](" in inner:
+            inner = _mask_links(inner, links)
+        links.append(Link(inner, match.group("dest").strip("<>"), bool(match.group("bang"))))
+        return f"{match.group('bang')}[{inner}]{MASK}"
+
+    return _LINK.sub(one, text)
+
+
+def _angle(found: dict[str, list[str]], match: re.Match[str]) -> str:
+    autolink = match.group("autolink")
+    if autolink is None:
+        return _keep(found["tag"], _normal_tag(match.group("tag")))
+    if autolink[:5].lower() == "xref:":
+        return _keep(found["xref"], autolink[5:])
+    return _keep(found["url"], autolink)
+
+
+def _normal_tag(tag: str) -> str:
+    """`<br/>`, `<br />` and `<br>` are the same tag to a reader; attribute text is kept as written."""
+    if tag.endswith("/"):
+        tag = tag[:-1].rstrip()
+    return "<" + tag + ">"
+
+
+def _bare_url(found: list[str], match: re.Match[str]) -> str:
+    url = strip_bare_url(match.group())
+    found.append(url)
+    return MASK + match.group()[len(url) :]

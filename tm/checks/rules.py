@@ -1,0 +1,434 @@
+"""The QA rules: small pure functions over (source, target) that yield one message per problem.
+
+Each rule is registered with `@rule(name, code=…, level=…)`; its docstring's first line is its help text, and the
+rest says why it is built the way it is. `RULES` lists them in report order; nothing is looked up by name at run
+time except through `RULES`.
+
+Levels are chosen on the real 2021-02 handoff (see `tests/test_checks.py`): an ERROR is almost always a defect a
+reader would see (broken code span, changed link target, `C# 7,0`); a WARNING is worth a look but often fine
+(emphasis moved, a number spelt out, a segment that is the same in French).
+
+`needs` names the characters without which a rule cannot find anything; `run_checks` skips the rule when neither
+text holds any of them, so most rules cost nothing on most pairs.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from tm.checks.markdown import MASK, Inline, code_spans, scan
+
+__all__ = ["RULES", "Level", "Rule", "rule"]
+
+Check = Callable[[str, str], Iterator[str]]
+
+
+class Level(enum.Enum):
+    """How sure a rule is that a finding is a defect; `severity` orders them."""
+
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def severity(self) -> int:
+        """1 for warnings, 2 for errors: `level.severity >= min_level.severity` selects findings."""
+        return 2 if self is Level.ERROR else 1
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Rule:
+    """A named, coded check; calling it runs the check: `rule(source, target)` yields messages.
+
+    Rules compare and hash by identity (`eq=False`): there is one object per rule, and sets of them are cheap.
+    """
+
+    name: str
+    code: str
+    level: Level
+    check: Check
+    needs: tuple[str, ...] = ()
+    on_empty: bool = False
+
+    @property
+    def help(self) -> str:
+        """The first line of the check's docstring."""
+        return (self.check.__doc__ or "").strip().splitlines()[0]
+
+    def __call__(self, source: str, target: str) -> Iterator[str]:
+        return self.check(source, target)
+
+    def applies(self, source: str, target: str) -> bool:
+        """False when the pair cannot hold anything this rule looks at (a cheap substring test)."""
+        if not self.needs:
+            return True
+        for needle in self.needs:
+            if needle in source or needle in target:
+                return True
+        return False
+
+
+def rule(
+    name: str, *, code: str, level: Level, needs: tuple[str, ...] = (), on_empty: bool = False
+) -> Callable[[Check], Rule]:
+    """Make a check function a `Rule`. `on_empty` rules run only on blank targets; the others never do."""
+
+    def register(check: Check) -> Rule:
+        return Rule(name, code, level, check, needs, on_empty)
+
+    return register
+
+
+def _difference(what: str, source: Iterable[str], target: Iterable[str]) -> Iterator[str]:
+    """Messages for items of `source` missing from `target` and items of `target` not in `source` (multisets).
+
+    A single swap reads better as one message: "link target changed: a → b".
+    """
+    want, have = Counter(source), Counter(target)
+    if want == have:
+        return
+    missing = list((want - have).elements())
+    extra = list((have - want).elements())
+    if len(missing) == 1 and len(extra) == 1:
+        yield f"{what} changed: {missing[0]} → {extra[0]}"
+        return
+    for item in missing:
+        yield f"{what} missing: {item}"
+    for item in extra:
+        yield f"{what} not in source: {item}"
+
+
+# --- Markdown constructs that must survive verbatim -------------------------------------------------------------
+
+# Raw patterns for the fast path: when both texts hold the same raw matches, there is nothing to compare.
+_XREF = re.compile(r"<xref:[^<>\s]*>", re.I)
+_TAG = re.compile(r"(?<!\\)</?[A-Za-z][^<>]*>")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+@rule("inline-code", code="TM201", level=Level.ERROR, needs=("`",))
+def inline_code(source: str, target: str) -> Iterator[str]:
+    """Code spans must be the same, as many, and with no stray backtick.
+
+    MT glues spans to their neighbours (`` `async``Main`méthode` ``), which re-pairs the backticks: compared as
+    parsed spans, that shows up as spans changed; a lone backtick left over shows up as a stray one.
+    """
+    src, src_rest = code_spans(source)
+    tgt, tgt_rest = code_spans(target)
+    if src != tgt:
+        yield from _difference("code span", (f"`{c}`" for c in src), (f"`{c}`" for c in tgt))
+    stray = tgt_rest.count("`") - src_rest.count("`")
+    if stray > 0:
+        yield f"{stray} stray backtick(s)"
+
+
+@rule("link-target", code="TM202", level=Level.ERROR, needs=("](", "://", "www."))
+def link_target(source: str, target: str) -> Iterator[str]:
+    """Link and image targets (URLs, relative paths) must be the same.
+
+    A lost bracket (`[texte] (url)`, `texte](url)`) unmakes the link, so its target goes missing too. Bare URLs
+    end before trailing punctuation and an unbalanced `)`, so `(see https://x.org).` is not a false alarm.
+    """
+    src, tgt = scan(source), scan(target)
+    yield from _difference("link target", _targets(src), _targets(tgt))
+
+
+def _targets(inline: Inline) -> Iterator[str]:
+    for link in inline.links:
+        yield link.dest
+    yield from inline.urls
+
+
+@rule("link-text", code="TM203", level=Level.ERROR, needs=("](",))
+def link_text(source: str, target: str) -> Iterator[str]:
+    """A link whose source text is not empty must not lose its text.
+
+    `[](url)` renders as nothing at all, so the reader loses the link; images are held to the same rule for
+    their alt text.
+    """
+    src, tgt = scan(source), scan(target)
+    texted = {link.dest for link in src.links if link.text.strip()}
+    for link in tgt.links:
+        if not link.text.strip() and link.dest in texted:
+            yield f"empty link text for {link.dest}"
+
+
+@rule("xref", code="TM204", level=Level.ERROR, needs=("<xref:",))
+def xref(source: str, target: str) -> Iterator[str]:
+    """`<xref:…>` ids (with their `?displayProperty=` query) must be the same.
+
+    An xref id that is changed or lost is a broken link that the build only reports as a warning.
+    """
+    if _XREF.findall(source) == _XREF.findall(target):
+        return
+    src, tgt = scan(source), scan(target)
+    yield from _difference("xref", src.xrefs, tgt.xrefs)
+
+
+@rule("include", code="TM205", level=Level.ERROR, needs=("[!",))
+def include(source: str, target: str) -> Iterator[str]:
+    """`[!INCLUDE [name](path)]` paths and `[!NOTE]`-style markers must be the same.
+
+    The include's `[name]` is free text, so only its path is compared; a marker such as `[!NOTE]` is compared
+    whole, since a translated `[!REMARQUE]` is not recognised by the build.
+    """
+    src, tgt = scan(source), scan(target)
+    yield from _difference("extension", src.extensions, tgt.extensions)
+
+
+@rule("html-tag", code="TM206", level=Level.ERROR, needs=("<",))
+def html_tag(source: str, target: str) -> Iterator[str]:
+    """Inline HTML tags (`<span class=…></span>`, `<br/>`, `<kbd>`) must be the same, as many.
+
+    Tags are compared as written (after `<br/>` ≡ `<br>`), so translated attributes are reported too.
+    """
+    if _TAG.findall(source) == _TAG.findall(target):
+        return
+    src, tgt = scan(source), scan(target)
+    yield from _difference("HTML tag", src.tags, tgt.tags)
+
+
+@rule("entity", code="TM207", level=Level.ERROR, needs=("&",))
+def entity(source: str, target: str) -> Iterator[str]:
+    """HTML entities (`&nbsp;`, `&lt;`, `&#124;`) must be kept.
+
+    In table cells `&#124;` is what keeps a `|` from splitting the cell; `&lt;` keeps text from becoming a tag.
+    """
+    if _ENTITY.findall(source) == _ENTITY.findall(target):
+        return
+    src, tgt = scan(source), scan(target)
+    yield from _difference("entity", src.entities, tgt.entities)
+
+
+# --- Emphasis ---------------------------------------------------------------------------------------------------
+
+_DELIMS = re.compile(r"(?<!\\)(?:\*+|_+)")
+_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~«»“”‘’…–—")
+
+
+@rule("emphasis", code="TM208", level=Level.WARNING, needs=("*", "_"))
+def emphasis(source: str, target: str) -> Iterator[str]:
+    """Emphasis markers (`*`, `**`, `_`) must pair up as they do in the source.
+
+    MT moves and drops markers (`\\**_types_* _`); a marker left unpaired prints as a literal `*` or `_`.
+    Markers are paired with CommonMark's flanking rules, on the text with code, links and URLs masked.
+    """
+    src_pairs, src_loose = _emphasis(scan(source).prose)
+    tgt_pairs, tgt_loose = _emphasis(scan(target).prose)
+    if tgt_loose > src_loose:
+        yield f"{tgt_loose - src_loose} unpaired emphasis marker(s)"
+    elif tgt_pairs != src_pairs:
+        yield f"{src_pairs} emphasis span(s) in source, {tgt_pairs} in target"
+
+
+def _emphasis(prose: str) -> tuple[int, int]:
+    """(emphasised spans, unpaired marker characters) in `prose`, pairing delimiter runs on a stack."""
+    if "*" not in prose and "_" not in prose:
+        return 0, 0
+    spans = loose = 0
+    openers: list[list[int | str]] = []
+    for match in _DELIMS.finditer(prose):
+        run = match.group()
+        before = prose[match.start() - 1] if match.start() else " "
+        after = prose[match.end()] if match.end() < len(prose) else " "
+        can_open, can_close = _flanking(run[0], before, after)
+        left = len(run)
+        if can_close:
+            while left and openers:
+                index = _last_opener(openers, run[0])
+                if index < 0:
+                    break
+                opener = openers[index]
+                del openers[index + 1 :]
+                used = 2 if left >= 2 and int(opener[1]) >= 2 else 1
+                spans += 1
+                left -= used
+                opener[1] = int(opener[1]) - used
+                if not opener[1]:
+                    openers.pop()
+        if left and can_open:
+            openers.append([run[0], left])
+        else:
+            loose += left
+    return spans, loose + sum(int(o[1]) for o in openers)
+
+
+def _last_opener(openers: list[list[int | str]], char: str) -> int:
+    for index in range(len(openers) - 1, -1, -1):
+        if openers[index][0] == char:
+            return index
+    return -1
+
+
+def _flanking(char: str, before: str, after: str) -> tuple[bool, bool]:
+    """CommonMark's (can open, can close) for a delimiter run between `before` and `after`."""
+    after_space, before_space = after.isspace(), before.isspace()
+    after_punct, before_punct = after in _PUNCT, before in _PUNCT
+    left = not after_space and (not after_punct or before_space or before_punct)
+    right = not before_space and (not before_punct or after_space or after_punct)
+    if char == "_":
+        return left and (not right or before_punct), right and (not left or after_punct)
+    return left, right
+
+
+# --- Numbers, versions, placeholders ----------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+|[ \u00a0\u202f]\d{3}(?!\d))*")
+_DIGIT_RUNS = re.compile(r"\d+")
+_SEPARATORS = re.compile(r"[.,\s]")
+_DOTTED = re.compile(r"(?<![\w.,])\d+(?:\.\d+)+(?![\w,]|\.\d)")
+_COMMA = re.compile(r"(?<![\w.,])\d+,\d+(?![\w,]|\.\d)")
+_VERSION_BEFORE = re.compile(
+    r"(?:(?<![\w.])[Vv]|[Vv]ersions?|\.NET|C#|F#|[A-Z][\w.#+/-]*|[\w.#+/-]*[A-Z][\w.#+/-]*)[ \u00a0]*\Z"
+)
+_LIST_BETWEEN = re.compile(r"[ \u00a0]*(?:,|and|or|to|through|-|–|/)?[ \u00a0]*(?:and|or)?[ \u00a0]*\Z")
+_UNIT_AFTER = re.compile(
+    r"[ \u00a0]*(?:%|[KMGT]i?B\b|bytes?\b|ms\b|seconds?\b|minutes?\b|hours?\b|days?\b|times\b|x\b|×|"
+    r"px\b|pt\b|em\b|in(?:ch(?:es)?)?\b|cm\b|centimet|met(?:er|re)s?\b|kg\b|degrees?\b|percent\b)"
+)
+
+
+@rule("version-number", code="TM209", level=Level.ERROR, needs=(",",))
+def version_number(source: str, target: str) -> Iterator[str]:
+    """Version numbers keep their dot: `C# 7.0` must not become `C# 7,0`.
+
+    French writes decimals with a comma (`3,5 Go`), so a comma is only wrong where the source number is a
+    version: one after a product or `version` (`.NET 5.0`, `TLS 1.2`, `version 16.8`), one continuing a list
+    of such (`versions 1.0 and 1.1`), or one with two dots or more (`1.2.3`). A number before a unit
+    (`2.5 GB`, `17.2%`) or after a plain word (`a radius of 2.50`) is a decimal.
+    """
+    if "," not in target or _COMMA.search(target) is None:
+        return
+    commas = {m.group() for m in _COMMA.finditer(scan(target).prose)}
+    if not commas:
+        return
+    for version in _versions(scan(source).prose):
+        broken = version.replace(".", ",")
+        if broken in commas:
+            commas.discard(broken)
+            yield f"version {version} written as {broken}"
+
+
+def _versions(prose: str) -> Iterator[str]:
+    """The numbers of `prose` that are versions by their form or their context (see `version_number`)."""
+    previous_end = -1
+    for match in _DOTTED.finditer(prose):
+        number, start = match.group(), match.start()
+        if _UNIT_AFTER.match(prose, match.end()):
+            continue
+        head = prose[max(0, start - 40) : start]
+        is_version = (
+            number.count(".") >= 2
+            or _VERSION_BEFORE.search(head) is not None
+            or (previous_end >= 0 and _LIST_BETWEEN.fullmatch(prose, previous_end, start) is not None)
+        )
+        if is_version:
+            previous_end = match.end()
+            yield number
+
+
+@rule("number", code="TM210", level=Level.WARNING, needs=tuple("0123456789"))
+def number(source: str, target: str) -> Iterator[str]:
+    """Numbers must be kept (decimal and thousands separators may change: `10,000` = `10 000`, `3.5` = `3,5`).
+
+    Numbers in code, URLs and xref ids are not counted here: other rules compare those whole. When both texts
+    hold the same runs of digits, separators aside, there is nothing to look at.
+    """
+    src_runs, tgt_runs = _DIGIT_RUNS.findall(source), _DIGIT_RUNS.findall(target)
+    if src_runs == tgt_runs or sorted(src_runs) == sorted(tgt_runs):
+        return
+    yield from _difference("number", _digits(scan(source).prose), _digits(scan(target).prose))
+
+
+def _digits(prose: str) -> tuple[str, ...]:
+    return tuple(_SEPARATORS.sub("", m.group()) for m in _NUMBER.finditer(prose))
+
+
+_PLACEHOLDER = re.compile(
+    r"\{\d+(?:,-?\d+)?(?::[^{}]*)?\}"
+    r"|\{[A-Za-z_][\w.]*\}"
+    r"|%(?:\d+\$)?[-+#0]*\d*(?:\.\d+)?[sdifuxXeEgGcp](?![A-Za-z])"
+    r"|%\d+(?![\d.,])"
+)
+
+
+@rule("placeholder", code="TM211", level=Level.ERROR, needs=("{", "%"))
+def placeholder(source: str, target: str) -> Iterator[str]:
+    """Format placeholders (`{0}`, `{name}`, `%s`, `%1`) must be kept, as many.
+
+    Only text outside code spans and URLs is looked at: `%20` in a URL is not a placeholder.
+    """
+    if _PLACEHOLDER.findall(source) == _PLACEHOLDER.findall(target):
+        return
+    src = _PLACEHOLDER.findall(scan(source).prose)
+    tgt = _PLACEHOLDER.findall(scan(target).prose)
+    yield from _difference("placeholder", src, tgt)
+
+
+# --- Whole-segment checks ---------------------------------------------------------------------------------------
+
+
+@rule("whitespace", code="TM212", level=Level.WARNING)
+def whitespace(source: str, target: str) -> Iterator[str]:
+    """Leading and trailing whitespace must be the same.
+
+    In a page the pair sits inside running text (a table cell, a list item); an added or lost space there
+    joins or splits words of the surrounding Markdown.
+    """
+    if source[:1].isspace() or target[:1].isspace():
+        src, tgt = source[: len(source) - len(source.lstrip())], target[: len(target) - len(target.lstrip())]
+        if src != tgt:
+            yield f"leading whitespace {src!r} → {tgt!r}"
+    if source[-1:].isspace() or target[-1:].isspace():
+        src, tgt = source[len(source.rstrip()) :], target[len(target.rstrip()) :]
+        if src != tgt:
+            yield f"trailing whitespace {src!r} → {tgt!r}"
+
+
+_WORD = re.compile(r"(?<![\w.@/\\-])[A-Za-z]?[a-z]{2,}(?![\w.@/\\-]|\.\w)")
+_MIN_WORDS = 3
+
+
+@rule("untranslated", code="TM213", level=Level.WARNING)
+def untranslated(source: str, target: str) -> Iterator[str]:
+    """The target is the source unchanged, though the source has words to translate.
+
+    Segments that are only code, URLs, names or a word or two (`Windows 10`, `Description`) are often right
+    as they are, so a source must hold at least three plain lowercase-ish words outside code to count.
+    """
+    if target != source:
+        return
+    words = _WORD.findall(scan(source).prose.replace(MASK, " "))
+    if len(words) >= _MIN_WORDS:
+        yield "target is the source text, untranslated"
+
+
+@rule("empty", code="TM214", level=Level.WARNING, on_empty=True)
+def empty(source: str, target: str) -> Iterator[str]:
+    """The target is empty or blank while the source is not.
+
+    A warning, not an error: in a PO catalog an empty `msgstr` is simply not translated yet.
+    """
+    if source.strip() and not target.strip():
+        yield "empty translation"
+
+
+RULES: tuple[Rule, ...] = (
+    inline_code,
+    link_target,
+    link_text,
+    xref,
+    include,
+    html_tag,
+    entity,
+    emphasis,
+    version_number,
+    number,
+    placeholder,
+    whitespace,
+    untranslated,
+    empty,
+)

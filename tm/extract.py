@@ -1,0 +1,165 @@
+"""Pages → catalogs: one catalog per page, holding one entry per pair, ready to be written as PO/XLIFF/TMX.
+
+Entries carry what a reviewer needs: the pair id as context, the page line as reference, the place in the
+document (heading, table cell, list item, link text) and the translation type as extracted comments, and
+`fuzzy` when the page is machine translated, so PO editors list MT segments as needing review.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from tm import __version__
+from tm.model import Catalog, Entry, Page
+
+# The handoff fields copied into the catalog header as X- fields (ms.lasthandoff → X-Ms-Lasthandoff).
+HANDOFF_FIELDS = (
+    "ms.contentlocale", "ms.lasthandoff", "ms.sourcegitcommit", "ms.openlocfilehash",
+    "ms.translationtype", "ms.locfileid", "ms.date",
+)
+_HEADING = re.compile(r"[ \t]*(#{1,6})[ \t]")
+_LIST = re.compile(r"[ \t]*(?:>[ \t]*)*(?:[-*+]|\d+[.)])[ \t]")
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_ASCII_WORD = re.compile(r"\w+(?:['-]\w+)*")
+_WORD = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+(?:[-'’][^\W{_CJK}]+)*")
+_MARKUP = re.compile(r"`[^`]*`|<[^>]*>|\]\([^)]*\)|&\w+;")
+
+
+@dataclass(frozen=True, slots=True)
+class PageSummary:
+    """Counts for one extracted page, summed by the CLI into the `--json` report."""
+
+    segments: int
+    words: int
+
+
+def page_to_catalog(page: Page, *, locale: str = "") -> Catalog:
+    """One entry per pair, in page order; `locale` overrides the page's `ms.contentlocale`.
+
+    >>> from tm.page import parse_page
+    >>> text = '# <span data-ttu-id="a-1">Salut</span><span class="sxs-lookup"><span data-stu-id="a-1">Hi</span></span>'
+    >>> entry = page_to_catalog(parse_page("p.md", text).page, locale="fr-FR").entries[0]
+    >>> entry.id, entry.source, entry.target, entry.fuzzy, entry.references, entry.notes[0]
+    ('a-1', 'Hi', 'Salut', True, ('p.md:1',), 'heading 1')
+    """
+    locale = locale or page.locale
+    fuzzy = page.machine_translated
+    kind_note = _translation_note(page)
+    reference = _reference_path(page.relpath) + ":"
+    yaml_page = page.relpath.lower().endswith((".yml", ".yaml"))
+    text = page.text
+    entries = []
+    heading = ""
+    line_start = -1
+    line_place = ""
+    for pair in page.pairs:
+        start = text.rfind("\n", 0, pair.start) + 1
+        if start != line_start:
+            line_start = start
+            line_place = "YAML value" if yaml_page or pair.escape else _line_place(text[start : pair.start])
+        if line_place.startswith("heading"):
+            note = line_place
+            heading = pair.source
+        else:
+            place = "link text" if text[pair.start - 1 : pair.start] == "[" else line_place
+            note = f"{place} under “{heading}”" if heading else place
+        entries.append(
+            Entry(pair.id, pair.source, pair.target, fuzzy and bool(pair.target), (), None, None, (),
+                  (note, kind_note), (f"{reference}{pair.line}",))
+        )
+    return Catalog(entries=entries, header=make_header(page, locale), locale=locale, page=page.relpath)
+
+
+def make_header(page: Page, locale: str) -> dict[str, str]:
+    """PO header fields: the gettext ones editors need, then the page's handoff metadata as X- fields.
+
+    Dates come from the handoff, never from the clock, so extracting twice gives identical bytes.
+    """
+    date = _handoff_date(page.meta.get("ms.lasthandoff", ""))
+    header = {
+        "Project-Id-Version": page.relpath,
+        "POT-Creation-Date": date,
+        "PO-Revision-Date": date,
+        "Last-Translator": "",
+        "Language-Team": "",
+        "Language": locale.replace("-", "_"),
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": plural_forms(locale),
+        "X-Generator": f"tm {__version__}",
+        "X-Page": page.relpath,
+    }
+    for key in HANDOFF_FIELDS:
+        if key in page.meta:
+            header["X-" + "-".join(part.title() for part in key.split("."))] = page.meta[key]
+    if "title" in page.meta:
+        header["X-Page-Title"] = page.meta["title"]
+    return {k: v for k, v in header.items() if v or k in ("Last-Translator", "Language-Team")}
+
+
+def count_words(text: str) -> int:
+    """Words a translator reads: markup (code spans, tags, link targets, entities) is not counted.
+
+    Chinese and Japanese characters count one word each, as translation vendors count them.
+
+    >>> count_words("See [Get started](core/get-started.md) with `dotnet new`."), count_words("使用 .NET")
+    (4, 3)
+    """
+    plain = _MARKUP.sub(" ", text) if ("`" in text or "<" in text or "](" in text or "&" in text) else text
+    return len((_ASCII_WORD if plain.isascii() else _WORD).findall(plain))
+
+
+_PLURALS = {
+    1: "nplurals=1; plural=0;",
+    2: "nplurals=2; plural=(n != 1);",
+}
+
+
+@functools.lru_cache(maxsize=None)
+def plural_forms(locale: str) -> str:
+    """The gettext `Plural-Forms` for a locale, from translate-toolkit's language table (falls back to 2 forms)."""
+    from translate.lang.data import languages  # noqa: PLC0415 - a table, loaded only when writing headers
+
+    lang = locale.replace("-", "_")
+    info = languages.get(lang) or languages.get(lang.split("_")[0])
+    if not info:
+        return _PLURALS[2]
+    return f"nplurals={info[1]}; plural={info[2]};"
+
+
+@functools.lru_cache(maxsize=256)
+def _handoff_date(value: str) -> str:
+    """`09/15/2020` → `2020-09-15 00:00+0000` (gettext's date format); "" when absent or unreadable."""
+    for fmt in ("%m/%d/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value.strip(), fmt).strftime("%Y-%m-%d 00:00+0000")
+        except ValueError:
+            continue
+    return ""
+
+
+def _translation_note(page: Page) -> str:
+    kind = "machine translation (MT)" if page.machine_translated else "human translation (HT)"
+    handoff = page.meta.get("ms.lasthandoff", "")
+    return f"{kind}, handoff {handoff}" if handoff else kind
+
+
+def _line_place(prefix: str) -> str:
+    """Where pairs sit, judged from the start of their line: "heading 2", "table cell", "list item", "paragraph"."""
+    heading = _HEADING.match(prefix)
+    if heading:
+        return f"heading {len(heading.group(1))}"
+    if prefix.lstrip().startswith("|"):
+        return "table cell"
+    if _LIST.match(prefix):
+        return "list item"
+    return "paragraph"
+
+
+def _reference_path(relpath: str) -> str:
+    """PO references are space-separated, so a space in a path is written as gettext 0.22 does (U+2068/U+2069)."""
+    return f"\u2068{relpath}\u2069" if " " in relpath else relpath

@@ -1,0 +1,135 @@
+"""Per-file work for the commands that touch a whole handoff, run in worker processes.
+
+A handoff is ~12,500 independent pages, so extract and merge map one function over the files with a
+process pool (fork). Each job reads what it needs, writes its outputs atomically and returns a small
+result (counts and error lines) for the parent to add up: no page text crosses back to the parent.
+This module and `cli` are the only places that write files.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from tm.catalogs import catalog_relpath, read_catalog
+from tm.errors import InputError
+from tm.extract import count_words, page_to_catalog
+from tm.fileio import write_atomic
+from tm.formats import get_format
+from tm.merge import merge_page
+from tm.page import Mode, load_page
+from tm.page.parse import ParseResult
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def default_jobs() -> int:
+    """One worker per CPU this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def parallel_map(func: Callable[[T], R], items: Iterable[T], *, jobs: int, chunksize: int = 32) -> Iterator[R]:
+    """`map(func, items)` in order, over `jobs` forked processes (serially when jobs <= 1)."""
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(func, items)
+        return
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        yield from pool.imap(func, items, chunksize)
+
+
+@dataclass(slots=True)
+class FileResult:
+    """What one job did: counts for the summary and `path:line: message` errors."""
+
+    pages: int = 0
+    segments: int = 0
+    words: int = 0
+    files_written: int = 0
+    applied: int = 0
+    unknown_ids: int = 0
+    stale: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def _parsed(relpath: str, data: bytes, shown: str, result: FileResult) -> ParseResult | None:
+    """The parsed page, or None after recording its errors (a page with a malformed pair is skipped)."""
+    where = f"{shown}/{relpath}" if shown else relpath
+    try:
+        parsed = load_page(relpath, data)
+    except InputError as exc:
+        result.errors.append(f"{where}:{exc.line}: {exc.message}" if exc.line else f"{where}: {exc.message}")
+        return None
+    for diag in parsed.diagnostics:
+        result.errors.append(f"{where}:{diag.line}: {diag.message} [{diag.code}]")
+    return None if parsed.diagnostics else parsed
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractJob:
+    """Options of `tm extract`; calling it on `(relpath, bytes)` extracts and writes one page's catalogs."""
+
+    out: Path
+    formats: tuple[str, ...]
+    locale: str = ""
+    shown: str = ""
+
+    def __call__(self, item: tuple[str, bytes]) -> FileResult:
+        relpath, data = item
+        result = FileResult()
+        parsed = _parsed(relpath, data, self.shown, result)
+        if parsed is None or not parsed.page.pairs:
+            return result
+        catalog = page_to_catalog(parsed.page, locale=self.locale)
+        if not catalog.locale:
+            where = f"{self.shown}/{relpath}" if self.shown else relpath
+            result.errors.append(f"{where}:1: no ms.contentlocale in the front matter; give --locale")
+            return result
+        for name in self.formats:
+            adapter = get_format(name)
+            write_atomic(self.out / catalog.locale / catalog_relpath(relpath, adapter.SUFFIXES[0]),
+                         adapter.write(catalog))
+            result.files_written += 1
+        result.pages = 1
+        result.segments = len(catalog.entries)
+        result.words = sum(count_words(e.source) for e in catalog.entries)
+        return result
+
+
+@dataclass(frozen=True, slots=True)
+class MergeJob:
+    """Options of `tm merge`; calling it on `(relpath, bytes, catalog path)` writes one merged page."""
+
+    out: Path
+    mode: Mode
+    shown: str = ""
+
+    def __call__(self, item: tuple[str, bytes, Path | None]) -> FileResult:
+        relpath, data, catalog_path = item
+        result = FileResult(pages=1)
+        catalog = None
+        if catalog_path is not None:
+            try:
+                catalog = read_catalog(catalog_path)
+            except InputError as exc:
+                result.errors.append(str(exc))
+                return result
+        parsed = _parsed(relpath, data, self.shown, result)
+        if parsed is None:
+            return result
+        merged = merge_page(parsed.page, catalog, self.mode)
+        for stale in merged.stale:
+            result.stale.append(f"{catalog_path}:{stale.line}: stale entry {stale.id}: "
+                                "its msgid is no longer the page's source; not applied")
+        write_atomic(self.out / relpath, merged.text.encode("utf-8"))
+        result.files_written = 1
+        result.applied = merged.applied
+        result.unknown_ids = merged.unknown
+        return result

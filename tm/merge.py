@@ -1,0 +1,65 @@
+"""Catalogs × pages → page texts: put reviewed translations back into the handoff pages. Nothing here writes files.
+
+Only reviewed entries (not fuzzy, not empty) replace the page's own translation; an entry whose msgid no
+longer equals the page's source for that id is stale (the English changed since it was reviewed): it is not
+applied, and is reported so nobody's review silently disappears.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tm.model import Catalog, Page
+from tm.page import Mode, render_page
+
+
+@dataclass(frozen=True, slots=True)
+class Stale:
+    """A catalog entry that no longer matches its page: where it is, and both sources."""
+
+    id: str
+    line: int
+    catalog_source: str
+    page_source: str
+
+
+@dataclass(slots=True)
+class PageMerge:
+    """The merged text of one page and what went into it."""
+
+    text: str
+    applied: int = 0
+    stale: list[Stale] = field(default_factory=list)
+    unknown: int = 0
+
+
+def merge_page(page: Page, catalog: Catalog | None, mode: Mode = Mode.TARGET) -> PageMerge:
+    """Render `page` in `mode` with the reviewed translations of `catalog` (the page's own targets elsewhere).
+
+    >>> from tm.page import parse_page
+    >>> from tm.model import Catalog, Entry
+    >>> page = parse_page("p.md", '<span data-ttu-id="a-1">Bonjour</span><span class="sxs-lookup">'
+    ...                    '<span data-stu-id="a-1">Hello</span></span>!').page
+    >>> merge_page(page, Catalog([Entry("a-1", "Hello", "Salut")])).text
+    'Salut!'
+    >>> merge_page(page, Catalog([Entry("a-1", "Hello", "Salut", fuzzy=True)])).text
+    'Bonjour!'
+    """
+    if catalog is None or not page.pairs:
+        return PageMerge(render_page(page, mode))
+    sources = {pair.id: pair.source for pair in page.pairs}
+    targets: dict[str, str] = {}
+    result = PageMerge("")
+    for entry in catalog.entries:
+        if entry.obsolete:
+            continue
+        page_source = sources.get(entry.id)
+        if page_source is None:
+            result.unknown += 1
+        elif entry.source != page_source:
+            result.stale.append(Stale(entry.id, entry.line, entry.source, page_source))
+        elif entry.reviewed:
+            targets[entry.id] = entry.target
+    result.applied = len(targets)
+    result.text = render_page(page, mode, targets)
+    return result

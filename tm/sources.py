@@ -1,0 +1,174 @@
+"""Where pages and catalogs come from: a file, a directory tree, or a git revision read from git objects.
+
+A `Source` yields `(relpath, bytes)` pairs; relpaths use `/` and are relative to the directory given (or
+to the path given inside the git revision), so `tm extract docs/` and `tm extract --repo . --rev X docs`
+name pages the same way. Tests use `MemorySource` and need no files at all.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from tm.errors import SourceError
+
+PAGE_SUFFIXES = (".md", ".yml", ".yaml")
+
+
+class Source(Protocol):
+    """Anything that lists files: `files()` yields `(relpath, content)` in a stable (sorted) order."""
+
+    def files(self) -> Iterator[tuple[str, bytes]]: ...
+
+    def __len__(self) -> int: ...
+
+
+@dataclass
+class DirectorySource:
+    """A file, or the files under a directory whose names end with one of `suffixes`."""
+
+    root: Path
+    suffixes: tuple[str, ...] = PAGE_SUFFIXES
+    _paths: list[tuple[str, Path]] = field(default_factory=list, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        root = Path(self.root)
+        if root.is_file():
+            self._paths = [(root.name, root)]
+        elif root.is_dir():
+            self._paths = sorted(_walk(root, self.suffixes))
+        else:
+            raise SourceError(f"{root}: no such file or directory")
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def files(self) -> Iterator[tuple[str, bytes]]:
+        for relpath, path in self._paths:
+            yield relpath, path.read_bytes()
+
+
+def _walk(root: Path, suffixes: tuple[str, ...]) -> Iterator[tuple[str, Path]]:
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in names:
+            if name.lower().endswith(suffixes) and not name.startswith("."):
+                path = Path(folder, name)
+                yield path.relative_to(root).as_posix(), path
+
+
+@dataclass
+class GitSource:
+    """The files of a git revision, read with `git cat-file --batch`: no checkout, no temporary files.
+
+    `paths` limit the listing (directories or files); relpaths are relative to the path that matched, as
+    with `DirectorySource` on that path.
+    """
+
+    repo: Path
+    rev: str
+    paths: tuple[str, ...] = ()
+    suffixes: tuple[str, ...] = PAGE_SUFFIXES
+    _blobs: list[tuple[str, str]] = field(default_factory=list, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._blobs = sorted(self._list())
+
+    def __len__(self) -> int:
+        return len(self._blobs)
+
+    def _git(self, *args: str, data: bytes | None = None) -> bytes:
+        try:
+            done = subprocess.run(
+                ["git", "-C", str(self.repo), *args], input=data, capture_output=True, check=False
+            )
+        except FileNotFoundError:
+            raise SourceError("git is not installed") from None
+        if done.returncode != 0:
+            message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise SourceError(f"{self.repo}: git {args[0]}: {message[-1] if message else 'failed'}")
+        return done.stdout
+
+    def _list(self) -> Iterator[tuple[str, str]]:
+        prefixes = [p.strip("/") for p in self.paths] or [""]
+        listing = self._git("ls-tree", "-r", "-z", "--full-tree", self.rev, "--", *[p or "." for p in prefixes])
+        for record in listing.split(b"\0"):
+            if not record:
+                continue
+            meta, _, name_bytes = record.partition(b"\t")
+            mode, kind, sha = meta.decode().split()
+            name = name_bytes.decode("utf-8", "surrogateescape")
+            if kind != "blob" or mode == "120000" or not name.lower().endswith(self.suffixes):
+                continue
+            yield _relative(name, prefixes), sha
+
+    def files(self) -> Iterator[tuple[str, bytes]]:
+        if not self._blobs:
+            return
+        proc = subprocess.Popen(
+            ["git", "-C", str(self.repo), "cat-file", "--batch"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        )
+        assert proc.stdin is not None and proc.stdout is not None
+        try:
+            for relpath, sha in self._blobs:
+                proc.stdin.write(sha.encode() + b"\n")
+                proc.stdin.flush()
+                header = proc.stdout.readline().split()
+                size = int(header[2])
+                content = proc.stdout.read(size)
+                proc.stdout.read(1)
+                yield relpath, content
+        finally:
+            proc.stdin.close()
+            proc.stdout.close()
+            proc.wait()
+
+
+def _relative(name: str, prefixes: list[str]) -> str:
+    for prefix in prefixes:
+        if prefix and name == prefix:
+            return name.rsplit("/", 1)[-1]
+        if prefix and name.startswith(prefix + "/"):
+            return name[len(prefix) + 1 :]
+    return name
+
+
+@dataclass
+class MemorySource:
+    """Files held in memory, for tests: `MemorySource({"a.md": b"..."})`."""
+
+    contents: dict[str, bytes]
+
+    def __len__(self) -> int:
+        return len(self.contents)
+
+    def files(self) -> Iterator[tuple[str, bytes]]:
+        yield from sorted(self.contents.items())
+
+
+@dataclass
+class MultiSource:
+    """Several sources read one after the other, as when a command is given several paths."""
+
+    sources: list[Source]
+
+    def __len__(self) -> int:
+        return sum(len(s) for s in self.sources)
+
+    def files(self) -> Iterator[tuple[str, bytes]]:
+        for source in self.sources:
+            yield from source.files()
+
+
+def open_sources(paths: Iterable[str], *, repo: str | None = None, rev: str | None = None,
+                 suffixes: tuple[str, ...] = PAGE_SUFFIXES) -> Source:
+    """The source the command line names: `--repo/--rev` with optional paths inside, or files/directories."""
+    if rev is not None:
+        return GitSource(Path(repo or "."), rev, tuple(paths), suffixes)
+    sources: list[Source] = [DirectorySource(Path(p), suffixes) for p in paths]
+    return sources[0] if len(sources) == 1 else MultiSource(sources)
