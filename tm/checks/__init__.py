@@ -88,7 +88,8 @@ def check_pair(source: str, target: str, rules: Sequence[Rule] = RULES) -> list[
 
 
 def _check(source: str, target: str, rules: tuple[Rule, ...]) -> list[tuple[Rule, str]]:
-    """Run `rules` on one pair, skipping each rule whose `needs` are all absent from both texts.
+    """Run `rules` on one pair, skipping each rule whose `needs` are all absent from both texts or whose `gate`
+    fails.
 
     Skipping here rather than in the rule saves a generator per rule and pair: on 420k pairs, calling every
     rule only to return at once would cost more than the checks themselves.
@@ -103,6 +104,9 @@ def _check(source: str, target: str, rules: tuple[Rule, ...]) -> list[tuple[Rule
                     break
             else:
                 continue
+        gate = rule.gate
+        if gate is not None and not gate(source, target):
+            continue
         for message in rule.check(source, target):
             found.append((rule, message))
     return found

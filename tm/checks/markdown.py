@@ -25,8 +25,7 @@ __all__ = ["MASK", "Inline", "Link", "code_spans", "scan", "strip_bare_url"]
 MASK = "\x1a"
 """Stands in `Inline.prose` for a masked construct (SUB, which never occurs in real text)."""
 
-_TICK_OR_ESCAPE = re.compile(r"\\[\\`]|`+")
-_CLOSERS = {n: re.compile(r"(?<!`)`{%d}(?!`)" % n) for n in range(1, 9)}
+_TICKS = re.compile(r"`+")
 _BRACKETS = r"(?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*\])*"
 _DEST = r"<[^<>\n]*>|(?:[^\s()\\]|\\.|\((?:[^\s()\\]|\\.)*\))*"
 _LINK = re.compile(
@@ -80,24 +79,36 @@ def code_spans(text: str) -> tuple[tuple[str, ...], str]:
     """
     if "`" not in text:
         return (), text
+    runs = [m.span() for m in _TICKS.finditer(text)]
     spans: list[str] = []
     out: list[str] = []
-    pos = done = 0
-    while (opener := _TICK_OR_ESCAPE.search(text, pos)) is not None:
-        pos = opener.end()
-        run = opener.group()
-        if run[0] == "\\":
+    done = i = 0
+    while i < len(runs):
+        start, end = runs[i]
+        i += 1
+        if _escaped(text, start):
+            start += 1
+        width = end - start
+        close = next((j for j in range(i, len(runs)) if runs[j][1] - runs[j][0] == width), -1) if width else -1
+        if close < 0:
             continue
-        closer = _CLOSERS.get(len(run))
-        found = closer.search(text, pos) if closer else None
-        if found is None:
-            continue
-        spans.append(_code_content(text[pos : found.start()]))
-        out.append(text[done : opener.start()])
+        spans.append(_code_content(text[end : runs[close][0]]))
+        out.append(text[done:start])
         out.append(MASK)
-        pos = done = found.end()
+        done = runs[close][1]
+        i = close + 1
+    if not spans:
+        return (), text
     out.append(text[done:])
     return tuple(spans), "".join(out)
+
+
+def _escaped(text: str, pos: int) -> bool:
+    """True when the character at `pos` follows an odd number of backslashes (outside code, `` \` `` is literal)."""
+    count = 0
+    while pos > count and text[pos - count - 1] == "\\":
+        count += 1
+    return count % 2 == 1
 
 
 def _code_content(raw: str) -> str:

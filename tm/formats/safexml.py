@@ -9,7 +9,7 @@ only place that turns their bytes into a tree, and it refuses, before libxml2 se
 
 A plain `<!DOCTYPE tmx SYSTEM "tmx14.dtd">`, as TMX tools write it, is accepted and never loaded. The parser
 itself runs with `resolve_entities=False`, `load_dtd=False`, `no_network=True` and `huge_tree=False`, and a
-resolver that refuses every external resource; after parsing, the document's DTD is checked again, which
+resolver that answers every request for an external resource with nothing; after parsing, the document's DTD is checked again, which
 also covers encodings (UTF-16) that the byte-level pre-check cannot read.
 
 >>> parse(b"<a>x</a>", path="t.xml").text
@@ -25,7 +25,7 @@ from lxml import etree
 
 from tm.errors import InputError
 
-__all__ = ["MAX_BYTES", "parse"]
+__all__ = ["MAX_BYTES", "clean", "escape_attr", "escape_text", "parse"]
 
 MAX_BYTES = 100 * 1024 * 1024
 
@@ -34,11 +34,15 @@ _URL = re.compile(rb"""["'][A-Za-z][A-Za-z0-9+.-]*://|["']file:""")
 _ELEMENT_START = re.compile(rb"<[A-Za-z_:]")
 
 
-class _RefuseAll(etree.Resolver):  # type: ignore[misc]  # lxml's Resolver is untyped
-    """Refuse every external DTD or entity libxml2 might still ask for: a refusal is an error, never a fetch."""
+class _Nothing(etree.Resolver):  # type: ignore[misc]  # lxml's Resolver is untyped
+    """Answer every external DTD or entity libxml2 asks for with an empty document: nothing is ever read.
+
+    libxml2 still asks for the external DTD of `<!DOCTYPE tmx SYSTEM "tmx14.dtd">` even with `load_dtd=False`;
+    refusing would make ordinary TMX files unreadable, and an empty answer carries no declarations.
+    """
 
     def resolve(self, url: str, pubid: str, context: Any) -> Any:
-        raise etree.XMLSyntaxError(f"external resource refused: {url}", None, 0, 0)  # type: ignore[call-arg]
+        return self.resolve_string("", context)
 
 
 def _parser() -> etree.XMLParser:
@@ -51,7 +55,7 @@ def _parser() -> etree.XMLParser:
         remove_pis=True,
         collect_ids=False,
     )
-    parser.resolvers.add(_RefuseAll())
+    parser.resolvers.add(_Nothing())
     return parser
 
 
@@ -104,3 +108,47 @@ def _check_doctype_tree(tree: etree._ElementTree, data: bytes, path: str) -> Non
 def _doctype_line(data: bytes) -> int | None:
     at = data.find(b"<!DOCTYPE")
     return data.count(b"\n", 0, at) + 1 if at >= 0 else None
+
+
+# Writing. The adapters build XML text directly (an element tree costs several times more for 420k entries),
+# so escaping lives here, next to the reading side, and is tested through the round trips.
+
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean(text: str) -> str:
+    """`text` with the characters XML 1.0 cannot hold replaced by U+FFFD (for metadata: ids, notes, header).
+
+    Segment texts never go through here: `tm.formats.inline` turns such characters into codes that read back
+    exactly.
+    """
+    return _ILLEGAL.sub("\ufffd", text) if _ILLEGAL.search(text) else text
+
+
+def escape_text(text: str) -> str:
+    """Escape character data; `\\r` becomes `&#13;` because parsers turn a literal CR into LF.
+
+    >>> escape_text("a < b & c\\r")
+    'a &lt; b &amp; c&#13;'
+    """
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    return text
+
+
+def escape_attr(text: str) -> str:
+    """Escape an attribute value (double-quoted); tabs and newlines as references so parsers keep them."""
+    text = escape_text(text)
+    if '"' in text:
+        text = text.replace('"', "&quot;")
+    if "\n" in text:
+        text = text.replace("\n", "&#10;")
+    if "\t" in text:
+        text = text.replace("\t", "&#9;")
+    return text

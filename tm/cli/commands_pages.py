@@ -1,65 +1,21 @@
-"""The `tm` command line: one function per command, options → one library call → text or JSON → exit code.
-
-This is the single error boundary: a `TmError` becomes one `error: …` line on stderr and its exit code;
-anything else is a bug and keeps its traceback. Per-file problems do not stop a run: they are printed as
-they are met, the good files are still written, and the command exits 2 at the end.
-"""
+"""`tm extract` and `tm merge`: between a handoff's pages and the catalog tree."""
 
 from __future__ import annotations
 
-import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Optional
 
-import click
 import typer
 
 from tm.catalogs import find_catalogs, read_catalog
-from tm.errors import BadArgument, InputError, TmError
+from tm.cli._app import Jobs, Json, Quiet, Repo, Rev, app, pages_source, print_json
+from tm.errors import BadArgument, InputError
 from tm.formats import get_format
 from tm.jobs import ExtractJob, FileResult, MergeJob, default_jobs, parallel_map
 from tm.model import canonical_locale
 from tm.page import Mode
 from tm.progress import Reporter
-from tm.sources import Source, open_sources
-
-app = typer.Typer(
-    name="tm",
-    help="Translation memory for bilingual (side-by-side) documentation handoffs.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no warnings; errors only.")]
-Json = Annotated[bool, typer.Option("--json", help="Print a machine-readable JSON report on stdout.")]
-Repo = Annotated[Optional[Path], typer.Option(help="Git repository to read pages from (with --rev).")]
-
-
-def _print_json(data: object) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-
-
-def _where(source_arg: str | None, relpath: str) -> str:
-    """How a page is named in messages: its path on disk, or `rev:path` for a git source."""
-    return f"{source_arg}/{relpath}" if source_arg else relpath
-
-
-def _pages_source(paths: list[str], repo: Path | None, rev: str | None) -> tuple[Source, str | None]:
-    if rev is None and not paths:
-        raise BadArgument("give a directory or file of pages, or --repo DIR --rev REV")
-    source = open_sources(paths, repo=str(repo) if repo else None, rev=rev)
-    if rev is not None:
-        return source, rev
-    if len(paths) == 1 and Path(paths[0]).is_dir():
-        return source, paths[0].rstrip("/")
-    return source, None
-
-
-Jobs = Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes (default: one per CPU).")]
 
 
 def _add(totals: dict[str, int], result: FileResult, keys: tuple[str, ...]) -> None:
@@ -78,7 +34,7 @@ def extract(
         Optional[list[str]], typer.Option("--format", "-f", help="po (default), xliff, xliff2, tmx; repeatable.")
     ] = None,
     repo: Repo = None,
-    rev: Annotated[Optional[str], typer.Option(help="Read pages from this git revision of --repo.")] = None,
+    rev: Rev = None,
     jobs: Jobs = None,
     json_out: Json = False,
     quiet: Quiet = False,
@@ -87,9 +43,9 @@ def extract(
     names = tuple(dict.fromkeys(formats or ["po"]))
     for name in names:
         get_format(name)
-    source, shown = _pages_source(sources or [], repo, rev)
+    source, shown = pages_source(sources or [], repo, rev)
     report = Reporter(quiet=quiet or json_out)
-    job = ExtractJob(out, names, canonical_locale(locale) if locale else "", shown or "")
+    job = ExtractJob(out, names, canonical_locale(locale) if locale else "", shown)
     keys = ("pages", "segments", "words", "files_written")
     totals = dict.fromkeys(keys, 0)
     results = parallel_map(job, source.files(), jobs=jobs or default_jobs())
@@ -98,7 +54,7 @@ def extract(
             report.error(message)
         _add(totals, result, keys)
     if json_out:
-        _print_json({**totals, "errors": report.errors})
+        print_json({**totals, "errors": report.errors})
     elif not quiet:
         print(
             f"{totals['pages']} pages, {totals['segments']} segments, {totals['words']} words: "
@@ -129,7 +85,7 @@ def merge(
     mode: Annotated[Mode, typer.Option(help="target: translated pages; bilingual: new side-by-side pages; "
                                             "source: English pages.")] = Mode.TARGET,
     repo: Repo = None,
-    rev: Annotated[Optional[str], typer.Option(help="Read the pages from this git revision of --repo.")] = None,
+    rev: Rev = None,
     jobs: Jobs = None,
     json_out: Json = False,
     quiet: Quiet = False,
@@ -137,10 +93,10 @@ def merge(
     """Write the pages with the reviewed translations of the catalogs applied."""
     if out is None:
         raise BadArgument("--out DIR is required")
-    source, shown = _pages_source([pages] if pages else [], repo, rev)
+    source, shown = pages_source([pages] if pages else [], repo, rev)
     report = Reporter(quiet=quiet or json_out)
     by_page = _catalogs_by_page(catalogs)
-    job = MergeJob(out, mode, shown or "")
+    job = MergeJob(out, mode, shown)
     names: set[str] = set()
 
     def items() -> Iterator[tuple[str, bytes, Path | None]]:
@@ -163,33 +119,8 @@ def merge(
     for page in unused:
         report.warning(f"{by_page[page]}: no page {page} in the pages given; catalog not used")
     if json_out:
-        _print_json({**totals, "unused_catalogs": [str(by_page[p]) for p in unused], "errors": report.errors})
+        print_json({**totals, "unused_catalogs": [str(by_page[p]) for p in unused], "errors": report.errors})
     elif not quiet:
         print(f"{totals['pages_written']} pages written under {out}: {totals['applied']} reviewed translations "
               f"applied, {totals['stale']} stale entries skipped")
     return 2 if report.errors else 0
-
-
-def run(argv: list[str] | None = None) -> int:
-    """Run the CLI in-process and return its exit status (tests call this)."""
-    try:
-        result = app(args=argv, prog_name="tm", standalone_mode=False)
-    except TmError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
-    except click.exceptions.Abort:
-        print("error: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 1
-    return result if isinstance(result, int) else 0
-
-
-def main() -> None:
-    """Console-script entry point."""
-    sys.exit(run(sys.argv[1:]))
