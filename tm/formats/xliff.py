@@ -1,0 +1,334 @@
+"""Catalog ⇄ XLIFF 1.2 (`.xlf`), valid against the OASIS strict schema, with Markdown markup as inline codes.
+
+One `<file>` per catalog: `original` is the page path, `target-language` the catalog locale, `datatype`
+`x-markdown`. Each entry is a `<trans-unit>` whose `resname` is the pair id (the `id` is the same unless
+that would repeat or be empty, since the schema wants unique ids). Markup is protected with `<ph>` (code
+spans, `<xref:…>`, entities, standalone HTML, docfx includes) and `<bpt>`/`<ept>` (a link's `[` and `](url)`,
+paired HTML tags), each holding its original Markdown, so link text stays translatable and tools that
+flatten the codes (translate-toolkit) still read the original string.
+
+States, written and read back:
+
+| entry                                  | `<target>`                                                    |
+|----------------------------------------|---------------------------------------------------------------|
+| reviewed (not fuzzy, target)           | `state="translated"` (or `final`/`signed-off`), `approved="yes"` on the unit |
+| MT, not reviewed (fuzzy, target)       | `state="needs-review-translation" state-qualifier="mt-suggestion"` |
+| fuzzy with a previous source           | `state="needs-review-translation" state-qualifier="fuzzy-match"` + `<alt-trans alttranstype="previous-version">` holding the previous source |
+| fuzzy without target                   | `state="needs-translation"`                                    |
+| untranslated                           | `state="new"`, empty                                           |
+
+On reading, `translated`/`final`/`signed-off` mean reviewed and every `needs-*` state means fuzzy, so a
+translator who sets `state="translated"` after editing gets a reviewed entry. Without a `state`, the unit's
+`approved="yes"` decides. Translator comments are `<note from="translator">`, extracted comments
+`<note from="developer">`, references `<context-group purpose="location">`. What XLIFF has no element for
+(flags, previous id, obsolete) goes in `<context-group purpose="x-tm">` with `x-flag`, `x-previous-id` and
+`x-obsolete` contexts; obsolete entries are also `translate="no"` so tools lock them. The PO header is kept
+as `<note from="tm-header">Key: value</note>` in the file header.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lxml import etree
+
+import tm
+from tm.errors import InputError
+from tm.formats.inline import Code, Token, number_codes, tokenize
+from tm.formats.safexml import clean, escape_attr, escape_text, parse
+from tm.model import Catalog, Entry
+
+__all__ = ["NAME", "SOURCE_LANGUAGE", "SUFFIXES", "read", "write"]
+
+NAME = "xliff"
+SUFFIXES = (".xlf",)
+SOURCE_LANGUAGE = "en-US"
+NS = "urn:oasis:names:tc:xliff:document:1.2"
+# Earlier versions differ in nothing this reader uses; translate-toolkit's po2xliff still writes 1.1.
+_NAMESPACES = (NS, "urn:oasis:names:tc:xliff:document:1.1", "urn:oasis:names:tc:xliff:document:1.0", "")
+REVIEWED_STATES = ("translated", "final", "signed-off")
+
+_CTYPE = {
+    "code": "x-code", "xref": "x-xref", "autolink": "x-autolink", "docfx": "x-docfx", "entity": "x-entity",
+    "comment": "x-html-comment", "html": "x-html", "link": "link", "image": "x-image", "char": "x-tm-char",
+}  # fmt: skip
+_FUZZY_STATES = frozenset(
+    ["needs-adaptation", "needs-l10n", "needs-review-adaptation", "needs-review-l10n", "needs-review-translation",
+     "needs-translation"]
+)  # fmt: skip
+
+
+def write(catalog: Catalog, *, reviewed_state: str = "translated") -> bytes:
+    """The catalog as an XLIFF 1.2 document (UTF-8). `reviewed_state` may be "final" or "signed-off"."""
+    if reviewed_state not in REVIEWED_STATES:
+        raise ValueError(f"reviewed_state must be one of {REVIEWED_STATES}, not {reviewed_state!r}")
+    return "".join(_document(catalog, reviewed_state)).encode("utf-8")
+
+
+def _document(catalog: Catalog, reviewed_state: str) -> Iterator[str]:
+    target_language = f' target-language="{escape_attr(catalog.locale)}"' if _is_language(catalog.locale) else ""
+    yield (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<xliff xmlns="{NS}" version="1.2">\n'
+        f'<file original="{escape_attr(clean(catalog.page))}" source-language="{SOURCE_LANGUAGE}"{target_language}'
+        f' datatype="x-markdown">\n<header>\n'
+        f'<tool tool-id="tm" tool-name="tm" tool-version="{escape_attr(tm.__version__)}"/>\n'
+    )
+    for key, value in catalog.header.items():
+        yield f'<note from="tm-header">{escape_text(clean(f"{key}: {value}"))}</note>\n'
+    for comment in catalog.header_comments:
+        yield f'<note from="tm-header-comment">{escape_text(clean(comment))}</note>\n'
+    yield "</header>\n<body>\n"
+    seen: set[str] = set()
+    for number, entry in enumerate(catalog.entries, 1):
+        unit_id = entry.id if entry.id and entry.id not in seen else f"tm-unit-{number}"
+        seen.add(unit_id)
+        yield _unit(entry, unit_id, reviewed_state)
+    yield "</body>\n</file>\n</xliff>\n"
+
+
+def _is_language(tag: str) -> bool:
+    """True for values the schema's `xs:language` accepts (`fr-FR`, not `fr_FR` or "")."""
+    parts = tag.split("-")
+    return bool(tag) and all(0 < len(p) <= 8 and p.isascii() and p.isalnum() for p in parts) and parts[0].isalpha()
+
+
+def _unit(entry: Entry, unit_id: str, reviewed_state: str) -> str:
+    """One `<trans-unit>`; its parts follow the schema's order (source, target, then context/notes/alt-trans)."""
+    source, target = tokenize(entry.source), tokenize(entry.target)
+    source_ids, target_ids = number_codes(source, target)
+    state, qualifier = _state(entry, reviewed_state)
+    attrs = f'id="{escape_attr(clean(unit_id))}" resname="{escape_attr(clean(entry.id))}" xml:space="preserve"'
+    if entry.target and not entry.fuzzy:
+        attrs += ' approved="yes"'
+    if entry.obsolete:
+        attrs += ' translate="no"'
+    qualifier_attr = f' state-qualifier="{qualifier}"' if qualifier else ""
+    parts = [
+        f"<trans-unit {attrs}>\n<source>{_inline(source, source_ids)}</source>\n",
+        f'<target state="{state}"{qualifier_attr}>{_inline(target, target_ids)}</target>\n',
+    ]
+    if entry.previous_source is not None:
+        parts.append(_alt_trans(entry.previous_source, target))
+    parts += _contexts(entry)
+    parts += (f'<note from="translator">{escape_text(clean(c))}</note>\n' for c in entry.comments)
+    parts += (f'<note from="developer">{escape_text(clean(n))}</note>\n' for n in entry.notes)
+    parts.append("</trans-unit>\n")
+    return "".join(parts)
+
+
+def _state(entry: Entry, reviewed_state: str) -> tuple[str, str]:
+    """(state, state-qualifier) for an entry; see the table in the module docstring."""
+    if not entry.fuzzy:
+        return (reviewed_state, "") if entry.target else ("new", "")
+    if not entry.target:
+        return "needs-translation", ""
+    return "needs-review-translation", "fuzzy-match" if entry.previous_source is not None else "mt-suggestion"
+
+
+def _alt_trans(previous_source: str, target: list[Token]) -> str:
+    """The previous English of a fuzzy match, with the current target as the translation it had."""
+    previous = tokenize(previous_source)
+    previous_ids, target_ids = number_codes(previous, target)
+    return (
+        f'<alt-trans alttranstype="previous-version">\n<source>{_inline(previous, previous_ids)}</source>\n'
+        f"<target>{_inline(target, target_ids)}</target>\n</alt-trans>\n"
+    )
+
+
+def _contexts(entry: Entry) -> list[str]:
+    """References as location context groups, and tm's own fields in an `x-tm` group."""
+    parts = [_location(reference) for reference in entry.references]
+    tm_contexts = [_context("x-flag", flag) for flag in entry.flags]
+    if entry.previous_id is not None:
+        tm_contexts.append(_context("x-previous-id", entry.previous_id))
+    if entry.obsolete:
+        tm_contexts.append(_context("x-obsolete", "yes"))
+    if tm_contexts:
+        parts.append(f'<context-group purpose="x-tm">{"".join(tm_contexts)}</context-group>\n')
+    return parts
+
+
+def _location(reference: str) -> str:
+    """`core/index.md:12` → sourcefile + linenumber contexts (a reference without a line keeps only the file)."""
+    path, _, line = reference.rpartition(":")
+    if path and line.isdigit() and line.isascii():
+        contexts = _context("sourcefile", path) + _context("linenumber", line)
+    else:
+        contexts = _context("sourcefile", reference)
+    return f'<context-group purpose="location">{contexts}</context-group>\n'
+
+
+def _context(context_type: str, value: str) -> str:
+    return f'<context context-type="{context_type}">{escape_text(clean(value))}</context>'
+
+
+def _inline(tokens: list[Token], ids: list[int]) -> str:
+    """Text escaped; codes as `<ph>`, `<bpt>`, `<ept>` holding their Markdown (`x-tm-char` holds a hex code point)."""
+    out = []
+    for token, ident in zip(tokens, ids):
+        if not isinstance(token, Code):
+            out.append(escape_text(token.text))
+        elif token.kind == "char":
+            out.append(f'<ph id="{ident}" ctype="x-tm-char">{ord(token.text):04X}</ph>')
+        elif token.role == "ph":
+            out.append(f'<ph id="{ident}" ctype="{_CTYPE[token.kind]}">{escape_text(token.text)}</ph>')
+        elif token.role == "open":
+            out.append(f'<bpt id="{ident}" ctype="{_CTYPE[token.kind]}">{escape_text(token.text)}</bpt>')
+        else:
+            out.append(f'<ept id="{ident}">{escape_text(token.text)}</ept>')
+    return "".join(out)
+
+
+# Reading.
+
+
+def read(data: bytes, *, path: str) -> Catalog:
+    """An XLIFF 1.2 (or 1.1/1.0) document as one catalog; several `<file>`s are concatenated in order."""
+    root = parse(data, path=path)
+    ns = _namespace(root, path)
+    catalog = Catalog()
+    for index, file in enumerate(root.iter(f"{ns}file")):
+        if index == 0:
+            catalog.page = file.get("original", "")
+            catalog.locale = file.get("target-language", "")
+            _read_header(file.find(f"{ns}header"), ns, catalog)
+        for unit in file.iter(f"{ns}trans-unit"):
+            catalog.entries.append(_read_unit(unit, ns, path))
+    return catalog
+
+
+def _namespace(root: etree._Element, path: str) -> str:
+    """`{urn:…:1.2}` (the Clark prefix of the document's tags), after checking the root is `<xliff>`."""
+    qname = etree.QName(root)
+    if qname.localname != "xliff" or (qname.namespace or "") not in _NAMESPACES:
+        raise InputError(path, root.sourceline, f"not an XLIFF 1.x document (root element is {root.tag!r})")
+    return f"{{{qname.namespace}}}" if qname.namespace else ""
+
+
+def _read_header(header: etree._Element | None, ns: str, catalog: Catalog) -> None:
+    if header is None:
+        return
+    comments = []
+    for note in header.iter(f"{ns}note"):
+        text = note.text or ""
+        if note.get("from") == "tm-header":
+            key, _, value = text.partition(": ")
+            catalog.header[key] = value
+        elif note.get("from") == "tm-header-comment":
+            comments.append(text)
+    catalog.header_comments = tuple(comments)
+
+
+def _read_unit(unit: etree._Element, ns: str, path: str) -> Entry:
+    line = unit.sourceline or 0
+    source_el = unit.find(f"{ns}source")
+    if source_el is None:
+        raise InputError(path, line, "<trans-unit> without <source>")
+    codes: dict[tuple[str, str], str] = {}
+    entry = Entry(id=unit.get("resname", unit.get("id", "")), source=_read_inline(source_el, path, codes, None))
+    entry.line = line
+    target_el = unit.find(f"{ns}target")
+    entry.target = "" if target_el is None else _read_inline(target_el, path, None, codes)
+    entry.fuzzy = _read_fuzzy(unit, target_el, entry.target)
+    for child in unit:
+        _read_unit_child(child, ns, path, entry)
+    return entry
+
+
+def _read_fuzzy(unit: etree._Element, target_el: etree._Element | None, target: str) -> bool:
+    """A `needs-*` state is fuzzy, a reviewed state is not; `new` with text and no state fall back to approval."""
+    state = None if target_el is None else target_el.get("state")
+    if state in REVIEWED_STATES:
+        return False
+    if state in _FUZZY_STATES:
+        return True
+    if state == "new" and not target:
+        return False
+    return bool(target) and unit.get("approved") != "yes"
+
+
+def _read_unit_child(child: etree._Element, ns: str, path: str, entry: Entry) -> None:
+    """Fold one of alt-trans, context-group or note into `entry`."""
+    if child.tag == f"{ns}alt-trans" and child.get("alttranstype") == "previous-version":
+        source = child.find(f"{ns}source")
+        if source is not None:
+            entry.previous_source = _read_inline(source, path, {}, None)
+    elif child.tag == f"{ns}context-group":
+        _read_context_group(child, ns, entry)
+    elif child.tag == f"{ns}note":
+        if child.get("from") == "developer":
+            entry.notes += (child.text or "",)
+        else:
+            entry.comments += (child.text or "",)
+
+
+def _read_context_group(group: etree._Element, ns: str, entry: Entry) -> None:
+    contexts = [(c.get("context-type", ""), c.text or "") for c in group.iter(f"{ns}context")]
+    purposes = (group.get("purpose") or "").split()
+    if "x-tm" in purposes:
+        for kind, value in contexts:
+            if kind == "x-flag":
+                entry.flags += (value,)
+            elif kind == "x-previous-id":
+                entry.previous_id = value
+            elif kind == "x-obsolete":
+                entry.obsolete = value == "yes"
+    elif "location" in purposes:
+        files = [value for kind, value in contexts if kind == "sourcefile"]
+        lines = [value for kind, value in contexts if kind == "linenumber"]
+        if files:
+            entry.references += (f"{files[0]}:{lines[0]}" if lines else files[0],)
+
+
+def _read_inline(
+    element: etree._Element, path: str, record: dict[tuple[str, str], str] | None,
+    source_codes: dict[tuple[str, str], str] | None,
+) -> str:  # fmt: skip
+    """The Markdown of a `<source>`/`<target>`: text plus each code's original text.
+
+    Codes of the source are recorded by (element, id) so a target code written without content (`<x/>`,
+    `<g>`, an empty `<ph/>`, as some tools write) gets the source's Markdown back.
+    """
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str):
+            parts.append(_read_code(child, path, record, source_codes))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _read_code(
+    child: etree._Element, path: str, record: dict[tuple[str, str], str] | None,
+    source_codes: dict[tuple[str, str], str] | None,
+) -> str:  # fmt: skip
+    tag = etree.QName(child).localname
+    ident = child.get("id", "")
+    if tag in ("mrk", "sub"):
+        return _read_inline(child, path, record, source_codes)
+    if tag == "g":
+        inner = _read_inline(child, path, record, source_codes)
+        return _lookup("bpt", ident, child, path, source_codes) + inner + _lookup("ept", ident, child, path, source_codes)
+    if tag in ("x", "bx", "ex"):
+        return _lookup({"x": "ph", "bx": "bpt", "ex": "ept"}[tag], ident, child, path, source_codes)
+    text = "".join(child.itertext())
+    if child.get("ctype") == "x-tm-char":
+        text = _code_point(text, child, path)
+    if not text and source_codes is not None:
+        text = _lookup(tag, ident, child, path, source_codes)
+    if record is not None:
+        record[(tag, ident)] = text
+    return text
+
+
+def _code_point(hex_digits: str, child: etree._Element, path: str) -> str:
+    try:
+        return chr(int(hex_digits, 16))
+    except (ValueError, OverflowError):
+        raise InputError(path, child.sourceline, f"bad code point {hex_digits!r} in an x-tm-char code") from None
+
+
+def _lookup(tag: str, ident: str, child: etree._Element, path: str, codes: dict[tuple[str, str], str] | None) -> str:
+    """The source's Markdown for a target code that carries none; an error if the source has no such code."""
+    if codes is not None and (tag, ident) in codes:
+        return codes[(tag, ident)]
+    raise InputError(path, child.sourceline, f"inline code <{etree.QName(child).localname} id={ident!r}> has no text")
