@@ -188,12 +188,14 @@ def _why_unmatched(text: str, opening: re.Match[str]) -> str:
     pair_id = opening.group(2)
     next_open = _OPEN.search(text, opening.end())
     limit = next_open.start() if next_open else len(text)
+    if text.find("</span>", opening.end(), limit) < 0:
+        return f"span data-ttu-id={pair_id!r} is not closed"
     lookup = _ANY_LOOKUP.search(text, opening.end(), limit)
     if lookup is None:
         return f"span data-ttu-id={pair_id!r} has no sxs-lookup half"
     if lookup.group(1) != pair_id:
         return f"span data-ttu-id={pair_id!r} is paired with data-stu-id={lookup.group(1)!r}"
-    return f"span data-ttu-id={pair_id!r} is not closed"
+    return f"sxs-lookup half of {pair_id!r} is not closed"
 
 
 def _orphan_lookup(text: str, pairs: list[Pair]) -> Diagnostic:

@@ -1,0 +1,11 @@
+"""Paths the tests share (importable from test modules, unlike conftest)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples" / "docs"
+DATA = Path(__file__).resolve().parent / "data"
+BUNDLE = ROOT.parent / "shared" / "corpus" / "dotnet-docs-fr-fr.bundle"
+SCHEMAS = ROOT.parent / "shared" / "schemas"
