@@ -32,11 +32,18 @@ _LINK = re.compile(
     r"(?P<bang>!?)\[(?P<text>" + _BRACKETS + r")\]\(\s*(?P<dest>" + _DEST + r")"
     r"""(?:\s+(?:"[^"]*"|'[^']*'|\([^()]*\)))?\s*\)"""
 )
-_EXTENSION = re.compile(r"\[!(?P<name>[A-Za-z][\w-]*)(?P<rest>" + _BRACKETS + r")\]")
+_EXTENSION = re.compile(
+    r"\[!(?P<name>(?i:include|note|tip|important|caution|warning|video|div|code(?:-[\w+#.-]+)?))\b"
+    r"(?P<rest>" + _BRACKETS + r")\]"
+    r"|:::(?:[^:\n]|:(?!::))+:::"
+)
+_ATTRIBUTE = r"""\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?"""
 _ANGLE = re.compile(
     r"<(?P<autolink>[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*)>"
-    r"|(?<!\\)<(?P<tag>/?[A-Za-z][A-Za-z0-9-]*(?:\s+[^<>]*?)?\s*/?)>"
+    r"|(?<!\\)(?P<tag><[A-Za-z][A-Za-z0-9-]*(?:" + _ATTRIBUTE + r")*\s*/?>|</[A-Za-z][A-Za-z0-9-]*\s*>|<!--.*?-->)",
+    re.S,
 )
+_TAG_SPACE = re.compile(r"\s*=\s*|\s+")
 _BARE_URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"\x1a]+|\bwww\.[A-Za-z0-9-]+\.[^\s<>\"\x1a]+")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _URL_TRAILING = ".,:;!?*_~'\""
@@ -52,7 +59,10 @@ class Link:
 
 
 class Inline(NamedTuple):
-    """What the checks need of one text; `prose` is the text with every construct below replaced by `MASK`."""
+    """What the checks need of one text; `prose` is the text with every construct below replaced by `MASK`.
+
+    `links` holds inline links, images and autolinks (`<https://…>`); `urls` the bare URLs of the text.
+    """
 
     code: tuple[str, ...] = ()
     stray_ticks: int = 0
@@ -104,7 +114,7 @@ def code_spans(text: str) -> tuple[tuple[str, ...], str]:
 
 
 def _escaped(text: str, pos: int) -> bool:
-    """True when the character at `pos` follows an odd number of backslashes (outside code, `` \` `` is literal)."""
+    """True when the character at `pos` follows an odd number of backslashes (outside code, a `\\` escapes)."""
     count = 0
     while pos > count and text[pos - count - 1] == "\\":
         count += 1
@@ -147,16 +157,23 @@ def scan(text: str) -> Inline:
     """
     code, rest = code_spans(text)
     stray = rest.count("`") if code or "`" in rest else 0
-    if "[" not in rest and "<" not in rest and "&" not in rest and "://" not in rest and "www." not in rest:
+    if (
+        "[" not in rest
+        and "<" not in rest
+        and "&" not in rest
+        and "://" not in rest
+        and "www." not in rest
+        and ":::" not in rest
+    ):
         return Inline(code, stray, (), (), (), (), (), (), rest)
     found: dict[str, list[str]] = {"url": [], "xref": [], "ext": [], "tag": [], "entity": []}
     links: list[Link] = []
-    if "[!" in rest:
+    if "[!" in rest or ":::" in rest:
         rest = _EXTENSION.sub(lambda m: _keep(found["ext"], _extension_key(m)), rest)
     if "](" in rest:
         rest = _mask_links(rest, links)
     if "<" in rest:
-        rest = _ANGLE.sub(lambda m: _angle(found, m), rest)
+        rest = _ANGLE.sub(lambda m: _angle(found, links, m), rest)
     if "://" in rest or "www." in rest:
         rest = _BARE_URL.sub(lambda m: _bare_url(found["url"], m), rest)
     if "&" in rest:
@@ -182,10 +199,12 @@ def _keep(found: list[str], value: str) -> str:
 def _extension_key(match: re.Match[str]) -> str:
     """`[!INCLUDE [name](path)]` is known by its path (the name is free text); `[!NOTE]` by its whole self."""
     name = match.group("name")
+    if name is None:
+        return match.group()
     inner = _LINK.search(match.group("rest"))
     if inner is not None:
-        return f"[!{name} ({inner.group('dest').strip('<>')})]"
-    return match.group()
+        return f"[!{name.upper()} ({inner.group('dest').strip('<>')})]"
+    return f"[!{name.upper()}{match.group('rest')}]"
 
 
 def _mask_links(text: str, links: list[Link]) -> str:
@@ -202,20 +221,23 @@ def _mask_links(text: str, links: list[Link]) -> str:
     return _LINK.sub(one, text)
 
 
-def _angle(found: dict[str, list[str]], match: re.Match[str]) -> str:
+def _angle(found: dict[str, list[str]], links: list[Link], match: re.Match[str]) -> str:
     autolink = match.group("autolink")
     if autolink is None:
         return _keep(found["tag"], _normal_tag(match.group("tag")))
     if autolink[:5].lower() == "xref:":
         return _keep(found["xref"], autolink[5:])
-    return _keep(found["url"], autolink)
+    links.append(Link(autolink, autolink, False))
+    return MASK
 
 
 def _normal_tag(tag: str) -> str:
-    """`<br/>`, `<br />` and `<br>` are the same tag to a reader; attribute text is kept as written."""
-    if tag.endswith("/"):
-        tag = tag[:-1].rstrip()
-    return "<" + tag + ">"
+    """`<br/>`, `<br />` and `<br>` are one tag to a reader, as are `<a name = "x">` and `<a name="x">`."""
+    if tag.startswith("<!--"):
+        return tag
+    if tag.endswith("/>"):
+        tag = tag[:-2] + ">"
+    return _TAG_SPACE.sub(lambda m: "=" if "=" in m.group() else " ", tag).replace(" >", ">")
 
 
 def _bare_url(found: list[str], match: re.Match[str]) -> str:

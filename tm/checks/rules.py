@@ -16,12 +16,14 @@ must pass; `run_checks` does not call a rule whose needs or gate fail, so most r
 from __future__ import annotations
 
 import enum
+import html
+import operator
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from tm.checks.markdown import MASK, Inline, code_spans, scan
+from tm.checks.markdown import MASK, code_spans, scan
 
 __all__ = ["RULES", "Level", "Rule", "rule"]
 
@@ -106,162 +108,193 @@ def _difference(what: str, source: Iterable[str], target: Iterable[str]) -> Iter
         yield f"{what} not in source: {item}"
 
 
+def _same(source: list[str], target: list[str]) -> bool:
+    """True when two lists hold the same items in any order (cheap when they are equal as they stand)."""
+    return source == target or sorted(source) == sorted(target)
+
+
 # --- Markdown constructs that must survive verbatim -------------------------------------------------------------
 
-# Raw patterns for the fast path: when both texts hold the same raw matches, there is nothing to compare.
-_XREF = re.compile(r"<xref:[^<>\s]*>", re.I)
-_TAG = re.compile(r"(?<!\\)</?[A-Za-z][^<>]*>")
-_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# Raw patterns for fast paths: when both texts hold the same raw matches, parsing cannot find a difference.
+_RAW_TARGET = re.compile(r"\]\(\s*<?[^\s)>]*|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*>|://[^\s<>\"]*|www\.[^\s<>\"]*")
+_RAW_XREF = re.compile(r"xref:[^\s<>)]*")
+_RAW_TAG = re.compile(r"<[^<>]*>")
+_RAW_ENTITY = re.compile(r"&#?\w+;")
+_EMPTY_LINK_TEXT = re.compile(r"\[\s*\]\(")
+_EXTENSION_START = re.compile(r"\[!|:::")
+# Entities for characters that mean something to Markdown or HTML: writing the character instead breaks the text.
+_SIGNIFICANT = frozenset("|<>&*_`[]#\\()")
 
 
 @rule("inline-code", code="TM201", level=Level.ERROR, needs=("`",))
 def inline_code(source: str, target: str) -> Iterator[str]:
     """Code spans must be the same, as many, and with no stray backtick.
 
-    MT glues spans to their neighbours (`` `async``Main`méthode` ``), which re-pairs the backticks: compared as
-    parsed spans, that shows up as spans changed; a lone backtick left over shows up as a stray one.
+    MT glues spans to their neighbours (`` `ByRef``n` ``), which re-pairs the backticks: compared as parsed
+    spans, that shows up as spans glued or changed; a lone backtick left over shows up as a stray one.
     """
     src, src_rest = code_spans(source)
     tgt, tgt_rest = code_spans(target)
-    if src != tgt:
-        yield from _difference("code span", (f"`{c}`" for c in src), (f"`{c}`" for c in tgt))
+    if not _same(list(src), list(tgt)):
+        yield from _code_difference(src, tgt)
     stray = tgt_rest.count("`") - src_rest.count("`")
     if stray > 0:
         yield f"{stray} stray backtick(s)"
 
 
+def _code_difference(source: tuple[str, ...], target: tuple[str, ...]) -> Iterator[str]:
+    """Like `_difference`, but names the commonest MT breakage: spans glued together (`` `a``b` ``)."""
+    missing, extra = Counter(source) - Counter(target), Counter(target) - Counter(source)
+    for span in list(extra.elements()):
+        parts = Counter(span.split("``"))
+        if len(parts) > 1 and not parts - missing:
+            missing -= parts
+            extra -= Counter([span])
+            yield "code spans glued together: `" + span + "`"
+    yield from _difference("code span", (f"`{c}`" for c in missing.elements()), (f"`{c}`" for c in extra.elements()))
+
+
 @rule("link-target", code="TM202", level=Level.ERROR, needs=("](", "://", "www."))
 def link_target(source: str, target: str) -> Iterator[str]:
-    """Link and image targets (URLs, relative paths) must be the same.
+    """Link and image targets (URLs, relative paths) must be the same; bare URLs must be kept.
 
-    A lost bracket (`[texte] (url)`, `texte](url)`) unmakes the link, so its target goes missing too. Bare URLs
-    end before trailing punctuation and an unbalanced `)`, so `(see https://x.org).` is not a false alarm.
+    A lost or added bracket (`[texte] (url)`, `texte](url)`) unmakes the link, so its target goes missing even
+    though the URL is still in the text. Bare URLs end before trailing punctuation and an unbalanced `)`, so
+    `(see https://x.org).` is no false alarm; a bare URL the target adds (a reference in parentheses) is fine.
     """
+    if _same(_RAW_TARGET.findall(source), _RAW_TARGET.findall(target)):
+        return
     src, tgt = scan(source), scan(target)
-    yield from _difference("link target", _targets(src), _targets(tgt))
+    yield from _difference("link target", (link.dest for link in src.links), (link.dest for link in tgt.links))
+    kept = Counter(tgt.urls) + Counter(link.dest for link in tgt.links)
+    for url in (Counter(src.urls) - kept).elements():
+        yield f"URL missing: {url}"
 
 
-def _targets(inline: Inline) -> Iterator[str]:
-    for link in inline.links:
-        yield link.dest
-    yield from inline.urls
-
-
-@rule("link-text", code="TM203", level=Level.ERROR, needs=("](",))
+@rule("link-text", code="TM203", level=Level.ERROR, needs=("](",), gate=lambda s, t: bool(_EMPTY_LINK_TEXT.search(t)))
 def link_text(source: str, target: str) -> Iterator[str]:
     """A link whose source text is not empty must not lose its text.
 
     `[](url)` renders as nothing at all, so the reader loses the link; images are held to the same rule for
     their alt text.
     """
-    src, tgt = scan(source), scan(target)
-    texted = {link.dest for link in src.links if link.text.strip()}
-    for link in tgt.links:
+    texted = {link.dest for link in scan(source).links if link.text.strip()}
+    for link in scan(target).links:
         if not link.text.strip() and link.dest in texted:
             yield f"empty link text for {link.dest}"
 
 
-@rule("xref", code="TM204", level=Level.ERROR, needs=("<xref:",))
+@rule("xref", code="TM204", level=Level.ERROR, needs=("xref:",))
 def xref(source: str, target: str) -> Iterator[str]:
     """`<xref:…>` ids (with their `?displayProperty=` query) must be the same.
 
-    An xref id that is changed or lost is a broken link that the build only reports as a warning.
+    An xref id that is changed or lost is a broken link that the build only reports as a warning. Xrefs
+    written as link targets (`[text](xref:…)`) are `link-target`'s.
     """
-    if _XREF.findall(source) == _XREF.findall(target):
+    if _same(_RAW_XREF.findall(source), _RAW_XREF.findall(target)):
         return
-    src, tgt = scan(source), scan(target)
-    yield from _difference("xref", src.xrefs, tgt.xrefs)
+    yield from _difference("xref", scan(source).xrefs, scan(target).xrefs)
 
 
-@rule("include", code="TM205", level=Level.ERROR, needs=("[!",))
-def include(source: str, target: str) -> Iterator[str]:
-    """`[!INCLUDE [name](path)]` paths and `[!NOTE]`-style markers must be the same.
+@rule("extension", code="TM205", level=Level.ERROR, needs=("[!", ":::"))
+def extension(source: str, target: str) -> Iterator[str]:
+    """Docs extensions must be kept: `[!INCLUDE [name](path)]` paths, `[!NOTE]`, `[!code-…]`, `:::no-loc:::`.
 
-    The include's `[name]` is free text, so only its path is compared; a marker such as `[!NOTE]` is compared
-    whole, since a translated `[!REMARQUE]` is not recognised by the build.
+    An include's `[name]` is free text, so only its path is compared; a marker such as `[!NOTE]` is compared
+    whole, since a translated `[!REMARQUE]` is not recognised by the build. Unknown `[!WORD]` markers are plain
+    text to the build, so translating them is fine.
     """
-    src, tgt = scan(source), scan(target)
-    yield from _difference("extension", src.extensions, tgt.extensions)
+    if _EXTENSION_START.search(target) is None and _EXTENSION_START.search(source) is None:
+        return
+    yield from _difference("extension", scan(source).extensions, scan(target).extensions)
 
 
 @rule("html-tag", code="TM206", level=Level.ERROR, needs=("<",))
 def html_tag(source: str, target: str) -> Iterator[str]:
-    """Inline HTML tags (`<span class=…></span>`, `<br/>`, `<kbd>`) must be the same, as many.
+    """Inline HTML tags (`<span class=…></span>`, `<br/>`, `<kbd>`) and comments must be the same, as many.
 
-    Tags are compared as written (after `<br/>` ≡ `<br>`), so translated attributes are reported too.
+    Only what CommonMark takes for a tag counts (`\\<bool>` and `<bool \\>` are text). Tags are compared with
+    their attributes, spacing normalised, so translated attribute values are reported too.
     """
-    if _TAG.findall(source) == _TAG.findall(target):
+    if _same(_RAW_TAG.findall(source), _RAW_TAG.findall(target)):
         return
-    src, tgt = scan(source), scan(target)
-    yield from _difference("HTML tag", src.tags, tgt.tags)
+    yield from _difference("HTML tag", scan(source).tags, scan(target).tags)
 
 
 @rule("entity", code="TM207", level=Level.ERROR, needs=("&",))
 def entity(source: str, target: str) -> Iterator[str]:
-    """HTML entities (`&nbsp;`, `&lt;`, `&#124;`) must be kept.
+    """HTML entities of the source (`&#124;`, `&lt;`, `&nbsp;`) must be kept, unless written as the character.
 
-    In table cells `&#124;` is what keeps a `|` from splitting the cell; `&lt;` keeps text from becoming a tag.
+    In a table cell `&#124;` is what keeps a `|` from splitting the cell, and `&lt;` keeps text from becoming a
+    tag, so those must stay entities; `&nbsp;` or `&mdash;` may become the character itself. Entities the target
+    adds (`m&#233;thode`) render as the letter and are not reported.
     """
-    if _ENTITY.findall(source) == _ENTITY.findall(target):
+    if _same(_RAW_ENTITY.findall(source), _RAW_ENTITY.findall(target)):
         return
-    src, tgt = scan(source), scan(target)
-    yield from _difference("entity", src.entities, tgt.entities)
+    missing = Counter(scan(source).entities) - Counter(scan(target).entities)
+    for name in missing.elements():
+        char = html.unescape(name)
+        if char != name and char not in _SIGNIFICANT and char in target:
+            continue
+        yield f"entity missing: {name}"
 
 
 # --- Emphasis ---------------------------------------------------------------------------------------------------
 
 _DELIMS = re.compile(r"(?<!\\)(?:\*+|_+)")
-_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~«»“”‘’…–—")
+# A masked construct stands for text that begins and ends with punctuation (`` ` ``, `(`, `<`, `[`).
+_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~«»“”‘’…–—" + MASK)
 
 
 @rule("emphasis", code="TM208", level=Level.WARNING, needs=("*", "_"))
 def emphasis(source: str, target: str) -> Iterator[str]:
     """Emphasis markers (`*`, `**`, `_`) must pair up as they do in the source.
 
-    MT moves and drops markers (`\\**_types_* _`); a marker left unpaired prints as a literal `*` or `_`.
-    Markers are paired with CommonMark's flanking rules, on the text with code, links and URLs masked.
+    MT moves and drops markers (`\\**_types_* _`, `** gras**`); a marker left unpaired prints as a literal `*`
+    or `_`. Markers are paired with CommonMark's flanking rules, on the text with code, links and URLs masked.
     """
-    src_pairs, src_loose = _emphasis(scan(source).prose)
-    tgt_pairs, tgt_loose = _emphasis(scan(target).prose)
+    src_spans, src_loose = _emphasis(scan(source).prose)
+    tgt_spans, tgt_loose = _emphasis(scan(target).prose)
     if tgt_loose > src_loose:
         yield f"{tgt_loose - src_loose} unpaired emphasis marker(s)"
-    elif tgt_pairs != src_pairs:
-        yield f"{src_pairs} emphasis span(s) in source, {tgt_pairs} in target"
+    elif tgt_spans != src_spans:
+        yield f"{src_spans} emphasis span(s) in source, {tgt_spans} in target"
 
 
 def _emphasis(prose: str) -> tuple[int, int]:
-    """(emphasised spans, unpaired marker characters) in `prose`, pairing delimiter runs on a stack."""
+    """(emphasised spans, unpaired marker characters) in `prose`, pairing delimiter runs on a stack.
+
+    Simpler than CommonMark's algorithm (no rule of three), which is enough to compare two texts.
+    """
     if "*" not in prose and "_" not in prose:
         return 0, 0
     spans = loose = 0
-    openers: list[list[int | str]] = []
+    openers: list[tuple[str, int]] = []
     for match in _DELIMS.finditer(prose):
-        run = match.group()
-        before = prose[match.start() - 1] if match.start() else " "
-        after = prose[match.end()] if match.end() < len(prose) else " "
-        can_open, can_close = _flanking(run[0], before, after)
+        run, start, end = match.group(), match.start(), match.end()
+        can_open, can_close = _flanking(
+            run[0], prose[start - 1] if start else " ", prose[end] if end < len(prose) else " "
+        )
         left = len(run)
-        if can_close:
-            while left and openers:
-                index = _last_opener(openers, run[0])
-                if index < 0:
-                    break
-                opener = openers[index]
-                del openers[index + 1 :]
-                used = 2 if left >= 2 and int(opener[1]) >= 2 else 1
-                spans += 1
-                left -= used
-                opener[1] = int(opener[1]) - used
-                if not opener[1]:
-                    openers.pop()
+        while can_close and left:
+            index = _last_opener(openers, run[0])
+            if index < 0:
+                break
+            char, width = openers[index]
+            del openers[index:]
+            used = 2 if left >= 2 and width >= 2 else 1
+            spans += 1
+            left -= used
+            if width > used:
+                openers.append((char, width - used))
         if left and can_open:
-            openers.append([run[0], left])
-        else:
+            openers.append((run[0], left))
+        elif left and can_close:
             loose += left
-    return spans, loose + sum(int(o[1]) for o in openers)
+    return spans, loose + sum(width for _, width in openers)
 
 
-def _last_opener(openers: list[list[int | str]], char: str) -> int:
+def _last_opener(openers: list[tuple[str, int]], char: str) -> int:
     for index in range(len(openers) - 1, -1, -1):
         if openers[index][0] == char:
             return index
@@ -281,22 +314,34 @@ def _flanking(char: str, before: str, after: str) -> tuple[bool, bool]:
 
 # --- Numbers, versions, placeholders ----------------------------------------------------------------------------
 
-_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+|[ \u00a0\u202f]\d{3}(?!\d))*")
+_DIGITS = tuple("0123456789")
 _DIGIT_RUNS = re.compile(r"\d+")
+_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+|[ \u00a0\u202f]\d{3}(?!\d))*")
 _SEPARATORS = re.compile(r"[.,\s]")
 _DOTTED = re.compile(r"(?<![\w.,])\d+(?:\.\d+)+(?![\w,]|\.\d)")
 _COMMA = re.compile(r"(?<![\w.,])\d+,\d+(?![\w,]|\.\d)")
 _VERSION_BEFORE = re.compile(
     r"(?:(?<![\w.])[Vv]|[Vv]ersions?|\.NET|C#|F#|[A-Z][\w.#+/-]*|[\w.#+/-]*[A-Z][\w.#+/-]*)[ \u00a0]*\Z"
 )
-_LIST_BETWEEN = re.compile(r"[ \u00a0]*(?:,|and|or|to|through|-|–|/)?[ \u00a0]*(?:and|or)?[ \u00a0]*\Z")
+_LIST_BETWEEN = re.compile(r"[ \u00a0]*(?:,|and|or|to|through|-|–|/)?[ \u00a0]*(?:and|or)?[ \u00a0]*")
 _UNIT_AFTER = re.compile(
     r"[ \u00a0]*(?:%|[KMGT]i?B\b|bytes?\b|ms\b|seconds?\b|minutes?\b|hours?\b|days?\b|times\b|x\b|×|"
     r"px\b|pt\b|em\b|in(?:ch(?:es)?)?\b|cm\b|centimet|met(?:er|re)s?\b|kg\b|degrees?\b|percent\b)"
 )
 
 
-@rule("version-number", code="TM209", level=Level.ERROR, needs=(",",))
+def _decimal_comma(source: str, target: str) -> bool:
+    """True when `target` has a digit, a comma and a digit in a row (`7,0`): the only shape `version-number`
+    reports, found without a regex because most targets have commas and few have this."""
+    at = target.find(",")
+    while at > 0:
+        if target[at - 1].isdigit() and target[at + 1 : at + 2].isdigit():
+            return True
+        at = target.find(",", at + 1)
+    return False
+
+
+@rule("version-number", code="TM209", level=Level.ERROR, needs=(",",), gate=_decimal_comma)
 def version_number(source: str, target: str) -> Iterator[str]:
     """Version numbers keep their dot: `C# 7.0` must not become `C# 7,0`.
 
@@ -305,15 +350,13 @@ def version_number(source: str, target: str) -> Iterator[str]:
     of such (`versions 1.0 and 1.1`), or one with two dots or more (`1.2.3`). A number before a unit
     (`2.5 GB`, `17.2%`) or after a plain word (`a radius of 2.50`) is a decimal.
     """
-    if "," not in target or _COMMA.search(target) is None:
-        return
-    commas = {m.group() for m in _COMMA.finditer(scan(target).prose)}
+    commas = Counter(m.group() for m in _COMMA.finditer(scan(target).prose))
     if not commas:
         return
     for version in _versions(scan(source).prose):
         broken = version.replace(".", ",")
-        if broken in commas:
-            commas.discard(broken)
+        if commas[broken]:
+            commas[broken] -= 1
             yield f"version {version} written as {broken}"
 
 
@@ -324,10 +367,9 @@ def _versions(prose: str) -> Iterator[str]:
         number, start = match.group(), match.start()
         if _UNIT_AFTER.match(prose, match.end()):
             continue
-        head = prose[max(0, start - 40) : start]
         is_version = (
             number.count(".") >= 2
-            or _VERSION_BEFORE.search(head) is not None
+            or _VERSION_BEFORE.search(prose, max(0, start - 40), start) is not None
             or (previous_end >= 0 and _LIST_BETWEEN.fullmatch(prose, previous_end, start) is not None)
         )
         if is_version:
@@ -335,28 +377,28 @@ def _versions(prose: str) -> Iterator[str]:
             yield number
 
 
-@rule("number", code="TM210", level=Level.WARNING, needs=tuple("0123456789"))
+@rule("number", code="TM210", level=Level.WARNING, needs=_DIGITS)
 def number(source: str, target: str) -> Iterator[str]:
-    """Numbers must be kept (decimal and thousands separators may change: `10,000` = `10 000`, `3.5` = `3,5`).
+    """Numbers must be kept (separators may change: `10,000` = `10 000`, `3.5` = `3,5`).
 
-    Numbers in code, URLs and xref ids are not counted here: other rules compare those whole. When both texts
-    hold the same runs of digits, separators aside, there is nothing to look at.
+    A warning: MT spells small numbers out (`3 things` → `trois opérations`) and `29K` may become `29 000`.
+    Numbers in code, URLs and xref ids are left to the rules that compare those whole.
     """
-    src_runs, tgt_runs = _DIGIT_RUNS.findall(source), _DIGIT_RUNS.findall(target)
-    if src_runs == tgt_runs or sorted(src_runs) == sorted(tgt_runs):
+    if _same(_DIGIT_RUNS.findall(source), _DIGIT_RUNS.findall(target)):
         return
-    yield from _difference("number", _digits(scan(source).prose), _digits(scan(target).prose))
+    yield from _difference("number", _numbers(scan(source).prose), _numbers(scan(target).prose))
 
 
-def _digits(prose: str) -> tuple[str, ...]:
-    return tuple(_SEPARATORS.sub("", m.group()) for m in _NUMBER.finditer(prose))
+def _numbers(prose: str) -> list[str]:
+    """The numbers of `prose` as bare digits, so that `10,000`, `10 000` and `10000` are one number."""
+    return [_SEPARATORS.sub("", m.group()) for m in _NUMBER.finditer(prose)]
 
 
 _PLACEHOLDER = re.compile(
     r"\{\d+(?:,-?\d+)?(?::[^{}]*)?\}"
     r"|\{[A-Za-z_][\w.]*\}"
-    r"|%(?:\d+\$)?[-+#0]*\d*(?:\.\d+)?[sdifuxXeEgGcp](?![A-Za-z])"
-    r"|%\d+(?![\d.,])"
+    r"|(?<!%)%(?:\d\$)?[-+#0]*\d*(?:\.\d+)?[sdifuxXeEgGcp](?![A-Za-z0-9])"
+    r"|(?<!%)%[1-9](?![0-9A-Za-z]|[.,]\d)"
 )
 
 
@@ -364,50 +406,49 @@ _PLACEHOLDER = re.compile(
 def placeholder(source: str, target: str) -> Iterator[str]:
     """Format placeholders (`{0}`, `{name}`, `%s`, `%1`) must be kept, as many.
 
-    Only text outside code spans and URLs is looked at: `%20` in a URL is not a placeholder.
+    Only text outside code spans and URLs is looked at, and `%2F` is a percent-encoding, not `%2`.
     """
-    if _PLACEHOLDER.findall(source) == _PLACEHOLDER.findall(target):
+    if _same(_PLACEHOLDER.findall(source), _PLACEHOLDER.findall(target)):
         return
-    src = _PLACEHOLDER.findall(scan(source).prose)
-    tgt = _PLACEHOLDER.findall(scan(target).prose)
-    yield from _difference("placeholder", src, tgt)
+    yield from _difference(
+        "placeholder", _PLACEHOLDER.findall(scan(source).prose), _PLACEHOLDER.findall(scan(target).prose)
+    )
 
 
 # --- Whole-segment checks ---------------------------------------------------------------------------------------
 
 
-@rule("whitespace", code="TM212", level=Level.WARNING)
+def _edge_space(source: str, target: str) -> bool:
+    return source[:1].isspace() or source[-1:].isspace() or target[:1].isspace() or target[-1:].isspace()
+
+
+@rule("whitespace", code="TM212", level=Level.WARNING, gate=_edge_space)
 def whitespace(source: str, target: str) -> Iterator[str]:
     """Leading and trailing whitespace must be the same.
 
     In a page the pair sits inside running text (a table cell, a list item); an added or lost space there
     joins or splits words of the surrounding Markdown.
     """
-    if source[:1].isspace() or target[:1].isspace():
-        src, tgt = source[: len(source) - len(source.lstrip())], target[: len(target) - len(target.lstrip())]
-        if src != tgt:
-            yield f"leading whitespace {src!r} → {tgt!r}"
-    if source[-1:].isspace() or target[-1:].isspace():
-        src, tgt = source[len(source.rstrip()) :], target[len(target.rstrip()) :]
-        if src != tgt:
-            yield f"trailing whitespace {src!r} → {tgt!r}"
+    src, tgt = source[: len(source) - len(source.lstrip())], target[: len(target) - len(target.lstrip())]
+    if src != tgt:
+        yield f"leading whitespace {src!r} → {tgt!r}"
+    src, tgt = source[len(source.rstrip()) :], target[len(target.rstrip()) :]
+    if src != tgt:
+        yield f"trailing whitespace {src!r} → {tgt!r}"
 
 
-_WORD = re.compile(r"(?<![\w.@/\\-])[A-Za-z]?[a-z]{2,}(?![\w.@/\\-]|\.\w)")
+_LOWER_WORD = re.compile(r"(?<![\w.@/\\-])[a-z]{2,}(?![\w@/\\-]|\.\w)")
 _MIN_WORDS = 3
 
 
-@rule("untranslated", code="TM213", level=Level.WARNING)
+@rule("untranslated", code="TM213", level=Level.WARNING, gate=operator.eq)
 def untranslated(source: str, target: str) -> Iterator[str]:
-    """The target is the source unchanged, though the source has words to translate.
+    """The target is the source unchanged, though the source is a sentence to translate.
 
-    Segments that are only code, URLs, names or a word or two (`Windows 10`, `Description`) are often right
-    as they are, so a source must hold at least three plain lowercase-ish words outside code to count.
+    Names and titles stay English in French docs (`Windows Workflow Foundation`, `Entity Data Model`), so only
+    a source with at least three lowercase words outside code, links and `:::no-loc:::` counts.
     """
-    if target != source:
-        return
-    words = _WORD.findall(scan(source).prose.replace(MASK, " "))
-    if len(words) >= _MIN_WORDS:
+    if len(_LOWER_WORD.findall(scan(source).prose)) >= _MIN_WORDS:
         yield "target is the source text, untranslated"
 
 
@@ -426,7 +467,7 @@ RULES: tuple[Rule, ...] = (
     link_target,
     link_text,
     xref,
-    include,
+    extension,
     html_tag,
     entity,
     emphasis,
