@@ -1,0 +1,283 @@
+"""Pair the segments of two versions of a page by content, and the pages of two handoffs by path or content.
+
+Ids are no keys across handoffs: the vendor's id prefix changes on most pages at every handoff and sequence
+numbers shift when a segment is inserted. So segments are paired by what they say, in three passes:
+
+1. exact: equal keys (the source, or for a diff the source *and* target), in document order first
+   (`difflib.SequenceMatcher`, `autojunk=False`), then whatever equal keys are left (moved segments), the
+   k-th leftover occurrence with the k-th, so duplicates pair in order;
+2. exact on the source alone among what is left (a diff's "target changed");
+3. similar: leftovers whose sources score at least `threshold` (`similarity`), best scores first;
+
+what is still left is added (new only) or removed (old only). Pages are paired by path; an added page whose
+segments mostly match those of a removed page is a renamed page (`match_pages`).
+
+Nothing here knows pages or catalogs: everything works on sequences of strings.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections import Counter, defaultdict, deque
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from rapidfuzz import fuzz, process
+
+__all__ = ["FuzzyIndex", "Link", "align", "length_window", "match_pages", "similarity"]
+
+DEFAULT_THRESHOLD = 0.8
+_TOKEN = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One line of an alignment: indexes into the old and new sequences, and how well they match.
+
+    `score` is 1.0 for equal sources, in `[threshold, 1)` for similar ones, 0.0 when one side is missing.
+    """
+
+    old: int | None
+    new: int | None
+    score: float
+
+    @property
+    def exact(self) -> bool:
+        """Both sides present with equal sources."""
+        return self.old is not None and self.new is not None and self.score == 1.0
+
+
+def similarity(a: str, b: str) -> float:
+    """Indel similarity in [0, 1] (rapidfuzz `fuzz.ratio` / 100): `2 * LCS / (len(a) + len(b))`.
+
+    It is what `difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()` gives, without difflib's
+    slowness on long strings or its junk heuristic.
+
+    >>> similarity("Install Visual Studio 2017.", "Install Visual Studio 2019.")
+    0.963
+    >>> similarity("abc", "abc"), similarity("", "")
+    (1.0, 1.0)
+    """
+    return round(fuzz.ratio(a, b) / 100, 4)
+
+
+def length_window(length: int, threshold: float) -> tuple[int, int]:
+    """Lengths a string must have to reach `threshold` against one of `length` characters.
+
+    The ratio is at most `2 * min / (la + lb)`, so the other length lies within `[length * r, length / r]`
+    with `r = threshold / (2 - threshold)`: 2/3 to 3/2 of the length at 0.8.
+
+    >>> length_window(60, 0.8)
+    (40, 90)
+    """
+    if threshold <= 0:
+        return 0, 1 << 30
+    ratio = threshold / (2 - threshold)
+    return math.ceil(length * ratio - 1e-9), math.floor(length / ratio + 1e-9)
+
+
+def align(
+    old: Sequence[str],
+    new: Sequence[str],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    old_keys: Sequence[Hashable] | None = None,
+    new_keys: Sequence[Hashable] | None = None,
+) -> list[Link]:
+    """Pair the source strings `old` and `new`; every index of both appears in exactly one `Link`.
+
+    `old_keys`/`new_keys` (e.g. `(source, target)` tuples) are matched before the sources alone, so that
+    among duplicated sources the ones whose translation did not change pair up. Links come in new order,
+    each removed segment placed after the link of the old segment before it.
+
+    >>> old = ["Intro", "Step one.", "Step two.", "Step one."]
+    >>> new = ["Step one.", "Brand new text", "Step one.", "Step two!"]
+    >>> [(link.old, link.new, link.score) for link in align(old, new)]
+    [(0, None, 0.0), (1, 0, 1.0), (None, 1, 0.0), (3, 2, 1.0), (2, 3, 0.8889)]
+    """
+    if list(old) == list(new) and (old_keys is None or list(old_keys) == list(new_keys or ())):
+        return [Link(i, i, 1.0) for i in range(len(old))]
+    pairs: dict[int, tuple[int, float]] = {}
+    if old_keys is not None and new_keys is not None:
+        _match_exact(old_keys, new_keys, pairs)
+    _match_exact(old, new, pairs)
+    if threshold <= 1.0:
+        _match_similar(old, new, pairs, threshold)
+    return _in_order(len(old), len(new), pairs)
+
+
+def _match_exact(old: Sequence[Hashable], new: Sequence[Hashable], pairs: dict[int, tuple[int, float]]) -> None:
+    """Pair equal items not paired yet: in order first, then leftover duplicates k-th to k-th."""
+    taken = {j for j, _ in pairs.values()}
+    old_free = [i for i in range(len(old)) if i not in pairs]
+    new_free = [j for j in range(len(new)) if j not in taken]
+    if not old_free or not new_free:
+        return
+    a = [old[i] for i in old_free]
+    b = [new[j] for j in new_free]
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    for block in matcher.get_matching_blocks():
+        for k in range(block.size):
+            pairs[old_free[block.a + k]] = (new_free[block.b + k], 1.0)
+            used_a.add(block.a + k)
+            used_b.add(block.b + k)
+    waiting: dict[Hashable, deque[int]] = defaultdict(deque)
+    for x, key in enumerate(a):
+        if x not in used_a:
+            waiting[key].append(x)
+    if not waiting:
+        return
+    for y, key in enumerate(b):
+        queue = waiting.get(key)
+        if y not in used_b and queue:
+            pairs[old_free[queue.popleft()]] = (new_free[y], 1.0)
+
+
+def _match_similar(old: Sequence[str], new: Sequence[str], pairs: dict[int, tuple[int, float]],
+                   threshold: float) -> None:
+    """Pair leftovers whose similarity reaches `threshold`, best score first (ties: nearest position)."""
+    taken = {j for j, _ in pairs.values()}
+    old_free = [i for i in range(len(old)) if i not in pairs]
+    new_free = [j for j in range(len(new)) if j not in taken]
+    if not old_free or not new_free:
+        return
+    choices = [old[i] for i in old_free]
+    cutoff = threshold * 100
+    candidates: list[tuple[float, float, int, int]] = []
+    for j in new_free:
+        found = process.extract(new[j], choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
+        for _, score, x in found:
+            i = old_free[x]
+            drift = abs(i / max(len(old), 1) - j / max(len(new), 1))
+            candidates.append((-score, drift, j, i))
+    candidates.sort()
+    for neg_score, _, j, i in candidates:
+        if i in pairs or j in taken:
+            continue
+        pairs[i] = (j, round(-neg_score / 100, 4))
+        taken.add(j)
+
+
+def _in_order(n_old: int, n_new: int, pairs: dict[int, tuple[int, float]]) -> list[Link]:
+    """Links in new order; an unpaired old segment goes right after the link of the old segment before it."""
+    by_new: list[Link | None] = [None] * n_new
+    for i, (j, score) in pairs.items():
+        by_new[j] = Link(i, j, score)
+    removed_after: dict[int, list[int]] = defaultdict(list)  # old index of the anchor → removed old indexes
+    anchor = -1
+    for i in range(n_old):
+        if i in pairs:
+            anchor = i
+        else:
+            removed_after[anchor].append(i)
+    out = [Link(i, None, 0.0) for i in removed_after.get(-1, ())]
+    for j, link in enumerate(by_new):
+        if link is None:
+            out.append(Link(None, j, 0.0))
+            continue
+        out.append(link)
+        assert link.old is not None
+        out.extend(Link(i, None, 0.0) for i in removed_after.get(link.old, ()))
+    return out
+
+
+def match_pages(
+    removed: Mapping[str, Sequence[str]], added: Mapping[str, Sequence[str]], *, min_overlap: float = 0.5
+) -> dict[str, str]:
+    """Renamed pages: `{old path: new path}` for removed and added pages that share most of their sources.
+
+    The overlap is the size of the multiset intersection of both pages' sources over the larger page;
+    pages pair greedily, best overlap first, each at most once. Pages without segments never pair.
+
+    >>> match_pages({"old.md": ["A", "B", "C"], "gone.md": ["X"]}, {"new.md": ["A", "B", "D"]})
+    {'old.md': 'new.md'}
+    """
+    holders: dict[str, list[str]] = defaultdict(list)
+    for path, sources in removed.items():
+        for source in set(sources):
+            holders[source].append(path)
+    scored: list[tuple[float, str, str]] = []
+    for new_path, sources in added.items():
+        if not sources:
+            continue
+        counts = Counter(sources)
+        candidates = {path for source in counts for path in holders.get(source, ())}
+        for old_path in candidates:
+            shared = sum((counts & Counter(removed[old_path])).values())
+            overlap = shared / max(len(sources), len(removed[old_path]))
+            if overlap >= min_overlap:
+                scored.append((-overlap, old_path, new_path))
+    scored.sort()
+    renamed: dict[str, str] = {}
+    used: set[str] = set()
+    for _, old_path, new_path in scored:
+        if old_path not in renamed and new_path not in used:
+            renamed[old_path] = new_path
+            used.add(new_path)
+    return dict(sorted(renamed.items()))
+
+
+class FuzzyIndex:
+    """Find the most similar of many strings fast: an exact dict, then a word prefilter and a length window.
+
+    Comparing a query with every stored string does not scale (140,000 reviewed segments × thousands of
+    new ones). A string reaching the threshold keeps most of its words, so candidates must share one of the
+    query's rarest words: enough of them that any string sharing half the query's distinct words is found
+    (prefix filtering, by pigeonhole). Queries with too few usable words fall back to scanning the length
+    window. Only the candidates reach rapidfuzz (`process.extractOne` with `score_cutoff`).
+    The word rule is a heuristic: a string that keeps under half the query's words but still scores
+    above the threshold can be missed (rare for real edits, which are local).
+
+    >>> index = FuzzyIndex(["Install Visual Studio 2017.", "Open a terminal."])
+    >>> index.best("Install Visual Studio 2019.", threshold=0.8)
+    (0, 0.963)
+    >>> index.best("Something else entirely.", threshold=0.8) is None
+    True
+    """
+
+    def __init__(self, strings: Iterable[str], *, common: float = 0.02) -> None:
+        self.strings = list(strings)
+        self.exact: dict[str, int] = {}
+        postings: dict[str, list[int]] = defaultdict(list)
+        for n, text in enumerate(self.strings):
+            self.exact.setdefault(text, n)
+            for token in set(_TOKEN.findall(text.lower())):
+                postings[token].append(n)
+        self.postings = dict(postings)
+        self.max_postings = max(64, int(len(self.strings) * common))
+        by_length = sorted(range(len(self.strings)), key=lambda n: len(self.strings[n]))
+        self.lengths = [len(self.strings[n]) for n in by_length]
+        self.by_length = by_length
+
+    def __len__(self) -> int:
+        return len(self.strings)
+
+    def best(self, query: str, *, threshold: float = DEFAULT_THRESHOLD) -> tuple[int, float] | None:
+        """`(index, score)` of the most similar stored string scoring at least `threshold`, or None."""
+        if query in self.exact:
+            return self.exact[query], 1.0
+        low, high = length_window(len(query), threshold)
+        candidates = self._candidates(query, low, high)
+        if not candidates:
+            return None
+        choices = [self.strings[n] for n in candidates]
+        found = process.extractOne(query, choices, scorer=fuzz.ratio, score_cutoff=threshold * 100)
+        if found is None:
+            return None
+        return candidates[found[2]], round(found[1] / 100, 4)
+
+    def _candidates(self, query: str, low: int, high: int) -> list[int]:
+        tokens = sorted(set(_TOKEN.findall(query.lower())), key=lambda t: len(self.postings.get(t, ())))
+        prefix = len(tokens) - (len(tokens) + 1) // 2 + 1
+        chosen = tokens[:prefix]
+        if not chosen or any(len(self.postings.get(t, ())) > self.max_postings for t in chosen):
+            start = bisect.bisect_left(self.lengths, low)
+            stop = bisect.bisect_right(self.lengths, high)
+            return self.by_length[start:stop]
+        found = {n for t in chosen for n in self.postings.get(t, ())}
+        return sorted(n for n in found if low <= len(self.strings[n]) <= high)

@@ -1,0 +1,415 @@
+"""`tm diff` and `tm update`: from one handoff to the next.
+
+`diff` compares two handoffs (directories of pages or catalogs, or two revisions of a repository) and
+renders `tm.diff.DiffReport` as a table, JSON, HTML or review catalogs. `update` carries a catalog tree
+forward to a new handoff with `tm.update`, in two passes over worker processes:
+
+1. every page with a catalog is updated and written, except those with a segment that could take a
+   reviewed translation from elsewhere in the tree; meanwhile the reviewed entries of all catalogs are
+   collected, and added pages and orphaned catalogs are set aside;
+2. with the tree's memory complete (and pages renamed detected by content), the set-aside pages are done.
+
+Each catalog is read once in the common case and written only when its bytes change (atomically), so a
+second run writes nothing. This module is the only one here that touches files.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Optional, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from tm.align import DEFAULT_THRESHOLD, match_pages
+from tm.catalogs import catalog_relpath, find_catalogs
+from tm.cli._app import Jobs, Json, Quiet, Repo, Rev, app, pages_source, print_json
+from tm.diff import CLASSES, DiffOptions, DiffReport, compare, review_catalogs
+from tm.errors import BadArgument, InputError
+from tm.fileio import write_atomic
+from tm.formats import catalog_suffixes, for_path, po
+from tm.jobs import default_jobs, parallel_map
+from tm.model import Catalog, Page
+from tm.page import load_page
+from tm.progress import Reporter
+from tm.report_html import render_html
+from tm.sources import PAGE_SUFFIXES, DirectorySource, GitSource, Source
+from tm.update import OUTCOMES, Memory, Offer, PageUpdate, obsolete_catalog, offers, update_page
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+Threshold = Annotated[float, typer.Option(min=0.0, max=1.0, help="Least similarity (0-1) for an edited segment.")]
+_LOCALE_DIR = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*", re.I)
+_PAGE_CLASSES = ("pages_added", "pages_removed", "pages_renamed")
+
+
+# ---------------------------------------------------------------- shared
+
+
+def catalog_root(root: Path) -> Path:
+    """The locale directory of a catalog tree: `locales` holding only `fr-FR/` means `locales/fr-FR`."""
+    if not root.is_dir():
+        return root
+    children = [p for p in root.iterdir() if not p.name.startswith(".")]
+    dirs = [p for p in children if p.is_dir()]
+    if len(dirs) == 1 and len(children) == 1 and _LOCALE_DIR.fullmatch(dirs[0].name):
+        return dirs[0]
+    return root
+
+
+def _side(name: str) -> Source:
+    """Pages if the path holds pages, else the catalogs of a catalog tree."""
+    path = Path(name)
+    if path.is_file():
+        return DirectorySource(path, catalog_suffixes() if for_path(path.name) else PAGE_SUFFIXES)
+    pages = DirectorySource(path)
+    if len(pages) or not path.is_dir():
+        return pages
+    return DirectorySource(catalog_root(path), catalog_suffixes())
+
+
+def _mapper(report: Reporter, jobs: int | None, total: int, label: str) -> Callable[..., Iterable[object]]:
+    """`parallel_map` with a progress bar, in the shape `compare` expects."""
+    def run(func: Callable[[T], R], items: Iterable[T]) -> Iterable[R]:
+        return report.track(parallel_map(func, items, jobs=jobs or default_jobs()), total=total, label=label)
+    return run
+
+
+# ---------------------------------------------------------------- diff
+
+
+@app.command()
+def diff(
+    paths: Annotated[Optional[list[str]], typer.Argument(
+        help="OLD NEW: directories (or files) of pages or catalogs; with --rev, paths inside --repo.")] = None,
+    json_out: Json = False,
+    html: Annotated[Optional[Path], typer.Option("--html", help="Write a side-by-side HTML report to FILE.")] = None,
+    po_dir: Annotated[Optional[Path], typer.Option("--po", help="Write review catalogs of the changes under DIR.")
+                      ] = None,
+    fail_on: Annotated[Optional[str], typer.Option(
+        "--fail-on", help=f"Exit 1 when any of these occur (comma-separated): {', '.join(CLASSES + _PAGE_CLASSES)}."
+    )] = None,
+    threshold: Threshold = DEFAULT_THRESHOLD,
+    repo: Repo = None,
+    revs: Annotated[Optional[list[str]], typer.Option("--rev", help="Two revisions of --repo: OLD, then NEW.")
+                    ] = None,
+    jobs: Jobs = None,
+    quiet: Quiet = False,
+) -> int:
+    """Show what changed between two handoffs, segment by segment."""
+    classes = _fail_classes(fail_on)
+    old, new, labels = _diff_sides(paths or [], repo, revs or [])
+    report = Reporter(quiet=quiet or json_out)
+    options = DiffOptions(threshold, keep_changes=bool(html or po_dir), old_label=labels[0], new_label=labels[1])
+    result = compare(old, new, options=options, pmap=_mapper(report, jobs, max(len(old), len(new)), "diff"))
+    for message in result.errors:
+        report.error(message)
+    if html:
+        write_atomic(html, render_html(result, title=f"tm diff {labels[0]} → {labels[1]}").encode("utf-8"))
+    if po_dir:
+        for relpath, catalog in review_catalogs(result).items():
+            write_atomic(po_dir / relpath, po.write(catalog))
+    if json_out:
+        print_json(result.to_json())
+    elif not quiet:
+        _print_diff(result, labels)
+    if result.errors:
+        return 2
+    return 1 if classes and result.occurs(classes) else 0
+
+
+def _fail_classes(value: str | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    classes = tuple(c.strip() for c in value.split(",") if c.strip())
+    unknown = [c for c in classes if c not in CLASSES + _PAGE_CLASSES]
+    if unknown:
+        raise BadArgument(f"--fail-on: unknown class {unknown[0]!r} (choose from {', '.join(CLASSES + _PAGE_CLASSES)})")
+    return classes
+
+
+def _diff_sides(paths: list[str], repo: Path | None, revs: list[str]) -> tuple[Source, Source, tuple[str, str]]:
+    if revs:
+        if len(revs) != 2:
+            raise BadArgument("give --rev twice: the old revision, then the new one")
+        where = Path(repo or ".")
+        return (GitSource(where, revs[0], tuple(paths)), GitSource(where, revs[1], tuple(paths)),
+                (revs[0], revs[1]))
+    if repo is not None:
+        raise BadArgument("--repo needs two --rev")
+    if len(paths) != 2:
+        raise BadArgument("give OLD and NEW (directories of pages or catalogs), or --repo DIR --rev A --rev B")
+    return _side(paths[0]), _side(paths[1]), (paths[0].rstrip("/"), paths[1].rstrip("/"))
+
+
+def _print_diff(report: DiffReport, labels: tuple[str, str]) -> None:
+    totals = report.totals
+    table = Table(title=f"{labels[0]} → {labels[1]}", title_justify="left")
+    table.add_column("class")
+    table.add_column("segments", justify="right")
+    table.add_column("pages", justify="right")
+    for kind in CLASSES:
+        pages = sum(1 for page in report.pages if page.counts.get(kind))
+        table.add_row(kind.replace("_", " "), f"{totals[kind]:,}", f"{pages:,}")
+    console = Console(highlight=False)
+    console.print(table)
+    console.print(f"source words: {totals['words_added']:,} added, {totals['words_changed']:,} changed; "
+                  f"pages: {len(report.pages_added)} added, {len(report.pages_removed)} removed, "
+                  f"{len(report.pages_renamed)} renamed", markup=False)
+
+
+# ---------------------------------------------------------------- update
+
+
+# The tree's memory for pass 2. Workers are forked after it is set, so they share it instead of each
+# receiving a pickled copy with every task.
+_MEMORY: list[Memory] = []
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    """One page to update: where its catalog is (if any) and where the result goes."""
+
+    relpath: str
+    data: bytes | None
+    catalog: Path | None
+    renamed_from: str = ""
+
+
+@dataclass(slots=True)
+class _Done:
+    """What a job did; pages set aside for pass 2 come back with their bytes and sources."""
+
+    relpath: str
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
+    offers: list[Offer] = field(default_factory=list)
+    deferred: bool = False
+    data: bytes | None = None
+    sources: list[str] = field(default_factory=list)
+    written: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _UpdateJob:
+    """Update one catalog; in pass 1 (`final=False`) pages needing the tree's memory are set aside."""
+
+    base: Path
+    threshold: float
+    drop_obsolete: bool
+    shown: str
+    final: bool
+
+    def __call__(self, item: _Item) -> _Done:
+        done = _Done(item.relpath)
+        old = self._read_catalog(item.catalog, done) if item.catalog else None
+        if item.catalog and old is None:
+            return done
+        where = item.catalog.relative_to(self.base).as_posix() if item.catalog else ""
+        if old is not None and not self.final:
+            done.offers = offers(old, where)
+        if item.data is None:
+            return self._orphan(item, old, done) if old is not None else done
+        page = self._parse(item, done)
+        if page is None or not page.pairs:
+            return done
+        if old is None and not self.final:
+            done.deferred, done.data, done.sources = True, item.data, [p.source for p in page.pairs]
+            return done
+        memory = _MEMORY[0] if self.final and _MEMORY else None
+        result = update_page(old, page, threshold=self.threshold, memory=memory, where=where,
+                             drop_obsolete=self.drop_obsolete)
+        if result.wants_memory and not self.final:
+            done.deferred, done.data = True, item.data
+            return done
+        self._write(item, result, done)
+        return done
+
+    def _orphan(self, item: _Item, old: Catalog, done: _Done) -> _Done:
+        """A catalog whose page left: in pass 1 set aside (it may be a rename), in pass 2 made obsolete."""
+        if not self.final:
+            done.deferred, done.sources = True, [e.source for e in old.active]
+            return done
+        assert item.catalog is not None
+        result = obsolete_catalog(old, drop_obsolete=self.drop_obsolete)
+        done.counts = result.counts
+        if self.drop_obsolete:
+            item.catalog.unlink(missing_ok=True)
+            done.deleted = 1
+        else:
+            self._store(item.catalog, result.catalog, done)
+        return done
+
+    def _write(self, item: _Item, result: PageUpdate, done: _Done) -> None:
+        suffix = item.catalog.name[item.catalog.name.rfind("."):] if item.catalog else ".po"
+        target = self.base / catalog_relpath(item.relpath, suffix)
+        self._store(target, result.catalog, done)
+        done.counts = result.counts
+        if item.catalog is not None and item.catalog != target:
+            item.catalog.unlink(missing_ok=True)
+            done.deleted = 1
+
+    def _store(self, path: Path, catalog: Catalog, done: _Done) -> None:
+        adapter = for_path(path.name) or po
+        data = adapter.write(catalog)
+        try:
+            same = path.read_bytes() == data
+        except OSError:
+            same = False
+        if same:
+            done.unchanged += 1
+        else:
+            write_atomic(path, data)
+            done.written += 1
+
+    def _read_catalog(self, path: Path, done: _Done) -> Catalog | None:
+        adapter = for_path(path.name)
+        try:
+            if adapter is None:
+                raise InputError(str(path), None, "not a catalog file (unknown suffix)")
+            catalog: Catalog = adapter.read(path.read_bytes(), path=str(path))
+        except InputError as exc:
+            done.errors.append(f"{exc}; catalog left as it was")
+            return None
+        return catalog
+
+    def _parse(self, item: _Item, done: _Done) -> Page | None:
+        assert item.data is not None
+        where = f"{self.shown}/{item.relpath}" if self.shown else item.relpath
+        try:
+            parsed = load_page(item.relpath, item.data)
+        except InputError as exc:
+            done.errors.append(f"{where}:{exc.line or 1}: {exc.message}; its catalog left as it was")
+            return None
+        for diag in parsed.diagnostics:
+            done.errors.append(f"{where}:{diag.line}: {diag.message} [{diag.code}]; its catalog left as it was")
+        return None if parsed.diagnostics else parsed.page
+
+
+@dataclass(slots=True)
+class _Summary:
+    """What `tm update` reports."""
+
+    pages: int = 0
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
+    files_written: int = 0
+    files_unchanged: int = 0
+    files_deleted: int = 0
+    pages_added: list[str] = field(default_factory=list)
+    pages_removed: list[str] = field(default_factory=list)
+    pages_renamed: dict[str, str] = field(default_factory=dict)
+
+    def add(self, done: _Done) -> None:
+        for key, n in done.counts.items():
+            self.counts[key] += n
+        self.files_written += done.written
+        self.files_unchanged += done.unchanged
+        self.files_deleted += done.deleted
+        self.pages += bool(done.written or done.unchanged)
+
+    def to_json(self, errors: list[str]) -> dict[str, object]:
+        return {"pages": self.pages, "entries": self.counts, "files_written": self.files_written,
+                "files_unchanged": self.files_unchanged, "files_deleted": self.files_deleted,
+                "pages_added": self.pages_added, "pages_removed": self.pages_removed,
+                "pages_renamed": self.pages_renamed, "errors": errors}
+
+
+@app.command()
+def update(
+    catalog_dir: Annotated[Path, typer.Argument(help="The locale's catalog tree (e.g. locales/fr-FR).")],
+    sources: Annotated[Optional[list[str]], typer.Argument(
+        help="The new handoff's pages (directory); with --rev, paths inside --repo.")] = None,
+    threshold: Threshold = DEFAULT_THRESHOLD,
+    drop_obsolete: Annotated[bool, typer.Option(
+        "--drop-obsolete", help="Remove obsolete entries, and the catalogs of pages that left the handoff.")] = False,
+    repo: Repo = None,
+    rev: Rev = None,
+    jobs: Jobs = None,
+    json_out: Json = False,
+    quiet: Quiet = False,
+) -> int:
+    """Carry the reviewed translations of a catalog tree forward to a new handoff."""
+    if not catalog_dir.is_dir():
+        raise BadArgument(f"{catalog_dir}: not a directory of catalogs")
+    base = catalog_root(catalog_dir)
+    source, shown = pages_source(sources or [], repo, rev)
+    by_page = {item.page: item.path for item in find_catalogs([str(base)])}
+    report = Reporter(quiet=quiet or json_out)
+    summary = _Summary()
+    first = _UpdateJob(base, threshold, drop_obsolete, shown, final=False)
+    later: list[_Done] = []
+    collected: list[Offer] = []
+    seen: set[str] = set()
+
+    def items() -> Iterator[_Item]:
+        for relpath, data in source.files():
+            seen.add(relpath)
+            yield _Item(relpath, data, by_page.get(relpath))
+        for relpath, path in by_page.items():
+            if relpath not in seen:
+                yield _Item(relpath, None, path)
+
+    total = len(source) + max(0, len(by_page) - len(source))
+    for done in _mapper(report, jobs, total, "update")(first, items()):
+        assert isinstance(done, _Done)
+        _report(report, done)
+        collected.extend(done.offers)
+        if done.deferred:
+            later.append(done)
+        else:
+            summary.add(done)
+    _MEMORY[:] = [Memory(collected).prepare()]
+    del collected
+    try:
+        final = _UpdateJob(base, threshold, drop_obsolete, shown, final=True)
+        second = list(_second_pass(later, by_page, summary))
+        for done in _mapper(report, jobs, len(second), "update")(final, second):
+            assert isinstance(done, _Done)
+            _report(report, done)
+            summary.add(done)
+    finally:
+        _MEMORY.clear()
+    if json_out:
+        print_json(summary.to_json(report.errors))
+    elif not quiet:
+        _print_update(summary, base)
+    return 2 if report.errors else 0
+
+
+def _second_pass(later: list[_Done], by_page: dict[str, Path], summary: _Summary) -> Iterator[_Item]:
+    """The set-aside pages: renames paired by content, then new pages, orphaned catalogs, deferred updates."""
+    added = {d.relpath: d for d in later if d.data is not None and by_page.get(d.relpath) is None}
+    removed = {d.relpath: d for d in later if d.data is None}
+    renamed = match_pages({p: d.sources for p, d in removed.items()}, {p: d.sources for p, d in added.items()})
+    summary.pages_renamed = renamed
+    summary.pages_added = sorted(set(added) - set(renamed.values()))
+    summary.pages_removed = sorted(set(removed) - set(renamed))
+    for done in later:
+        if done.relpath in renamed:
+            continue
+        if done.relpath in renamed.values():
+            old_path = next(p for p, n in renamed.items() if n == done.relpath)
+            yield _Item(done.relpath, done.data, by_page[old_path], renamed_from=old_path)
+        else:
+            yield _Item(done.relpath, done.data, by_page.get(done.relpath))
+
+
+def _report(report: Reporter, done: _Done) -> None:
+    for message in done.errors:
+        report.error(message)
+
+
+def _print_update(summary: _Summary, base: Path) -> None:
+    c = summary.counts
+    print(f"{summary.pages} catalogs under {base} ({summary.files_written} written, {summary.files_unchanged} "
+          f"unchanged, {summary.files_deleted} deleted): {c['kept']} reviewed kept, {c['pending']} still awaiting "
+          f"review, {c['carried']} carried to an edited source, {c['offered']} offered from elsewhere, "
+          f"{c['handoff']} from the handoff, {c['obsolete']} made obsolete; pages: {len(summary.pages_added)} added, "
+          f"{len(summary.pages_removed)} removed, {len(summary.pages_renamed)} renamed")

@@ -1,0 +1,283 @@
+"""Carry a page's catalog forward to a new handoff, like `msgmerge` but by content, never losing a review.
+
+`carry_forward(old, page)` aligns the old catalog's entries with the new page's pairs (`tm.align`: equal
+sources, then similar ones) and builds the new catalog from the page (new ids, lines, notes), taking
+translations as follows:
+
+| old entry (aligned)                | new entry                                                        |
+|------------------------------------|------------------------------------------------------------------|
+| same source, reviewed              | the reviewed msgstr, not fuzzy                                   |
+| same source, human but still fuzzy | as it was (msgstr, fuzzy, `#| msgid`): still awaiting its review |
+| same source, machine translation   | the new handoff's target, fuzzy                                  |
+| similar source, human              | the human msgstr, fuzzy, `#| msgid` = the source it translated   |
+| similar source MT, or none         | a reviewed translation of the same (else a similar) source from  |
+|                                    | the `memory` of the tree, fuzzy, with a note naming where; else  |
+|                                    | the new handoff's target, fuzzy                                  |
+| no counterpart in the new page     | obsolete (`#~`), kept unless `drop_obsolete`                     |
+
+Translator comments (`# …`) and flags follow their entry.
+
+**Provenance.** A reviewed entry (not fuzzy, msgstr set) is human. A fuzzy entry whose msgstr came from a
+person carries the flag `tm-human` (`#, fuzzy, tm-human`), and its `#| msgid` stays the source that person
+translated, however many handoffs go by before someone reviews it; a fuzzy entry without the flag is
+machine translation. Offers from elsewhere add a `#. tm: …` note naming the catalog they came from, kept
+with the entry. Extracted catalogs need no migration: they have no human fuzzy entries yet.
+
+**Idempotence.** Updating twice to the same handoff changes nothing: every entry written by the first run
+aligns exactly with its pair, and each rule above maps its own output to itself.
+
+Everything here is pure: catalogs and pages in, catalogs out.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from tm.align import DEFAULT_THRESHOLD, FuzzyIndex, align
+from tm.extract import page_to_catalog
+from tm.model import Catalog, Entry, Page
+
+__all__ = [
+    "HUMAN_FLAG", "OUTCOMES", "Memory", "Offer", "PageUpdate", "carry_forward", "is_human", "obsolete_catalog",
+    "offers", "update_page",
+]
+
+HUMAN_FLAG = "tm-human"
+NOTE_PREFIX = "tm: "
+OUTCOMES = ("kept", "pending", "carried", "offered", "handoff", "obsolete", "dropped")
+
+# Header fields that describe the page and its handoff: taken from the new page; the others (translator,
+# team, revision date, plural forms) are the catalog's own and stay.
+_PAGE_FIELDS = ("Project-Id-Version", "POT-Creation-Date", "X-Generator", "X-Page", "X-Page-Title")
+
+
+def is_human(entry: Entry) -> bool:
+    """The msgstr is a person's work: reviewed, or a fuzzy carried-forward translation flagged `tm-human`."""
+    return bool(entry.target) and (not entry.fuzzy or HUMAN_FLAG in entry.flags)
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """A reviewed translation somewhere in the catalog tree: its source, msgstr, and the catalog it is in."""
+
+    source: str
+    target: str
+    where: str
+
+
+def offers(catalog: Catalog, where: str) -> list[Offer]:
+    """The reviewed entries of a catalog (obsolete ones too: a review is worth offering after a removal)."""
+    return [Offer(e.source, e.target, where) for e in catalog.entries if e.target and not e.fuzzy]
+
+
+class Memory:
+    """The reviewed translations of a catalog tree, looked up by exact source, then by similarity.
+
+    The first offer of a source (in tree order) wins, except that one from the asking catalog comes first.
+
+    >>> memory = Memory([Offer("Install Visual Studio 2017.", "Installez Visual Studio 2017.", "a.po")])
+    >>> offer, score = memory.lookup("Install Visual Studio 2019.", threshold=0.8)
+    >>> offer.where, score
+    ('a.po', 0.963)
+    """
+
+    def __init__(self, items: Iterable[Offer]) -> None:
+        self._by_source: dict[str, list[Offer]] = defaultdict(list)
+        for offer in items:
+            found = self._by_source[offer.source]
+            if all(o.where != offer.where for o in found):
+                found.append(offer)
+        self._index: FuzzyIndex | None = None
+
+    def __len__(self) -> int:
+        return len(self._by_source)
+
+    def prepare(self) -> Memory:
+        """Build the similarity index now (before forking workers, so they share it)."""
+        if self._index is None:
+            self._index = FuzzyIndex(self._by_source)
+        return self
+
+    def lookup(self, source: str, *, threshold: float = DEFAULT_THRESHOLD, where: str = "") -> tuple[Offer, float] | None:
+        """The best offer for `source` and its similarity (1.0 = same source), or None below `threshold`."""
+        if not self._by_source:
+            return None
+        found = self._by_source.get(source)
+        if found:
+            return next((o for o in found if o.where == where), found[0]), 1.0
+        best = self.prepare()._index.best(source, threshold=threshold)  # type: ignore[union-attr]
+        if best is None:
+            return None
+        index, score = best
+        assert self._index is not None
+        return self._by_source[self._index.strings[index]][0], score
+
+
+@dataclass(frozen=True, slots=True)
+class PageUpdate:
+    """The updated catalog, how many entries took each path (`OUTCOMES`), and whether a memory was missed.
+
+    `wants_memory` is True when some segment would have been looked up in a memory but none was given: the
+    CLI updates such pages once the whole tree's memory is known.
+    """
+
+    catalog: Catalog
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
+    wants_memory: bool = False
+
+
+def carry_forward(
+    old: Catalog, new_page: Page, *, threshold: float = DEFAULT_THRESHOLD, memory: Memory | None = None
+) -> Catalog:
+    """The catalog of `new_page`, with what `old` holds carried forward (see the module docstring); `old` is
+    left untouched.
+
+    >>> from tm.page import parse_page
+    >>> def page(source, target, pair_id):
+    ...     return parse_page("p.md", f'<span data-ttu-id="{pair_id}">{target}</span><span class="sxs-lookup">'
+    ...                       f'<span data-stu-id="{pair_id}">{source}</span></span>').page
+    >>> old = Catalog([Entry("a-1", "Install Visual Studio 2017.", "Installez VS 2017 (relu).")])
+    >>> entry = carry_forward(old, page("Install Visual Studio 2019.", "Installer VS 2019", "b-1")).entries[0]
+    >>> entry.id, entry.target, entry.fuzzy, entry.flags, entry.previous_source
+    ('b-1', 'Installez VS 2017 (relu).', True, ('tm-human',), 'Install Visual Studio 2017.')
+    """
+    return update_page(old, new_page, threshold=threshold, memory=memory).catalog
+
+
+def update_page(
+    old: Catalog | None,
+    page: Page,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    memory: Memory | None = None,
+    where: str = "",
+    drop_obsolete: bool = False,
+) -> PageUpdate:
+    """`carry_forward` with counts; `old=None` for a new page; `where` names this catalog in the memory."""
+    locale = (old.locale if old else "") or page.locale
+    fresh = page_to_catalog(page, locale=locale)
+    active = old.active if old else []
+    counts = dict.fromkeys(OUTCOMES, 0)
+    entries: list[Entry | None] = [None] * len(fresh.entries)
+    vanished: list[Entry] = []
+    wants_memory = False
+    links = align([e.source for e in active], [e.source for e in fresh.entries], threshold=threshold)
+    for link in links:
+        before = active[link.old] if link.old is not None else None
+        if link.new is None:
+            assert before is not None
+            vanished.append(_obsolete(before))
+            continue
+        new = fresh.entries[link.new]
+        entry, outcome = _carry(before, new, link.score)
+        if outcome == "lookup":
+            if memory is None:
+                wants_memory = True
+                outcome = "handoff"
+            else:
+                entry, outcome = _offer(entry, memory, threshold, where)
+        entries[link.new] = entry
+        counts[outcome] += 1
+    result = [e for e in entries if e is not None]
+    obsolete = _obsolete_entries(old, vanished)
+    counts["obsolete"] = len(vanished)
+    if drop_obsolete:
+        counts["dropped"] = len(obsolete)
+        obsolete = []
+    header = _header(old.header if old else {}, fresh.header)
+    catalog = Catalog(result + obsolete, header, locale, page.relpath,
+                      old.header_comments if old else fresh.header_comments)
+    return PageUpdate(catalog, counts, wants_memory)
+
+
+def _carry(before: Entry | None, new: Entry, score: float) -> tuple[Entry, str]:
+    """The entry for one aligned pair and its outcome; "lookup" means: ask the memory, else take `new`."""
+    if before is None:
+        return new, "lookup"
+    notes = new.notes + tuple(n for n in before.notes if n.startswith(NOTE_PREFIX))
+    if before.source == new.source:
+        if before.reviewed:
+            return replace(new, target=before.target, fuzzy=False, flags=before.flags, comments=before.comments,
+                           notes=notes), "kept"
+        if is_human(before):
+            return replace(new, target=before.target, fuzzy=True, flags=before.flags, comments=before.comments,
+                           notes=notes, previous_source=before.previous_source), "pending"
+        return replace(new, flags=_without(before.flags, HUMAN_FLAG), comments=before.comments), "handoff"
+    if is_human(before):
+        translated = before.previous_source if before.fuzzy and before.previous_source else before.source
+        return replace(new, target=before.target, fuzzy=True, flags=_with(before.flags, HUMAN_FLAG),
+                       comments=before.comments, notes=notes,
+                       previous_source=translated if translated != new.source else None), "carried"
+    return replace(new, flags=_without(before.flags, HUMAN_FLAG), comments=before.comments), "lookup"
+
+
+def _offer(new: Entry, memory: Memory, threshold: float, where: str) -> tuple[Entry, str]:
+    """A reviewed translation of the same or a similar source from the memory, else the handoff's own."""
+    found = memory.lookup(new.source, threshold=threshold, where=where)
+    if found is None:
+        return new, "handoff"
+    offer, score = found
+    if score == 1.0:
+        note = f"{NOTE_PREFIX}reviewed translation of this source in {offer.where}"
+        previous = None
+    else:
+        note = f"{NOTE_PREFIX}reviewed translation of a similar source ({score:.2f}) in {offer.where}"
+        previous = offer.source
+    return replace(new, target=offer.target, fuzzy=True, flags=_with(new.flags, HUMAN_FLAG),
+                   notes=new.notes + (note,), previous_source=previous), "offered"
+
+
+def _obsolete(entry: Entry) -> Entry:
+    return replace(entry, obsolete=True, notes=(), references=())
+
+
+def _obsolete_entries(old: Catalog | None, vanished: list[Entry]) -> list[Entry]:
+    """The old catalog's obsolete entries, then the newly vanished ones, each (id, source, target) once."""
+    seen: set[tuple[str, str, str]] = set()
+    out = []
+    for entry in [e for e in (old.entries if old else []) if e.obsolete] + vanished:
+        key = (entry.id, entry.source, entry.target)
+        if key not in seen:
+            seen.add(key)
+            out.append(entry)
+    return out
+
+
+def obsolete_catalog(old: Catalog, *, drop_obsolete: bool = False) -> PageUpdate:
+    """The catalog of a page that left the handoff: every entry obsolete (reviews kept), or none at all."""
+    counts = dict.fromkeys(OUTCOMES, 0)
+    counts["obsolete"] = len(old.active)
+    entries = _obsolete_entries(old, [_obsolete(e) for e in old.active])
+    if drop_obsolete:
+        counts["dropped"] = len(entries)
+        entries = []
+    return PageUpdate(Catalog(entries, dict(old.header), old.locale, old.page, old.header_comments), counts)
+
+
+def _header(old: dict[str, str], fresh: dict[str, str]) -> dict[str, str]:
+    """The old header in its order, with the page's fields (handoff, dates, X-Ms-*) from the new page."""
+    if not old:
+        return dict(fresh)
+    out: dict[str, str] = {}
+    for key, value in old.items():
+        if not _is_page_field(key):
+            out[key] = value
+        elif key in fresh:
+            out[key] = fresh[key]
+    for key, value in fresh.items():
+        out.setdefault(key, value)
+    return out
+
+
+def _is_page_field(key: str) -> bool:
+    return key in _PAGE_FIELDS or key.startswith("X-Ms-")
+
+
+def _with(flags: tuple[str, ...], flag: str) -> tuple[str, ...]:
+    return flags if flag in flags else flags + (flag,)
+
+
+def _without(flags: tuple[str, ...], flag: str) -> tuple[str, ...]:
+    return tuple(f for f in flags if f != flag)
