@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-__all__ = ["MASK", "Inline", "Link", "code_spans", "scan", "strip_bare_url"]
+__all__ = ["MASK", "Inline", "Link", "code_spans", "escaped", "scan", "strip_bare_url"]
 
 MASK = "\x1a"
 """Stands in `Inline.prose` for a masked construct (SUB, which never occurs in real text)."""
@@ -89,6 +89,8 @@ def code_spans(text: str) -> tuple[tuple[str, ...], str]:
     """
     if "`" not in text:
         return (), text
+    if "``" not in text and "\\`" not in text:
+        return _single_tick_spans(text)
     runs = [m.span() for m in _TICKS.finditer(text)]
     spans: list[str] = []
     out: list[str] = []
@@ -96,7 +98,7 @@ def code_spans(text: str) -> tuple[tuple[str, ...], str]:
     while i < len(runs):
         start, end = runs[i]
         i += 1
-        if _escaped(text, start):
+        if escaped(text, start):
             start += 1
         width = end - start
         close = next((j for j in range(i, len(runs)) if runs[j][1] - runs[j][0] == width), -1) if width else -1
@@ -113,12 +115,26 @@ def code_spans(text: str) -> tuple[tuple[str, ...], str]:
     return tuple(spans), "".join(out)
 
 
-def _escaped(text: str, pos: int) -> bool:
+def escaped(text: str, pos: int) -> bool:
     """True when the character at `pos` follows an odd number of backslashes (outside code, a `\\` escapes)."""
     count = 0
     while pos > count and text[pos - count - 1] == "\\":
         count += 1
     return count % 2 == 1
+
+
+def _single_tick_spans(text: str) -> tuple[tuple[str, ...], str]:
+    """`code_spans` for the common text whose backticks are all single and unescaped: they pair in turn, and a
+    last odd one is literal. Splitting is several times faster than scanning runs."""
+    parts = text.split("`")
+    spans = parts[1:-1:2]
+    if not spans:
+        return (), text
+    if len(parts) % 2:
+        prose = MASK.join(parts[0::2])
+    else:
+        prose = MASK.join(parts[0:-1:2]) + "`" + parts[-1]
+    return tuple(_code_content(span) for span in spans), prose
 
 
 def _code_content(raw: str) -> str:

@@ -20,10 +20,11 @@ import html
 import operator
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
-from tm.checks.markdown import MASK, code_spans, scan
+from tm.checks.markdown import MASK, code_spans, escaped, scan
 
 __all__ = ["RULES", "Level", "Rule", "rule"]
 
@@ -108,7 +109,7 @@ def _difference(what: str, source: Iterable[str], target: Iterable[str]) -> Iter
         yield f"{what} not in source: {item}"
 
 
-def _same(source: list[str], target: list[str]) -> bool:
+def _same(source: Sequence[str], target: Sequence[str]) -> bool:
     """True when two lists hold the same items in any order (cheap when they are equal as they stand)."""
     return source == target or sorted(source) == sorted(target)
 
@@ -121,7 +122,6 @@ _RAW_XREF = re.compile(r"xref:[^\s<>)]*")
 _RAW_TAG = re.compile(r"<[^<>]*>")
 _RAW_ENTITY = re.compile(r"&#?\w+;")
 _EMPTY_LINK_TEXT = re.compile(r"\[\s*\]\(")
-_EXTENSION_START = re.compile(r"\[!|:::")
 # Entities for characters that mean something to Markdown or HTML: writing the character instead breaks the text.
 _SIGNIFICANT = frozenset("|<>&*_`[]#\\()")
 
@@ -135,7 +135,7 @@ def inline_code(source: str, target: str) -> Iterator[str]:
     """
     src, src_rest = code_spans(source)
     tgt, tgt_rest = code_spans(target)
-    if not _same(list(src), list(tgt)):
+    if not _same(src, tgt):
         yield from _code_difference(src, tgt)
     stray = tgt_rest.count("`") - src_rest.count("`")
     if stray > 0:
@@ -171,7 +171,11 @@ def link_target(source: str, target: str) -> Iterator[str]:
         yield f"URL missing: {url}"
 
 
-@rule("link-text", code="TM203", level=Level.ERROR, needs=("](",), gate=lambda s, t: bool(_EMPTY_LINK_TEXT.search(t)))
+def _empty_link_text(source: str, target: str) -> bool:
+    return _EMPTY_LINK_TEXT.search(target) is not None
+
+
+@rule("link-text", code="TM203", level=Level.ERROR, needs=("](",), gate=_empty_link_text)
 def link_text(source: str, target: str) -> Iterator[str]:
     """A link whose source text is not empty must not lose its text.
 
@@ -184,7 +188,34 @@ def link_text(source: str, target: str) -> Iterator[str]:
             yield f"empty link text for {link.dest}"
 
 
-@rule("xref", code="TM204", level=Level.ERROR, needs=("xref:",))
+_BRACKETED = re.compile(r"\[[^\[\]\x1a]*\](?!\x1a)")
+
+
+@rule("brackets", code="TM204", level=Level.ERROR, needs=("[", "]"))
+def brackets(source: str, target: str) -> Iterator[str]:
+    """Square brackets that are not link syntax must be kept: `[in]`, `[out]`, `[uri]`, `[0-7]`.
+
+    MT translates API parameter markers (`[in]` → `dans`, `[out]` → `à`) and drops or adds a bracket next to
+    a link text (`texte](url)`), which unmakes the link. Links themselves are `link-target`'s.
+    """
+    if source.count("[") == target.count("[") and source.count("]") == target.count("]"):
+        return
+    src, tgt = scan(source), scan(target)
+    if _bracket_counts(src.prose, len(src.links)) == _bracket_counts(tgt.prose, len(tgt.links)):
+        return
+    lost = [m.group() for m in _BRACKETED.finditer(src.prose) if m.group() not in tgt.prose]
+    for text in lost:
+        yield f"bracketed text lost: {text}"
+    if not lost:
+        yield "square brackets unbalanced or added"
+
+
+def _bracket_counts(prose: str, links: int) -> tuple[int, int]:
+    """Counts of `[` and `]` in `prose` that are not a link text's own pair (links masked by `scan`)."""
+    return prose.count("[") - links, prose.count("]") - links
+
+
+@rule("xref", code="TM205", level=Level.ERROR, needs=("xref:",))
 def xref(source: str, target: str) -> Iterator[str]:
     """`<xref:…>` ids (with their `?displayProperty=` query) must be the same.
 
@@ -196,7 +227,7 @@ def xref(source: str, target: str) -> Iterator[str]:
     yield from _difference("xref", scan(source).xrefs, scan(target).xrefs)
 
 
-@rule("extension", code="TM205", level=Level.ERROR, needs=("[!", ":::"))
+@rule("extension", code="TM206", level=Level.ERROR, needs=("[!", ":::"))
 def extension(source: str, target: str) -> Iterator[str]:
     """Docs extensions must be kept: `[!INCLUDE [name](path)]` paths, `[!NOTE]`, `[!code-…]`, `:::no-loc:::`.
 
@@ -204,12 +235,10 @@ def extension(source: str, target: str) -> Iterator[str]:
     whole, since a translated `[!REMARQUE]` is not recognised by the build. Unknown `[!WORD]` markers are plain
     text to the build, so translating them is fine.
     """
-    if _EXTENSION_START.search(target) is None and _EXTENSION_START.search(source) is None:
-        return
     yield from _difference("extension", scan(source).extensions, scan(target).extensions)
 
 
-@rule("html-tag", code="TM206", level=Level.ERROR, needs=("<",))
+@rule("html-tag", code="TM207", level=Level.ERROR, needs=("<",))
 def html_tag(source: str, target: str) -> Iterator[str]:
     """Inline HTML tags (`<span class=…></span>`, `<br/>`, `<kbd>`) and comments must be the same, as many.
 
@@ -221,7 +250,7 @@ def html_tag(source: str, target: str) -> Iterator[str]:
     yield from _difference("HTML tag", scan(source).tags, scan(target).tags)
 
 
-@rule("entity", code="TM207", level=Level.ERROR, needs=("&",))
+@rule("entity", code="TM208", level=Level.ERROR, needs=("&",))
 def entity(source: str, target: str) -> Iterator[str]:
     """HTML entities of the source (`&#124;`, `&lt;`, `&nbsp;`) must be kept, unless written as the character.
 
@@ -241,26 +270,48 @@ def entity(source: str, target: str) -> Iterator[str]:
 
 # --- Emphasis ---------------------------------------------------------------------------------------------------
 
-_DELIMS = re.compile(r"(?<!\\)(?:\*+|_+)")
+_DELIMS = re.compile(r"\*+|_+")
+_LOOSE_UNDERSCORE = re.compile(r"(?<!\w)_|_(?!\w)")
 # A masked construct stands for text that begins and ends with punctuation (`` ` ``, `(`, `<`, `[`).
 _PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~«»“”‘’…–—" + MASK)
 
 
-@rule("emphasis", code="TM208", level=Level.WARNING, needs=("*", "_"))
-def emphasis(source: str, target: str) -> Iterator[str]:
-    """Emphasis markers (`*`, `**`, `_`) must pair up as they do in the source.
+def _may_emphasise(source: str, target: str) -> bool:
+    """False when neither text has a `*` nor a `_` that could be a marker (not between two word characters):
+    `_` is common in identifiers and URLs, where it never is emphasis."""
+    if "*" in source or "*" in target:
+        return True
+    return _LOOSE_UNDERSCORE.search(source) is not None or _LOOSE_UNDERSCORE.search(target) is not None
 
-    MT moves and drops markers (`\\**_types_* _`, `** gras**`); a marker left unpaired prints as a literal `*`
-    or `_`. Markers are paired with CommonMark's flanking rules, on the text with code, links and URLs masked.
+
+@rule("emphasis", code="TM209", level=Level.ERROR, needs=("*", "_"), gate=_may_emphasise)
+def emphasis(source: str, target: str) -> Iterator[str]:
+    """Emphasis markers (`*`, `**`, `_`) must not be left unpaired where the source pairs them.
+
+    MT moves markers next to a word or a space (`et**\\<x>**`, `_piles_de`, `*d*.\\* HH*`); CommonMark then
+    no longer reads them as emphasis and prints them. Markers are paired with CommonMark's flanking rules, on
+    the text with code, links and URLs masked.
+    """
+    _, src_loose = _emphasis(scan(source).prose)
+    _, tgt_loose = _emphasis(scan(target).prose)
+    if tgt_loose > src_loose:
+        yield f"{tgt_loose - src_loose} unpaired emphasis marker(s)"
+
+
+@rule("emphasis-count", code="TM210", level=Level.WARNING, needs=("*", "_"), gate=_may_emphasise)
+def emphasis_count(source: str, target: str) -> Iterator[str]:
+    """The target should emphasise as many spans as the source.
+
+    A warning: MT drops emphasis that is a style choice (`*is*` in a bold title), but also merges the markers
+    of two spans into one broken run (`\\**/timeout :\\*\\*\\*`). Pairs with unpaired markers are `emphasis`'s.
     """
     src_spans, src_loose = _emphasis(scan(source).prose)
     tgt_spans, tgt_loose = _emphasis(scan(target).prose)
-    if tgt_loose > src_loose:
-        yield f"{tgt_loose - src_loose} unpaired emphasis marker(s)"
-    elif tgt_spans != src_spans:
+    if tgt_loose <= src_loose and tgt_spans != src_spans:
         yield f"{src_spans} emphasis span(s) in source, {tgt_spans} in target"
 
 
+@lru_cache(maxsize=16)
 def _emphasis(prose: str) -> tuple[int, int]:
     """(emphasised spans, unpaired marker characters) in `prose`, pairing delimiter runs on a stack.
 
@@ -272,6 +323,10 @@ def _emphasis(prose: str) -> tuple[int, int]:
     openers: list[tuple[str, int]] = []
     for match in _DELIMS.finditer(prose):
         run, start, end = match.group(), match.start(), match.end()
+        if start and prose[start - 1] == "\\" and escaped(prose, start):
+            run, start = run[1:], start + 1
+            if not run:
+                continue
         can_open, can_close = _flanking(
             run[0], prose[start - 1] if start else " ", prose[end] if end < len(prose) else " "
         )
@@ -301,8 +356,10 @@ def _last_opener(openers: list[tuple[str, int]], char: str) -> int:
     return -1
 
 
+@cache
 def _flanking(char: str, before: str, after: str) -> tuple[bool, bool]:
-    """CommonMark's (can open, can close) for a delimiter run between `before` and `after`."""
+    """CommonMark's (can open, can close) for a delimiter run between `before` and `after` (few distinct
+    triples occur, so the answers are cached)."""
     after_space, before_space = after.isspace(), before.isspace()
     after_punct, before_punct = after in _PUNCT, before in _PUNCT
     left = not after_space and (not after_punct or before_space or before_punct)
@@ -315,7 +372,7 @@ def _flanking(char: str, before: str, after: str) -> tuple[bool, bool]:
 # --- Numbers, versions, placeholders ----------------------------------------------------------------------------
 
 _DIGITS = tuple("0123456789")
-_DIGIT_RUNS = re.compile(r"\d+")
+_NON_DIGITS = re.compile(r"\D+")
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+|[ \u00a0\u202f]\d{3}(?!\d))*")
 _SEPARATORS = re.compile(r"[.,\s]")
 _DOTTED = re.compile(r"(?<![\w.,])\d+(?:\.\d+)+(?![\w,]|\.\d)")
@@ -341,7 +398,7 @@ def _decimal_comma(source: str, target: str) -> bool:
     return False
 
 
-@rule("version-number", code="TM209", level=Level.ERROR, needs=(",",), gate=_decimal_comma)
+@rule("version-number", code="TM211", level=Level.ERROR, needs=(",",), gate=_decimal_comma)
 def version_number(source: str, target: str) -> Iterator[str]:
     """Version numbers keep their dot: `C# 7.0` must not become `C# 7,0`.
 
@@ -351,6 +408,7 @@ def version_number(source: str, target: str) -> Iterator[str]:
     (`2.5 GB`, `17.2%`) or after a plain word (`a radius of 2.50`) is a decimal.
     """
     commas = Counter(m.group() for m in _COMMA.finditer(scan(target).prose))
+    commas -= Counter(m.group() for m in _COMMA.finditer(scan(source).prose))
     if not commas:
         return
     for version in _versions(scan(source).prose):
@@ -377,14 +435,16 @@ def _versions(prose: str) -> Iterator[str]:
             yield number
 
 
-@rule("number", code="TM210", level=Level.WARNING, needs=_DIGITS)
+@rule("number", code="TM212", level=Level.WARNING, needs=_DIGITS)
 def number(source: str, target: str) -> Iterator[str]:
     """Numbers must be kept (separators may change: `10,000` = `10 000`, `3.5` = `3,5`).
 
     A warning: MT spells small numbers out (`3 things` → `trois opérations`) and `29K` may become `29 000`.
-    Numbers in code, URLs and xref ids are left to the rules that compare those whole.
+    Numbers in code, URLs and xref ids are left to the rules that compare those whole. A pair whose texts hold
+    the same digits is passed without parsing.
     """
-    if _same(_DIGIT_RUNS.findall(source), _DIGIT_RUNS.findall(target)):
+    src_digits, tgt_digits = _NON_DIGITS.sub("", source), _NON_DIGITS.sub("", target)
+    if src_digits == tgt_digits or sorted(src_digits) == sorted(tgt_digits):
         return
     yield from _difference("number", _numbers(scan(source).prose), _numbers(scan(target).prose))
 
@@ -396,33 +456,47 @@ def _numbers(prose: str) -> list[str]:
 
 _PLACEHOLDER = re.compile(
     r"\{\d+(?:,-?\d+)?(?::[^{}]*)?\}"
-    r"|\{[A-Za-z_][\w.]*\}"
     r"|(?<!%)%(?:\d\$)?[-+#0]*\d*(?:\.\d+)?[sdifuxXeEgGcp](?![A-Za-z0-9])"
     r"|(?<!%)%[1-9](?![0-9A-Za-z]|[.,]\d)"
 )
+_NAMED_PLACEHOLDER = re.compile(r"\{[A-Za-z_][\w.]*\}")
 
 
-@rule("placeholder", code="TM211", level=Level.ERROR, needs=("{", "%"))
+@rule("placeholder", code="TM213", level=Level.ERROR, needs=("{", "%"))
 def placeholder(source: str, target: str) -> Iterator[str]:
-    """Format placeholders (`{0}`, `{name}`, `%s`, `%1`) must be kept, as many.
+    """Format placeholders (`{0}`, `{1:N2}`, `%s`, `%1`) must be kept, as many.
 
-    Only text outside code spans and URLs is looked at, and `%2F` is a percent-encoding, not `%2`.
+    Only text outside code spans and URLs is looked at, and `%2F` is a percent-encoding, not `%2`. MT breaks
+    these by spacing them (`=% 1`) or moving the sign (`« 1% »`).
     """
-    if _same(_PLACEHOLDER.findall(source), _PLACEHOLDER.findall(target)):
+    yield from _placeholders(_PLACEHOLDER, "placeholder", source, target)
+
+
+@rule("named-placeholder", code="TM214", level=Level.WARNING, needs=("{",))
+def named_placeholder(source: str, target: str) -> Iterator[str]:
+    """Named placeholders (`{name}`, `{Environment}`) should be kept as written.
+
+    A warning: in prose, `{state}/{city}` in a URI template example is often translated on purpose, and
+    `{curly braces}` is no placeholder at all.
+    """
+    yield from _placeholders(_NAMED_PLACEHOLDER, "named placeholder", source, target)
+
+
+def _placeholders(pattern: re.Pattern[str], what: str, source: str, target: str) -> Iterator[str]:
+    if _same(pattern.findall(source), pattern.findall(target)):
         return
-    yield from _difference(
-        "placeholder", _PLACEHOLDER.findall(scan(source).prose), _PLACEHOLDER.findall(scan(target).prose)
-    )
+    yield from _difference(what, pattern.findall(scan(source).prose), pattern.findall(scan(target).prose))
 
 
 # --- Whole-segment checks ---------------------------------------------------------------------------------------
 
 
 def _edge_space(source: str, target: str) -> bool:
-    return source[:1].isspace() or source[-1:].isspace() or target[:1].isspace() or target[-1:].isspace()
+    """True when either text starts or ends with whitespace (`strip` returns an equal string otherwise)."""
+    return source != source.strip() or target != target.strip()
 
 
-@rule("whitespace", code="TM212", level=Level.WARNING, gate=_edge_space)
+@rule("whitespace", code="TM215", level=Level.WARNING, gate=_edge_space)
 def whitespace(source: str, target: str) -> Iterator[str]:
     """Leading and trailing whitespace must be the same.
 
@@ -439,20 +513,27 @@ def whitespace(source: str, target: str) -> Iterator[str]:
 
 _LOWER_WORD = re.compile(r"(?<![\w.@/\\-])[a-z]{2,}(?![\w@/\\-]|\.\w)")
 _MIN_WORDS = 3
+# Words only English prose has; commands (`dotnet tool run`) and code (`int, int`) have none of them.
+_FUNCTION_WORDS = frozenset(
+    "a an and are as be by can for from how if in is it not of on or see that the this to use when which with you"
+    " your".split()
+)
 
 
-@rule("untranslated", code="TM213", level=Level.WARNING, gate=operator.eq)
+@rule("untranslated", code="TM216", level=Level.WARNING, gate=operator.eq)
 def untranslated(source: str, target: str) -> Iterator[str]:
     """The target is the source unchanged, though the source is a sentence to translate.
 
-    Names and titles stay English in French docs (`Windows Workflow Foundation`, `Entity Data Model`), so only
-    a source with at least three lowercase words outside code, links and `:::no-loc:::` counts.
+    Names, titles and commands stay English in French docs (`Windows Workflow Foundation`, `dotnet tool run`),
+    so only a source with at least three lowercase words outside code, links and `:::no-loc:::`, one of them
+    an English function word (`the`, `of`, `to`…), counts.
     """
-    if len(_LOWER_WORD.findall(scan(source).prose)) >= _MIN_WORDS:
+    words = _LOWER_WORD.findall(scan(source).prose)
+    if len(words) >= _MIN_WORDS and not _FUNCTION_WORDS.isdisjoint(words):
         yield "target is the source text, untranslated"
 
 
-@rule("empty", code="TM214", level=Level.WARNING, on_empty=True)
+@rule("empty", code="TM217", level=Level.WARNING, on_empty=True)
 def empty(source: str, target: str) -> Iterator[str]:
     """The target is empty or blank while the source is not.
 
@@ -466,14 +547,17 @@ RULES: tuple[Rule, ...] = (
     inline_code,
     link_target,
     link_text,
+    brackets,
     xref,
     extension,
     html_tag,
     entity,
     emphasis,
+    emphasis_count,
     version_number,
     number,
     placeholder,
+    named_placeholder,
     whitespace,
     untranslated,
     empty,
