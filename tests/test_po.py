@@ -117,3 +117,27 @@ def test_latin1_catalog_is_decoded_by_its_charset() -> None:
     data = 'msgid ""\nmsgstr "Content-Type: text/plain; charset=ISO-8859-1\\n"\n\nmsgid "a"\nmsgstr "é"\n'
     catalog = po.read(data.encode("latin-1"), path="l.po")
     assert catalog.entries[0].target == "é"
+
+
+@pytest.mark.parametrize("name", CATALOGS)
+def test_fast_reader_agrees_with_line_reader(name: str) -> None:
+    """The regex fast path must see exactly what the general reader sees, line numbers included."""
+    text = po.write(CATALOGS[name]).decode()
+    slow = po._read_lines(text, "x.po")
+    fast = po._read_fast(text)
+    if any(e.obsolete for e in CATALOGS[name].entries):
+        assert fast is None  # obsolete entries take the general reader
+        return
+    assert fast is not None
+    assert fast.entries == slow.entries and fast.header == slow.header
+    assert [e.line for e in fast.entries] == [e.line for e in slow.entries]
+
+
+def test_fast_reader_reads_every_sample_catalog(tmp_path: Path) -> None:
+    for page in sorted(SAMPLES.rglob("*.*")):
+        parsed = load_page(page.name, page.read_bytes()).page
+        if parsed.pairs:
+            text = po.write(page_to_catalog(parsed)).decode()
+            fast = po._read_fast(text)
+            assert fast is not None and fast.entries == po._read_lines(text, "x").entries
+            assert [e.line for e in fast.entries] == [e.line for e in po._read_lines(text, "x").entries]

@@ -134,9 +134,90 @@ class _Builder:
 def read(data: bytes, *, path: str) -> Catalog:
     """Parse PO bytes; a syntax error raises `InputError` with the file's line number.
 
-    Plural entries keep `msgstr[0]` as the target (handoff pages have no plurals).
+    Plural entries keep `msgstr[0]` as the target (handoff pages have no plurals). Files laid out as
+    gettext and `tm` write them take a fast path, a regex per entry; anything else (wrapped comments,
+    unusual order, obsolete entries, syntax errors) is read line by line with exact error lines.
     """
     text = _decode(data, path)
+    return _read_fast(text) or _read_lines(text, path)
+
+
+_STR = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
+_FAST_ENTRY = re.compile(
+    r"(?P<tc>(?:#(?: [^\n]*)?\n)*)"
+    r"(?P<notes>(?:#\.[^\n]*\n)*)"
+    r"(?P<refs>(?:#:[^\n]*\n)*)"
+    r"(?P<flags>#,[^\n]*\n)?"
+    rf"(?:#\| msgctxt (?P<pctxt>{_STR}(?:\n#\| {_STR})*)\n)?"
+    rf"(?:#\| msgid (?P<pid>{_STR}(?:\n#\| {_STR})*)\n)?"
+    rf"(?:msgctxt (?P<ctxt>{_STR}(?:\n{_STR})*)\n)?"
+    rf"msgid (?P<id>{_STR}(?:\n{_STR})*)\n"
+    rf"msgstr (?P<str>{_STR}(?:\n{_STR})*)(?:\n|\Z)"
+)
+_PREVIOUS_CONT = re.compile(r'"\n#\| "')
+
+
+def _read_fast(text: str) -> Catalog | None:
+    """The catalog if every entry has the canonical layout, else None (the caller reads line by line)."""
+    catalog = Catalog()
+    entries = catalog.entries
+    match_entry = _FAST_ENTRY.match
+    pos = 0
+    end = len(text)
+    line = 1
+    while pos < end:
+        while text.startswith("\n", pos):
+            pos += 1
+            line += 1
+        if pos >= end:
+            break
+        match = match_entry(text, pos)
+        if match is None:
+            return None
+        tc, notes, refs, flags, pctxt, pid, ctxt, msgid, msgstr = match.groups()
+        block_lines = text.count("\n", pos, match.end())
+        last_line = line + block_lines - (text[match.end() - 1] == "\n")
+        msgid_line = last_line - msgstr.count("\n") - 1 - msgid.count("\n")
+        line += block_lines
+        pos = match.end()
+        source = _join(msgid)
+        if not entries and not catalog.header and source == "" and ctxt is None:
+            if notes or refs or flags or pid or pctxt:
+                return None
+            _set_header(catalog, _join(msgstr), [c[2:] for c in tc.splitlines()])
+            continue
+        flag_list = [f.strip() for f in flags[2:].split(",")] if flags else []
+        entries.append(
+            Entry(
+                "" if ctxt is None else _join(ctxt),
+                source,
+                _join(msgstr),
+                "fuzzy" in flag_list,
+                tuple(f for f in flag_list if f and f != "fuzzy"),
+                None if pid is None else _join(_PREVIOUS_CONT.sub('"\n"', pid)),
+                None if pctxt is None else _join(_PREVIOUS_CONT.sub('"\n"', pctxt)),
+                tuple(c[2:] for c in tc.splitlines()) if tc else (),
+                tuple(n[3:] if n.startswith("#. ") else n[2:] for n in notes.splitlines()) if notes else (),
+                tuple(refs.replace("#:", " ").split()) if refs else (),
+                False,
+                msgid_line,
+            )
+        )
+    return catalog
+
+
+def _join(quoted: str) -> str:
+    """The text of one or more adjacent quoted PO strings (`"a"\\n"b"` → `ab`), unescaped."""
+    body = quoted[1:-1]
+    if "\n" in body:
+        body = body.replace('"\n"', "")
+    if "\\" in body:
+        return _ESCAPED.sub(lambda m: _UNESCAPES.get(m.group(1), m.group(0)), body)
+    return body
+
+
+def _read_lines(text: str, path: str) -> Catalog:
+    """The general reader: any valid PO, one line at a time, with the line of the first syntax error."""
     catalog = Catalog()
     builder = _Builder()
     lines = text.split("\n")
