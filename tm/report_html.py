@@ -66,16 +66,23 @@ def word_diff(old: str, new: str) -> tuple[str, str]:
     left: list[str] = []
     right: list[str] = []
     for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        old_part, new_part = escape("".join(a[i1:i2])), escape("".join(b[j1:j2]))
         if op == "equal":
-            left.append(old_part)
-            right.append(new_part)
+            left.append(escape("".join(a[i1:i2])))
+            right.append(escape("".join(b[j1:j2])))
             continue
-        if old_part:
-            left.append(f"<del>{old_part}</del>")
-        if new_part:
-            right.append(f"<ins>{new_part}</ins>")
+        left.append(_marked("del", a[i1:i2]))
+        right.append(_marked("ins", b[j1:j2]))
     return "".join(left), "".join(right)
+
+
+def _marked(tag: str, tokens: list[str]) -> str:
+    """`tokens` wrapped in `tag`, with the spaces at either end left outside so only words are marked."""
+    text = "".join(tokens)
+    core = text.strip()
+    if not core:
+        return escape(text)
+    start = text.index(core)
+    return f"{escape(text[:start])}<{tag}>{escape(core)}</{tag}>{escape(text[start + len(core):])}"
 
 
 def render_html(report: DiffReport, *, title: str = "tm diff") -> str:
@@ -132,11 +139,9 @@ def _row(change: Change, locale: str) -> str:
     before, after = change.old, change.new
     old_source, new_source = word_diff(before.source if before else "", after.source if after else "")
     old_target, new_target = word_diff(before.target if before else "", after.target if after else "")
-    label = _LABELS[change.kind]
-    if change.kind is Kind.SOURCE_CHANGED:
-        label += f" {change.score:.2f}"
-    return (f"<tr class=\"{change.kind.value}\"><td><span class=\"badge b-{change.kind.value}\">{escape(label)}"
-            f"</span></td>\n<td class=\"old\">{_cell(before, old_source, old_target, locale)}</td>\n"
+    score = f"<div class=\"meta\">similarity {change.score:.2f}</div>" if change.kind is Kind.SOURCE_CHANGED else ""
+    return (f"<tr class=\"{change.kind.value}\"><td><span class=\"badge b-{change.kind.value}\">"
+            f"{escape(_LABELS[change.kind])}</span>{score}</td>\n<td class=\"old\">{_cell(before, old_source, old_target, locale)}</td>\n"
             f"<td class=\"new\">{_cell(after, new_source, new_target, locale)}</td></tr>\n")
 
 

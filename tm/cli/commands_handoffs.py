@@ -229,7 +229,7 @@ class _UpdateJob:
         if result.wants_memory and not self.final:
             done.deferred, done.data = True, item.data
             return done
-        self._write(item, result, done)
+        self._write(item, result, done, old)
         return done
 
     def _orphan(self, item: _Item, old: Catalog, done: _Done) -> _Done:
@@ -244,19 +244,23 @@ class _UpdateJob:
             item.catalog.unlink(missing_ok=True)
             done.deleted = 1
         else:
-            self._store(item.catalog, result.catalog, done)
+            self._store(item.catalog, result.catalog, done, old)
         return done
 
-    def _write(self, item: _Item, result: PageUpdate, done: _Done) -> None:
+    def _write(self, item: _Item, result: PageUpdate, done: _Done, old: Catalog | None) -> None:
         suffix = item.catalog.name[item.catalog.name.rfind("."):] if item.catalog else ".po"
         target = self.base / catalog_relpath(item.relpath, suffix)
-        self._store(target, result.catalog, done)
+        self._store(target, result.catalog, done, old if item.catalog == target else None)
         done.counts = result.counts
         if item.catalog is not None and item.catalog != target:
             item.catalog.unlink(missing_ok=True)
             done.deleted = 1
 
-    def _store(self, path: Path, catalog: Catalog, done: _Done) -> None:
+    def _store(self, path: Path, catalog: Catalog, done: _Done, old: Catalog | None = None) -> None:
+        """Write `catalog` at `path` unless the file already says the same (`old` is what it holds)."""
+        if old is not None and _same(old, catalog):
+            done.unchanged += 1
+            return
         adapter = for_path(path.name) or po
         data = adapter.write(catalog)
         try:
@@ -291,6 +295,11 @@ class _UpdateJob:
         for diag in parsed.diagnostics:
             done.errors.append(f"{where}:{diag.line}: {diag.message} [{diag.code}]; its catalog left as it was")
         return None if parsed.diagnostics else parsed.page
+
+
+def _same(a: Catalog, b: Catalog) -> bool:
+    """Same entries (line numbers aside) and header: nothing to write, and much cheaper than writing."""
+    return a.entries == b.entries and a.header == b.header and a.header_comments == b.header_comments
 
 
 @dataclass(slots=True)
