@@ -36,7 +36,7 @@ import re
 from collections import defaultdict, deque
 from typing import NamedTuple, Union
 
-__all__ = ["Code", "Text", "Token", "detokenize", "number_codes", "tokenize", "xml_illegal"]
+__all__ = ["Code", "Text", "Token", "detokenize", "number_codes", "plain", "tokenize", "xml_illegal"]
 
 
 class Text(NamedTuple):
@@ -66,6 +66,7 @@ _ATTR = r"""(?:\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[
 # Raw HTML and autolinks (which include `<xref:…>`) follow CommonMark's definitions.
 _NEXT = re.compile(
     r"(?P<esc>\\[!-/:-@\[-`{-~])"
+    r"|(?P<code>`[^`]+`(?!`))"  # the common single-backtick code span, found without counting runs
     r"|(?P<ticks>`+)"
     r"|(?P<bracket>!?\[)"
     r"|(?P<entity>&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});)"
@@ -89,6 +90,11 @@ _MAX_LINK_TEXT = 1000
 _MAX_DESTINATION = 2000
 
 
+def plain(text: str) -> bool:
+    """True when `text` is certainly one `Text` token (no character that could start a code): the fast path."""
+    return _SPECIAL.search(text) is None
+
+
 def xml_illegal(text: str) -> re.Match[str] | None:
     """The first character of `text` that XML 1.0 cannot hold, if any (writers replace or encode it)."""
     return _XML_ILLEGAL.search(text)
@@ -110,6 +116,8 @@ def tokenize(text: str) -> list[Token]:
     if _SPECIAL.search(text) is None:
         return [Text(text)]
     scanner = _Scanner(text)
+    if _XML_ILLEGAL.search(text) is None:
+        return scanner.level(0, len(text))
     tokens: list[Token] = []
     start = 0
     for bad in _XML_ILLEGAL.finditer(text):

@@ -19,13 +19,15 @@ also covers encodings (UTF-16) that the byte-level pre-check cannot read.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from lxml import etree
 
 from tm.errors import InputError
+from tm.model import Catalog
 
-__all__ = ["MAX_BYTES", "clean", "escape_attr", "escape_text", "parse"]
+__all__ = ["MAX_BYTES", "clean", "clean_metadata", "encode", "escape_attr", "escape_text", "parse"]
 
 MAX_BYTES = 100 * 1024 * 1024
 
@@ -59,10 +61,10 @@ def _parser() -> etree.XMLParser:
     return parser
 
 
-def parse(data: bytes, *, path: str) -> etree._Element:
+def parse(data: bytes, *, path: str, max_bytes: int = MAX_BYTES) -> etree._Element:
     """The root element of `data`, or `InputError(path, line, why)` for oversize, unsafe or broken XML."""
-    if len(data) > MAX_BYTES:
-        raise InputError(path, None, f"file is {len(data)} bytes; the limit for XML input is {MAX_BYTES} bytes")
+    if len(data) > max_bytes:
+        raise InputError(path, None, f"file is {len(data)} bytes; the limit for XML input is {max_bytes} bytes")
     _check_doctype_bytes(data, path)
     try:
         tree = etree.fromstring(data, _parser()).getroottree()
@@ -114,6 +116,49 @@ def _doctype_line(data: bytes) -> int | None:
 # so escaping lives here, next to the reading side, and is tested through the round trips.
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_metadata(catalog: Catalog, *, previous_source: bool) -> Catalog:
+    """A copy of `catalog` whose metadata (ids, comments, header…) holds no character XML 1.0 cannot hold.
+
+    Writers render first and call this only when the result contains such a character (rare): checking the
+    finished document once is much cheaper than cleaning every field of 420k entries. Sources and targets
+    are left alone, since their inline codes carry those characters exactly; `previous_source` says whether
+    the previous source is cleaned too (TMX writes it as a plain note).
+    """
+    entries = [
+        replace(
+            e, id=clean(e.id), flags=tuple(map(clean, e.flags)), previous_id=_clean_optional(e.previous_id),
+            previous_source=_clean_optional(e.previous_source) if previous_source else e.previous_source,
+            comments=tuple(map(clean, e.comments)), notes=tuple(map(clean, e.notes)),
+            references=tuple(map(clean, e.references)),
+        )
+        for e in catalog.entries
+    ]  # fmt: skip
+    header = {clean(k): clean(v) for k, v in catalog.header.items()}
+    return Catalog(entries, header, clean(catalog.locale), clean(catalog.page), tuple(map(clean, catalog.header_comments)))
+
+
+def _clean_optional(text: str | None) -> str | None:
+    return None if text is None else clean(text)
+
+
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+
+
+def encode(document: str) -> bytes | None:
+    """`document` as UTF-8, or None when it holds a character XML 1.0 cannot hold.
+
+    Checking the bytes is ~10x faster than a regex over the text: in UTF-8 a byte below 0x20 is always that
+    control character, U+FFFE/U+FFFF are the only `EF BF BE`/`EF BF BF` sequences, and surrogates do not encode.
+    """
+    try:
+        data = document.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    if len(data.translate(None, _CONTROL_BYTES)) != len(data) or b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data:
+        return None
+    return data
 
 
 def clean(text: str) -> str:

@@ -34,8 +34,8 @@ from lxml import etree
 
 import tm
 from tm.errors import InputError
-from tm.formats.inline import Code, Token, number_codes, tokenize
-from tm.formats.safexml import clean, escape_attr, escape_text, parse
+from tm.formats.inline import Code, Token, number_codes, plain, tokenize
+from tm.formats.safexml import clean_metadata, escape_attr, escape_text, encode, parse
 from tm.model import Catalog, Entry
 
 __all__ = ["NAME", "SOURCE_LANGUAGE", "SUFFIXES", "read", "write"]
@@ -62,21 +62,26 @@ def write(catalog: Catalog, *, reviewed_state: str = "translated") -> bytes:
     """The catalog as an XLIFF 1.2 document (UTF-8). `reviewed_state` may be "final" or "signed-off"."""
     if reviewed_state not in REVIEWED_STATES:
         raise ValueError(f"reviewed_state must be one of {REVIEWED_STATES}, not {reviewed_state!r}")
-    return "".join(_document(catalog, reviewed_state)).encode("utf-8")
+    data = encode("".join(_document(catalog, reviewed_state)))
+    if data is None:  # rare: a control character in metadata (segment texts encode them as codes)
+        data = "".join(_document(clean_metadata(catalog, previous_source=False), reviewed_state)).encode("utf-8")
+    return data
 
 
 def _document(catalog: Catalog, reviewed_state: str) -> Iterator[str]:
     target_language = f' target-language="{escape_attr(catalog.locale)}"' if _is_language(catalog.locale) else ""
     yield (
         f'<?xml version="1.0" encoding="UTF-8"?>\n<xliff xmlns="{NS}" version="1.2">\n'
-        f'<file original="{escape_attr(clean(catalog.page))}" source-language="{SOURCE_LANGUAGE}"{target_language}'
+        f'<file original="{escape_attr(catalog.page)}" source-language="{SOURCE_LANGUAGE}"{target_language}'
         f' datatype="x-markdown">\n<header>\n'
         f'<tool tool-id="tm" tool-name="tm" tool-version="{escape_attr(tm.__version__)}"/>\n'
     )
     for key, value in catalog.header.items():
-        yield f'<note from="tm-header">{escape_text(clean(f"{key}: {value}"))}</note>\n'
+        yield f'<note from="tm-header">{escape_text(f"{key}: {value}")}</note>\n'
     for comment in catalog.header_comments:
-        yield f'<note from="tm-header-comment">{escape_text(clean(comment))}</note>\n'
+        yield f'<note from="tm-header-comment">{escape_text(comment)}</note>\n'
+    if catalog.locale and not target_language:
+        yield f'<note from="tm-locale">{escape_text(catalog.locale)}</note>\n'  # not an xs:language: kept as is
     yield "</header>\n<body>\n"
     seen: set[str] = set()
     for number, entry in enumerate(catalog.entries, 1):
@@ -94,26 +99,31 @@ def _is_language(tag: str) -> bool:
 
 def _unit(entry: Entry, unit_id: str, reviewed_state: str) -> str:
     """One `<trans-unit>`; its parts follow the schema's order (source, target, then context/notes/alt-trans)."""
-    source, target = tokenize(entry.source), tokenize(entry.target)
-    source_ids, target_ids = number_codes(source, target)
+    source_xml, target_xml = _segment_pair(entry.source, entry.target)
     state, qualifier = _state(entry, reviewed_state)
-    attrs = f'id="{escape_attr(clean(unit_id))}" resname="{escape_attr(clean(entry.id))}" xml:space="preserve"'
-    if entry.target and not entry.fuzzy:
-        attrs += ' approved="yes"'
-    if entry.obsolete:
-        attrs += ' translate="no"'
+    approved = ' approved="yes"' if entry.target and not entry.fuzzy else ""
+    translate = ' translate="no"' if entry.obsolete else ""
     qualifier_attr = f' state-qualifier="{qualifier}"' if qualifier else ""
-    parts = [
-        f"<trans-unit {attrs}>\n<source>{_inline(source, source_ids)}</source>\n",
-        f'<target state="{state}"{qualifier_attr}>{_inline(target, target_ids)}</target>\n',
-    ]
+    unit = (
+        f'<trans-unit id="{escape_attr(unit_id)}" resname="{escape_attr(entry.id)}" xml:space="preserve"'
+        f"{approved}{translate}>\n<source>{source_xml}</source>\n"
+        f'<target state="{state}"{qualifier_attr}>{target_xml}</target>\n'
+    )
     if entry.previous_source is not None:
-        parts.append(_alt_trans(entry.previous_source, target))
-    parts += _contexts(entry)
-    parts += (f'<note from="translator">{escape_text(clean(c))}</note>\n' for c in entry.comments)
-    parts += (f'<note from="developer">{escape_text(clean(n))}</note>\n' for n in entry.notes)
-    parts.append("</trans-unit>\n")
-    return "".join(parts)
+        previous_xml, old_target_xml = _segment_pair(entry.previous_source, entry.target)
+        unit += (
+            f'<alt-trans alttranstype="previous-version">\n<source>{previous_xml}</source>\n'
+            f"<target>{old_target_xml}</target>\n</alt-trans>\n"
+        )
+    for reference in entry.references:
+        unit += _location(reference)
+    if entry.flags or entry.previous_id is not None or entry.obsolete:
+        unit += _tm_contexts(entry)
+    for comment in entry.comments:
+        unit += f'<note from="translator">{escape_text(comment)}</note>\n'
+    for note in entry.notes:
+        unit += f'<note from="developer">{escape_text(note)}</note>\n'
+    return unit + "</trans-unit>\n"
 
 
 def _state(entry: Entry, reviewed_state: str) -> tuple[str, str]:
@@ -125,41 +135,38 @@ def _state(entry: Entry, reviewed_state: str) -> tuple[str, str]:
     return "needs-review-translation", "fuzzy-match" if entry.previous_source is not None else "mt-suggestion"
 
 
-def _alt_trans(previous_source: str, target: list[Token]) -> str:
-    """The previous English of a fuzzy match, with the current target as the translation it had."""
-    previous = tokenize(previous_source)
-    previous_ids, target_ids = number_codes(previous, target)
-    return (
-        f'<alt-trans alttranstype="previous-version">\n<source>{_inline(previous, previous_ids)}</source>\n'
-        f"<target>{_inline(target, target_ids)}</target>\n</alt-trans>\n"
-    )
+def _segment_pair(source: str, target: str) -> tuple[str, str]:
+    """Source and target as XLIFF inline content, with code ids shared between them."""
+    if plain(source) and plain(target):
+        return escape_text(source), escape_text(target)
+    source_tokens, target_tokens = tokenize(source), tokenize(target)
+    source_ids, target_ids = number_codes(source_tokens, target_tokens)
+    return _inline(source_tokens, source_ids), _inline(target_tokens, target_ids)
 
 
-def _contexts(entry: Entry) -> list[str]:
-    """References as location context groups, and tm's own fields in an `x-tm` group."""
-    parts = [_location(reference) for reference in entry.references]
-    tm_contexts = [_context("x-flag", flag) for flag in entry.flags]
+def _tm_contexts(entry: Entry) -> str:
+    """tm's own fields (flags, previous id, obsolete) as an `x-tm` context group."""
+    contexts = [_context("x-flag", flag) for flag in entry.flags]
     if entry.previous_id is not None:
-        tm_contexts.append(_context("x-previous-id", entry.previous_id))
+        contexts.append(_context("x-previous-id", entry.previous_id))
     if entry.obsolete:
-        tm_contexts.append(_context("x-obsolete", "yes"))
-    if tm_contexts:
-        parts.append(f'<context-group purpose="x-tm">{"".join(tm_contexts)}</context-group>\n')
-    return parts
+        contexts.append(_context("x-obsolete", "yes"))
+    return f'<context-group purpose="x-tm">{"".join(contexts)}</context-group>\n'
 
 
 def _location(reference: str) -> str:
     """`core/index.md:12` → sourcefile + linenumber contexts (a reference without a line keeps only the file)."""
     path, _, line = reference.rpartition(":")
     if path and line.isdigit() and line.isascii():
-        contexts = _context("sourcefile", path) + _context("linenumber", line)
-    else:
-        contexts = _context("sourcefile", reference)
-    return f'<context-group purpose="location">{contexts}</context-group>\n'
+        return (
+            f'<context-group purpose="location"><context context-type="sourcefile">{escape_text(path)}</context>'
+            f'<context context-type="linenumber">{line}</context></context-group>\n'
+        )
+    return f'<context-group purpose="location">{_context("sourcefile", reference)}</context-group>\n'
 
 
 def _context(context_type: str, value: str) -> str:
-    return f'<context context-type="{context_type}">{escape_text(clean(value))}</context>'
+    return f'<context context-type="{context_type}">{escape_text(value)}</context>'
 
 
 def _inline(tokens: list[Token], ids: list[int]) -> str:
@@ -216,6 +223,8 @@ def _read_header(header: etree._Element | None, ns: str, catalog: Catalog) -> No
             catalog.header[key] = value
         elif note.get("from") == "tm-header-comment":
             comments.append(text)
+        elif note.get("from") == "tm-locale":
+            catalog.locale = text
     catalog.header_comments = tuple(comments)
 
 

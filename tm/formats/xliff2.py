@@ -37,8 +37,8 @@ from collections.abc import Iterator
 from lxml import etree
 
 from tm.errors import InputError
-from tm.formats.inline import Code, Token, number_codes, tokenize
-from tm.formats.safexml import clean, escape_attr, escape_text, parse
+from tm.formats.inline import Code, Token, number_codes, plain, tokenize
+from tm.formats.safexml import clean_metadata, escape_attr, escape_text, encode, parse
 from tm.model import Catalog, Entry
 
 __all__ = ["NAME", "SOURCE_LANGUAGE", "SUFFIXES", "read", "write"]
@@ -60,15 +60,18 @@ def write(catalog: Catalog, *, reviewed_state: str = "reviewed") -> bytes:
     """The catalog as an XLIFF 2.0 document (UTF-8). `reviewed_state` may be "final"."""
     if reviewed_state not in REVIEWED_STATES:
         raise ValueError(f"reviewed_state must be one of {REVIEWED_STATES}, not {reviewed_state!r}")
-    return "".join(_document(catalog, reviewed_state)).encode("utf-8")
+    data = encode("".join(_document(catalog, reviewed_state)))
+    if data is None:  # rare: a control character in metadata (segment texts encode them as codes)
+        data = "".join(_document(clean_metadata(catalog, previous_source=False), reviewed_state)).encode("utf-8")
+    return data
 
 
 def _document(catalog: Catalog, reviewed_state: str) -> Iterator[str]:
-    trg_lang = f' trgLang="{escape_attr(clean(catalog.locale))}"' if catalog.locale else ""
+    trg_lang = f' trgLang="{escape_attr(catalog.locale)}"' if catalog.locale else ""
     yield (
         f'<?xml version="1.0" encoding="UTF-8"?>\n<xliff xmlns="{NS}" xmlns:mda="{MDA}" xmlns:mtc="{MTC}"'
         f' version="2.0" srcLang="{SOURCE_LANGUAGE}"{trg_lang}>\n'
-        f'<file id="f1" original="{escape_attr(clean(catalog.page))}">\n'
+        f'<file id="f1" original="{escape_attr(catalog.page)}">\n'
     )
     yield _file_metadata(catalog)
     seen: set[str] = set()
@@ -93,30 +96,30 @@ def _file_metadata(catalog: Catalog) -> str:
 
 
 def _meta(kind: str, value: str) -> str:
-    return f'<mda:meta type="{escape_attr(clean(kind))}">{escape_text(clean(value))}</mda:meta>'
+    return f'<mda:meta type="{escape_attr(kind)}">{escape_text(value)}</mda:meta>'
 
 
 def _unit(entry: Entry, unit_id: str, reviewed_state: str) -> str:
     """One `<unit>`: modules, notes, original data, then the segment (the schema's order)."""
-    source, target = tokenize(entry.source), tokenize(entry.target)
-    source_ids, target_ids = number_codes(source, target)
     data: dict[str, str] = {}
-    source_xml = _inline(source, source_ids, data)
-    target_xml = _inline(target, target_ids, data)
+    source_xml, target_xml = _segment_pair(entry.source, entry.target, data)
     obsolete = ' translate="no" type="tm:obsolete"' if entry.obsolete else ""
-    parts = [f'<unit id="{escape_attr(clean(unit_id))}" name="{escape_attr(clean(entry.id))}"'
-             f' xml:space="preserve"{obsolete}>\n']  # fmt: skip
+    unit = f'<unit id="{escape_attr(unit_id)}" name="{escape_attr(entry.id)}" xml:space="preserve"{obsolete}>\n'
     if entry.previous_source is not None:
-        parts.append(_match(entry.previous_source, target))
-    parts.append(_unit_metadata(entry))
-    parts.append(_notes(entry))
-    parts.append(_original_data(data))
+        unit += _match(entry.previous_source, entry.target)
+    if entry.flags or entry.references or entry.previous_id is not None:
+        unit += _unit_metadata(entry)
+    if entry.comments or entry.notes:
+        unit += _notes(entry)
+    if data:
+        unit += _original_data(data)
     state, sub_state = _state(entry, reviewed_state)
     sub_state_attr = f' subState="{sub_state}"' if sub_state else ""
     target_el = f"<target>{target_xml}</target>" if entry.target or entry.fuzzy else ""
-    parts.append(f'<segment id="s1" state="{state}"{sub_state_attr}><source>{source_xml}</source>{target_el}'
-                 "</segment>\n</unit>\n")  # fmt: skip
-    return "".join(parts)
+    return (
+        f'{unit}<segment id="s1" state="{state}"{sub_state_attr}><source>{source_xml}</source>{target_el}'
+        "</segment>\n</unit>\n"
+    )
 
 
 def _state(entry: Entry, reviewed_state: str) -> tuple[str, str]:
@@ -128,17 +131,23 @@ def _state(entry: Entry, reviewed_state: str) -> tuple[str, str]:
     return "initial", "tm:fuzzy-match" if entry.previous_source is not None else "tm:mt"
 
 
-def _match(previous_source: str, target: list[Token]) -> str:
+def _segment_pair(source: str, target: str, data: dict[str, str]) -> tuple[str, str]:
+    """Source and target as XLIFF 2 inline content; code ids are shared, their Markdown is added to `data`."""
+    if plain(source) and plain(target):
+        return escape_text(source), escape_text(target)
+    source_tokens, target_tokens = tokenize(source), tokenize(target)
+    source_ids, target_ids = number_codes(source_tokens, target_tokens)
+    return _inline(source_tokens, source_ids, data), _inline(target_tokens, target_ids, data)
+
+
+def _match(previous_source: str, target: str) -> str:
     """The previous English of a fuzzy match as a translation candidate, with its own original data."""
-    previous = tokenize(previous_source)
-    previous_ids, target_ids = number_codes(previous, target)
     data: dict[str, str] = {}
-    source_xml = _inline(previous, previous_ids, data)
-    target_xml = _inline(target, target_ids, data)
+    source_xml, target_xml = _segment_pair(previous_source, target, data)
+    original = _original_data(data).rstrip() if data else ""
     return (
         '<mtc:matches><mtc:match ref="#s1" type="tm" subType="tm:previous-version">'
-        f"{_original_data(data).rstrip()}<source>{source_xml}</source><target>{target_xml}</target>"
-        "</mtc:match></mtc:matches>\n"
+        f"{original}<source>{source_xml}</source><target>{target_xml}</target></mtc:match></mtc:matches>\n"
     )
 
 
@@ -147,20 +156,16 @@ def _unit_metadata(entry: Entry) -> str:
     metas += (_meta("reference", reference) for reference in entry.references)
     if entry.previous_id is not None:
         metas.append(_meta("previous-id", entry.previous_id))
-    if not metas:
-        return ""
     return f'<mda:metadata><mda:metaGroup category="tm">{"".join(metas)}</mda:metaGroup></mda:metadata>\n'
 
 
 def _notes(entry: Entry) -> str:
-    notes = [f'<note category="translator">{escape_text(clean(c))}</note>' for c in entry.comments]
-    notes += (f'<note category="developer" appliesTo="source">{escape_text(clean(n))}</note>' for n in entry.notes)
-    return f"<notes>{''.join(notes)}</notes>\n" if notes else ""
+    notes = [f'<note category="translator">{escape_text(c)}</note>' for c in entry.comments]
+    notes += (f'<note category="developer" appliesTo="source">{escape_text(n)}</note>' for n in entry.notes)
+    return f"<notes>{''.join(notes)}</notes>\n"
 
 
 def _original_data(data: dict[str, str]) -> str:
-    if not data:
-        return ""
     items = "".join(f'<data id="{ident}">{escape_text(text)}</data>' for text, ident in data.items())
     return f"<originalData>{items}</originalData>\n"
 

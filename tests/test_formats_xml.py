@@ -1,0 +1,513 @@
+"""XLIFF 1.2, XLIFF 2.0 and TMX: schema-valid output, exact round trips, inline codes, safe reading.
+
+Schemas come from `shared/schemas` next to the clone (as in CI); tests that need them skip when it is absent.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import tempfile
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from helpers import DATA
+from tm.errors import InputError
+from tm.formats import safexml, tmx, xliff, xliff2
+from tm.formats.inline import Code, Text, detokenize, number_codes, tokenize
+from tm.model import Catalog, Entry
+
+SCHEMAS = Path(__file__).parents[1].parent / "shared" / "schemas"
+XML_DATA = DATA / "xml"
+ADAPTERS = [xliff, xliff2, tmx]
+X12 = "{urn:oasis:names:tc:xliff:document:1.2}"
+X20 = "{urn:oasis:names:tc:xliff:document:2.0}"
+
+HEADER = {
+    "Project-Id-Version": "core/index.md", "POT-Creation-Date": "2020-09-15 00:00+0000", "Last-Translator": "",
+    "Language": "fr_FR", "Content-Type": "text/plain; charset=UTF-8", "X-Page": "core/index.md",
+    "X-Ms-Lasthandoff": "09/15/2020", "X-Ms-Translationtype": "MT", "X-Ms-Contentlocale": "fr-FR",
+}  # fmt: skip
+
+MARKUP = [
+    ("See [the `Main` method](main.md) and ![a diagram](media/x.png \"Title\").",
+     "Voir [la méthode `Main`](main.md) et ![un schéma](media/x.png \"Title\")."),
+    ("Calls <xref:System.String.Format%2A?displayProperty=nameWithType> with ``a`b`` and `c`.",
+     "Appelle <xref:System.String.Format%2A?displayProperty=nameWithType> avec ``a`b`` et `c`."),
+    ('[Download<span class="docon docon-navigate-external x-hidden-focus"></span>](https://dot.net)<br/>',
+     '[Télécharger<span class="docon docon-navigate-external x-hidden-focus"></span>](https://dot.net)<br/>'),
+    ('<a name="top"></a>Press <kbd>Ctrl</kbd>+<kbd>C</kbd>&nbsp;&#124; see <https://aka.ms/x>.',
+     '<a name="top"></a>Appuyez sur <kbd>Ctrl</kbd>+<kbd>C</kbd>&nbsp;&#124; voir <https://aka.ms/x>.'),
+    ("Escapes: \\<add>, \\*, \\[not a link](x), 2 < 3 & 4 > 1, [!INCLUDE[name](~/inc.md)] <!-- c -->",
+     "Échappements : \\<add>, \\*, \\[pas un lien](x), 2 < 3 & 4 > 1, [!INCLUDE[name](~/inc.md)] <!-- c -->"),
+    ("[![badge](b.svg)](https://x) [unclosed `tick ]]> \"q\" 'a'\tTab\r\nCRLF\x01\x1f\ufffe",
+     "[![badge](b.svg)](https://x) [non fermé `tick ]]> « q »\tTab\r\nCRLF\x01\x1f\ufffe"),
+]  # fmt: skip
+
+CASES: dict[str, list[Entry]] = {
+    "plain": [Entry("a-1", "Hello", "Bonjour", references=("core/index.md:3",)),
+              Entry("a-2", "Goodbye", "Au revoir", fuzzy=True, references=("core/index.md:5",))],
+    "empty": [],
+    "empty-strings": [Entry("", "", ""), Entry("a-1", "Untranslated", ""), Entry("a-2", "Fuzzy empty", "", fuzzy=True),
+                      Entry("a-3", " ", " "), Entry("a-3", "Same id again", "Même id")],
+    "non-ascii": [Entry("a-1", "Zürich — “quotes” 😀 中文", "Zurich — « guillemets » 😀 中文", comments=("é",)),
+                  Entry("a-2", "Non-breaking\u00a0space", "Espace\u00a0insécable\u202f!")],
+    "markup": [Entry(f"m-{n}", s, t, fuzzy=n % 2 == 0) for n, (s, t) in enumerate(MARKUP)],
+    "fuzzy-previous": [Entry("f-1", "Run `dotnet build` now.", "Exécutez `dotnet build` maintenant.", fuzzy=True,
+                             previous_source="Run `dotnet run` now.", previous_id="f-0"),
+                       Entry("f-2", "New [text](a.md)", "", fuzzy=True, previous_source=""),
+                       Entry("f-3", "Moved", "Déplacé", fuzzy=True, previous_id="old-3")],
+    "comments": [Entry("c-1", "Text", "Texte", flags=("python-format", "no-wrap"),
+                       comments=("Check with the team", "", "line one\nline two"),
+                       notes=("heading 2", "machine translation (MT), handoff 09/15/2020"),
+                       references=("core/index.md:12", "other.md", "c:\\dir\\x.md:7", "weird:ref:"))],
+    "obsolete": [Entry("o-1", "Kept", "Gardé"),
+                 Entry("o-2", "Gone", "Parti", obsolete=True),
+                 Entry("o-3", "Gone `fuzzy`", "Parti `fuzzy`", fuzzy=True, obsolete=True, previous_source="Old"),
+                 Entry("o-1", "Kept", "Gardé", obsolete=True)],
+}  # fmt: skip
+
+
+def catalog(entries: list[Entry], **overrides: object) -> Catalog:
+    """A catalog as `tm extract` makes them: header, locale, page, and the given entries (copied)."""
+    fields: dict[str, object] = {"header": dict(HEADER), "locale": "fr-FR", "page": "core/index.md",
+                                 "header_comments": ("Translations for core/index.md", "")}  # fmt: skip
+    fields.update(overrides)
+    return Catalog(entries=copy.deepcopy(entries), **fields)  # type: ignore[arg-type]
+
+
+def cases() -> list[tuple[str, Catalog]]:
+    out = [(name, catalog(entries)) for name, entries in CASES.items()]
+    out.append(("no-locale", catalog(CASES["plain"], locale="", page="")))
+    out.append(("odd-locale", catalog(CASES["plain"], locale="fr_FR", header={}, header_comments=())))
+    return out
+
+
+# ---------------------------------------------------------------- schemas
+
+
+class _LocalXmlXsd(etree.Resolver):  # type: ignore[misc]
+    """The XLIFF schemas import W3C's xml.xsd by URL; serve the local copy (tests run offline)."""
+
+    def resolve(self, url: str, pubid: str, context: object) -> object:
+        if url.startswith(("http://www.w3.org/", "https://www.w3.org/")) and url.endswith("/xml.xsd"):
+            return self.resolve_filename(str(SCHEMAS / "xml.xsd"), context)
+        return None
+
+
+def _xsd(name: str) -> etree.XMLSchema:
+    parser = etree.XMLParser(no_network=True)
+    parser.resolvers.add(_LocalXmlXsd())
+    return etree.XMLSchema(etree.parse(str(SCHEMAS / name), parser))
+
+
+@pytest.fixture(scope="session")
+def validate():  # type: ignore[no-untyped-def]
+    """`validate(adapter, data)` asserts that `data` is valid for the adapter's schema (1.2 strict, 2.0, TMX 1.4)."""
+    if not SCHEMAS.is_dir():
+        pytest.skip(f"schemas not available ({SCHEMAS})")
+    validators = {
+        "xliff": _xsd("xliff-core-1.2-strict.xsd"),
+        "xliff2": _xsd("xliff_core_2.0.xsd"),
+        "tmx": etree.DTD(str(SCHEMAS / "tmx14.dtd")),
+    }
+
+    def check(adapter: ModuleType, data: bytes) -> None:
+        validator = validators[adapter.NAME]
+        document = etree.fromstring(data, etree.XMLParser(no_network=True, resolve_entities=False))
+        assert validator.validate(document), f"{adapter.NAME}: {validator.error_log.filter_from_errors()[:5]}"
+
+    return check
+
+
+# ---------------------------------------------------------------- round trips and validity
+
+
+@pytest.mark.parametrize("adapter", ADAPTERS, ids=lambda a: a.NAME)
+@pytest.mark.parametrize(("name", "original"), cases(), ids=[name for name, _ in cases()])
+def test_written_files_are_valid_and_read_back_the_same(adapter: ModuleType, name: str, original: Catalog,
+                                                        validate) -> None:  # type: ignore[no-untyped-def]
+    data = adapter.write(original)
+    validate(adapter, data)
+    assert adapter.read(data, path=f"x{adapter.SUFFIXES[0]}") == original
+
+
+@pytest.mark.parametrize("adapter", ADAPTERS, ids=lambda a: a.NAME)
+def test_entry_lines_point_into_the_written_file(adapter: ModuleType) -> None:
+    data = adapter.write(catalog(CASES["plain"]))
+    lines = data.decode().splitlines()
+    for entry in adapter.read(data, path="x").entries:
+        assert "a-" in lines[entry.line - 1]
+
+
+def test_adapter_interface() -> None:
+    for adapter, name, suffix in ((xliff, "xliff", ".xlf"), (xliff2, "xliff2", ".xliff"), (tmx, "tmx", ".tmx")):
+        assert (adapter.NAME, adapter.SUFFIXES) == (name, (suffix,))
+        assert callable(adapter.read) and callable(adapter.write)
+
+
+# ---------------------------------------------------------------- states
+
+
+def _xliff12_target(entry: Entry, **options: str) -> etree._Element:
+    root = etree.fromstring(xliff.write(catalog([entry]), **options))
+    return root.find(f".//{X12}trans-unit")  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize(
+    ("entry", "state", "qualifier", "approved"),
+    [
+        (Entry("a", "Hi", "Salut"), "translated", None, "yes"),
+        (Entry("a", "Hi", "Salut", fuzzy=True), "needs-review-translation", "mt-suggestion", None),
+        (Entry("a", "Hi", "Salut", fuzzy=True, previous_source="Hey"), "needs-review-translation", "fuzzy-match", None),
+        (Entry("a", "Hi", "", fuzzy=True), "needs-translation", None, None),
+        (Entry("a", "Hi", ""), "new", None, None),
+    ],
+)
+def test_xliff12_states(entry: Entry, state: str, qualifier: str | None, approved: str | None) -> None:
+    unit = _xliff12_target(entry)
+    target = unit.find(f"{X12}target")
+    assert (target.get("state"), target.get("state-qualifier"), unit.get("approved")) == (state, qualifier, approved)
+
+
+def test_xliff12_previous_source_is_alt_trans_and_obsolete_is_locked() -> None:
+    entry = Entry("a", "Run `b`", "Lancez `b`", fuzzy=True, previous_source="Run `a`", obsolete=True)
+    unit = _xliff12_target(entry)
+    alt = unit.find(f"{X12}alt-trans")
+    assert alt.get("alttranstype") == "previous-version"
+    assert "".join(alt.find(f"{X12}source").itertext()) == "Run `a`"
+    assert unit.get("translate") == "no"
+
+
+@pytest.mark.parametrize("option", ["final", "signed-off"])
+def test_xliff12_reviewed_state_option(option: str, validate) -> None:  # type: ignore[no-untyped-def]
+    data = xliff.write(catalog(CASES["plain"]), reviewed_state=option)
+    validate(xliff, data)
+    assert b'state="' + option.encode() + b'"' in data
+    assert xliff.read(data, path="x.xlf") == catalog(CASES["plain"])
+
+
+@pytest.mark.parametrize(
+    ("entry", "state", "sub_state", "has_target"),
+    [
+        (Entry("a", "Hi", "Salut"), "reviewed", None, True),
+        (Entry("a", "Hi", "Salut", fuzzy=True), "initial", "tm:mt", True),
+        (Entry("a", "Hi", "Salut", fuzzy=True, previous_source="Hey"), "initial", "tm:fuzzy-match", True),
+        (Entry("a", "Hi", "", fuzzy=True), "initial", None, True),
+        (Entry("a", "Hi", ""), "initial", None, False),
+    ],
+)
+def test_xliff2_states(entry: Entry, state: str, sub_state: str | None, has_target: bool) -> None:
+    segment = etree.fromstring(xliff2.write(catalog([entry]))).find(f".//{X20}segment")
+    assert (segment.get("state"), segment.get("subState")) == (state, sub_state)
+    assert (segment.find(f"{X20}target") is not None) == has_target
+
+
+def test_xliff2_final_option_and_modules(validate) -> None:  # type: ignore[no-untyped-def]
+    original = catalog(CASES["fuzzy-previous"] + CASES["comments"] + CASES["obsolete"])
+    data = xliff2.write(original, reviewed_state="final")
+    validate(xliff2, data)
+    root = etree.fromstring(data)
+    match = root.find(".//{urn:oasis:names:tc:xliff:matches:2.0}match")
+    assert (match.get("ref"), match.get("subType")) == ("#s1", "tm:previous-version")
+    assert root.find(f".//{X20}unit[@type='tm:obsolete']").get("translate") == "no"
+    assert xliff2.read(data, path="x.xliff") == original
+
+
+@pytest.mark.parametrize("adapter", [xliff, xliff2], ids=lambda a: a.NAME)
+def test_translator_edit_reads_as_reviewed(adapter: ModuleType) -> None:
+    """A CAT tool sets the state to translated and changes the target: the entry comes back reviewed."""
+    original = catalog([Entry("a-1", "See [the docs](d.md).", "Voir [les docs](d.md).", fuzzy=True)])
+    root = etree.fromstring(adapter.write(original))
+    if adapter is xliff:
+        target = root.find(f".//{X12}target")
+        target.set("state", "translated")
+        target.attrib.pop("state-qualifier")
+        target.find(f"{X12}bpt").tail = "la documentation"
+    else:
+        root.find(f".//{X20}segment").set("state", "translated")
+        root.find(f".//{X20}target/{X20}pc").text = "la documentation"
+    edited = adapter.read(etree.tostring(root, xml_declaration=True, encoding="UTF-8"), path="edited")
+    entry = edited.entries[0]
+    assert entry.fuzzy is False and entry.reviewed
+    assert entry.target == "Voir [la documentation](d.md)."
+
+
+def test_tmx_marks_machine_translation() -> None:
+    root = etree.fromstring(tmx.write(catalog(CASES["plain"])))
+    types = [tu.find("prop[@type='x-translationtype']").text for tu in root.iter("tu")]
+    assert types == ["HT", "MT"]
+    assert root.find(".//tu").get("creationdate") == "20200915T000000Z"
+
+
+# ---------------------------------------------------------------- inline codes
+
+
+def test_link_text_stays_translatable_and_codes_keep_markdown() -> None:
+    tokens = tokenize('See [the `Main` method](main.md "T")<br/>&nbsp;<xref:A.B> <kbd>Ctrl</kbd>')
+    assert [(type(t).__name__, t.text) for t in tokens] == [
+        ("Text", "See "), ("Code", "["), ("Text", "the "), ("Code", "`Main`"), ("Text", " method"),
+        ("Code", '](main.md "T")'), ("Code", "<br/>"), ("Code", "&nbsp;"), ("Code", "<xref:A.B>"), ("Text", " "),
+        ("Code", "<kbd>"), ("Text", "Ctrl"), ("Code", "</kbd>"),
+    ]  # fmt: skip
+    kinds = [(t.kind, t.role) for t in tokens if isinstance(t, Code)]
+    assert kinds == [("link", "open"), ("code", "ph"), ("link", "close"), ("html", "ph"), ("entity", "ph"),
+                     ("xref", "ph"), ("html", "open"), ("html", "close")]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("\\[not](a link) \\`x\\` \\<b>", []),
+        ("[!INCLUDE[name](~/includes/x.md)] done", ["[!INCLUDE[name](~/includes/x.md)]"]),
+        ("``a`b`` then ` lone", ["``a`b``"]),
+        ("<span class='x'><span>in</span></span></em>", ["<span class='x'>", "<span>", "</span>", "</span>", "</em>"]),
+        ("<!-- note --> List<T> ok", ["<!-- note -->", "<T>"]),
+        ("[text](url(with)parens) [no dest] [x](unclosed", ["[", "](url(with)parens)"]),
+        ("![img](a.png)", ["![", "](a.png)"]),
+    ],
+)
+def test_code_kinds(text: str, codes: list[str]) -> None:
+    tokens = tokenize(text)
+    assert detokenize(tokens) == text
+    assert [t.text for t in tokens if isinstance(t, Code)] == codes
+
+
+def test_codes_keep_their_ids_between_source_and_target() -> None:
+    source = tokenize("Use `a`, [link](x.md) and `b`.")
+    target = tokenize("Utilisez `b`, `a` et [lien](x.md) et `new`.")
+    source_ids, target_ids = number_codes(source, target)
+    by_text = {t.text: i for t, i in zip(source, source_ids) if isinstance(t, Code)}
+    for token, ident in zip(target, target_ids):
+        if isinstance(token, Code) and token.text in by_text:
+            assert ident == by_text[token.text]
+    new = [i for t, i in zip(target, target_ids) if isinstance(t, Code) and t.text == "`new`"]
+    assert new == [max(source_ids) + 1]
+
+
+def test_xliff12_codes_in_file() -> None:
+    data = xliff.write(catalog([Entry("a", "See [the docs](d.md) `x`", "Voir `x` [la doc](d.md)")])).decode()
+    assert '<source>See <bpt id="1" ctype="link">[</bpt>the docs<ept id="1">](d.md)</ept> ' in data
+    assert '<ph id="2" ctype="x-code">`x`</ph></source>' in data
+    assert '<target state="translated">Voir <ph id="2" ctype="x-code">`x`</ph> <bpt id="1"' in data
+
+
+def test_xliff2_codes_point_to_original_data() -> None:
+    data = xliff2.write(catalog([Entry("a", "See [the docs](d.md) `x`", "Voir `x`")])).decode()
+    assert '<data id="d1">[</data><data id="d2">](d.md)</data><data id="d3">`x`</data>' in data
+    assert '<pc id="1" dataRefStart="d1" dataRefEnd="d2" type="link">the docs</pc> <ph id="2" dataRef="d3"/>' in data
+    assert '<target>Voir <ph id="2" dataRef="d3"/></target>' in data
+
+
+def test_codes_written_by_other_tools_read_from_the_source() -> None:
+    """`<g>`/`<x/>` carry no Markdown; the source's code with the same id supplies it."""
+    entry = xliff.read((XML_DATA / "foreign-codes.xlf").read_bytes(), path="foreign-codes.xlf").entries[0]
+    assert entry.target == "Voir [la méthode `Main`](main.md)."
+    assert entry.fuzzy is False
+
+
+def test_tmx_from_another_tool() -> None:
+    memory = tmx.read((XML_DATA / "tmx-with-doctype.tmx").read_bytes(), path="tmx-with-doctype.tmx")
+    entry = memory.entries[0]
+    assert (entry.id, entry.source, entry.target, entry.comments) == (
+        "7", "Press <kbd>Enter</kbd>.", "Appuyez sur <kbd>Entrée</kbd>.", ("Checked by the reviewer",))
+    assert memory.locale == "fr-FR"
+
+
+def test_metadata_characters_xml_cannot_hold_are_replaced(validate) -> None:  # type: ignore[no-untyped-def]
+    original = catalog([Entry("a\x01", "Text \x02", "Texte", comments=("bell\x07",), notes=("\ufffe",))])
+    for adapter in ADAPTERS:
+        data = adapter.write(original)
+        validate(adapter, data)
+        entry = adapter.read(data, path="x").entries[0]
+        assert (entry.id, entry.source, entry.comments) == ("a\ufffd", "Text \x02", ("bell\ufffd",))
+
+
+# ---------------------------------------------------------------- property tests
+
+MARKDOWN_CHARS = st.sampled_from(list("ab `[]()<>!&;#\\/=\"'x:\n\r\t\x01é") + ["<xref:", "&nbsp;", "<span>", "</span>",
+                                                                             "](u)", "``", "<br/>", "[!", "<!--", "-->"])
+MARKDOWNISH = st.lists(MARKDOWN_CHARS, max_size=40).map("".join)
+ANY_TEXT = st.one_of(st.text(), MARKDOWNISH)
+LEGAL_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\n\t\r"), max_size=20)
+
+
+@settings(derandomize=True, max_examples=500)
+@given(ANY_TEXT)
+def test_detokenize_inverts_tokenize(text: str) -> None:
+    tokens = tokenize(text)
+    assert detokenize(tokens) == text
+    assert all(t.text for t in tokens)
+    opens = {t.pair for t in tokens if isinstance(t, Code) and t.role == "open"}
+    closes = {t.pair for t in tokens if isinstance(t, Code) and t.role == "close"}
+    assert opens == closes
+
+
+@settings(derandomize=True, max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(source=ANY_TEXT, target=ANY_TEXT, previous=st.none() | ANY_TEXT, comment=LEGAL_TEXT, fuzzy=st.booleans())
+def test_any_text_round_trips_through_every_adapter(source: str, target: str, previous: str | None, comment: str,
+                                                    fuzzy: bool, validate) -> None:  # type: ignore[no-untyped-def]
+    entry = Entry("a-1", source, target, fuzzy=fuzzy, previous_source=previous, comments=(comment,))
+    for adapter in ADAPTERS:
+        if adapter is tmx and previous is not None and safexml.clean(previous) != previous:
+            continue  # TMX keeps the previous source in a plain <note>: such characters become U+FFFD
+        original = catalog([entry])
+        data = adapter.write(original)
+        validate(adapter, data)
+        assert adapter.read(data, path="x") == original
+
+
+# ---------------------------------------------------------------- other readers
+
+
+def _write_temp(adapter: ModuleType, original: Catalog, directory: str) -> str:
+    path = os.path.join(directory, "page" + adapter.SUFFIXES[0])
+    Path(path).write_bytes(adapter.write(original))
+    return path
+
+
+@pytest.mark.parametrize("adapter", [xliff, tmx], ids=lambda a: a.NAME)
+def test_translate_toolkit_reads_the_same_pairs(adapter: ModuleType) -> None:
+    """translate-toolkit flattens inline codes to their text, which is exactly the Markdown."""
+    from translate.storage import factory
+
+    entries = CASES["plain"] + CASES["non-ascii"] + CASES["markup"][:5] + CASES["obsolete"]
+    original = catalog(entries)
+    with tempfile.TemporaryDirectory() as directory:
+        store = factory.getobject(_write_temp(adapter, original, directory))
+        pairs = [(unit.source, unit.target or "") for unit in store.units if not unit.isheader()]
+    assert pairs == [(e.source, e.target) for e in entries]
+
+
+def test_translate_toolkit_reads_xliff2_text() -> None:
+    """translate-toolkit's XLIFF 2.0 reader (its factory opens .xliff as 1.x) sees the translatable text."""
+    from translate.storage.xliff2 import Xliff2File
+
+    entries = CASES["plain"] + CASES["markup"][:4]
+    with tempfile.TemporaryDirectory() as directory:
+        store = Xliff2File.parsefile(_write_temp(xliff2, catalog(entries), directory))
+        pairs = [(unit.source, unit.target or "") for unit in store.units]
+
+    def text_only(s: str) -> str:
+        return "".join(t.text for t in tokenize(s) if isinstance(t, Text))
+
+    assert pairs == [(text_only(e.source), text_only(e.target)) for e in entries]
+
+
+# ---------------------------------------------------------------- translation memory
+
+
+def test_memory_deduplicates_and_keeps_machine_translation(validate) -> None:  # type: ignore[no-untyped-def]
+    page_a = catalog([Entry("a-1", "Hello", "Bonjour", fuzzy=True), Entry("a-2", "Bye", "Salut", fuzzy=True),
+                      Entry("a-3", "Empty", "")])  # fmt: skip
+    page_b = catalog([Entry("b-1", "Hello", "Bonjour"), Entry("b-2", "See `x`", "Voir `x`", fuzzy=True,
+                                                             previous_source="See `y`")], page="b.md")  # fmt: skip
+    newer = catalog([Entry("a-1", "Bye", "Salut", fuzzy=True)], header={"X-Ms-Lasthandoff": "02/01/2021"})
+    data = tmx.write_memory([page_a, page_b, newer])
+    validate(tmx, data)
+    root = etree.fromstring(data)
+    units = root.findall(".//tu")
+    assert len(units) == 3
+    props = [{p.get("type"): p.text for p in tu.iter("prop")} for tu in units]
+    assert props[0] == {"x-ttu-id": "b-1", "x-page": "b.md", "x-handoff": "09/15/2020", "x-translationtype": "HT",
+                        "x-occurrences": "2"}  # fmt: skip
+    assert props[1]["x-translationtype"] == "MT" and props[1]["x-handoff"] == "02/01/2021"
+    assert units[1].get("creationdate") == "20210201T000000Z"
+    assert units[2].find("note").text == "Previous source: See `y`"
+    assert len({tu.get("tuid") for tu in units}) == 3
+    grouped = tmx.read_many(data, path="memory.tmx")
+    assert [(c.page, len(c.entries)) for c in grouped] == [("b.md", 2), ("core/index.md", 1)]
+    assert tmx.read_many(tmx.write(page_a), path="page.tmx") == [page_a]
+
+
+# ---------------------------------------------------------------- unsafe and broken input
+
+
+@pytest.mark.parametrize(
+    ("name", "adapter", "message", "line"),
+    [
+        ("xxe.xlf", xliff, "declares entities", 2),
+        ("billion-laughs.xlf", xliff, "declares entities", 2),
+        ("parameter-entity.xliff", xliff2, "declares entities", 2),
+        ("dtd-url.tmx", tmx, "external DTD by URL", 2),
+        ("dtd-url.xlf", xliff, "external DTD by URL", 2),
+        ("xxe-utf16.xlf", xliff, "declares entities", None),
+        ("truncated.xlf", xliff, "not well-formed XML", 7),
+    ],
+)
+def test_unsafe_or_broken_xml_is_an_input_error(name: str, adapter: ModuleType, message: str, line: int | None) -> None:
+    with pytest.raises(InputError) as caught:
+        adapter.read((XML_DATA / name).read_bytes(), path=name)
+    assert message in caught.value.message
+    assert (caught.value.path, caught.value.line) == (name, line)
+    assert str(caught.value).startswith(f"{name}:{line}: " if line else f"{name}: ")
+
+
+def test_oversize_xml_is_refused_before_parsing() -> None:
+    with pytest.raises(InputError, match="limit for XML input"):
+        xliff.read(b" " * (safexml.MAX_BYTES + 1), path="huge.xlf")
+    with pytest.raises(InputError, match="limit"):
+        safexml.parse(b"<a>" + b"x" * 100 + b"</a>", path="a.xml", max_bytes=50)
+
+
+@pytest.mark.parametrize(
+    ("adapter", "data"),
+    [
+        (xliff, b'<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en"/>'),
+        (xliff2, b'<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"/>'),
+        (tmx, b"<html/>"),
+        (xliff, b'<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"><file original="a" '
+                b'source-language="en" datatype="x"><body>\n<trans-unit id="1"><target>x</target></trans-unit>'
+                b"</body></file></xliff>"),
+        (xliff2, b'<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en"><file id="f">\n'
+                 b'<unit id="u"><segment><source>a <ph id="1"/></source></segment></unit></file></xliff>'),
+        (tmx, b'<tmx version="1.4"><header srclang="en-US"/><body>\n<tu><tuv xml:lang="fr"><seg>x</seg></tuv></tu>'
+              b"</body></tmx>"),
+    ],
+)
+def test_wrong_documents_are_input_errors(adapter: ModuleType, data: bytes) -> None:
+    with pytest.raises(InputError):
+        adapter.read(data, path="wrong")
+
+
+# ---------------------------------------------------------------- the real corpus
+
+
+def _corpus_catalogs(root: Path, *, every: int = 1) -> list[Catalog]:
+    from tm.extract import page_to_catalog
+    from tm.page import parse_page
+
+    paths = sorted(p for p in (root / "docs").rglob("*") if p.suffix in (".md", ".yml"))
+    out = []
+    for path in paths[::every]:
+        text = path.read_bytes().decode("utf-8-sig")
+        out.append(page_to_catalog(parse_page(path.relative_to(root / "docs").as_posix(), text).page))
+    return out
+
+
+@pytest.mark.corpus
+def test_corpus_sample_is_valid_and_round_trips(corpus_repo: Path, validate) -> None:  # type: ignore[no-untyped-def]
+    catalogs = _corpus_catalogs(corpus_repo, every=42)
+    assert len(catalogs) >= 290
+    for original in catalogs:
+        for adapter in ADAPTERS:
+            data = adapter.write(original)
+            validate(adapter, data)
+            assert adapter.read(data, path=original.page) == original, (adapter.NAME, original.page)
+    validate(tmx, tmx.write_memory(catalogs))
+
+
+@pytest.mark.corpus
+def test_corpus_every_text_tokenizes_losslessly(corpus_repo: Path) -> None:
+    texts = 0
+    for original in _corpus_catalogs(corpus_repo):
+        for entry in original.entries:
+            for text in (entry.source, entry.target):
+                assert detokenize(tokenize(text)) == text
+                texts += 1
+    assert texts > 100_000
