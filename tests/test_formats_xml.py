@@ -12,11 +12,11 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from helpers import DATA
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from helpers import DATA
 from tm.errors import InputError
 from tm.formats import safexml, tmx, xliff, xliff2
 from tm.formats.inline import Code, Text, detokenize, number_codes, tokenize
@@ -130,8 +130,9 @@ def validate():  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("adapter", ADAPTERS, ids=lambda a: a.NAME)
 @pytest.mark.parametrize(("name", "original"), cases(), ids=[name for name, _ in cases()])
-def test_written_files_are_valid_and_read_back_the_same(adapter: ModuleType, name: str, original: Catalog,
-                                                        validate) -> None:  # type: ignore[no-untyped-def]
+def test_written_files_are_valid_and_read_back_the_same(
+    adapter: ModuleType, name: str, original: Catalog, validate
+) -> None:  # type: ignore[no-untyped-def]
     data = adapter.write(original)
     validate(adapter, data)
     assert adapter.read(data, path=f"x{adapter.SUFFIXES[0]}") == original
@@ -315,7 +316,11 @@ def test_tmx_from_another_tool() -> None:
     memory = tmx.read((XML_DATA / "tmx-with-doctype.tmx").read_bytes(), path="tmx-with-doctype.tmx")
     entry = memory.entries[0]
     assert (entry.id, entry.source, entry.target, entry.comments) == (
-        "7", "Press <kbd>Enter</kbd>.", "Appuyez sur <kbd>Entrée</kbd>.", ("Checked by the reviewer",))
+        "7",
+        "Press <kbd>Enter</kbd>.",
+        "Appuyez sur <kbd>Entrée</kbd>.",
+        ("Checked by the reviewer",),
+    )
     assert memory.locale == "fr-FR"
 
 
@@ -330,8 +335,10 @@ def test_metadata_characters_xml_cannot_hold_are_replaced(validate) -> None:  # 
 
 # ---------------------------------------------------------------- property tests
 
-MARKDOWN_CHARS = st.sampled_from(list("ab `[]()<>!&;#\\/=\"'x:\n\r\t\x01é") + ["<xref:", "&nbsp;", "<span>", "</span>",
-                                                                             "](u)", "``", "<br/>", "[!", "<!--", "-->"])
+MARKDOWN_CHARS = st.sampled_from(
+    list("ab `[]()<>!&;#\\/=\"'x:\n\r\t\x01é")
+    + ["<xref:", "&nbsp;", "<span>", "</span>", "](u)", "``", "<br/>", "[!", "<!--", "-->"]
+)
 MARKDOWNISH = st.lists(MARKDOWN_CHARS, max_size=40).map("".join)
 ANY_TEXT = st.one_of(st.text(), MARKDOWNISH)
 LEGAL_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\n\t\r"), max_size=20)
@@ -350,8 +357,9 @@ def test_detokenize_inverts_tokenize(text: str) -> None:
 
 @settings(derandomize=True, max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(source=ANY_TEXT, target=ANY_TEXT, previous=st.none() | ANY_TEXT, comment=LEGAL_TEXT, fuzzy=st.booleans())
-def test_any_text_round_trips_through_every_adapter(source: str, target: str, previous: str | None, comment: str,
-                                                    fuzzy: bool, validate) -> None:  # type: ignore[no-untyped-def]
+def test_any_text_round_trips_through_every_adapter(
+    source: str, target: str, previous: str | None, comment: str, fuzzy: bool, validate
+) -> None:  # type: ignore[no-untyped-def]
     entry = Entry("a-1", source, target, fuzzy=fuzzy, previous_source=previous, comments=(comment,))
     for adapter in ADAPTERS:
         if adapter is tmx and previous is not None and safexml.clean(previous) != previous:
@@ -461,13 +469,22 @@ def test_oversize_xml_is_refused_before_parsing() -> None:
         (xliff, b'<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en"/>'),
         (xliff2, b'<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"/>'),
         (tmx, b"<html/>"),
-        (xliff, b'<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"><file original="a" '
-                b'source-language="en" datatype="x"><body>\n<trans-unit id="1"><target>x</target></trans-unit>'
-                b"</body></file></xliff>"),
-        (xliff2, b'<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en"><file id="f">\n'
-                 b'<unit id="u"><segment><source>a <ph id="1"/></source></segment></unit></file></xliff>'),
-        (tmx, b'<tmx version="1.4"><header srclang="en-US"/><body>\n<tu><tuv xml:lang="fr"><seg>x</seg></tuv></tu>'
-              b"</body></tmx>"),
+        (
+            xliff,
+            b'<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"><file original="a" '
+            b'source-language="en" datatype="x"><body>\n<trans-unit id="1"><target>x</target></trans-unit>'
+            b"</body></file></xliff>",
+        ),
+        (
+            xliff2,
+            b'<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en"><file id="f">\n'
+            b'<unit id="u"><segment><source>a <ph id="1"/></source></segment></unit></file></xliff>',
+        ),
+        (
+            tmx,
+            b'<tmx version="1.4"><header srclang="en-US"/><body>\n<tu><tuv xml:lang="fr"><seg>x</seg></tuv></tu>'
+            b"</body></tmx>",
+        ),
     ],
 )
 def test_wrong_documents_are_input_errors(adapter: ModuleType, data: bytes) -> None:

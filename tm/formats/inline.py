@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict, deque
-from typing import NamedTuple, Union
+from typing import NamedTuple
 
 __all__ = ["Code", "Text", "Token", "detokenize", "number_codes", "plain", "tokenize", "xml_illegal"]
 
@@ -54,7 +54,7 @@ class Code(NamedTuple):
     pair: int = 0
 
 
-Token = Union[Text, Code]
+Token = Text | Code
 
 # Characters XML 1.0 cannot carry, even as character references.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -74,7 +74,7 @@ _NEXT = re.compile(
     r"|(?P<comment><!--(?:(?!--).|-(?!-))*?-->)"
     r"|(?P<close></[A-Za-z][A-Za-z0-9-]*\s*>)"
     r"|(?P<open><(?P<name>[A-Za-z][A-Za-z0-9-]*)" + _ATTR + r"*\s*(?P<slash>/?)>)",
-    re.S,
+    re.DOTALL,
 )
 # Plain character classes are searched fast; `_NEXT` is then only matched where one of these occurs.
 _TRIGGER = re.compile(r"[\\`!\[<&]")
@@ -83,7 +83,9 @@ _CLOSING_RUNS: dict[int, re.Pattern[str]] = {}
 _BRACKET_SCAN = re.compile(r"[\\`\[\]]")
 _PAREN_SCAN = re.compile(r"[\\()]")
 _DOCFX_START = re.compile(r"\[![A-Za-z]")
-_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+_VOID = frozenset(
+    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"]
+)
 # Searches for a link's `]` and `)` stop this far away: no real link is longer, and it keeps
 # pathological inputs (thousands of unmatched `[`) linear instead of quadratic.
 _MAX_LINK_TEXT = 1000
@@ -141,45 +143,41 @@ class _Scanner:
         s = self.text
         text_start = i = start
         html_tags = False
-        while True:
-            t = _TRIGGER.search(s, i, end)
-            if t is None:
-                break
-            m = _NEXT.match(s, t.start(), end)
-            if m is None:
-                i = t.start() + 1
-                continue
-            kind = m.lastgroup
-            if kind == "esc":
-                i = m.end()
-                continue
-            if kind == "ticks":
-                close = self._code_span_end(m.start(), end)
-                found = None if close is None else (m.start(), [Code(s[m.start() : close], "code")], close)
-            elif kind == "bracket":
-                found = self._bracket(m.start(), m.end() - 1, end)
-            elif kind == "open":
-                void = m.group("slash") or m.group("name").lower() in _VOID
-                found = (m.start(), [Code(m.group(), "html", "ph" if void else "open")], m.end())
-                html_tags = html_tags or not void
-            elif kind == "close":
-                found = (m.start(), [Code(m.group(), "html", "close")], m.end())
-                html_tags = True
-            else:
-                if kind == "auto":
-                    kind = "xref" if m.group().startswith("<xref:") else "autolink"
-                found = (m.start(), [Code(m.group(), kind)], m.end())  # type: ignore[arg-type]
-            if found is None:
-                i = m.end()
+        while (trigger := _TRIGGER.search(s, i, end)) is not None:
+            m = _NEXT.match(s, trigger.start(), end)
+            found = None if m is None else self._codes(m, end)
+            if found is None:  # not a code after all (or an escape): go on after it
+                i = trigger.start() + 1 if m is None else m.end()
                 continue
             code_start, codes, i = found
             if code_start > text_start:
                 out.append(Text(s[text_start:code_start]))
             out += codes
             text_start = i
+            first = codes[0]
+            html_tags = html_tags or (isinstance(first, Code) and first.kind == "html" and first.role != "ph")
         if end > text_start:
             out.append(Text(s[text_start:end]))
         return self._pair_html(out) if html_tags else out
+
+    def _codes(self, m: re.Match[str], end: int) -> tuple[int, list[Token], int] | None:
+        """(where the codes start, the codes, where they end) for a `_NEXT` match, or None if it is no code."""
+        kind = m.lastgroup or ""
+        if kind == "esc":
+            return None
+        if kind == "ticks":
+            close = self._code_span_end(m.start(), end)
+            return None if close is None else (m.start(), [Code(self.text[m.start() : close], "code")], close)
+        if kind == "bracket":
+            return self._bracket(m.start(), m.end() - 1, end)
+        if kind == "open":
+            void = m.group("slash") or m.group("name").lower() in _VOID
+            return m.start(), [Code(m.group(), "html", "ph" if void else "open")], m.end()
+        if kind == "close":
+            return m.start(), [Code(m.group(), "html", "close")], m.end()
+        if kind == "auto":
+            kind = "xref" if m.group().startswith("<xref:") else "autolink"
+        return m.start(), [Code(m.group(), kind)], m.end()
 
     def _code_span_end(self, j: int, end: int) -> int | None:
         """End of the code span opening at `j`: the next backtick run of exactly the same length."""
@@ -210,7 +208,11 @@ class _Scanner:
         self.pairs += 1
         pair = self.pairs
         inner = self.level(b + 1, close)
-        return j, [Code(s[j : b + 1], kind, "open", pair), *inner, Code(s[close : dest_end + 1], kind, "close", pair)], dest_end + 1
+        return (
+            j,
+            [Code(s[j : b + 1], kind, "open", pair), *inner, Code(s[close : dest_end + 1], kind, "close", pair)],
+            dest_end + 1,
+        )
 
     def _matching_bracket(self, j: int, end: int) -> int | None:
         """Index of the `]` closing the `[` at `j`; escapes and code spans do not count."""

@@ -22,7 +22,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type hints
 
 from tm.errors import InputError
 from tm.model import Catalog
@@ -136,14 +136,16 @@ def clean_metadata(catalog: Catalog, *, previous_source: bool) -> Catalog:
         for e in catalog.entries
     ]  # fmt: skip
     header = {clean(k): clean(v) for k, v in catalog.header.items()}
-    return Catalog(entries, header, clean(catalog.locale), clean(catalog.page), tuple(map(clean, catalog.header_comments)))
+    return Catalog(
+        entries, header, clean(catalog.locale), clean(catalog.page), tuple(map(clean, catalog.header_comments))
+    )
 
 
 def _clean_optional(text: str | None) -> str | None:
     return None if text is None else clean(text)
 
 
-_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+_CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 
 
 def encode(document: str) -> bytes | None:

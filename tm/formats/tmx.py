@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type hints
 
 import tm
 from tm.errors import InputError
@@ -269,7 +269,9 @@ def read_many(data: bytes, *, path: str) -> list[Catalog]:
         catalog = catalogs.get((where.page, where.locale))
         if catalog is None:
             handoff = {"X-Ms-Lasthandoff": where.handoff} if where.handoff else {}
-            catalog = catalogs[(where.page, where.locale)] = Catalog(header=handoff, locale=where.locale, page=where.page)
+            catalog = catalogs[(where.page, where.locale)] = Catalog(
+                header=handoff, locale=where.locale, page=where.page
+            )
         catalog.entries.append(entry)
     return list(catalogs.values())
 

@@ -30,12 +30,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type hints
 
 import tm
 from tm.errors import InputError
 from tm.formats.inline import Code, Token, number_codes, plain, tokenize
-from tm.formats.safexml import clean_metadata, escape_attr, escape_text, encode, parse
+from tm.formats.safexml import clean_metadata, encode, escape_attr, escape_text, parse
 from tm.model import Catalog, Entry
 
 __all__ = ["NAME", "SOURCE_LANGUAGE", "SUFFIXES", "read", "write"]
@@ -316,7 +316,9 @@ def _read_code(
         return _read_inline(child, path, record, source_codes)
     if tag == "g":
         inner = _read_inline(child, path, record, source_codes)
-        return _lookup("bpt", ident, child, path, source_codes) + inner + _lookup("ept", ident, child, path, source_codes)
+        return (
+            _lookup("bpt", ident, child, path, source_codes) + inner + _lookup("ept", ident, child, path, source_codes)
+        )
     if tag in ("x", "bx", "ex"):
         return _lookup({"x": "ph", "bx": "bpt", "ex": "ept"}[tag], ident, child, path, source_codes)
     text = "".join(child.itertext())

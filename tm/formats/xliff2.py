@@ -34,11 +34,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type hints
 
 from tm.errors import InputError
 from tm.formats.inline import Code, Token, number_codes, plain, tokenize
-from tm.formats.safexml import clean_metadata, escape_attr, escape_text, encode, parse
+from tm.formats.safexml import clean_metadata, encode, escape_attr, escape_text, parse
 from tm.model import Catalog, Entry
 
 __all__ = ["NAME", "SOURCE_LANGUAGE", "SUFFIXES", "read", "write"]
