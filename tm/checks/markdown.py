@@ -44,7 +44,7 @@ _ANGLE = re.compile(
     re.S,
 )
 _TAG_SPACE = re.compile(r"\s*=\s*|\s+")
-_BARE_URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"\x1a]+|\bwww\.[A-Za-z0-9-]+\.[^\s<>\"\x1a]+")
+_BARE_URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"\[\]\x1a]+|\bwww\.[A-Za-z0-9-]+\.[^\s<>\"\[\]\x1a]+")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _URL_TRAILING = ".,:;!?*_~'\""
 
@@ -91,6 +91,11 @@ def code_spans(text: str) -> tuple[tuple[str, ...], str]:
         return (), text
     if "``" not in text and "\\`" not in text:
         return _single_tick_spans(text)
+    return _tick_run_spans(text)
+
+
+def _tick_run_spans(text: str) -> tuple[tuple[str, ...], str]:
+    """`code_spans` by CommonMark's rule, for any text: pair each backtick run with the next run as long."""
     runs = [m.span() for m in _TICKS.finditer(text)]
     spans: list[str] = []
     out: list[str] = []
