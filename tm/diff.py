@@ -249,7 +249,7 @@ class _DiffJob:
             new = old  # same bytes: all unchanged, read once
         else:
             new = load_segments(new_name, new_data, label=opts.new_label) if new_data is not None else None
-        errors = tuple(side.error for side in (old, new) if side is not None and side.error)
+        errors = tuple(dict.fromkeys(side.error for side in (old, new) if side is not None and side.error))
         if errors:
             return _Result(relpath, errors=errors)
         if old is None or new is None:

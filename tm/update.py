@@ -31,11 +31,11 @@ Everything here is pure: catalogs and pages in, catalogs out.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from tm.align import DEFAULT_THRESHOLD, FuzzyIndex, align
+from tm.align import DEFAULT_THRESHOLD, FuzzyIndex, Link, align
 from tm.extract import page_to_catalog
 from tm.model import Catalog, Entry, Page
 
@@ -163,7 +163,8 @@ def update_page(
     entries: list[Entry | None] = [None] * len(fresh.entries)
     vanished: list[Entry] = []
     wants_memory = False
-    links = align([e.source for e in active], [e.source for e in fresh.entries], threshold=threshold)
+    links = _prefer_human(align([e.source for e in active], [e.source for e in fresh.entries], threshold=threshold),
+                          active)
     for link in links:
         before = active[link.old] if link.old is not None else None
         if link.new is None:
@@ -190,6 +191,32 @@ def update_page(
     catalog = Catalog(result + obsolete, header, locale, page.relpath,
                       old.header_comments if old else fresh.header_comments)
     return PageUpdate(catalog, counts, wants_memory)
+
+
+def _prefer_human(links: list[Link], active: list[Entry]) -> list[Link]:
+    """Among old entries with the same source, let the human ones take the links and the others vanish.
+
+    Alignment pairs duplicates in order, but when a page loses one of two identical sentences, the reviewed
+    one must not be the one that goes obsolete while the machine-translated one carries on.
+    """
+    waiting: dict[str, deque[int]] = defaultdict(deque)
+    at: dict[int, int] = {}
+    for k, link in enumerate(links):
+        if link.new is None and link.old is not None and is_human(active[link.old]):
+            waiting[active[link.old].source].append(link.old)
+            at[link.old] = k
+    if not waiting:
+        return links
+    links = list(links)
+    for k, link in enumerate(links):
+        if link.old is None or link.new is None or is_human(active[link.old]):
+            continue
+        queue = waiting.get(active[link.old].source)
+        if queue:
+            human = queue.popleft()
+            links[k] = Link(human, link.new, link.score)
+            links[at[human]] = Link(link.old, None, 0.0)
+    return links
 
 
 def _carry(before: Entry | None, new: Entry, score: float) -> tuple[Entry, str]:
