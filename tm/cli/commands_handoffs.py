@@ -399,7 +399,8 @@ def _second_pass(later: list[_Done], by_page: dict[str, Path], summary: _Summary
     renamed = match_pages({p: d.sources for p, d in removed.items()}, {p: d.sources for p, d in added.items()})
     summary.pages_renamed = renamed
     summary.pages_added = sorted(set(added) - set(renamed.values()))
-    summary.pages_removed = sorted(set(removed) - set(renamed))
+    # A catalog already all obsolete left with an earlier handoff: not removed again.
+    summary.pages_removed = sorted(p for p in set(removed) - set(renamed) if removed[p].sources)
     for done in later:
         if done.relpath in renamed:
             continue
