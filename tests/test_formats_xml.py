@@ -56,7 +56,9 @@ CASES: dict[str, list[Entry]] = {
     "empty-strings": [Entry("", "", ""), Entry("a-1", "Untranslated", ""), Entry("a-2", "Fuzzy empty", "", fuzzy=True),
                       Entry("a-3", " ", " "), Entry("a-3", "Same id again", "Même id")],
     "non-ascii": [Entry("a-1", "Zürich — “quotes” 😀 中文", "Zurich — « guillemets » 😀 中文", comments=("é",)),
-                  Entry("a-2", "Non-breaking\u00a0space", "Espace\u00a0insécable\u202f!")],
+                  Entry("a-2", "Non-breaking\u00a0space", "Espace\u00a0insécable\u202f!"),
+                  Entry("id with spaces/é", "Odd id", "Id bizarre"), Entry("tm-unit-3", "Clash", "Conflit"),
+                  Entry("", "No id", "Sans id"), Entry("tm-unit-3", "Clash again", "Encore")],
     "markup": [Entry(f"m-{n}", s, t, fuzzy=n % 2 == 0) for n, (s, t) in enumerate(MARKUP)],
     "fuzzy-previous": [Entry("f-1", "Run `dotnet build` now.", "Exécutez `dotnet build` maintenant.", fuzzy=True,
                              previous_source="Run `dotnet run` now.", previous_id="f-0"),
@@ -471,19 +473,25 @@ def test_oversize_xml_is_refused_before_parsing() -> None:
         (tmx, b"<html/>"),
         (
             xliff,
-            b'<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"><file original="a" '
-            b'source-language="en" datatype="x"><body>\n<trans-unit id="1"><target>x</target></trans-unit>'
-            b"</body></file></xliff>",
+            (
+                b'<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"><file original="a" '
+                b'source-language="en" datatype="x"><body>\n<trans-unit id="1"><target>x</target></trans-unit>'
+                b"</body></file></xliff>"
+            ),
         ),
         (
             xliff2,
-            b'<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en"><file id="f">\n'
-            b'<unit id="u"><segment><source>a <ph id="1"/></source></segment></unit></file></xliff>',
+            (
+                b'<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en"><file id="f">\n'
+                b'<unit id="u"><segment><source>a <ph id="1"/></source></segment></unit></file></xliff>'
+            ),
         ),
         (
             tmx,
-            b'<tmx version="1.4"><header srclang="en-US"/><body>\n<tu><tuv xml:lang="fr"><seg>x</seg></tuv></tu>'
-            b"</body></tmx>",
+            (
+                b'<tmx version="1.4"><header srclang="en-US"/><body>\n<tu><tuv xml:lang="fr"><seg>x</seg></tuv></tu>'
+                b"</body></tmx>"
+            ),
         ),
     ],
 )

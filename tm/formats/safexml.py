@@ -19,6 +19,7 @@ also covers encodings (UTF-16) that the byte-level pre-check cannot read.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -27,7 +28,7 @@ from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type hin
 from tm.errors import InputError
 from tm.model import Catalog
 
-__all__ = ["MAX_BYTES", "clean", "clean_metadata", "encode", "escape_attr", "escape_text", "parse"]
+__all__ = ["MAX_BYTES", "clean", "clean_metadata", "encode", "escape_attr", "escape_text", "parse", "unit_ids"]
 
 MAX_BYTES = 100 * 1024 * 1024
 
@@ -116,6 +117,29 @@ def _doctype_line(data: bytes) -> int | None:
 # so escaping lives here, next to the reading side, and is tested through the round trips.
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def unit_ids(ids: Sequence[str], *, valid: Callable[[str], bool]) -> list[str]:
+    """An id for each entry that is unique in the file: the entry's own id when `valid` and not taken, else
+    `tm-unit-N` (N = position), never colliding with any entry's own id. The entry id itself is kept too
+    (`resname`, `name`, a prop), so reading gets it back whatever the unit id.
+
+    >>> unit_ids(["a", "", "a", "tm-unit-2"], valid=bool)
+    ['a', 'tm-unit-2-1', 'tm-unit-3', 'tm-unit-2']
+    """
+    reserved = {ident for ident in ids if valid(ident)}
+    taken: set[str] = set()
+    out = []
+    for number, ident in enumerate(ids, 1):
+        if not (ident in reserved and ident not in taken):
+            ident = candidate = f"tm-unit-{number}"
+            suffix = 0
+            while ident in reserved or ident in taken:
+                suffix += 1
+                ident = f"{candidate}-{suffix}"
+        taken.add(ident)
+        out.append(ident)
+    return out
 
 
 def clean_metadata(catalog: Catalog, *, previous_source: bool) -> Catalog:

@@ -32,7 +32,7 @@ from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type hin
 import tm
 from tm.errors import InputError
 from tm.formats.inline import Code, Token, number_codes, plain, tokenize
-from tm.formats.safexml import clean, clean_metadata, encode, escape_attr, escape_text, parse
+from tm.formats.safexml import clean, clean_metadata, encode, escape_attr, escape_text, parse, unit_ids
 from tm.model import Catalog, Entry
 
 __all__ = ["NAME", "SOURCE_LANGUAGE", "SUFFIXES", "read", "read_many", "write", "write_memory"]
@@ -97,10 +97,7 @@ def _document(catalog: Catalog) -> Iterator[str]:
     props += (_prop("x-header-comment", comment) for comment in catalog.header_comments)
     yield _start("".join(props) + "\n")
     where = _Where(catalog.page, catalog.header.get("X-Ms-Lasthandoff", ""), catalog.locale)
-    seen: set[str] = set()
-    for number, entry in enumerate(catalog.entries, 1):
-        tuid = entry.id if entry.id and entry.id not in seen else f"{entry.id}#{number}"
-        seen.add(tuid)
+    for entry, tuid in zip(catalog.entries, unit_ids([entry.id for entry in catalog.entries], valid=bool)):
         yield _tu(entry, tuid, where, full=True)
     yield _END
 

@@ -35,7 +35,7 @@ from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type hin
 import tm
 from tm.errors import InputError
 from tm.formats.inline import Code, Token, number_codes, plain, tokenize
-from tm.formats.safexml import clean_metadata, encode, escape_attr, escape_text, parse
+from tm.formats.safexml import clean_metadata, encode, escape_attr, escape_text, parse, unit_ids
 from tm.model import Catalog, Entry
 
 __all__ = ["NAME", "SOURCE_LANGUAGE", "SUFFIXES", "read", "write"]
@@ -83,10 +83,8 @@ def _document(catalog: Catalog, reviewed_state: str) -> Iterator[str]:
     if catalog.locale and not target_language:
         yield f'<note from="tm-locale">{escape_text(catalog.locale)}</note>\n'  # not an xs:language: kept as is
     yield "</header>\n<body>\n"
-    seen: set[str] = set()
-    for number, entry in enumerate(catalog.entries, 1):
-        unit_id = entry.id if entry.id and entry.id not in seen else f"tm-unit-{number}"
-        seen.add(unit_id)
+    ids = unit_ids([entry.id for entry in catalog.entries], valid=bool)
+    for entry, unit_id in zip(catalog.entries, ids):
         yield _unit(entry, unit_id, reviewed_state)
     yield "</body>\n</file>\n</xliff>\n"
 

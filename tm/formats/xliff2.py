@@ -38,7 +38,7 @@ from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type hin
 
 from tm.errors import InputError
 from tm.formats.inline import Code, Token, number_codes, plain, tokenize
-from tm.formats.safexml import clean_metadata, encode, escape_attr, escape_text, parse
+from tm.formats.safexml import clean_metadata, encode, escape_attr, escape_text, parse, unit_ids
 from tm.model import Catalog, Entry
 
 __all__ = ["NAME", "SOURCE_LANGUAGE", "SUFFIXES", "read", "write"]
@@ -74,10 +74,8 @@ def _document(catalog: Catalog, reviewed_state: str) -> Iterator[str]:
         f'<file id="f1" original="{escape_attr(catalog.page)}">\n'
     )
     yield _file_metadata(catalog)
-    seen: set[str] = set()
-    for number, entry in enumerate(catalog.entries, 1):
-        unit_id = entry.id if _NMTOKEN.fullmatch(entry.id) and entry.id not in seen else f"tm-unit-{number}"
-        seen.add(unit_id)
+    ids = unit_ids([entry.id for entry in catalog.entries], valid=lambda ident: bool(_NMTOKEN.fullmatch(ident)))
+    for entry, unit_id in zip(catalog.entries, ids):
         yield _unit(entry, unit_id, reviewed_state)
     if not catalog.entries:
         yield '<group id="tm-empty"/>\n'  # the schema wants at least one unit or group in a file
