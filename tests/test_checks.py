@@ -124,10 +124,10 @@ PASSING = [
     ("inline-code", "The \\` character", "Le caractère \\`"),
     # core/whats-new/dotnet-core-3-0.md
     ("link-target",
-     "[Tiered compilation](https://github.com/dotnet/runtime/blob/master/docs/design/features/tiered-compilation.md) "
-     "(TC) is on by default.",
-     "La [compilation hiérarchisée](https://github.com/dotnet/runtime/blob/master/docs/design/features/"
-     "tiered-compilation.md) est activée par défaut."),
+     ("[Tiered compilation](https://github.com/dotnet/runtime/blob/master/docs/design/features/tiered-compilation.md)"
+      " (TC) is on by default."),
+     ("La [compilation hiérarchisée](https://github.com/dotnet/runtime/blob/master/docs/design/features/"
+      "tiered-compilation.md) est activée par défaut.")),
     # the pofilter false alarm: a bare URL followed by `)` and `.`
     ("link-target", "(For details, see https://docs.microsoft.com/dotnet/core/whats-new/dotnet-5.)",
      "(Pour plus d’informations, consultez https://docs.microsoft.com/dotnet/core/whats-new/dotnet-5 ).",),

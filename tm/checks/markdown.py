@@ -41,7 +41,7 @@ _ATTRIBUTE = r"""\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*")
 _ANGLE = re.compile(
     r"<(?P<autolink>[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*)>"
     r"|(?<!\\)(?P<tag><[A-Za-z][A-Za-z0-9-]*(?:" + _ATTRIBUTE + r")*\s*/?>|</[A-Za-z][A-Za-z0-9-]*\s*>|<!--.*?-->)",
-    re.S,
+    re.DOTALL,
 )
 _TAG_SPACE = re.compile(r"\s*=\s*|\s+")
 _BARE_URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"\[\]\x1a]+|\bwww\.[A-Za-z0-9-]+\.[^\s<>\"\[\]\x1a]+")
@@ -159,12 +159,9 @@ def strip_bare_url(url: str) -> str:
     """
     while url:
         last = url[-1]
-        if last in _URL_TRAILING:
-            url = url[:-1]
-        elif last == ")" and url.count(")") > url.count("("):
-            url = url[:-1]
-        else:
+        if last not in _URL_TRAILING and (last != ")" or url.count(")") <= url.count("(")):
             break
+        url = url[:-1]
     return url
 
 
