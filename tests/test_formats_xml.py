@@ -448,6 +448,7 @@ def test_memory_deduplicates_and_keeps_machine_translation(validate) -> None:  #
         ("dtd-url.xlf", xliff, "external DTD by URL", 2),
         ("xxe-utf16.xlf", xliff, "declares entities", None),
         ("truncated.xlf", xliff, "not well-formed XML", 7),
+        ("undefined-entity.xlf", xliff, "undefined entity reference &name;", 6),
     ],
 )
 def test_unsafe_or_broken_xml_is_an_input_error(name: str, adapter: ModuleType, message: str, line: int | None) -> None:
