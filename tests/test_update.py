@@ -134,6 +134,15 @@ def test_a_review_survives_over_machine_translation_when_a_duplicate_goes() -> N
     assert [(e.target, e.fuzzy, e.obsolete) for e in new.entries] == [("Relu", False, False), ("MT", True, True)]
 
 
+def test_a_review_keeps_the_exact_link_when_its_machine_twin_was_edited() -> None:
+    # Found on the corpus: the same sentence twice, the reviewed one second; the new page edits one of them.
+    old = Catalog([mt("a-101", "WCF in .NET Core (client library only)", "MT"),
+                   reviewed("a-102", "WCF in .NET Core (client library only)", "Relu")])
+    new = carry_forward(old, page(("b-101", "WCF in .NET Core (client library only)", "MT"),
+                                  ("b-102", "WCF in .NET 5 (client library only)", "MT 5")))
+    assert [(e.target, e.fuzzy, e.previous_source) for e in new.entries] == [("Relu", False, None), ("MT 5", True, None)]
+
+
 def test_human_page_translations_count_as_reviewed() -> None:
     new = carry_forward(Catalog(), page(("b-101", "Hello.", "Bonjour."), kind="HT"))
     assert not new.entries[0].fuzzy and new.entries[0].reviewed

@@ -194,28 +194,28 @@ def update_page(
 
 
 def _prefer_human(links: list[Link], active: list[Entry]) -> list[Link]:
-    """Among old entries with the same source, let the human ones take the links and the others vanish.
+    """Among old entries with the same source, let the human ones take the exact links.
 
-    Alignment pairs duplicates in order, but when a page loses one of two identical sentences, the reviewed
-    one must not be the one that goes obsolete while the machine-translated one carries on.
+    Alignment pairs duplicates in order, but when a page loses or edits one of two identical sentences,
+    the reviewed one must stay as it is while the machine-translated one is the one that goes or changes.
+    Swapping two old entries with the same source leaves every score as it was.
     """
     waiting: dict[str, deque[int]] = defaultdict(deque)
-    at: dict[int, int] = {}
     for k, link in enumerate(links):
-        if link.new is None and link.old is not None and is_human(active[link.old]):
-            waiting[active[link.old].source].append(link.old)
-            at[link.old] = k
+        if link.old is not None and not link.exact and is_human(active[link.old]):
+            waiting[active[link.old].source].append(k)
     if not waiting:
         return links
     links = list(links)
     for k, link in enumerate(links):
-        if link.old is None or link.new is None or is_human(active[link.old]):
+        if not link.exact or link.old is None or is_human(active[link.old]):
             continue
         queue = waiting.get(active[link.old].source)
         if queue:
-            human = queue.popleft()
-            links[k] = Link(human, link.new, link.score)
-            links[at[human]] = Link(link.old, None, 0.0)
+            j = queue.popleft()
+            other = links[j]
+            links[k] = Link(other.old, link.new, link.score)
+            links[j] = Link(link.old, other.new, other.score)
     return links
 
 
