@@ -9,14 +9,17 @@ Two ways to write:
   occurrence (reviewed over MT, active over obsolete, then the newest handoff) with `x-occurrences` counting
   them. Machine translations are kept and marked, never dropped.
 
-Each `<tu>` carries `tuid`, `creationdate` (from the catalog's `X-Ms-Lasthandoff` handoff date) and the props
+Each `<tu>` carries `tuid` (the pair id in `write`; in a memory, a hash of source, locale and target, stable
+across runs), `creationdate` (from the catalog's `X-Ms-Lasthandoff` handoff date) and the props
 `x-ttu-id` (pair id), `x-page`, `x-handoff`, `x-translationtype` (`MT` for an entry nobody reviewed, i.e.
-fuzzy; `HT` otherwise), plus, when set, `x-flag`, `x-reference`, `x-previous-id`, `x-obsolete`, `x-comment`
-(translator comments) and `x-extracted-comment`. The previous source of a fuzzy match is a `<note>` that reads
+fuzzy; `HT` otherwise) and `x-obsolete` when set; `write` adds `x-flag`, `x-reference`, `x-previous-id`,
+`x-comment` (translator comments) and `x-extracted-comment`, which a memory does without. The previous source of a fuzzy match is a `<note>` that reads
 `Previous source: …`; other notes (from other tools) read back as translator comments.
 
 In `<seg>`, codes are `<ph>` and `<bpt>`/`<ept>` holding their Markdown (`x` links a code across languages,
 `i` pairs a `<bpt>` with its `<ept>`), so tools that flatten codes still read the original string.
+Characters XML 1.0 cannot hold are `<ph type="x-tm-char">` with the code point in hex in segments, and U+FFFD
+elsewhere (the previous-source note included).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 One `<file>` per catalog: `original` is the page path, `target-language` the catalog locale, `datatype`
 `x-markdown`. Each entry is a `<trans-unit>` whose `resname` is the pair id (the `id` is the same unless
-that would repeat or be empty, since the schema wants unique ids). Markup is protected with `<ph>` (code
+that would repeat or be empty: then `tm-unit-N`, since the schema wants unique ids). Markup is protected with `<ph>` (code
 spans, `<xref:…>`, entities, standalone HTML, docfx includes) and `<bpt>`/`<ept>` (a link's `[` and `](url)`,
 paired HTML tags), each holding its original Markdown, so link text stays translatable and tools that
 flatten the codes (translate-toolkit) still read the original string.
@@ -23,7 +23,11 @@ translator who sets `state="translated"` after editing gets a reviewed entry. Wi
 `<note from="developer">`, references `<context-group purpose="location">`. What XLIFF has no element for
 (flags, previous id, obsolete) goes in `<context-group purpose="x-tm">` with `x-flag`, `x-previous-id` and
 `x-obsolete` contexts; obsolete entries are also `translate="no"` so tools lock them. The PO header is kept
-as `<note from="tm-header">Key: value</note>` in the file header.
+as `<note from="tm-header">Key: value</note>` in the file header (and a locale that is not an `xs:language`,
+such as `fr_FR`, as `<note from="tm-locale">`).
+
+Characters XML 1.0 cannot hold are `<ph ctype="x-tm-char">` holding the code point in hex when they occur in
+a source or target, and become U+FFFD in metadata (ids, comments, header), the one lossy case.
 """
 
 from __future__ import annotations
