@@ -1,0 +1,106 @@
+"""Shared benchmark plumbing: the corpus checkout under /dev/shm, timing child processes, and the table.
+
+Every figure is the median of `--repeat` runs of a fresh child process, and its peak RSS (the largest
+process of the run, from `wait4`); ratios are against the Python scan floor measured in the same command,
+because the machines are noisy and only ratios compare across runs.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BUNDLE = ROOT.parent / "shared" / "corpus" / "dotnet-docs-fr-fr.bundle"
+SHM = Path("/dev/shm/tm-bench")
+
+FLOOR = """
+import os, re, sys
+pair = re.compile(r'<span data-ttu-id="([^"]+)">(.*?)</span><span class="sxs-lookup"><span data-stu-id="\\\\1">(.*?)</span></span>', re.S)
+n = 0
+for root in sys.argv[1:]:
+    for folder, dirs, names in os.walk(root):
+        for name in names:
+            if name.endswith((".md", ".yml")):
+                with open(os.path.join(folder, name), "rb") as handle:
+                    n += len(pair.findall(handle.read().decode("utf-8-sig")))
+print(n)
+"""
+
+
+@dataclass
+class Row:
+    name: str
+    seconds: list[float]
+    rss_mb: float
+    note: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+
+def corpus_repo() -> Path:
+    """A clone of the corpus under /dev/shm (made once)."""
+    repo = SHM / "repo"
+    if not (repo / ".git").exists():
+        if not BUNDLE.exists():
+            sys.exit(f"error: {BUNDLE}: corpus bundle not found")
+        SHM.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["git", "clone", "-q", "-b", "sxs", str(BUNDLE), str(repo)], check=True)
+        subprocess.run(["git", "-C", str(repo), "branch", "-q", "-f", "live", "origin/live"], check=True)
+    return repo
+
+
+def checkout(repo: Path, rev: str) -> Path:
+    """The pages of `rev` as plain files under /dev/shm (made once per revision)."""
+    target = SHM / ("pages-" + rev.replace("~", "-").replace("/", "-"))
+    if not target.exists():
+        tmp = target.with_name(target.name + ".tmp")
+        subprocess.run(["rm", "-rf", str(tmp)], check=True)
+        tmp.mkdir(parents=True)
+        archive = subprocess.Popen(["git", "-C", str(repo), "archive", rev, "docs"], stdout=subprocess.PIPE)
+        subprocess.run(["tar", "-x", "-C", str(tmp)], stdin=archive.stdout, check=True)
+        archive.wait()
+        tmp.rename(target)
+    return target / "docs"
+
+
+def run(argv: list[str], *, repeat: int, clean: Path | None = None) -> tuple[list[float], float, str]:
+    """Time `argv` `repeat` times (cleaning `clean` before each); returns times, peak RSS in MB, last stdout."""
+    times = []
+    peak = 0.0
+    out = ""
+    for _ in range(repeat):
+        if clean is not None:
+            subprocess.run(["rm", "-rf", str(clean)], check=True)
+        read_end, write_end = os.pipe()
+        start = time.perf_counter()
+        pid = os.fork()
+        if pid == 0:
+            os.close(read_end)
+            os.dup2(write_end, 1)
+            os.execvp(argv[0], argv)
+        os.close(write_end)
+        with os.fdopen(read_end) as handle:
+            out = handle.read()
+        _, status, usage = os.wait4(pid, 0)
+        times.append(time.perf_counter() - start)
+        if os.waitstatus_to_exitcode(status) not in (0, 1):
+            sys.exit(f"error: {' '.join(argv)} failed with {status}")
+        peak = max(peak, usage.ru_maxrss / 1024)
+    return times, peak, out
+
+
+def print_table(title: str, rows: list[Row], floor: Row) -> None:
+    print(f"\n{title}")
+    print(f"{'step':<44} {'median s':>9} {'x floor':>8} {'peak RSS MB':>12}  note")
+    print("-" * 96)
+    for row in rows:
+        ratio = row.median / floor.median
+        print(f"{row.name:<44} {row.median:>9.2f} {ratio:>8.2f} {row.rss_mb:>12.0f}  {row.note}")
