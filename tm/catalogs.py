@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tm.errors import InputError, SourceError
-from tm.formats import catalog_suffixes, for_path
+from tm.formats import catalog_suffixes, for_data
 from tm.model import Catalog
 
 
@@ -57,12 +57,12 @@ def find_catalogs(paths: list[str]) -> Iterator[CatalogFile]:
 
 def read_catalog(path: Path) -> Catalog:
     """Read one catalog file in whatever format its suffix says."""
-    adapter = for_path(path.name)
-    if adapter is None:
-        raise InputError(str(path), None, "not a catalog file (unknown suffix)")
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(str(path), None, exc.strerror or "cannot read") from None
+    adapter = for_data(path.name, data)
+    if adapter is None:
+        raise InputError(str(path), None, "not a catalog file (unknown suffix)")
     catalog: Catalog = adapter.read(data, path=str(path))
     return catalog

@@ -66,7 +66,12 @@ def extract(
 def _catalogs_by_page(paths: list[str]) -> dict[str, Path]:
     """Each page's catalog file; a single catalog file named directly is matched by its `X-Page` header."""
     files = list(find_catalogs(paths))
-    by_page = {item.page: item.path for item in files}
+    by_page: dict[str, Path] = {}
+    for item in files:
+        if item.page in by_page:
+            raise BadArgument(f"{by_page[item.page]} and {item.path} are both catalogs of {item.page}; "
+                              "give one of them")
+        by_page[item.page] = item.path
     if len(files) == 1 and len(paths) == 1 and Path(paths[0]).is_file():
         try:
             page = read_catalog(files[0].path).page

@@ -1,7 +1,8 @@
 """Catalog file formats: one adapter module per format, registered in `FORMATS` by name.
 
 Every adapter exposes `NAME`, `SUFFIXES`, `read(data, *, path) -> Catalog` and `write(catalog) -> bytes`;
-`for_path` picks one by file suffix (and, for `.xml`-like ambiguity, the caller may sniff the root element).
+`for_path` picks one by file suffix, and `for_data` also looks at the root element, since tools write
+XLIFF 2 into `.xlf` files and XLIFF 1.2 into `.xliff` ones as often as not.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from types import ModuleType
 from typing import Protocol
 
 from tm.errors import BadArgument
-from tm.formats import po
+import re
+
+from tm.formats import po, tmx, xliff, xliff2
 from tm.model import Catalog
 
 
@@ -25,7 +28,9 @@ class CatalogFormat(Protocol):
     def write(self, catalog: Catalog) -> bytes: ...
 
 
-FORMATS: dict[str, ModuleType] = {"po": po}
+FORMATS: dict[str, ModuleType] = {"po": po, "xliff": xliff, "xliff2": xliff2, "tmx": tmx}
+_XML_ROOT = re.compile(rb"<(xliff|tmx)\b([^>]*)>")
+_VERSION = re.compile(rb"\bversion\s*=\s*[\"']([0-9.]+)")
 
 
 def get_format(name: str) -> ModuleType:
@@ -48,3 +53,17 @@ def for_path(path: str) -> ModuleType | None:
 def catalog_suffixes() -> tuple[str, ...]:
     """Every suffix some adapter reads."""
     return tuple(s for adapter in FORMATS.values() for s in adapter.SUFFIXES)
+
+
+def for_data(path: str, data: bytes) -> ModuleType | None:
+    """The adapter for a file: XML files by their root element (`<xliff version="2.0">`, `<tmx>`), others by suffix."""
+    adapter = for_path(path)
+    if adapter is None or adapter is po:
+        return adapter
+    root = _XML_ROOT.search(data[:4096])
+    if root is None:
+        return adapter
+    if root.group(1) == b"tmx":
+        return tmx
+    version = _VERSION.search(root.group(2))
+    return xliff2 if version and version.group(1).startswith(b"2") else xliff
