@@ -346,7 +346,7 @@ ANY_TEXT = st.one_of(st.text(), MARKDOWNISH)
 LEGAL_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\n\t\r"), max_size=20)
 
 
-@settings(derandomize=True, max_examples=500)
+@settings(derandomize=True, database=None, max_examples=500)
 @given(ANY_TEXT)
 def test_detokenize_inverts_tokenize(text: str) -> None:
     tokens = tokenize(text)
@@ -357,7 +357,9 @@ def test_detokenize_inverts_tokenize(text: str) -> None:
     assert opens == closes
 
 
-@settings(derandomize=True, max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    derandomize=True, database=None, max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(source=ANY_TEXT, target=ANY_TEXT, previous=st.none() | ANY_TEXT, comment=LEGAL_TEXT, fuzzy=st.booleans())
 def test_any_text_round_trips_through_every_adapter(
     source: str, target: str, previous: str | None, comment: str, fuzzy: bool, validate
