@@ -12,6 +12,7 @@ import sys
 import click
 
 from tm.cli import commands_handoffs  # noqa: F401
+from tm.cli import commands_formats  # noqa: F401 - registers export
 from tm.cli import commands_pages  # noqa: F401 - registers extract and merge
 from tm.cli._app import app
 from tm.errors import TmError

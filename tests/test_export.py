@@ -1,0 +1,47 @@
+"""`tm export`: catalog trees to other formats, and several trees into one TMX memory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from tm.catalogs import read_catalog
+
+from helpers import SAMPLES, SCHEMAS
+
+
+@pytest.fixture
+def catalogs(cli, tmp_path: Path) -> Path:
+    assert cli("extract", SAMPLES, "--out", tmp_path / "loc", "-q").code == 0
+    return tmp_path / "loc" / "fr-FR"
+
+
+@pytest.mark.parametrize("fmt", ["xliff", "xliff2", "tmx"])
+def test_po_to_format_and_back_keeps_entries(cli, catalogs: Path, tmp_path: Path, fmt: str) -> None:
+    assert cli("export", catalogs, "-f", fmt, "--out", tmp_path / fmt, "-q").code == 0
+    assert cli("export", tmp_path / fmt, "-f", "po", "--out", tmp_path / "back", "-q").code == 0
+    for original in sorted(catalogs.rglob("*.po")):
+        again = read_catalog(tmp_path / "back" / original.relative_to(catalogs))
+        assert again.entries == read_catalog(original).entries
+
+
+def test_memory_of_two_handoffs_is_one_valid_deduplicated_tmx(cli, catalogs: Path, tmp_path: Path) -> None:
+    if not (SCHEMAS / "tmx14.dtd").exists():
+        pytest.skip("schemas not available")
+    result = cli("export", catalogs, catalogs, "-f", "tmx", "-o", tmp_path / "memory.tmx", "--json")
+    assert result.code == 0, result.err
+    document = etree.parse(str(tmp_path / "memory.tmx"))
+    assert etree.DTD(str(SCHEMAS / "tmx14.dtd")).validate(document)
+    units = document.findall(".//tu")
+    assert len(units) == 21  # the same tree twice: every pair once
+    kinds = {tu.findtext("prop[@type='x-translationtype']") for tu in units}
+    assert kinds == {"MT", "HT"}  # machine translations are kept, and marked
+
+
+def test_export_refuses_ambiguous_output(cli, catalogs: Path, tmp_path: Path) -> None:
+    result = cli("export", catalogs, "-f", "xliff", "-o", tmp_path / "x.tmx")
+    assert result.code == 2 and result.err.startswith("error: -o FILE writes one TMX memory")
+    result = cli("export", catalogs, "-f", "po", "--out", tmp_path / "o", "--reviewed-state", "final")
+    assert result.code == 2 and "does not apply to po" in result.err

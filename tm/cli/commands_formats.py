@@ -1,0 +1,72 @@
+"""`tm export`: convert catalogs to another format, or gather a whole tree (or several) into one TMX memory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from tm.catalogs import catalog_relpath, find_catalogs, read_catalog
+from tm.cli._app import Json, Quiet, app, print_json
+from tm.errors import BadArgument, InputError
+from tm.fileio import write_atomic
+from tm.formats import get_format, tmx
+from tm.model import Catalog
+from tm.progress import Reporter
+
+REVIEWED_STATES = {"xliff": ("translated", "final", "signed-off"), "xliff2": ("reviewed", "final")}
+
+
+@app.command()
+def export(
+    catalogs: Annotated[list[str], typer.Argument(help="Catalog files or directories (any format).")],
+    format_name: Annotated[str, typer.Option("--format", "-f", help="po, xliff (1.2), xliff2 or tmx.")],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="One TMX file holding every catalog "
+                                                   "(identical pairs deduplicated).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Directory for one converted file per catalog, "
+                                                "mirroring the input tree.")] = None,
+    reviewed_state: Annotated[Optional[str], typer.Option(
+        "--reviewed-state", help="XLIFF state of reviewed entries: translated|final|signed-off (1.2), "
+        "reviewed|final (2.0).")] = None,
+    json_out: Json = False,
+    quiet: Quiet = False,
+) -> int:
+    """Convert catalogs to another format, or write them all as one TMX translation memory."""
+    adapter = get_format(format_name)
+    if (output is None) == (out is None):
+        raise BadArgument("give either -o FILE (one TMX memory) or --out DIR (one file per catalog)")
+    if output is not None and adapter is not tmx:
+        raise BadArgument("-o FILE writes one TMX memory: use --format tmx, or --out DIR for other formats")
+    options = {}
+    if reviewed_state is not None:
+        allowed = REVIEWED_STATES.get(adapter.NAME, ())
+        if reviewed_state not in allowed:
+            raise BadArgument(f"--reviewed-state {reviewed_state!r} does not apply to {adapter.NAME} "
+                              f"(choose from {', '.join(allowed) or 'nothing'})")
+        options["reviewed_state"] = reviewed_state
+    report = Reporter(quiet=quiet or json_out)
+    files = list(find_catalogs(catalogs))
+    read: list[Catalog] = []
+    written = entries = 0
+    for item in report.track(files, total=len(files), label="export"):
+        try:
+            catalog = read_catalog(item.path)
+        except InputError as exc:
+            report.error(str(exc))
+            continue
+        entries += len(catalog.entries)
+        if out is not None:
+            write_atomic(out / catalog_relpath(item.page, adapter.SUFFIXES[0]), adapter.write(catalog, **options))
+            written += 1
+        else:
+            read.append(catalog)
+    if output is not None and read:
+        write_atomic(output, tmx.write_memory(read))
+        written = 1
+    if json_out:
+        print_json({"catalogs": len(files), "entries": entries, "files_written": written, "errors": report.errors})
+    elif not quiet:
+        where = output if output is not None else out
+        print(f"{len(files)} catalogs, {entries} entries: {written} file(s) written to {where}")
+    return 2 if report.errors else 0
