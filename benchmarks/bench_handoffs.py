@@ -30,7 +30,7 @@ from common import FLOOR, ROOT, SHM, Row, checkout, corpus_repo, print_table, ru
 
 sys.path.insert(0, str(ROOT))
 
-from tm.formats import po  # noqa: E402 - after the path is set
+from tm.formats import po
 
 HERE = SHM / "handoffs"
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from tm.align import DEFAULT_THRESHOLD, align, match_pages
 from tm.catalogs import catalog_relpath, page_relpath
@@ -37,7 +37,12 @@ __all__ = [
 
 T = TypeVar("T")
 R = TypeVar("R")
-Mapper = Callable[[Callable[[T], R], Iterable[T]], Iterable[R]]
+
+
+class Mapper(Protocol):
+    """`map`, or anything that maps a function over items in order (e.g. over worker processes)."""
+
+    def __call__(self, func: Callable[[T], R], items: Iterable[T], /) -> Iterable[R]: ...
 
 
 class Kind(str, enum.Enum):
@@ -245,6 +250,7 @@ class _DiffJob:
         relpath, old_name, old_data, new_name, new_data = item
         opts = self.options
         old = load_segments(old_name, old_data, label=opts.old_label) if old_data is not None else None
+        new: _Loaded | None = old
         if new_data is not None and new_data == old_data and old_name == new_name and old is not None:
             new = old  # same bytes: all unchanged, read once
         else:
@@ -259,7 +265,9 @@ class _DiffJob:
         return _Result(relpath, diff=diff)
 
 
-def compare(old: Source, new: Source, *, options: DiffOptions = DiffOptions(), pmap: Mapper = map) -> DiffReport:
+def compare(
+    old: Source, new: Source, *, options: DiffOptions = DiffOptions(), pmap: Mapper | None = None
+) -> DiffReport:
     """Diff two handoffs (pages or catalogs, from any `Source`); `pmap` may run the pages in parallel.
 
     >>> from tm.sources import MemorySource
@@ -278,7 +286,7 @@ def compare(old: Source, new: Source, *, options: DiffOptions = DiffOptions(), p
     olds: dict[str, _Loaded] = {}
     news: dict[str, _Loaded] = {}
     errors: list[str] = []
-    for result in pmap(job, items):
+    for result in (pmap or _serial)(job, items):
         errors.extend(result.errors)
         if result.diff is not None:
             diffs.append(result.diff)
@@ -301,6 +309,10 @@ def compare(old: Source, new: Source, *, options: DiffOptions = DiffOptions(), p
                                    old_relpath=path, locale=side.locale))
     diffs.sort(key=lambda d: d.relpath)
     return DiffReport(tuple(diffs), tuple(sorted(news)), tuple(sorted(olds)), renamed, tuple(errors))
+
+
+def _serial(func: Callable[[T], R], items: Iterable[T], /) -> Iterable[R]:
+    return map(func, items)
 
 
 def _keyed(files: Iterator[tuple[str, bytes]]) -> Iterator[tuple[str, str, bytes]]:

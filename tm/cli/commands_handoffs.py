@@ -44,7 +44,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 Threshold = Annotated[float, typer.Option(min=0.0, max=1.0, help="Least similarity (0-1) for an edited segment.")]
-_LOCALE_DIR = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*", re.I)
+_LOCALE_DIR = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*", re.IGNORECASE)
 _PAGE_CLASSES = ("pages_added", "pages_removed", "pages_renamed")
 
 
@@ -73,11 +73,18 @@ def _side(name: str) -> Source:
     return DirectorySource(catalog_root(path), catalog_suffixes())
 
 
-def _mapper(report: Reporter, jobs: int | None, total: int, label: str) -> Callable[..., Iterable[object]]:
-    """`parallel_map` with a progress bar, in the shape `compare` expects."""
-    def run(func: Callable[[T], R], items: Iterable[T]) -> Iterable[R]:
-        return report.track(parallel_map(func, items, jobs=jobs or default_jobs()), total=total, label=label)
-    return run
+@dataclass(frozen=True, slots=True)
+class _Mapper:
+    """`parallel_map` with a progress bar, in the shape `compare` expects (`tm.diff.Mapper`)."""
+
+    report: Reporter
+    jobs: int | None
+    total: int
+    label: str
+
+    def __call__(self, func: Callable[[T], R], items: Iterable[T], /) -> Iterable[R]:
+        mapped = parallel_map(func, items, jobs=self.jobs or default_jobs())
+        return self.report.track(mapped, total=self.total, label=self.label)
 
 
 # ---------------------------------------------------------------- diff
@@ -106,7 +113,7 @@ def diff(
     old, new, labels = _diff_sides(paths or [], repo, revs or [])
     report = Reporter(quiet=quiet or json_out)
     options = DiffOptions(threshold, keep_changes=bool(html or po_dir), old_label=labels[0], new_label=labels[1])
-    result = compare(old, new, options=options, pmap=_mapper(report, jobs, max(len(old), len(new)), "diff"))
+    result = compare(old, new, options=options, pmap=_Mapper(report, jobs, max(len(old), len(new)), "diff"))
     for message in result.errors:
         report.error(message)
     if html:
@@ -218,7 +225,7 @@ class _UpdateJob:
         if item.data is None:
             return self._orphan(item, old, done) if old is not None else done
         page = self._parse(item, done)
-        if page is None or not page.pairs:
+        if page is None or (old is None and not page.pairs):
             return done
         if old is None and not self.final:
             done.deferred, done.data, done.sources = True, item.data, [p.source for p in page.pairs]
@@ -366,21 +373,22 @@ def update(
                 yield _Item(relpath, None, path)
 
     total = len(source) + max(0, len(by_page) - len(source))
-    for done in _mapper(report, jobs, total, "update")(first, items()):
-        assert isinstance(done, _Done)
+    for done in _Mapper(report, jobs, total, "update")(first, items()):
         _report(report, done)
         collected.extend(done.offers)
         if done.deferred:
             later.append(done)
         else:
             summary.add(done)
-    _MEMORY[:] = [Memory(collected).prepare()]
+    memory = Memory(collected)
     del collected
+    if later and len(memory):
+        memory.prepare()
+    _MEMORY[:] = [memory]
     try:
         final = _UpdateJob(base, threshold, drop_obsolete, shown, final=True)
         second = list(_second_pass(later, by_page, summary))
-        for done in _mapper(report, jobs, len(second), "update")(final, second):
-            assert isinstance(done, _Done)
+        for done in _Mapper(report, jobs, len(second), "update")(final, second):
             _report(report, done)
             summary.add(done)
     finally:
