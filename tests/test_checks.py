@@ -82,6 +82,7 @@ FAILING = [
     ("emphasis", "**\\<sectionGroup>** for **\\<configSections>**", "**\\<sectionGroup>** pour**\\<configSections>**",
      "4 unpaired emphasis marker(s)"),
     ("emphasis", "communication _stacks_.", "les _piles_de communication.", "1 unpaired"),
+    ("emphasis", "Select **OK**.", "Sélectionnez ** OK**.", "2 unpaired"),
     # framework/tools/lc-exe-license-compiler.md
     ("emphasis-count", "**@** *file*", "\\**@\\*\\*\\*fichier*", "2 emphasis span(s) in source, 1 in target"),
     # csharp/whats-new/csharp-version-history.md and others
@@ -104,6 +105,9 @@ FAILING = [
     ("placeholder", "Default is '/tmp/coredump.%p' where %p is the process ID.",
      "La valeur par défaut est «\xa0/tmp/coredump.%p\xa0», où% p est l’ID de processus.", "placeholder missing: %p"),
     ("placeholder", "Item {0} of {1}", "Élément {0} de {2}", "changed: {1} → {2}"),
+    # framework/windows-workflow-foundation/106-cancelrequestrecord.md
+    ("placeholder", "ChildActivityInstanceId = %10, Annotations=%12", "ChildActivityInstanceId =% 10, Annotations=%12",
+     "placeholder missing: %10"),
     # framework/wcf/feature-details/uritemplate-and-uritemplatetable.md
     ("named-placeholder", '"{shoe}/boat"', '"{chaussure}/bateau"', "changed: {shoe} → {chaussure}"),
     ("whitespace", "No", "Non ", "trailing whitespace '' → ' '"),
@@ -169,6 +173,8 @@ PASSING = [
      "**Versions de .NET Framework :**[!INCLUDE[net_current_v20plus](../net-current-v20plus-md.md)]"),
     ("emphasis", "Use `my_var` and https://x.org/a_b_ and my_snake_case.", "Utilisez `my_var`, https://x.org/a_b_ et my_snake_case."),
     ("emphasis", "The \\*.vbproj file", "Le fichier \\*.vbproj"),
+    # spark/tutorials/hdinsight-deployment.md: a split file name is no emphasis defect
+    ("emphasis", "microsoft-spark-2-4_2.11-1.0.0.jar", "Microsoft-Spark-2-4_ 2.11-1.0.0. jar"),
     ("emphasis-count", "Select **OK** or **Cancel**.", "Sélectionnez **OK** ou **Annuler**."),
     # French decimals and numbers that are no versions
     ("version-number", "The area of a circle whose radius is 2.50 centimeters.",

@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Any
 
 from tm.checks.markdown import MASK, code_spans, escaped, scan
 
@@ -322,40 +323,36 @@ def _emphasis(prose: str) -> tuple[int, int]:
     if "*" not in prose and "_" not in prose:
         return 0, 0
     spans = loose = 0
-    openers: list[tuple[str, int]] = []
+    size = len(prose)
+    openers: list[list[Any]] = []  # [marker char, characters left], innermost last
     for match in _DELIMS.finditer(prose):
-        run, start, end = match.group(), match.start(), match.end()
+        start, end = match.span()
         if start and prose[start - 1] == "\\" and escaped(prose, start):
-            run, start = run[1:], start + 1
-            if not run:
+            start += 1
+            if start == end:
                 continue
-        can_open, can_close = _flanking(
-            run[0], prose[start - 1] if start else " ", prose[end] if end < len(prose) else " "
-        )
-        left = len(run)
-        while can_close and left:
-            index = _last_opener(openers, run[0])
-            if index < 0:
-                break
-            char, width = openers[index]
-            del openers[index:]
-            used = 2 if left >= 2 and width >= 2 else 1
+        char = prose[start]
+        can_open, can_close = _flanking(char, prose[start - 1] if start else " ", prose[end] if end < size else " ")
+        left = end - start
+        index = len(openers) - 1
+        while can_close and left and index >= 0:
+            opener = openers[index]
+            if opener[0] != char:
+                index -= 1
+                continue
+            del openers[index + 1 :]
+            used = 2 if left >= 2 and opener[1] >= 2 else 1
             spans += 1
             left -= used
-            if width > used:
-                openers.append((char, width - used))
+            opener[1] -= used
+            if not opener[1]:
+                openers.pop()
+                index -= 1
         if left and can_open:
-            openers.append((run[0], left))
-        elif left and can_close and run[0] == "*":
+            openers.append([char, left])
+        elif left and can_close and char == "*":
             loose += left
     return spans, loose + sum(width for _, width in openers)
-
-
-def _last_opener(openers: list[tuple[str, int]], char: str) -> int:
-    for index in range(len(openers) - 1, -1, -1):
-        if openers[index][0] == char:
-            return index
-    return -1
 
 
 @cache
