@@ -309,6 +309,15 @@ def test_rules_are_registered_once_in_order_with_codes_and_help() -> None:
     assert defined == set(RULES)
 
 
+def test_public_names_are_sorted_and_exist() -> None:
+    import tm.checks
+    import tm.checks.markdown
+
+    for module in (tm.checks, rules, tm.checks.markdown):
+        assert module.__all__ == sorted(module.__all__)
+        assert all(hasattr(module, name) for name in module.__all__)
+
+
 def test_error_rules_are_the_precise_ones() -> None:
     errors = {r.name for r in RULES if r.level is Level.ERROR}
     assert {"inline-code", "link-target", "xref", "version-number", "placeholder"} <= errors

@@ -15,7 +15,7 @@ from tm.checks.rules import RULES, Level, Rule
 from tm.errors import BadArgument
 from tm.model import Catalog
 
-__all__ = ["RULES", "Finding", "Level", "Rule", "check_pair", "run_checks", "select_rules"]
+__all__ = ["Finding", "Level", "RULES", "Rule", "check_pair", "run_checks", "select_rules"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -88,11 +88,11 @@ def check_pair(source: str, target: str, rules: Sequence[Rule] = RULES) -> tuple
     return _checker(tuple(r for r in rules if r.on_empty is blank))(source, target)
 
 
-Checker = Callable[[str, str], tuple[tuple[Rule, str], ...]]
+_Checker = Callable[[str, str], tuple[tuple[Rule, str], ...]]
 
 
 @lru_cache(maxsize=8)
-def _checker(rules: tuple[Rule, ...]) -> Checker:
+def _checker(rules: tuple[Rule, ...]) -> _Checker:
     """A function running `rules` on one pair, memoised because rules are pure and pairs recur: boilerplate
     (`[in] A pointer to…`) makes 30% of the 420k pairs of a handoff repeats of a pair seen shortly before.
 
