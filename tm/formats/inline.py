@@ -36,7 +36,7 @@ import re
 from collections import defaultdict, deque
 from typing import NamedTuple
 
-__all__ = ["Code", "Text", "Token", "detokenize", "number_codes", "plain", "tokenize", "xml_illegal"]
+__all__ = ["Code", "Text", "Token", "detokenize", "number_codes", "plain", "tokenize"]
 
 
 class Text(NamedTuple):
@@ -95,11 +95,6 @@ _MAX_DESTINATION = 2000
 def plain(text: str) -> bool:
     """True when `text` is certainly one `Text` token (no character that could start a code): the fast path."""
     return _SPECIAL.search(text) is None
-
-
-def xml_illegal(text: str) -> re.Match[str] | None:
-    """The first character of `text` that XML 1.0 cannot hold, if any (writers replace or encode it)."""
-    return _XML_ILLEGAL.search(text)
 
 
 def detokenize(tokens: list[Token]) -> str:
