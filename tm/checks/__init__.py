@@ -15,7 +15,7 @@ from tm.checks.rules import RULES, Level, Rule
 from tm.errors import BadArgument
 from tm.model import Catalog
 
-__all__ = ["Finding", "Level", "RULES", "Rule", "check_pair", "run_checks", "select_rules"]
+__all__ = ["RULES", "Finding", "Level", "Rule", "check_pair", "run_checks", "select_rules"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-__all__ = ["Inline", "Link", "MASK", "code_spans", "escaped", "scan", "strip_bare_url"]
+__all__ = ["MASK", "Inline", "Link", "code_spans", "escaped", "scan", "strip_bare_url"]
 
 MASK = "\x1a"
 """Stands in `Inline.prose` for a masked construct (SUB, which never occurs in real text)."""

@@ -27,7 +27,7 @@ from typing import Any
 
 from tm.checks.markdown import MASK, code_spans, escaped, scan
 
-__all__ = ["Level", "RULES", "Rule", "rule"]
+__all__ = ["RULES", "Level", "Rule", "rule"]
 
 Check = Callable[[str, str], Iterator[str]]
 
