@@ -23,8 +23,8 @@ HANDOFF_FIELDS = (
 _HEADING = re.compile(r"[ \t]*(#{1,6})[ \t]")
 _LIST = re.compile(r"[ \t]*(?:>[ \t]*)*(?:[-*+]|\d+[.)])[ \t]")
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_ASCII_WORD = re.compile(r"\w+(?:['-]\w+)*")
-_WORD = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+(?:[-'’][^\W{_CJK}]+)*")
+_ASCII_WORD = re.compile(r"\w+(?:(?:['-]|[.,](?=\d))\w+)*")
+_WORD = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+(?:(?:[-'’]|[.,](?=\d))[^\W{_CJK}]+)*")
 _MARKUP = re.compile(r"`[^`]*`|<[^>]*>|\]\([^)]*\)|&\w+;")
 
 

@@ -14,6 +14,7 @@ import click
 from tm.cli import commands_handoffs  # noqa: F401
 from tm.cli import commands_formats  # noqa: F401 - registers export
 from tm.cli import commands_pages  # noqa: F401 - registers extract and merge
+from tm.cli import commands_review  # noqa: F401 - registers stats and check
 from tm.cli._app import app
 from tm.errors import TmError
 

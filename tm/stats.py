@@ -1,0 +1,102 @@
+"""How much review work is done and left: entries and source words by state, per catalog and in total.
+
+States follow what PO editors show: `reviewed` (translated, not fuzzy), `mt` (fuzzy: machine translation or
+a carried-forward guess nobody has confirmed), `untranslated` (empty target) and `obsolete` (`#~`, kept for
+memory, not counted in the percentage). Words are counted by `tm.extract.count_words`: markup such as code
+spans, tags and link targets is not translation work and is not counted; Chinese and Japanese characters
+count one word each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from tm.extract import count_words
+from tm.model import Catalog, Entry
+
+STATES = ("reviewed", "mt", "untranslated", "obsolete")
+
+
+def state_of(entry: Entry) -> str:
+    """The review state of one entry (one of `STATES`)."""
+    if entry.obsolete:
+        return "obsolete"
+    if not entry.target:
+        return "untranslated"
+    return "mt" if entry.fuzzy else "reviewed"
+
+
+@dataclass(slots=True)
+class Counts:
+    """Entries and source words per state."""
+
+    entries: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
+    words: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
+
+    def add(self, other: Counts) -> None:
+        for state in STATES:
+            self.entries[state] += other.entries[state]
+            self.words[state] += other.words[state]
+
+    @property
+    def total_entries(self) -> int:
+        return sum(self.entries[s] for s in STATES if s != "obsolete")
+
+    @property
+    def total_words(self) -> int:
+        return sum(self.words[s] for s in STATES if s != "obsolete")
+
+    @property
+    def percent_reviewed(self) -> float:
+        """Share of the (non-obsolete) source words that are reviewed, in percent, one decimal."""
+        total = self.total_words
+        return round(100 * self.words["reviewed"] / total, 1) if total else 100.0
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "entries": {**self.entries, "total": self.total_entries},
+            "words": {**self.words, "total": self.total_words},
+            "percent_reviewed": self.percent_reviewed,
+        }
+
+
+def count_catalog(catalog: Catalog) -> Counts:
+    """The counts of one catalog.
+
+    >>> from tm.model import Entry
+    >>> counts = count_catalog(Catalog([Entry("a", "Hello world", "Bonjour", fuzzy=True), Entry("b", "Hi", "Salut")]))
+    >>> counts.entries["mt"], counts.words["reviewed"], counts.percent_reviewed
+    (1, 1, 33.3)
+    """
+    counts = Counts()
+    for entry in catalog.entries:
+        state = state_of(entry)
+        counts.entries[state] += 1
+        counts.words[state] += count_words(entry.source)
+    return counts
+
+
+@dataclass(frozen=True, slots=True)
+class StatsReport:
+    """Counts per catalog (by the path it was read from) and their sum."""
+
+    pages: dict[str, Counts]
+    total: Counts
+
+    def to_json(self, *, by_page: bool = True) -> dict[str, object]:
+        data: dict[str, object] = {"total": self.total.to_json(), "catalogs": len(self.pages)}
+        if by_page:
+            data["pages"] = {name: counts.to_json() for name, counts in self.pages.items()}
+        return data
+
+
+def collect(catalogs: Iterable[tuple[str, Catalog]]) -> StatsReport:
+    """Counts for each `(name, catalog)` and in total."""
+    pages = {}
+    total = Counts()
+    for name, catalog in catalogs:
+        counts = count_catalog(catalog)
+        pages[name] = counts
+        total.add(counts)
+    return StatsReport(pages, total)
