@@ -15,14 +15,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from tm.catalogs import catalog_relpath, read_catalog
+from tm.catalogs import CatalogFile, catalog_relpath, read_catalog
+from tm.checks import RULES, Finding, Level, check_pair, run_checks
 from tm.errors import InputError
 from tm.extract import count_words, page_to_catalog
 from tm.fileio import write_atomic
 from tm.formats import get_format
 from tm.merge import merge_page
 from tm.page import Mode, load_page
+from tm.model import Entry
 from tm.page.parse import ParseResult
+
+ERROR_RULES = tuple(rule for rule in RULES if rule.level is Level.ERROR and not rule.on_empty)
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -56,6 +60,8 @@ class FileResult:
     applied: int = 0
     unknown_ids: int = 0
     stale: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
 
@@ -103,6 +109,34 @@ class ExtractJob:
         return result
 
 
+def refuse_failing(entry: Entry) -> str | None:
+    """The merge gate of `--check`: the first error-level finding of a reviewed entry, if any."""
+    for rule, message in check_pair(entry.source, entry.target, ERROR_RULES):
+        return f"[{rule.name}] {message}"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckJob:
+    """Options of `tm check`; calling it on a catalog file returns its findings."""
+
+    rules: tuple[str, ...] | None
+    ignore: tuple[str, ...]
+    min_level: Level
+
+    def __call__(self, item: CatalogFile) -> FileResult:
+        result = FileResult()
+        try:
+            catalog = read_catalog(item.path)
+        except InputError as exc:
+            result.errors.append(str(exc))
+            return result
+        result.segments = len(catalog.entries)
+        result.findings = run_checks(catalog, path=str(item.path), rules=self.rules, ignore=self.ignore,
+                                     min_level=self.min_level)
+        return result
+
+
 @dataclass(frozen=True, slots=True)
 class MergeJob:
     """Options of `tm merge`; calling it on `(relpath, bytes, catalog path)` writes one merged page."""
@@ -110,6 +144,7 @@ class MergeJob:
     out: Path
     mode: Mode
     shown: str = ""
+    check: bool = False
 
     def __call__(self, item: tuple[str, bytes, Path | None]) -> FileResult:
         relpath, data, catalog_path = item
@@ -124,10 +159,12 @@ class MergeJob:
         parsed = _parsed(relpath, data, self.shown, result)
         if parsed is None:
             return result
-        merged = merge_page(parsed.page, catalog, self.mode)
+        merged = merge_page(parsed.page, catalog, self.mode, gate=refuse_failing if self.check else None)
         for stale in merged.stale:
             result.stale.append(f"{catalog_path}:{stale.line}: stale entry {stale.id}: "
                                 "its msgid is no longer the page's source; not applied")
+        for refused in merged.refused:
+            result.refused.append(f"{catalog_path}:{refused.line}: {refused.id} not applied: {refused.reason}")
         write_atomic(self.out / relpath, merged.text.encode("utf-8"))
         result.files_written = 1
         result.applied = merged.applied

@@ -7,9 +7,10 @@ applied, and is reported so nobody's review silently disappears.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tm.model import Catalog, Page
+from tm.model import Catalog, Entry, Page
 from tm.page import Mode, render_page
 
 
@@ -23,6 +24,15 @@ class Stale:
     page_source: str
 
 
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """A reviewed entry the caller's gate turned down (e.g. it fails an error-level QA check), and why."""
+
+    id: str
+    line: int
+    reason: str
+
+
 @dataclass(slots=True)
 class PageMerge:
     """The merged text of one page and what went into it."""
@@ -30,11 +40,19 @@ class PageMerge:
     text: str
     applied: int = 0
     stale: list[Stale] = field(default_factory=list)
+    refused: list[Refused] = field(default_factory=list)
     unknown: int = 0
 
 
-def merge_page(page: Page, catalog: Catalog | None, mode: Mode = Mode.TARGET) -> PageMerge:
+Gate = Callable[[Entry], "str | None"]
+
+
+def merge_page(page: Page, catalog: Catalog | None, mode: Mode = Mode.TARGET, *, gate: Gate | None = None
+               ) -> PageMerge:
     """Render `page` in `mode` with the reviewed translations of `catalog` (the page's own targets elsewhere).
+
+    `gate`, when given, sees each reviewed entry before it is applied and returns a reason to refuse it
+    (or None); a refused entry leaves the page's own translation in place.
 
     >>> from tm.page import parse_page
     >>> from tm.model import Catalog, Entry
@@ -59,7 +77,11 @@ def merge_page(page: Page, catalog: Catalog | None, mode: Mode = Mode.TARGET) ->
         elif entry.source != page_source:
             result.stale.append(Stale(entry.id, entry.line, entry.source, page_source))
         elif entry.reviewed:
-            targets[entry.id] = entry.target
+            reason = gate(entry) if gate is not None else None
+            if reason is None:
+                targets[entry.id] = entry.target
+            else:
+                result.refused.append(Refused(entry.id, entry.line, reason))
     result.applied = len(targets)
     result.text = render_page(page, mode, targets)
     return result

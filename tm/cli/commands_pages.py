@@ -91,6 +91,8 @@ def merge(
                                             "source: English pages.")] = Mode.TARGET,
     repo: Repo = None,
     rev: Rev = None,
+    check: Annotated[bool, typer.Option("--check", help="Do not apply reviewed translations that fail an "
+                                        "error-level QA check (see tm check); report them.")] = False,
     jobs: Jobs = None,
     json_out: Json = False,
     quiet: Quiet = False,
@@ -101,8 +103,10 @@ def merge(
     source, shown = pages_source([pages] if pages else [], repo, rev)
     report = Reporter(quiet=quiet or json_out)
     by_page = _catalogs_by_page(catalogs)
-    job = MergeJob(out, mode, shown)
+    job = MergeJob(out, mode, shown, check)
     names: set[str] = set()
+    stale_entries: list[str] = []
+    refused_entries: list[str] = []
 
     def items() -> Iterator[tuple[str, bytes, Path | None]]:
         for relpath, data in source.files():
@@ -110,22 +114,27 @@ def merge(
             yield relpath, data, by_page.get(relpath)
 
     keys = ("pages", "applied", "unknown_ids")
-    totals = dict.fromkeys(keys, 0) | {"pages_written": 0, "stale": 0}
+    totals = dict.fromkeys(keys, 0) | {"pages_written": 0, "stale": 0, "refused": 0}
     for result in report.track(parallel_map(job, items(), jobs=jobs or default_jobs()), total=len(source),
                                label="merge"):
         for message in result.errors:
             report.error(message)
-        for message in result.stale:
+        for message in result.stale + result.refused:
             report.warning(message)
+        stale_entries += result.stale
+        refused_entries += result.refused
         _add(totals, result, keys)
         totals["pages_written"] += result.files_written
         totals["stale"] += len(result.stale)
+        totals["refused"] += len(result.refused)
     unused = sorted(set(by_page) - names)
     for page in unused:
         report.warning(f"{by_page[page]}: no page {page} in the pages given; catalog not used")
     if json_out:
-        print_json({**totals, "unused_catalogs": [str(by_page[p]) for p in unused], "errors": report.errors})
+        print_json({**totals, "unused_catalogs": [str(by_page[p]) for p in unused], "stale_entries": stale_entries,
+                    "refused_entries": refused_entries, "errors": report.errors})
     elif not quiet:
         print(f"{totals['pages_written']} pages written under {out}: {totals['applied']} reviewed translations "
-              f"applied, {totals['stale']} stale entries skipped")
+              f"applied, {totals['stale']} stale entries skipped"
+              + (f", {totals['refused']} refused by --check" if check else ""))
     return 2 if report.errors else 0

@@ -1,16 +1,19 @@
-"""`tm stats` (and, once the checks land, `tm check`): what translators and their leads look at before a merge."""
+"""`tm check` and `tm stats`: what translators and their leads look at before a merge."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from tm.catalogs import find_catalogs, read_catalog
-from tm.cli._app import Json, Quiet, app, print_json
+from tm.checks import RULES, Finding, Level
+from tm.cli._app import Jobs, Json, Quiet, app, print_json
+from tm.jobs import CheckJob, default_jobs, parallel_map
 from tm.errors import BadArgument, InputError
 from tm.model import Catalog
 from tm.progress import Reporter
@@ -62,3 +65,70 @@ def stats(
         console.width = max(console.width, 110)
         console.print(_table("Review state", rows))
     return 2 if report.errors else 0
+
+
+def _names(value: str | None) -> tuple[str, ...] | None:
+    return tuple(n.strip() for n in value.split(",") if n.strip()) if value else None
+
+
+def _list_rules() -> None:
+    for rule in RULES:
+        print(f"{rule.code}  {rule.name:<18} {rule.level.value:<8} {rule.help}")
+
+
+def _print_finding(finding: Finding) -> None:
+    kind = "MT" if finding.fuzzy else "reviewed"
+    print(f"{finding.path}:{finding.line}: [{finding.rule}] {finding.level.value}: {finding.message} "
+          f"({finding.id}, {kind})")
+
+
+@app.command()
+def check(
+    catalogs: Annotated[Optional[list[str]], typer.Argument(help="Catalog files or directories (any format).")] = None,
+    rules: Annotated[Optional[str], typer.Option("--rules", help="Only these rules (names or codes, comma-separated).")
+                     ] = None,
+    ignore: Annotated[Optional[str], typer.Option("--ignore", help="Skip these rules (comma-separated).")] = None,
+    level: Annotated[str, typer.Option("--level", help="Report findings at this level and above: warning|error.")
+                     ] = "warning",
+    list_rules: Annotated[bool, typer.Option("--list-rules", help="List the rules and exit.")] = False,
+    jobs: Jobs = None,
+    json_out: Json = False,
+    quiet: Quiet = False,
+) -> int:
+    """QA checks that understand Markdown: exit 1 when a check at error level fails, 2 on unreadable input."""
+    if list_rules:
+        _list_rules()
+        return 0
+    if not catalogs:
+        raise BadArgument("give catalog files or directories (or --list-rules)")
+    if level not in ("warning", "error"):
+        raise BadArgument("--level takes warning or error")
+    job = CheckJob(_names(rules), _names(ignore) or (), Level(level))
+    from tm.checks import select_rules
+
+    select_rules(job.rules, ignore=job.ignore, min_level=job.min_level)  # unknown names fail before any work
+    report = Reporter(quiet=quiet or json_out)
+    files = list(find_catalogs(catalogs))
+    findings: list[Finding] = []
+    entries = 0
+    for result in report.track(parallel_map(job, files, jobs=jobs or default_jobs()), total=len(files),
+                               label="check"):
+        for message in result.errors:
+            report.error(message)
+        entries += result.segments
+        findings.extend(result.findings)
+        if not json_out:
+            for finding in result.findings:
+                _print_finding(finding)
+    failed = any(f.level is Level.ERROR for f in findings)
+    if json_out:
+        print_json([f.to_json() for f in findings])
+    elif not quiet:
+        by_rule = Counter(f.rule for f in findings)
+        mt = sum(f.fuzzy for f in findings)
+        summary = ", ".join(f"{name} {count}" for name, count in by_rule.most_common())
+        print(f"{len(findings)} findings in {entries} entries of {len(files)} catalogs "
+              f"({mt} in MT, {len(findings) - mt} in reviewed entries)" + (f": {summary}" if summary else ""))
+    if report.errors:
+        return 2
+    return 1 if failed else 0
