@@ -186,24 +186,37 @@ def _read_fast(text: str) -> Catalog | None:
                 return None
             _set_header(catalog, _join(msgstr), [c[2:] for c in tc.splitlines()])
             continue
-        flag_list = [f.strip() for f in flags[2:].split(",")] if flags else []
+        if flags is None:
+            fuzzy, other_flags = False, ()
+        elif flags == "#, fuzzy\n":
+            fuzzy, other_flags = True, ()
+        else:
+            flag_list = [f.strip() for f in flags[2:].split(",")]
+            fuzzy, other_flags = "fuzzy" in flag_list, tuple([f for f in flag_list if f and f != "fuzzy"])
         entries.append(
             Entry(
                 "" if ctxt is None else _join(ctxt),
                 source,
                 _join(msgstr),
-                "fuzzy" in flag_list,
-                tuple(f for f in flag_list if f and f != "fuzzy"),
+                fuzzy,
+                other_flags,
                 None if pid is None else _join(_PREVIOUS_CONT.sub('"\n"', pid)),
                 None if pctxt is None else _join(_PREVIOUS_CONT.sub('"\n"', pctxt)),
-                tuple(c[2:] for c in tc.splitlines()) if tc else (),
-                tuple(n[3:] if n.startswith("#. ") else n[2:] for n in notes.splitlines()) if notes else (),
+                tuple([c[2:] for c in tc.splitlines()]) if tc else (),
+                _notes(notes) if notes else (),
                 tuple(refs.replace("#:", " ").split()) if refs else (),
                 False,
                 msgid_line,
             )
         )
     return catalog
+
+
+def _notes(block: str) -> tuple[str, ...]:
+    """`#. a\\n#. b\\n` → ("a", "b"); the split is one C call when every line has the usual `#. ` prefix."""
+    if block.startswith("#. ") and block.count("\n#. ") == block.count("\n") - 1:
+        return tuple(block[3:-1].split("\n#. "))
+    return tuple([n[3:] if n.startswith("#. ") else n[2:] for n in block.splitlines()])
 
 
 def _join(quoted: str) -> str:
