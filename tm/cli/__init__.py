@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import sys
 
-import click
-
 from tm.cli import commands_handoffs  # noqa: F401
 from tm.cli import commands_formats  # noqa: F401 - registers export
 from tm.cli import commands_pages  # noqa: F401 - registers extract and merge
@@ -28,17 +26,27 @@ def run(argv: list[str] | None = None) -> int:
     except TmError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
-    except click.exceptions.Abort:
-        print("error: interrupted", file=sys.stderr)
-        return 130
+    except Exception as exc:  # noqa: BLE001 - only the command-line parser's own exceptions are handled here
+        if not _is_parser_exception(exc):
+            raise
+        if type(exc).__name__ == "Abort":
+            print("error: interrupted", file=sys.stderr)
+            return 130
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()
+        return int(getattr(exc, "exit_code", 2))
     except BrokenPipeError:
         return 1
     return result if isinstance(result, int) else 0
+
+
+def _is_parser_exception(exc: Exception) -> bool:
+    """Usage errors, `Exit` and `Abort` of typer or click. typer >= 0.20 vendors click (`typer._click`) and
+    older releases use click itself, so they are recognised by module, not imported by name.
+    """
+    module = type(exc).__module__
+    return module.startswith(("typer", "click")) and (hasattr(exc, "exit_code") or type(exc).__name__ == "Abort")
 
 
 def main() -> None:
