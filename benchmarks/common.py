@@ -21,7 +21,7 @@ SHM = Path("/dev/shm/tm-bench")
 
 FLOOR = """
 import os, re, sys
-pair = re.compile(r'<span data-ttu-id="([^"]+)">(.*?)</span><span class="sxs-lookup"><span data-stu-id="\\\\1">(.*?)</span></span>', re.S)
+pair = re.compile(r'<span data-ttu-id="([^"]+)">(.*?)</span><span class="sxs-lookup"><span data-stu-id="\\1">(.*?)</span></span>', re.S)
 n = 0
 for root in sys.argv[1:]:
     for folder, dirs, names in os.walk(root):
