@@ -15,7 +15,7 @@ from common import FLOOR, SHM, Row, checkout, corpus_repo, print_table, run
 
 NAIVE_POLIB = """
 import os, re, sys, polib
-pair = re.compile(r'<span data-ttu-id="([^"]+)">(.*?)</span><span class="sxs-lookup"><span data-stu-id="\\\\1">(.*?)</span></span>', re.S)
+pair = re.compile(r'<span data-ttu-id="([^"]+)">(.*?)</span><span class="sxs-lookup"><span data-stu-id="\\1">(.*?)</span></span>', re.S)
 root, out = sys.argv[1], sys.argv[2]
 for folder, dirs, names in os.walk(root):
     for name in names:
