@@ -281,6 +281,26 @@ def test_cli_update_of_the_sample_pair(cli, reviewed_tree: Path, jobs: str) -> N
     assert again["pages_added"] == again["pages_removed"] == [] and again["pages_renamed"] == {}
 
 
+def test_cli_update_skips_what_did_not_change_and_redoes_what_a_translator_touched(cli, reviewed_tree: Path) -> None:
+    assert cli("update", reviewed_tree, NEW, "-q", "--jobs", "1").code == 0
+    index = reviewed_tree / "index.po"
+    assert b'"X-Tm-Update: ' in index.read_bytes()
+    # A translator unfuzzies the carried review but leaves `#| msgid`: the next update sees the edit.
+    catalog = read(index)
+    carried = next(e for e in catalog.entries if e.source == "Install Visual Studio 2019 or later.")
+    carried.fuzzy = False
+    index.write_bytes(po.write(catalog))
+    again = json.loads(cli("update", reviewed_tree, NEW, "--json", "--jobs", "1").out)
+    assert again["files_written"] == 1 and again["entries"]["kept"] == 5  # only index.po was redone
+    entry = by_source(read(index))["Install Visual Studio 2019 or later."]
+    assert not entry.fuzzy and entry.previous_source is None
+    # A header edit alone (the translator's name) is no reason to redo a page, and is kept.
+    text = index.read_text("utf-8").replace('"Last-Translator: \\n"', '"Last-Translator: Anne\\n"')
+    index.write_text(text, "utf-8")
+    third = json.loads(cli("update", reviewed_tree, NEW, "--json", "--jobs", "1").out)
+    assert third["files_written"] == 0 and read(index).header["Last-Translator"] == "Anne"
+
+
 def test_cli_update_then_merge_shows_the_reviews(cli, reviewed_tree: Path, tmp_path: Path) -> None:
     assert cli("update", reviewed_tree, NEW, "-q", "--jobs", "1").code == 0
     assert cli("merge", reviewed_tree, "--pages", NEW, "--out", tmp_path / "site").code == 0

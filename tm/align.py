@@ -225,13 +225,15 @@ def match_pages(
 class FuzzyIndex:
     """Find the most similar of many strings fast: an exact dict, then a word prefilter and a length window.
 
-    Comparing a query with every stored string does not scale (140,000 reviewed segments × thousands of
-    new ones). A string reaching the threshold keeps most of its words, so candidates must share one of the
-    query's rarest words: enough of them that any string sharing half the query's distinct words is found
-    (prefix filtering, by pigeonhole). Queries with too few usable words fall back to scanning the length
-    window. Only the candidates reach rapidfuzz (`process.extractOne` with `score_cutoff`).
-    The word rule is a heuristic: a string that keeps under half the query's words but still scores
-    above the threshold can be missed (rare for real edits, which are local).
+    Comparing a query with every stored string does not scale (100,000 reviewed segments × thousands of
+    new ones). A string reaching the threshold keeps most of its words, so a candidate must share half the
+    query's informative words (all but the 1% most common: stop words, not indexed); by pigeonhole it then
+    holds one of the query's `n - half + 1` rarest words (prefix filtering), and only the holders of those
+    few rare words are compared. A query with fewer than two rare words scans its length window instead. Only
+    the candidates reach rapidfuzz (`process.extractOne` with `score_cutoff`).
+
+    The word rule is a heuristic: a string that keeps under half the query's rare words but still scores
+    above the threshold is missed (rare for real edits, which are local; see the test against a full scan).
 
     >>> index = FuzzyIndex(["Install Visual Studio 2017.", "Open a terminal."])
     >>> index.best("Install Visual Studio 2019.", threshold=0.8)
@@ -240,7 +242,7 @@ class FuzzyIndex:
     True
     """
 
-    def __init__(self, strings: Iterable[str], *, common: float = 0.02) -> None:
+    def __init__(self, strings: Iterable[str], *, common: float = 0.01) -> None:
         self.strings = list(strings)
         self.exact: dict[str, int] = {}
         postings: dict[str, list[int]] = defaultdict(list)
@@ -248,8 +250,9 @@ class FuzzyIndex:
             self.exact.setdefault(text, n)
             for token in set(_TOKEN.findall(text.lower())):
                 postings[token].append(n)
-        self.postings = dict(postings)
-        self.max_postings = max(64, int(len(self.strings) * common))
+        cap = max(100, int(len(self.strings) * common))
+        self.stop = frozenset(token for token, found in postings.items() if len(found) > cap)
+        self.postings = {token: found for token, found in postings.items() if token not in self.stop}
         by_length = sorted(range(len(self.strings)), key=lambda n: len(self.strings[n]))
         self.lengths = [len(self.strings[n]) for n in by_length]
         self.by_length = by_length
@@ -261,6 +264,8 @@ class FuzzyIndex:
         """`(index, score)` of the most similar stored string scoring at least `threshold`, or None."""
         if query in self.exact:
             return self.exact[query], 1.0
+        if not self.strings:
+            return None
         low, high = length_window(len(query), threshold)
         candidates = self._candidates(query, low, high)
         if not candidates:
@@ -272,12 +277,15 @@ class FuzzyIndex:
         return candidates[found[2]], round(found[1] / 100, 4)
 
     def _candidates(self, query: str, low: int, high: int) -> list[int]:
-        tokens = sorted(set(_TOKEN.findall(query.lower())), key=lambda t: len(self.postings.get(t, ())))
-        prefix = len(tokens) - (len(tokens) + 1) // 2 + 1
-        chosen = tokens[:prefix]
-        if not chosen or any(len(self.postings.get(t, ())) > self.max_postings for t in chosen):
+        stop = self.stop
+        rare = sorted({t for t in _TOKEN.findall(query.lower()) if t not in stop},
+                      key=lambda t: len(self.postings.get(t, ())))
+        if len(rare) < 2:  # too little to go by: one new word would hide the match
             start = bisect.bisect_left(self.lengths, low)
-            stop = bisect.bisect_right(self.lengths, high)
-            return self.by_length[start:stop]
-        found = {n for t in chosen for n in self.postings.get(t, ())}
-        return sorted(n for n in found if low <= len(self.strings[n]) <= high)
+            end = bisect.bisect_right(self.lengths, high)
+            return self.by_length[start:end]
+        found: set[int] = set()
+        for token in rare[: len(rare) - (len(rare) + 1) // 2 + 1]:  # sharing half the rare words: one of these
+            found.update(self.postings.get(token, ()))
+        strings = self.strings
+        return sorted(n for n in found if low <= len(strings[n]) <= high)

@@ -50,7 +50,8 @@ OUTCOMES = ("kept", "pending", "carried", "offered", "handoff", "obsolete", "dro
 
 # Header fields that describe the page and its handoff: taken from the new page; the others (translator,
 # team, revision date, plural forms) are the catalog's own and stay.
-_PAGE_FIELDS = ("Project-Id-Version", "POT-Creation-Date", "X-Generator", "X-Page", "X-Page-Title")
+# `X-Tm-Update` is the CLI's record of the page a catalog was last updated against.
+_PAGE_FIELDS = ("Project-Id-Version", "POT-Creation-Date", "X-Generator", "X-Page", "X-Page-Title", "X-Tm-Update")
 
 
 def is_human(entry: Entry) -> bool:
@@ -85,10 +86,11 @@ class Memory:
 
     def __init__(self, items: Iterable[Offer]) -> None:
         self._by_source: dict[str, list[Offer]] = defaultdict(list)
+        seen: set[tuple[str, str]] = set()
         for offer in items:
-            found = self._by_source[offer.source]
-            if all(o.where != offer.where for o in found):
-                found.append(offer)
+            if (offer.source, offer.where) not in seen:
+                seen.add((offer.source, offer.where))
+                self._by_source[offer.source].append(offer)
         self._index: FuzzyIndex | None = None
 
     def __len__(self) -> int:
@@ -298,7 +300,8 @@ def obsolete_catalog(old: Catalog, *, drop_obsolete: bool = False) -> PageUpdate
     if drop_obsolete:
         counts["dropped"] = len(entries)
         entries = []
-    return PageUpdate(Catalog(entries, dict(old.header), old.locale, old.page, old.header_comments), counts)
+    header = {k: v for k, v in old.header.items() if k != "X-Tm-Update"}
+    return PageUpdate(Catalog(entries, header, old.locale, old.page, old.header_comments), counts)
 
 
 def _header(old: dict[str, str], fresh: dict[str, str]) -> dict[str, str]:

@@ -15,9 +15,11 @@ second run writes nothing. This module is the only one here that touches files.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Annotated, Optional, TypeVar
 
@@ -25,8 +27,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from tm import __version__
 from tm.align import DEFAULT_THRESHOLD, match_pages
-from tm.catalogs import catalog_relpath, find_catalogs
+from tm.catalogs import catalog_relpath, find_catalogs, read_catalog
 from tm.cli._app import Jobs, Json, Quiet, Repo, Rev, app, pages_source, print_json
 from tm.diff import CLASSES, DiffOptions, DiffReport, compare, review_catalogs
 from tm.errors import BadArgument, InputError
@@ -201,12 +204,19 @@ class _Done:
     written: int = 0
     unchanged: int = 0
     deleted: int = 0
+    pages: int = 0
+    needs_offers: bool = False
     errors: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
 class _UpdateJob:
-    """Update one catalog; in pass 1 (`final=False`) pages needing the tree's memory are set aside."""
+    """Update one catalog; in pass 1 (`final=False`) pages needing the tree's memory are set aside.
+
+    A PO catalog written here carries `X-Tm-Update: <page digest> <entries digest> <reviewed entries>`: when
+    the page is byte for byte the one it was updated against (same tm version and options) and nobody
+    touched its entries since, updating it again would give the same catalog, so neither file is parsed.
+    """
 
     base: Path
     threshold: float
@@ -216,14 +226,23 @@ class _UpdateJob:
 
     def __call__(self, item: _Item) -> _Done:
         done = _Done(item.relpath)
-        old = self._read_catalog(item.catalog, done) if item.catalog else None
+        raw = self._read_bytes(item.catalog, done) if item.catalog else None
+        if item.catalog and raw is None:
+            return done
+        stamp = self._page_digest(item.data) if item.data is not None else ""
+        if raw is not None and stamp and not self.final and not item.renamed_from:
+            reviewed = _stamped(raw, stamp)
+            if reviewed is not None:  # nothing changed since the last update
+                done.unchanged, done.pages, done.needs_offers = 1, 1, reviewed > 0
+                return done
+        old = self._decode(item.catalog, raw, done) if item.catalog and raw is not None else None
         if item.catalog and old is None:
             return done
         where = item.catalog.relative_to(self.base).as_posix() if item.catalog else ""
         if old is not None and not self.final:
             done.offers = offers(old, where)
         if item.data is None:
-            return self._orphan(item, old, done) if old is not None else done
+            return self._orphan(item, old, raw, done) if old is not None else done
         page = self._parse(item, done)
         if page is None or (old is None and not page.pairs):
             return done
@@ -236,10 +255,15 @@ class _UpdateJob:
         if result.wants_memory and not self.final:
             done.deferred, done.data = True, item.data
             return done
-        self._write(item, result, done, old)
+        self._write(item, result, done, raw, stamp)
         return done
 
-    def _orphan(self, item: _Item, old: Catalog, done: _Done) -> _Done:
+    def _page_digest(self, data: bytes) -> str:
+        """What the catalog's contents follow from: the page's bytes, this tm and the options."""
+        options = f"\0{__version__} {self.threshold} {self.drop_obsolete}".encode()
+        return _digest(data + options)
+
+    def _orphan(self, item: _Item, old: Catalog, raw: bytes | None, done: _Done) -> _Done:
         """A catalog whose page left: in pass 1 set aside (it may be a rename), in pass 2 made obsolete."""
         if not self.final:
             done.deferred, done.sources = True, [e.source for e in old.active]
@@ -251,41 +275,46 @@ class _UpdateJob:
             item.catalog.unlink(missing_ok=True)
             done.deleted = 1
         else:
-            self._store(item.catalog, result.catalog, done, old)
+            self._store(item.catalog, result.catalog, done, raw, "")
         return done
 
-    def _write(self, item: _Item, result: PageUpdate, done: _Done, old: Catalog | None) -> None:
+    def _write(self, item: _Item, result: PageUpdate, done: _Done, raw: bytes | None, stamp: str) -> None:
         suffix = item.catalog.name[item.catalog.name.rfind("."):] if item.catalog else ".po"
         target = self.base / catalog_relpath(item.relpath, suffix)
-        self._store(target, result.catalog, done, old if item.catalog == target else None)
+        self._store(target, result.catalog, done, raw if item.catalog == target else None, stamp)
         done.counts = result.counts
         if item.catalog is not None and item.catalog != target:
             item.catalog.unlink(missing_ok=True)
             done.deleted = 1
 
-    def _store(self, path: Path, catalog: Catalog, done: _Done, old: Catalog | None = None) -> None:
-        """Write `catalog` at `path` unless the file already says the same (`old` is what it holds)."""
-        if old is not None and _same(old, catalog):
-            done.unchanged += 1
-            return
-        adapter = for_path(path.name) or po
-        data = adapter.write(catalog)
-        try:
-            same = path.read_bytes() == data
-        except OSError:
-            same = False
-        if same:
+    def _store(self, path: Path, catalog: Catalog, done: _Done, raw: bytes | None, stamp: str) -> None:
+        """Write `catalog` at `path` unless the file already holds these very bytes (`raw`)."""
+        data = _encode(path, catalog, stamp)
+        if raw is None:
+            try:
+                raw = path.read_bytes()
+            except OSError:
+                raw = None
+        done.pages = 1
+        if raw == data:
             done.unchanged += 1
         else:
             write_atomic(path, data)
             done.written += 1
 
-    def _read_catalog(self, path: Path, done: _Done) -> Catalog | None:
+    def _read_bytes(self, path: Path, done: _Done) -> bytes | None:
+        try:
+            return path.read_bytes()
+        except OSError as exc:
+            done.errors.append(f"{path}: {exc.strerror or 'cannot read'}; catalog left as it was")
+            return None
+
+    def _decode(self, path: Path, raw: bytes, done: _Done) -> Catalog | None:
         adapter = for_path(path.name)
         try:
             if adapter is None:
                 raise InputError(str(path), None, "not a catalog file (unknown suffix)")
-            catalog: Catalog = adapter.read(path.read_bytes(), path=str(path))
+            catalog: Catalog = adapter.read(raw, path=str(path))
         except InputError as exc:
             done.errors.append(f"{exc}; catalog left as it was")
             return None
@@ -304,9 +333,44 @@ class _UpdateJob:
         return None if parsed.diagnostics else parsed.page
 
 
-def _same(a: Catalog, b: Catalog) -> bool:
-    """Same entries (line numbers aside) and header: nothing to write, and much cheaper than writing."""
-    return a.entries == b.entries and a.header == b.header and a.header_comments == b.header_comments
+STAMP = "X-Tm-Update"
+_STAMP = re.compile(rb'^"X-Tm-Update: ([0-9a-f]+) ([0-9a-f]+) ([0-9]+)\\n"$', re.MULTILINE)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _encode(path: Path, catalog: Catalog, stamp: str) -> bytes:
+    """The catalog file's bytes; a PO file of a page gets its `X-Tm-Update` stamp (see `_UpdateJob`)."""
+    adapter = for_path(path.name) or po
+    if adapter is not po or not stamp:
+        data: bytes = adapter.write(catalog)
+        return data
+    body = "".join(islice(po.generate(Catalog(catalog.entries)), 1, None)).encode("utf-8")
+    reviewed = sum(1 for e in catalog.entries if e.target and not e.fuzzy)
+    header = {**catalog.header, STAMP: f"{stamp} {_digest(body)} {reviewed}"}
+    head = next(po.generate(Catalog([], header, catalog.locale, catalog.page, catalog.header_comments)))
+    return head.encode("utf-8") + body
+
+
+def _stamped(raw: bytes, stamp: str) -> int | None:
+    """The reviewed entries of a catalog left as an update for the page `stamp` wrote it, else None."""
+    cut = raw.find(b"\n\n")
+    found = _STAMP.search(raw, 0, cut + 1) if cut > 0 else None
+    if found is None or found.group(1).decode() != stamp or _digest(raw[cut + 1:]) != found.group(2).decode():
+        return None
+    return int(found.group(3))
+
+
+@dataclass(frozen=True, slots=True)
+class _OffersJob:
+    """The reviewed entries of one catalog skipped in pass 1, for the memory."""
+
+    base: Path
+
+    def __call__(self, path: Path) -> list[Offer]:
+        return offers(read_catalog(path), path.relative_to(self.base).as_posix())
 
 
 @dataclass(slots=True)
@@ -328,7 +392,7 @@ class _Summary:
         self.files_written += done.written
         self.files_unchanged += done.unchanged
         self.files_deleted += done.deleted
-        self.pages += bool(done.written or done.unchanged)
+        self.pages += done.pages
 
     def to_json(self, errors: list[str]) -> dict[str, object]:
         return {"pages": self.pages, "entries": self.counts, "files_written": self.files_written,
@@ -362,6 +426,7 @@ def update(
     first = _UpdateJob(base, threshold, drop_obsolete, shown, final=False)
     later: list[_Done] = []
     collected: list[Offer] = []
+    skipped: list[Path] = []
     seen: set[str] = set()
 
     def items() -> Iterator[_Item]:
@@ -376,10 +441,16 @@ def update(
     for done in _Mapper(report, jobs, total, "update")(first, items()):
         _report(report, done)
         collected.extend(done.offers)
+        if done.needs_offers:
+            skipped.append(by_page[done.relpath])
         if done.deferred:
             later.append(done)
         else:
             summary.add(done)
+    if later and skipped:  # the memory needs the reviews of the catalogs pass 1 did not read
+        reading = _Mapper(report, jobs, len(skipped), "memory")(_OffersJob(base), skipped)
+        collected.extend(offer for found in reading for offer in found)
+    collected.sort(key=lambda offer: offer.where)  # tree order, however the passes went
     memory = Memory(collected)
     del collected
     if later and len(memory):
