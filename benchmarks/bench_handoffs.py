@@ -4,14 +4,17 @@
 
 Inputs and outputs live under /dev/shm/tm-bench. Rows:
 
-- floor: read every page of both handoffs and regex-scan their pairs (`common.FLOOR`), the same run;
+- floor: read every page of both handoffs and regex-scan their pairs (`common.FLOOR`), in the same run;
 - `tm diff OLD NEW --json` (directories), `--repo --rev --rev` (git objects), and with `--html --po`;
-- `tm update` of the catalogs extracted from OLD to NEW, as extracted (all machine translation) and after a
-  simulated review (every 3rd entry's msgstr changed and unfuzzied, so 1/3 of the tree is the memory for
-  cross-page offers); each run starts from a fresh copy of the tree (the copy is not timed);
-- per-page `msgmerge --previous OLD.po NEW.po` (NEW.po extracted from NEW: the template), one process at a
+- `tm update` to NEW of four catalog trees of OLD, each run on a fresh copy (the copy is not timed):
+  - *first update*: the catalogs `tm extract` made from OLD, all machine translation, and the same after a
+    simulated review (every 3rd entry's msgstr changed and unfuzzied: 1/3 of the tree is the memory for
+    offers across pages); every catalog is rewritten (it gets its `X-Tm-Update` stamp);
+  - *steady state*: the catalogs as a team has them, extracted from the handoff before OLD (reviewed or
+    not) and updated to OLD by `tm update`; pages unchanged since are skipped by their stamp;
+- per-page `msgmerge --previous OLD.po NEW.po` (NEW.po: NEW extracted, as the template), one process at a
   time as a shell loop runs it, on a uniform sample of pages within a time budget, extrapolated to all
-  pages (per-page mean × pages).
+  pages (mean per page × pages); its CPU time is measured too.
 
 Bars (issue 3): diff and update <= 3x the floor of both handoffs, update >= 20x faster than per-page msgmerge,
 peak RSS < 500 MB (largest process of a run, workers included).
@@ -20,6 +23,8 @@ peak RSS < 500 MB (largest process of a run, workers included).
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -30,7 +35,7 @@ from common import FLOOR, ROOT, SHM, Row, checkout, corpus_repo, print_table, ru
 
 sys.path.insert(0, str(ROOT))
 
-from tm.formats import po
+from tm.formats import po  # importable once the path is set
 
 HERE = SHM / "handoffs"
 
@@ -62,27 +67,57 @@ def simulate_review(tree: Path, out: Path) -> Path:
     return out
 
 
-def time_update(py: str, tree: Path, pages: Path, repeat: int, label: str) -> Row:
-    """`tm update` on a fresh copy of `tree` each time."""
+def timed(argv: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MB, workers included) and CPU seconds (user + system, workers included)."""
+    start = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.execvp(argv[0], argv)
+    _, status, usage = os.wait4(pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        sys.exit(f"error: {' '.join(argv)} failed with {status}")
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+
+
+def time_update(py: str, tree: Path, pages: Path, repeat: int, label: str) -> tuple[Row, float]:
+    """`tm update` on a fresh copy of `tree` each time; the row and the median CPU seconds."""
     work = HERE / "update"
     times: list[float] = []
+    cpus: list[float] = []
     peak = 0.0
     for _ in range(repeat):
         subprocess.run(["rm", "-rf", str(work)], check=True)
         subprocess.run(["cp", "-r", str(tree), str(work)], check=True)
-        seconds, rss, _ = run([py, "-m", "tm", "update", str(work), str(pages), "--json"], repeat=1)
-        times += seconds
+        wall, rss, cpu = timed([py, "-m", "tm", "update", str(work), str(pages), "--json"])
+        times.append(wall)
+        cpus.append(cpu)
         peak = max(peak, rss)
-    return Row(label, times, peak, "bar: <= 3x floor, >= 20x msgmerge")
+    cpu = statistics.median(cpus)
+    return Row(label, times, peak, f"cpu {cpu:.1f} s"), cpu
 
 
-def time_msgmerge(old: Path, new: Path, budget: float) -> tuple[Row, str]:
+def steady_tree(py: str, before: Path, old_pages: Path, name: str) -> Path:
+    """`before` (catalogs of the handoff before OLD) updated to OLD by `tm update` (made once)."""
+    out = HERE / name
+    if not out.exists():
+        tmp = out.with_name(out.name + ".tmp")
+        subprocess.run(["rm", "-rf", str(tmp)], check=True)
+        subprocess.run(["cp", "-r", str(before), str(tmp)], check=True)
+        subprocess.run([py, "-m", "tm", "update", str(tmp), str(old_pages), "-q"], check=True, cwd=ROOT)
+        tmp.rename(out)
+    return out
+
+
+def time_msgmerge(old: Path, new: Path, budget: float) -> tuple[Row, float]:
     """Per-page msgmerge on a uniform sample within `budget` seconds, extrapolated to every page."""
     pairs = sorted(p.relative_to(new) for p in new.rglob("*.po") if (old / p.relative_to(new)).exists())
-    step = 10
-    sample = pairs[::step]
+    sample = pairs[::10]
     out = HERE / "msgmerge.po"
     spent: list[float] = []
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     for rel in sample:
         begin = time.perf_counter()
@@ -90,14 +125,16 @@ def time_msgmerge(old: Path, new: Path, budget: float) -> tuple[Row, str]:
         spent.append(time.perf_counter() - begin)
         if time.perf_counter() - start > budget:
             break
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) / len(spent) * len(pairs)
     per_page = statistics.mean(spent)
-    total = per_page * len(pairs)
-    note = f"extrapolated: {len(spent)} of {len(pairs)} pages run, {per_page * 1000:.1f} ms/page"
-    return Row("msgmerge --previous, per page (estimated)", [total], 0.0, note), note
+    note = f"cpu {cpu:.0f} s; {len(spent)} of {len(pairs)} pages run, {per_page * 1000:.1f} ms/page"
+    return Row("msgmerge --previous per page (extrapolated)", [per_page * len(pairs)], 0.0, note), cpu
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--before", default="sxs~2", help="handoff before OLD, for the steady state (sxs~2)")
     parser.add_argument("--old", default="sxs~1", help="old handoff (default: sxs~1, 2020-12)")
     parser.add_argument("--new", default="sxs", help="new handoff (default: sxs, 2021-02)")
     parser.add_argument("--repeat", type=int, default=3)
@@ -106,11 +143,19 @@ def main() -> None:
     py = sys.executable
     HERE.mkdir(parents=True, exist_ok=True)
 
+    def name(rev: str) -> str:
+        return rev.replace("~", "-")
+
     repo = corpus_repo()
+    before_pages = checkout(repo, args.before)
     old_pages, new_pages = checkout(repo, args.old), checkout(repo, args.new)
-    old_tree = extract(py, old_pages, HERE / f"cat-{args.old.replace('~', '-')}")
-    new_tree = extract(py, new_pages, HERE / f"cat-{args.new.replace('~', '-')}")
-    reviewed_tree = simulate_review(old_tree, HERE / f"reviewed-{args.old.replace('~', '-')}")
+    old_tree = extract(py, old_pages, HERE / f"cat-{name(args.old)}")
+    new_tree = extract(py, new_pages, HERE / f"cat-{name(args.new)}")
+    reviewed_tree = simulate_review(old_tree, HERE / f"reviewed-{name(args.old)}")
+    before_tree = extract(py, before_pages, HERE / f"cat-{name(args.before)}")
+    steady = steady_tree(py, before_tree, old_pages, f"steady-{name(args.before)}-{name(args.old)}")
+    steady_reviewed = steady_tree(py, simulate_review(before_tree, HERE / f"reviewed-{name(args.before)}"),
+                                  old_pages, f"steady-reviewed-{name(args.before)}-{name(args.old)}")
 
     rows: list[Row] = []
     times, rss, pairs = run([py, "-c", FLOOR, str(old_pages), str(new_pages)], repeat=args.repeat)
@@ -130,21 +175,25 @@ def main() -> None:
          str(HERE / "review")], repeat=args.repeat)[:2], "with the changed texts")
     rows += [diff, git, html]
 
-    update = time_update(py, old_tree, new_pages, args.repeat, "tm update (extracted catalogs)")
-    reviewed = time_update(py, reviewed_tree, new_pages, args.repeat, "tm update (1/3 reviewed: memory)")
-    rows += [update, reviewed]
-    msgmerge, _ = time_msgmerge(old_tree, new_tree, args.msgmerge_budget)
+    updates = [
+        time_update(py, old_tree, new_pages, args.repeat, "tm update, first after extract (MT)"),
+        time_update(py, reviewed_tree, new_pages, args.repeat, "tm update, first after extract (1/3 reviewed)"),
+        time_update(py, steady, new_pages, args.repeat, "tm update, steady state (MT)"),
+        time_update(py, steady_reviewed, new_pages, args.repeat, "tm update, steady state (1/3 reviewed)"),
+    ]
+    rows += [row for row, _ in updates]
+    msgmerge, msgmerge_cpu = time_msgmerge(old_tree, new_tree, args.msgmerge_budget)
     rows.append(msgmerge)
 
-    print_table(f"diff/update {args.old} → {args.new} (2 CPUs; medians of {args.repeat})", rows, floor)
-    print(f"\nupdate / floor of the new handoff only: {update.median / floor_new.median:.2f}x (extracted), "
-          f"{reviewed.median / floor_new.median:.2f}x (reviewed)")
-    print(f"msgmerge / tm update: {msgmerge.median / update.median:.1f}x (extracted), "
-          f"{msgmerge.median / reviewed.median:.1f}x (reviewed)   (bar: >= 20x; msgmerge on one CPU, "
-          f"{msgmerge.median / 2 / update.median:.1f}x if it had both)")
-    worst = max(row.rss_mb for row in rows)
-    print(f"peak RSS of any tm run: {max(r.rss_mb for r in (diff, git, html, update, reviewed)):.0f} MB "
-          f"(bar: < 500 MB); largest row overall: {worst:.0f} MB")
+    print_table(f"diff/update {args.old} → {args.new} ({os.cpu_count()} CPUs; medians of {args.repeat})", rows,
+                floor)
+    print(f"\n{'update':<48} {'x floor(new)':>12} {'msgmerge/tm wall':>17} {'msgmerge/tm cpu':>16}")
+    for row, cpu in updates:
+        print(f"{row.name:<48} {row.median / floor_new.median:>12.2f} {msgmerge.median / row.median:>17.1f} "
+              f"{msgmerge_cpu / cpu:>16.1f}")
+    print("bars: <= 3x floor (both handoffs, table above); >= 20x msgmerge")
+    print(f"peak RSS of any tm run: {max(r.rss_mb for r in rows[2:-1]):.0f} MB (bar: < 500 MB)")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} (other processes share these CPUs)")
 
 
 if __name__ == "__main__":

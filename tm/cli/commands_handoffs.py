@@ -216,6 +216,7 @@ class _UpdateJob:
     A PO catalog written here carries `X-Tm-Update: <page digest> <entries digest> <reviewed entries>`: when
     the page is byte for byte the one it was updated against (same tm version and options) and nobody
     touched its entries since, updating it again would give the same catalog, so neither file is parsed.
+    The catalog of a page that left the handoff is stamped with the digest of an empty page.
     """
 
     base: Path
@@ -229,8 +230,8 @@ class _UpdateJob:
         raw = self._read_bytes(item.catalog, done) if item.catalog else None
         if item.catalog and raw is None:
             return done
-        stamp = self._page_digest(item.data) if item.data is not None else ""
-        if raw is not None and stamp and not self.final and not item.renamed_from:
+        stamp = self._page_digest(item.data if item.data is not None else b"")  # b"": the page left
+        if raw is not None and not self.final and not item.renamed_from:
             reviewed = _stamped(raw, stamp)
             if reviewed is not None:  # nothing changed since the last update
                 done.unchanged, done.pages, done.needs_offers = 1, 1, reviewed > 0
@@ -275,7 +276,7 @@ class _UpdateJob:
             item.catalog.unlink(missing_ok=True)
             done.deleted = 1
         else:
-            self._store(item.catalog, result.catalog, done, raw, "")
+            self._store(item.catalog, result.catalog, done, raw, self._page_digest(b""))
         return done
 
     def _write(self, item: _Item, result: PageUpdate, done: _Done, raw: bytes | None, stamp: str) -> None:
