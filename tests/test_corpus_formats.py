@@ -44,7 +44,7 @@ EDITED_PAGE = "core/introduction.md"
 
 
 def run_tm(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "tm", *map(str, args)], capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "tm", *map(str, args)], check=False, capture_output=True, text=True)
 
 
 def start_tm(*args: str | Path) -> subprocess.Popen[str]:
