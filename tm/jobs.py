@@ -138,6 +138,29 @@ class CheckJob:
 
 
 @dataclass(frozen=True, slots=True)
+class ExportJob:
+    """Options of `tm export --out`; calling it on a catalog file writes it converted to `format`."""
+
+    out: Path
+    format: str
+    reviewed_state: str | None = None
+
+    def __call__(self, item: CatalogFile) -> FileResult:
+        result = FileResult()
+        try:
+            catalog = read_catalog(item.path)
+        except InputError as exc:
+            result.errors.append(str(exc))
+            return result
+        adapter = get_format(self.format)
+        options = {"reviewed_state": self.reviewed_state} if self.reviewed_state else {}
+        write_atomic(self.out / catalog_relpath(item.page, adapter.SUFFIXES[0]), adapter.write(catalog, **options))
+        result.segments = len(catalog.entries)
+        result.files_written = 1
+        return result
+
+
+@dataclass(frozen=True, slots=True)
 class MergeJob:
     """Options of `tm merge`; calling it on `(relpath, bytes, catalog path)` writes one merged page."""
 

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from tm.catalogs import catalog_relpath, find_catalogs, read_catalog
-from tm.cli._app import Json, Quiet, app, print_json
+from tm.catalogs import CatalogFile, find_catalogs, read_catalog
+from tm.cli._app import Jobs, Json, Quiet, app, print_json
 from tm.errors import BadArgument, InputError
 from tm.fileio import write_atomic
 from tm.formats import get_format, tmx
 from tm.model import Catalog
+from tm.jobs import ExportJob, default_jobs, parallel_map
 from tm.progress import Reporter
 
 REVIEWED_STATES = {"xliff": ("translated", "final", "signed-off"), "xliff2": ("reviewed", "final")}
@@ -29,6 +31,7 @@ def export(
     reviewed_state: Annotated[Optional[str], typer.Option(
         "--reviewed-state", help="XLIFF state of reviewed entries: translated|final|signed-off (1.2), "
         "reviewed|final (2.0).")] = None,
+    jobs: Jobs = None,
     json_out: Json = False,
     quiet: Quiet = False,
 ) -> int:
@@ -38,35 +41,44 @@ def export(
         raise BadArgument("give either -o FILE (one TMX memory) or --out DIR (one file per catalog)")
     if output is not None and adapter is not tmx:
         raise BadArgument("-o FILE writes one TMX memory: use --format tmx, or --out DIR for other formats")
-    options = {}
     if reviewed_state is not None:
         allowed = REVIEWED_STATES.get(adapter.NAME, ())
         if reviewed_state not in allowed:
             raise BadArgument(f"--reviewed-state {reviewed_state!r} does not apply to {adapter.NAME} "
                               f"(choose from {', '.join(allowed) or 'nothing'})")
-        options["reviewed_state"] = reviewed_state
     report = Reporter(quiet=quiet or json_out)
     files = list(find_catalogs(catalogs))
-    read: list[Catalog] = []
-    written = entries = 0
-    for item in report.track(files, total=len(files), label="export"):
-        try:
-            catalog = read_catalog(item.path)
-        except InputError as exc:
-            report.error(str(exc))
-            continue
-        entries += len(catalog.entries)
-        if out is not None:
-            write_atomic(out / catalog_relpath(item.page, adapter.SUFFIXES[0]), adapter.write(catalog, **options))
-            written += 1
-        else:
-            read.append(catalog)
-    if output is not None and read:
-        write_atomic(output, tmx.write_memory(read))
-        written = 1
+    counts = {"entries": 0, "files_written": 0}
+    if out is not None:
+        job = ExportJob(out, adapter.NAME, reviewed_state)
+        for result in report.track(parallel_map(job, files, jobs=jobs or default_jobs()), total=len(files),
+                                   label="export"):
+            for message in result.errors:
+                report.error(message)
+            counts["entries"] += result.segments
+            counts["files_written"] += result.files_written
+    else:
+        memory = tmx.write_memory(_read_each(files, report, counts))
+        if counts["entries"]:
+            assert output is not None
+            write_atomic(output, memory)
+            counts["files_written"] = 1
+    entries, written = counts["entries"], counts["files_written"]
     if json_out:
         print_json({"catalogs": len(files), "entries": entries, "files_written": written, "errors": report.errors})
     elif not quiet:
         where = output if output is not None else out
         print(f"{len(files)} catalogs, {entries} entries: {written} file(s) written to {where}")
     return 2 if report.errors else 0
+
+
+def _read_each(files: list[CatalogFile], report: Reporter, counts: dict[str, int]) -> Iterator[Catalog]:
+    """Catalogs one at a time, so a memory of a whole tree never holds every catalog at once."""
+    for item in report.track(files, total=len(files), label="export"):
+        try:
+            catalog = read_catalog(item.path)
+        except InputError as exc:
+            report.error(str(exc))
+            continue
+        counts["entries"] += len(catalog.entries)
+        yield catalog
