@@ -42,7 +42,8 @@ section h2 { font-size: 16px; margin: 12px 0 6px; word-break: break-all; }
 .note { color: #57606a; font-weight: normal; font-size: 13px; }
 table.segments { width: 100%; border-collapse: collapse; table-layout: fixed; }
 .segments th { text-align: left; background: #f6f8fa; }
-.segments th, .segments td { border: 1px solid var(--line); padding: 6px 8px; vertical-align: top; }
+.segments th, .segments td { border: 1px solid var(--line); padding: 6px 8px; vertical-align: top;
+                             overflow-wrap: anywhere; }
 .segments col.kind { width: 120px; }
 .src { margin-bottom: 4px; }
 .tgt { color: #3b4450; }
