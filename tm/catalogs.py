@@ -55,8 +55,11 @@ def find_catalogs(paths: list[str]) -> Iterator[CatalogFile]:
             raise SourceError(f"{root}: no such file or directory")
 
 
-def read_catalog(path: Path) -> Catalog:
-    """Read one catalog file in whatever format its suffix says."""
+def read_catalog(path: Path, *, reviewed_only: bool = False) -> Catalog:
+    """Read one catalog file in whatever format its suffix and root element say.
+
+    `reviewed_only` keeps only the reviewed entries, and lets the PO reader skip building the others.
+    """
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -64,5 +67,10 @@ def read_catalog(path: Path) -> Catalog:
     adapter = for_data(path.name, data)
     if adapter is None:
         raise InputError(str(path), None, "not a catalog file (unknown suffix)")
-    catalog: Catalog = adapter.read(data, path=str(path))
+    if adapter.NAME == "po":
+        catalog: Catalog = adapter.read(data, path=str(path), reviewed_only=reviewed_only)
+        return catalog
+    catalog = adapter.read(data, path=str(path))
+    if reviewed_only:
+        catalog.entries = [e for e in catalog.entries if e.reviewed]
     return catalog

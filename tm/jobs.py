@@ -175,7 +175,7 @@ class MergeJob:
         catalog = None
         if catalog_path is not None:
             try:
-                catalog = read_catalog(catalog_path)
+                catalog = read_catalog(catalog_path, reviewed_only=True)
             except InputError as exc:
                 result.errors.append(str(exc))
                 return result

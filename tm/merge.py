@@ -1,8 +1,9 @@
 """Catalogs × pages → page texts: put reviewed translations back into the handoff pages. Nothing here writes files.
 
-Only reviewed entries (not fuzzy, not empty) replace the page's own translation; an entry whose msgid no
-longer equals the page's source for that id is stale (the English changed since it was reviewed): it is not
-applied, and is reported so nobody's review silently disappears.
+Only reviewed entries (not fuzzy, not empty) replace the page's own translation; a reviewed entry whose msgid
+no longer equals the page's source for that id is stale (the English changed since it was reviewed): it is
+not applied, and is reported so nobody's review silently disappears. Unreviewed entries are never applied,
+so they are neither stale nor counted: the page's own machine translation is the newer one.
 """
 
 from __future__ import annotations
@@ -69,14 +70,14 @@ def merge_page(page: Page, catalog: Catalog | None, mode: Mode = Mode.TARGET, *,
     targets: dict[str, str] = {}
     result = PageMerge("")
     for entry in catalog.entries:
-        if entry.obsolete:
+        if not entry.reviewed:
             continue
         page_source = sources.get(entry.id)
         if page_source is None:
             result.unknown += 1
         elif entry.source != page_source:
             result.stale.append(Stale(entry.id, entry.line, entry.source, page_source))
-        elif entry.reviewed:
+        else:
             reason = gate(entry) if gate is not None else None
             if reason is None:
                 targets[entry.id] = entry.target

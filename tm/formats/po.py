@@ -131,15 +131,21 @@ class _Builder:
         return not (self.fields or self.comments or self.notes or self.references or self.flags)
 
 
-def read(data: bytes, *, path: str) -> Catalog:
+def read(data: bytes, *, path: str, reviewed_only: bool = False) -> Catalog:
     """Parse PO bytes; a syntax error raises `InputError` with the file's line number.
 
     Plural entries keep `msgstr[0]` as the target (handoff pages have no plurals). Files laid out as
     gettext and `tm` write them take a fast path, a regex per entry; anything else (wrapped comments,
     unusual order, obsolete entries, syntax errors) is read line by line with exact error lines.
+
+    `reviewed_only` keeps only reviewed entries (what `tm merge` applies); the whole file is still checked,
+    but most entries of a machine-translated handoff are never built.
     """
     text = _decode(data, path)
-    return _read_fast(text) or _read_lines(text, path)
+    catalog = _read_fast(text, reviewed_only=reviewed_only) or _read_lines(text, path)
+    if reviewed_only:
+        catalog.entries = [e for e in catalog.entries if e.reviewed]
+    return catalog
 
 
 _STR = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
@@ -157,7 +163,7 @@ _FAST_ENTRY = re.compile(
 _PREVIOUS_CONT = re.compile(r'"\n#\| "')
 
 
-def _read_fast(text: str) -> Catalog | None:
+def _read_fast(text: str, *, reviewed_only: bool = False) -> Catalog | None:
     """The catalog if every entry has the canonical layout, else None (the caller reads line by line)."""
     catalog = Catalog()
     entries = catalog.entries
@@ -180,6 +186,8 @@ def _read_fast(text: str) -> Catalog | None:
         msgid_line = last_line - msgstr.count("\n") - 1 - msgid.count("\n")
         line += block_lines
         pos = match.end()
+        if reviewed_only and flags == "#, fuzzy\n" and (entries or catalog.header):
+            continue
         source = _join(msgid)
         if not entries and not catalog.header and source == "" and ctxt is None:
             if notes or refs or flags or pid or pctxt:
