@@ -69,8 +69,8 @@ class Offer:
 
 
 def offers(catalog: Catalog, where: str) -> list[Offer]:
-    """The reviewed entries of a catalog (obsolete ones too: a review is worth offering after a removal)."""
-    return [Offer(e.source, e.target, where) for e in catalog.entries if e.target and not e.fuzzy]
+    """The reviewed entries of a catalog; obsolete ones stay in their catalog but are not offered elsewhere."""
+    return [Offer(e.source, e.target, where) for e in catalog.entries if e.reviewed]
 
 
 class Memory:

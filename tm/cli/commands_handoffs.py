@@ -29,7 +29,7 @@ from rich.table import Table
 
 from tm import __version__
 from tm.align import DEFAULT_THRESHOLD, match_pages
-from tm.catalogs import catalog_relpath, find_catalogs, read_catalog
+from tm.catalogs import catalog_relpath, find_catalogs
 from tm.cli._app import Jobs, Json, Quiet, Repo, Rev, app, pages_source, print_json
 from tm.diff import CLASSES, DiffOptions, DiffReport, compare, review_catalogs
 from tm.errors import BadArgument, InputError
@@ -349,7 +349,7 @@ def _encode(path: Path, catalog: Catalog, stamp: str) -> bytes:
         data: bytes = adapter.write(catalog)
         return data
     body = "".join(islice(po.generate(Catalog(catalog.entries)), 1, None)).encode("utf-8")
-    reviewed = sum(1 for e in catalog.entries if e.target and not e.fuzzy)
+    reviewed = sum(1 for e in catalog.entries if e.reviewed)
     header = {**catalog.header, STAMP: f"{stamp} {_digest(body)} {reviewed}"}
     head = next(po.generate(Catalog([], header, catalog.locale, catalog.page, catalog.header_comments)))
     return head.encode("utf-8") + body
@@ -371,7 +371,8 @@ class _OffersJob:
     base: Path
 
     def __call__(self, path: Path) -> list[Offer]:
-        return offers(read_catalog(path), path.relative_to(self.base).as_posix())
+        catalog = po.read(path.read_bytes(), path=str(path), reviewed_only=True)
+        return offers(catalog, path.relative_to(self.base).as_posix())
 
 
 @dataclass(slots=True)
