@@ -5,15 +5,29 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+# Directories this process already made: a handoff writes ~12,500 files into ~1,000 directories, and a
+# `makedirs` per file is a measurable part of a run. A directory removed behind our back is made again.
+_made: set[str] = set()
 
-def write_atomic(path: Path, data: bytes) -> None:
+
+def write_atomic(path: Path | str, data: bytes) -> None:
     """Replace `path` with `data` in one step (temp file in the same directory + `os.replace`)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    name = os.fspath(path)
+    folder, base = os.path.split(name)
+    tmp = os.path.join(folder, f".{base}.tmp{os.getpid()}")
+    if folder not in _made:
+        os.makedirs(folder or ".", exist_ok=True)
+        _made.add(folder)
     try:
-        with open(tmp, "wb") as handle:
+        handle = open(tmp, "wb")
+    except FileNotFoundError:
+        os.makedirs(folder or ".", exist_ok=True)
+        handle = open(tmp, "wb")
+    try:
+        with handle:
             handle.write(data)
-        os.replace(tmp, path)
+        os.replace(tmp, name)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        if os.path.exists(tmp):
+            os.unlink(tmp)
         raise

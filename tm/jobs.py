@@ -86,6 +86,7 @@ class ExtractJob:
     formats: tuple[str, ...]
     locale: str = ""
     shown: str = ""
+    count_words: bool = True  # off under --quiet: nobody sees the count, and it is a tenth of the run
 
     def __call__(self, item: tuple[str, bytes]) -> FileResult:
         relpath, data = item
@@ -100,12 +101,13 @@ class ExtractJob:
             return result
         for name in self.formats:
             adapter = get_format(name)
-            write_atomic(self.out / catalog.locale / catalog_relpath(relpath, adapter.SUFFIXES[0]),
+            write_atomic(os.path.join(self.out, catalog.locale, catalog_relpath(relpath, adapter.SUFFIXES[0])),
                          adapter.write(catalog))
             result.files_written += 1
         result.pages = 1
         result.segments = len(catalog.entries)
-        result.words = sum(count_words(e.source) for e in catalog.entries)
+        if self.count_words:
+            result.words = sum(count_words(e.source) for e in catalog.entries)
         return result
 
 
@@ -188,7 +190,7 @@ class MergeJob:
                                 "its msgid is no longer the page's source; not applied")
         for refused in merged.refused:
             result.refused.append(f"{catalog_path}:{refused.line}: {refused.id} not applied: {refused.reason}")
-        write_atomic(self.out / relpath, merged.text.encode("utf-8"))
+        write_atomic(os.path.join(self.out, relpath), merged.text.encode("utf-8"))
         result.files_written = 1
         result.applied = merged.applied
         result.unknown_ids = merged.unknown

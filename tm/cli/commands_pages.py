@@ -45,7 +45,8 @@ def extract(
         get_format(name)
     source, shown = pages_source(sources or [], repo, rev)
     report = Reporter(quiet=quiet or json_out)
-    job = ExtractJob(out, names, canonical_locale(locale) if locale else "", shown)
+    job = ExtractJob(out, names, canonical_locale(locale) if locale else "", shown,
+                     count_words=json_out or not quiet)
     keys = ("pages", "segments", "words", "files_written")
     totals = dict.fromkeys(keys, 0)
     results = parallel_map(job, source.files(), jobs=jobs or default_jobs())

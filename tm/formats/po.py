@@ -53,6 +53,9 @@ def _header_text(catalog: Catalog) -> str:
 
 def _entry_text(entry: Entry, prefix: str) -> str:
     """One entry in gettext's order: `# `, `#.`, `#:`, `#,`, `#|`, msgctxt, msgid, msgstr."""
+    if (not prefix and not entry.comments and not entry.flags and entry.previous_id is None
+            and entry.previous_source is None):
+        return _plain_entry_text(entry)
     out = "".join(f"# {c}\n" if c else "#\n" for c in entry.comments) if entry.comments else ""
     if not entry.obsolete:
         for note in entry.notes:
@@ -75,6 +78,15 @@ def _entry_text(entry: Entry, prefix: str) -> str:
         + _field(prefix + "msgid", entry.source, prefix)
         + _field(prefix + "msgstr", entry.target, prefix)
     )
+
+
+def _plain_entry_text(entry: Entry) -> str:
+    """The common case of a freshly extracted entry (notes, references, maybe fuzzy), in one f-string."""
+    notes = "".join([f"#. {note}\n" for note in entry.notes]) if entry.notes else ""
+    references = "#: " + " ".join(entry.references) + "\n" if entry.references else ""
+    fuzzy = "#, fuzzy\n" if entry.fuzzy else ""
+    return (f"{notes}{references}{fuzzy}{_field('msgctxt', entry.id, '')}{_field('msgid', entry.source, '')}"
+            f"{_field('msgstr', entry.target, '')}")
 
 
 def _escape(text: str) -> str:
