@@ -85,8 +85,12 @@ def _plain_entry_text(entry: Entry) -> str:
     notes = "".join([f"#. {note}\n" for note in entry.notes]) if entry.notes else ""
     references = "#: " + " ".join(entry.references) + "\n" if entry.references else ""
     fuzzy = "#, fuzzy\n" if entry.fuzzy else ""
-    return (f"{notes}{references}{fuzzy}{_field('msgctxt', entry.id, '')}{_field('msgid', entry.source, '')}"
-            f"{_field('msgstr', entry.target, '')}")
+    source, target = entry.source, entry.target
+    if "\n" in source or "\n" in target:
+        return (f"{notes}{references}{fuzzy}{_field('msgctxt', entry.id, '')}{_field('msgid', source, '')}"
+                f"{_field('msgstr', target, '')}")
+    return (f'{notes}{references}{fuzzy}msgctxt "{_escape(entry.id)}"\nmsgid "{_escape(source)}"\n'
+            f'msgstr "{_escape(target)}"\n')
 
 
 def _escape(text: str) -> str:
