@@ -210,10 +210,11 @@ def _read_fast(text: str, *, reviewed_only: bool = False) -> Catalog | None:
                 return None
             _set_header(catalog, _join(msgstr), [c[2:] for c in tc.splitlines()])
             continue
+        other_flags: tuple[str, ...] = ()
         if flags is None:
-            fuzzy, other_flags = False, ()
+            fuzzy = False
         elif flags == "#, fuzzy\n":
-            fuzzy, other_flags = True, ()
+            fuzzy = True
         else:
             flag_list = [f.strip() for f in flags[2:].split(",")]
             fuzzy, other_flags = "fuzzy" in flag_list, tuple([f for f in flag_list if f and f != "fuzzy"])
