@@ -25,6 +25,7 @@ from tm.merge import merge_page
 from tm.page import Mode, load_page
 from tm.model import Entry
 from tm.page.parse import ParseResult
+from tm.sources import Content, content
 
 ERROR_RULES = tuple(rule for rule in RULES if rule.level is Level.ERROR and not rule.on_empty)
 
@@ -65,11 +66,14 @@ class FileResult:
     errors: list[str] = field(default_factory=list)
 
 
-def _parsed(relpath: str, data: bytes, shown: str, result: FileResult) -> ParseResult | None:
+def _parsed(relpath: str, data: Content, shown: str, result: FileResult) -> ParseResult | None:
     """The parsed page, or None after recording its errors (a page with a malformed pair is skipped)."""
     where = f"{shown}/{relpath}" if shown else relpath
     try:
-        parsed = load_page(relpath, data)
+        parsed = load_page(relpath, content(data))
+    except OSError as exc:
+        result.errors.append(f"{where}: {exc.strerror or 'cannot read'}")
+        return None
     except InputError as exc:
         result.errors.append(f"{where}:{exc.line}: {exc.message}" if exc.line else f"{where}: {exc.message}")
         return None
@@ -88,7 +92,7 @@ class ExtractJob:
     shown: str = ""
     count_words: bool = True  # off under --quiet: nobody sees the count, and it is a tenth of the run
 
-    def __call__(self, item: tuple[str, bytes]) -> FileResult:
+    def __call__(self, item: tuple[str, Content]) -> FileResult:
         relpath, data = item
         result = FileResult()
         parsed = _parsed(relpath, data, self.shown, result)
@@ -171,7 +175,7 @@ class MergeJob:
     shown: str = ""
     check: bool = False
 
-    def __call__(self, item: tuple[str, bytes, Path | None]) -> FileResult:
+    def __call__(self, item: tuple[str, Content, Path | None]) -> FileResult:
         relpath, data, catalog_path = item
         result = FileResult(pages=1)
         catalog = None

@@ -27,6 +27,26 @@ class Source(Protocol):
     def __len__(self) -> int: ...
 
 
+Content = bytes | Path
+"""A file's bytes, or the path to read them from (worker processes read files on disk themselves)."""
+
+
+def deferred(source: Source) -> Iterator[tuple[str, Content]]:
+    """`(relpath, bytes or path)`: paths for files on disk, so a process pool does not pipe every byte."""
+    if isinstance(source, DirectorySource):
+        yield from source.paths()
+    elif isinstance(source, MultiSource):
+        for part in source.sources:
+            yield from deferred(part)
+    else:
+        yield from source.files()
+
+
+def content(data: Content) -> bytes:
+    """The bytes of a `Content`."""
+    return data if isinstance(data, bytes) else data.read_bytes()
+
+
 @dataclass
 class DirectorySource:
     """A file, or the files under a directory whose names end with one of `suffixes`."""
@@ -50,6 +70,10 @@ class DirectorySource:
     def files(self) -> Iterator[tuple[str, bytes]]:
         for relpath, path in self._paths:
             yield relpath, path.read_bytes()
+
+    def paths(self) -> list[tuple[str, Path]]:
+        """`(relpath, path)` of every file, without reading them."""
+        return list(self._paths)
 
 
 def _walk(root: Path, suffixes: tuple[str, ...]) -> Iterator[tuple[str, Path]]:

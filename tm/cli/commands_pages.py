@@ -16,6 +16,7 @@ from tm.jobs import ExtractJob, FileResult, MergeJob, default_jobs, parallel_map
 from tm.model import canonical_locale
 from tm.page import Mode
 from tm.progress import Reporter
+from tm.sources import Content, deferred
 
 
 def _add(totals: dict[str, int], result: FileResult, keys: tuple[str, ...]) -> None:
@@ -49,7 +50,7 @@ def extract(
                      count_words=json_out or not quiet)
     keys = ("pages", "segments", "words", "files_written")
     totals = dict.fromkeys(keys, 0)
-    results = parallel_map(job, source.files(), jobs=jobs or default_jobs())
+    results = parallel_map(job, deferred(source), jobs=jobs or default_jobs())
     for result in report.track(results, total=len(source), label="extract"):
         for message in result.errors:
             report.error(message)
@@ -109,8 +110,8 @@ def merge(
     stale_entries: list[str] = []
     refused_entries: list[str] = []
 
-    def items() -> Iterator[tuple[str, bytes, Path | None]]:
-        for relpath, data in source.files():
+    def items() -> Iterator[tuple[str, Content, Path | None]]:
+        for relpath, data in deferred(source):
             names.add(relpath)
             yield relpath, data, by_page.get(relpath)
 
