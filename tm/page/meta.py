@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-_FIELD = re.compile(r"^[ \t]*(?:- )?([A-Za-z_][\w.-]*)[ \t]*:[ \t]*(.*?)[ \t]*\r?$", re.M)
+_KEY = re.compile(r"[A-Za-z_][\w.-]*\Z")
 
 
 def front_matter_end(text: str, *, yaml_page: bool) -> int:
@@ -46,9 +46,17 @@ def read_meta(text: str, *, yaml_page: bool, end: int | None = None) -> dict[str
     if end is None:
         end = front_matter_end(text, yaml_page=yaml_page)
     meta: dict[str, str] = {}
-    for match in _FIELD.finditer(text, 0, end):
-        key, value = match.group(1), match.group(2)
-        if key in meta or not value or value in ("|", ">", "|-", ">-"):
+    for line in text[:end].split("\n"):
+        key, sep, value = line.partition(":")
+        if not sep:
+            continue
+        key = key.strip()
+        if key.startswith("- "):
+            key = key[2:].lstrip()
+        if key in meta or not _KEY.match(key):
+            continue
+        value = value.strip()
+        if not value or value in ("|", ">", "|-", ">-"):
             continue
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
             value = value[1:-1]
