@@ -52,24 +52,28 @@ def page_to_catalog(page: Page, *, locale: str = "") -> Catalog:
     yaml_page = page.relpath.lower().endswith((".yml", ".yaml"))
     text = page.text
     entries = []
+    append = entries.append
     heading = ""
     line_start = -1
     line_place = ""
+    is_heading = False
     for pair in page.pairs:
-        start = text.rfind("\n", 0, pair.start) + 1
+        pos = pair.start
+        start = text.rfind("\n", 0, pos) + 1
         if start != line_start:
             line_start = start
-            line_place = "YAML value" if yaml_page or pair.escape else _line_place(text[start : pair.start])
-        if line_place.startswith("heading"):
+            line_place = "YAML value" if yaml_page or pair.escape else _line_place(text[start:pos])
+            is_heading = line_place.startswith("heading")
+        source = pair.source
+        if is_heading:
             note = line_place
-            heading = pair.source
+            heading = source
         else:
-            place = "link text" if text[pair.start - 1 : pair.start] == "[" else line_place
+            place = "link text" if pos and text[pos - 1] == "[" else line_place
             note = f"{place} under “{heading}”" if heading else place
-        entries.append(
-            Entry(pair.id, pair.source, pair.target, fuzzy and bool(pair.target), (), None, None, (),
-                  (note, kind_note), (f"{reference}{pair.line}",))
-        )
+        target = pair.target
+        append(Entry(pair.id, source, target, fuzzy and target != "", (), None, None, (), (note, kind_note),
+                     (f"{reference}{pair.line}",)))
     return Catalog(entries=entries, header=make_header(page, locale), locale=locale, page=page.relpath)
 
 
