@@ -89,7 +89,11 @@ def _plain_entry_text(entry: Entry) -> str:
     if "\n" in source or "\n" in target:
         return (f"{notes}{references}{fuzzy}{_field('msgctxt', entry.id, '')}{_field('msgid', source, '')}"
                 f"{_field('msgstr', target, '')}")
-    return (f'{notes}{references}{fuzzy}msgctxt "{_escape(entry.id)}"\nmsgid "{_escape(source)}"\n'
+    pair_id = entry.id
+    everything = pair_id + source + target
+    if everything.isprintable() and '"' not in everything and "\\" not in everything:
+        return f'{notes}{references}{fuzzy}msgctxt "{pair_id}"\nmsgid "{source}"\nmsgstr "{target}"\n'
+    return (f'{notes}{references}{fuzzy}msgctxt "{_escape(pair_id)}"\nmsgid "{_escape(source)}"\n'
             f'msgstr "{_escape(target)}"\n')
 
 
