@@ -198,14 +198,26 @@ def _read_fast(text: str, *, reviewed_only: bool = False) -> Catalog | None:
         if pos >= end:
             break
         match = match_entry(text, pos)
-        if match is None:
-            return None
+        obsolete = False
+        if match is not None:
+            block, block_end = text, match.end()
+            block_lines = text.count("\n", pos, block_end)
+            next_pos = block_end
+        else:
+            found = _obsolete_block(text, pos)
+            if found is None:
+                return None
+            match, next_pos = found
+            obsolete = True
+            block, block_end = match.string, match.end()
+            block_lines = block.count("\n", 0, block_end)
         tc, notes, refs, flags, pctxt, pid, ctxt, msgid, msgstr = match.groups()
-        block_lines = text.count("\n", pos, match.end())
-        last_line = line + block_lines - (text[match.end() - 1] == "\n")
+        last_line = line + block_lines - (block[block_end - 1] == "\n")
         msgid_line = last_line - msgstr.count("\n") - 1 - msgid.count("\n")
         line += block_lines
-        pos = match.end()
+        pos = next_pos
+        if obsolete and (notes or refs or ctxt is None and not entries):
+            return None  # not the layout gettext writes for obsolete entries
         if reviewed_only and flags == "#, fuzzy\n" and (entries or catalog.header):
             continue
         source = _join(msgid)
@@ -234,11 +246,34 @@ def _read_fast(text: str, *, reviewed_only: bool = False) -> Catalog | None:
                 tuple([c[2:] for c in tc.splitlines()]) if tc else (),
                 _notes(notes) if notes else (),
                 tuple(refs.replace("#:", " ").split()) if refs else (),
-                False,
+                obsolete,
                 msgid_line,
             )
         )
     return catalog
+
+
+_OBSOLETE_PREVIOUS = re.compile(r"^#~(?=\| )", re.M)
+_OBSOLETE_LINE = re.compile(r"^#~ ", re.M)
+_ACTIVE_LINE = re.compile(r'^(?:msg|")', re.M)
+
+
+def _obsolete_block(text: str, pos: int) -> tuple[re.Match[str], int] | None:
+    """An obsolete entry (`#~ msgid …`) at `pos`, matched on its text with the `#~` prefixes removed.
+
+    Returns the match (on the unprefixed block) and where the next entry starts, or None if the block at
+    `pos` is not an obsolete entry of the usual layout.
+    """
+    block_end = text.find("\n\n", pos)
+    block_end = len(text) if block_end < 0 else block_end + 1
+    block = text[pos:block_end]
+    if "#~" not in block or _ACTIVE_LINE.search(block):
+        return None
+    plain = _OBSOLETE_LINE.sub("", _OBSOLETE_PREVIOUS.sub("#", block))
+    match = _FAST_ENTRY.match(plain)
+    if match is None or match.end() != len(plain):
+        return None
+    return match, block_end
 
 
 def _notes(block: str) -> tuple[str, ...]:
