@@ -46,7 +46,7 @@ class Cli:
 
 def _takes_jobs(args: tuple[str | Path, ...]) -> bool:
     # In-process runs stay in one process so that coverage and monkeypatching see the work.
-    return bool(args) and str(args[0]) in ("extract", "merge", "check", "export") and "--jobs" not in map(str, args)
+    return bool(args) and str(args[0]) in ("extract", "merge", "check", "export", "stats") and "--jobs" not in map(str, args)
 
 
 @pytest.fixture(scope="session")

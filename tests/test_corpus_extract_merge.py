@@ -23,6 +23,7 @@ from tm.sources import GitSource
 pytestmark = pytest.mark.corpus
 
 HANDOFFS = ["sxs~2", "sxs~1", "sxs"]
+EXTRACTED: dict[str, dict[str, object]] = {}  # rev → the `tm extract --json` report
 NAIVE = re.compile(r'<span data-ttu-id="([^"]+)">(.*?)</span><span class="sxs-lookup"><span data-stu-id="\1">(.*?)'
                    r"</span></span>", re.S)
 
@@ -44,6 +45,7 @@ def handoffs(corpus_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
         report = json.loads(done.stdout)
         assert report["errors"] == [] and report["pages"] > 12000
         out[rev] = target / "fr-FR"
+        EXTRACTED[rev] = report
     yield out
     for path in out.values():
         shutil.rmtree(path.parent, ignore_errors=True)
@@ -156,3 +158,13 @@ def test_reviewed_translation_reaches_the_merged_page(corpus_repo: Path, handoff
     merged = (tmp_path / "out" / "welcome.md").read_text()
     assert "Une traduction relue par une personne." in merged
     assert "Une proposition encore floue." not in merged
+
+
+@pytest.mark.parametrize("rev", ["sxs"])
+def test_stats_totals_equal_what_was_extracted(handoffs: dict[str, Path], rev: str) -> None:
+    done = run_tm("stats", handoffs[rev], "--json", "--by", "total")
+    assert done.returncode == 0, done.stderr[-2000:]
+    total = json.loads(done.stdout)["total"]
+    assert total["entries"]["total"] == EXTRACTED[rev]["segments"] == 419_611
+    assert total["words"]["total"] == EXTRACTED[rev]["words"]
+    assert total["entries"]["mt"] + total["entries"]["reviewed"] + total["entries"]["untranslated"] == 419_611

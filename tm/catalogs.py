@@ -55,10 +55,11 @@ def find_catalogs(paths: list[str]) -> Iterator[CatalogFile]:
             raise SourceError(f"{root}: no such file or directory")
 
 
-def read_catalog(path: Path, *, reviewed_only: bool = False) -> Catalog:
+def read_catalog(path: Path, *, reviewed_only: bool = False, comments: bool = True) -> Catalog:
     """Read one catalog file in whatever format its suffix and root element say.
 
-    `reviewed_only` keeps only the reviewed entries, and lets the PO reader skip building the others.
+    `reviewed_only` keeps only the reviewed entries, and lets the PO reader skip building the others;
+    `comments=False` lets it skip comments and references (other formats read everything regardless).
     """
     try:
         data = path.read_bytes()
@@ -68,7 +69,7 @@ def read_catalog(path: Path, *, reviewed_only: bool = False) -> Catalog:
     if adapter is None:
         raise InputError(str(path), None, "not a catalog file (unknown suffix)")
     if adapter.NAME == "po":
-        catalog: Catalog = adapter.read(data, path=str(path), reviewed_only=reviewed_only)
+        catalog: Catalog = adapter.read(data, path=str(path), reviewed_only=reviewed_only, comments=comments)
         return catalog
     catalog = adapter.read(data, path=str(path))
     if reviewed_only:

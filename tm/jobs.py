@@ -25,6 +25,7 @@ from tm.merge import merge_page
 from tm.page import Mode, load_page
 from tm.model import Entry
 from tm.page.parse import ParseResult
+from tm.stats import Counts, count_catalog
 from tm.sources import Content, content
 
 ERROR_RULES = tuple(rule for rule in RULES if rule.level is Level.ERROR and not rule.on_empty)
@@ -133,7 +134,7 @@ class CheckJob:
     def __call__(self, item: CatalogFile) -> FileResult:
         result = FileResult()
         try:
-            catalog = read_catalog(item.path)
+            catalog = read_catalog(item.path, comments=False)
         except InputError as exc:
             result.errors.append(str(exc))
             return result
@@ -141,6 +142,15 @@ class CheckJob:
         result.findings = run_checks(catalog, path=str(item.path), rules=self.rules, ignore=self.ignore,
                                      min_level=self.min_level)
         return result
+
+
+def count_file(item: CatalogFile) -> tuple[str, Counts | None, str]:
+    """`tm stats` per catalog file: its name, its counts (None if unreadable) and the error, if any."""
+    try:
+        catalog = read_catalog(item.path, comments=False)
+    except InputError as exc:
+        return str(item.path), None, str(exc)
+    return str(item.path), count_catalog(catalog), ""
 
 
 @dataclass(frozen=True, slots=True)

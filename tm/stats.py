@@ -93,10 +93,14 @@ class StatsReport:
 
 def collect(catalogs: Iterable[tuple[str, Catalog]]) -> StatsReport:
     """Counts for each `(name, catalog)` and in total."""
+    return sum_counts((name, count_catalog(catalog)) for name, catalog in catalogs)
+
+
+def sum_counts(counted: Iterable[tuple[str, Counts]]) -> StatsReport:
+    """The report of counts already made per catalog (by worker processes, say)."""
     pages = {}
     total = Counts()
-    for name, catalog in catalogs:
-        counts = count_catalog(catalog)
+    for name, counts in counted:
         pages[name] = counts
         total.add(counts)
     return StatsReport(pages, total)

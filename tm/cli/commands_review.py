@@ -3,33 +3,21 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from tm.catalogs import find_catalogs, read_catalog
+from tm.catalogs import find_catalogs
 from tm.checks import RULES, Finding, Level
 from tm.cli._app import Jobs, Json, Quiet, app, print_json
-from tm.jobs import CheckJob, default_jobs, parallel_map
-from tm.errors import BadArgument, InputError
-from tm.model import Catalog
+from tm.jobs import CheckJob, count_file, default_jobs, parallel_map
+from tm.errors import BadArgument
 from tm.progress import Reporter
-from tm.stats import STATES, Counts, collect
+from tm.stats import STATES, Counts, sum_counts
 
 LABELS = {"reviewed": "reviewed", "mt": "MT (fuzzy)", "untranslated": "untranslated", "obsolete": "obsolete"}
-
-
-def read_all(paths: list[str], report: Reporter) -> Iterator[tuple[str, Catalog]]:
-    """Every catalog under `paths`, by file path; unreadable ones are reported and skipped."""
-    files = list(find_catalogs(paths))
-    for item in report.track(files, total=len(files), label="read catalogs"):
-        try:
-            yield str(item.path), read_catalog(item.path)
-        except InputError as exc:
-            report.error(str(exc))
 
 
 def _table(title: str, rows: list[tuple[str, Counts]]) -> Table:
@@ -48,6 +36,7 @@ def _table(title: str, rows: list[tuple[str, Counts]]) -> Table:
 def stats(
     catalogs: Annotated[list[str], typer.Argument(help="Catalog files or directories (any format).")],
     by: Annotated[str, typer.Option("--by", help="page: one row per catalog and the total; total: the total.")] = "page",
+    jobs: Jobs = None,
     json_out: Json = False,
     quiet: Quiet = False,
 ) -> int:
@@ -55,7 +44,15 @@ def stats(
     if by not in ("page", "total"):
         raise BadArgument("--by takes page or total")
     report = Reporter(quiet=quiet or json_out)
-    result = collect(read_all(catalogs, report))
+    files = list(find_catalogs(catalogs))
+    counted = []
+    for name, counts, error in report.track(parallel_map(count_file, files, jobs=jobs or default_jobs()),
+                                            total=len(files), label="stats"):
+        if counts is None:
+            report.error(error)
+        else:
+            counted.append((name, counts))
+    result = sum_counts(counted)
     if json_out:
         print_json({**result.to_json(by_page=by == "page"), "errors": report.errors})
     else:

@@ -151,7 +151,7 @@ class _Builder:
         return not (self.fields or self.comments or self.notes or self.references or self.flags)
 
 
-def read(data: bytes, *, path: str, reviewed_only: bool = False) -> Catalog:
+def read(data: bytes, *, path: str, reviewed_only: bool = False, comments: bool = True) -> Catalog:
     """Parse PO bytes; a syntax error raises `InputError` with the file's line number.
 
     Plural entries keep `msgstr[0]` as the target (handoff pages have no plurals). Files laid out as
@@ -159,10 +159,11 @@ def read(data: bytes, *, path: str, reviewed_only: bool = False) -> Catalog:
     unusual order, obsolete entries, syntax errors) is read line by line with exact error lines.
 
     `reviewed_only` keeps only reviewed entries (what `tm merge` applies); the whole file is still checked,
-    but most entries of a machine-translated handoff are never built.
+    but most entries of a machine-translated handoff are never built. `comments=False` leaves out comments,
+    extracted comments and references, for readers that look only at texts and states (check, stats).
     """
     text = _decode(data, path)
-    catalog = _read_fast(text, reviewed_only=reviewed_only) or _read_lines(text, path)
+    catalog = _read_fast(text, reviewed_only=reviewed_only, comments=comments) or _read_lines(text, path)
     if reviewed_only:
         catalog.entries = [e for e in catalog.entries if e.reviewed]
     return catalog
@@ -183,7 +184,7 @@ _FAST_ENTRY = re.compile(
 _PREVIOUS_CONT = re.compile(r'"\n#\| "')
 
 
-def _read_fast(text: str, *, reviewed_only: bool = False) -> Catalog | None:
+def _read_fast(text: str, *, reviewed_only: bool = False, comments: bool = True) -> Catalog | None:
     """The catalog if every entry has the canonical layout, else None (the caller reads line by line)."""
     catalog = Catalog()
     entries = catalog.entries
@@ -243,9 +244,9 @@ def _read_fast(text: str, *, reviewed_only: bool = False) -> Catalog | None:
                 other_flags,
                 None if pid is None else _join(_PREVIOUS_CONT.sub('"\n"', pid)),
                 None if pctxt is None else _join(_PREVIOUS_CONT.sub('"\n"', pctxt)),
-                tuple([c[2:] for c in tc.splitlines()]) if tc else (),
-                _notes(notes) if notes else (),
-                tuple(refs.replace("#:", " ").split()) if refs else (),
+                tuple([c[2:] for c in tc.splitlines()]) if tc and comments else (),
+                _notes(notes) if notes and comments else (),
+                tuple(refs.replace("#:", " ").split()) if refs and comments else (),
                 obsolete,
                 msgid_line,
             )
