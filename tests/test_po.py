@@ -7,6 +7,8 @@ import subprocess
 from pathlib import Path
 
 import polib
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import pytest
 
 from tm.errors import InputError
@@ -142,3 +144,11 @@ def test_fast_reader_reads_every_sample_catalog(tmp_path: Path) -> None:
             fast = po._read_fast(text)
             assert fast is not None and fast.entries == po._read_lines(text, "x").entries
             assert [e.line for e in fast.entries] == [e.line for e in po._read_lines(text, "x").entries]
+
+
+@settings(derandomize=True, max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('ab"\\\n\t\r\v\b\fé ')), max_size=20))
+def test_escape_and_join_are_inverse(text: str) -> None:
+    quoted = '"' + po._escape(text) + '"'
+    assert po._join(quoted) == text
+    assert po._join(quoted) == po._ESCAPED.sub(po._unescape_match, quoted[1:-1])

@@ -289,9 +289,18 @@ def _join(quoted: str) -> str:
     body = quoted[1:-1]
     if "\n" in body:
         body = body.replace('"\n"', "")
-    if "\\" in body:
-        return _ESCAPED.sub(lambda m: _UNESCAPES.get(m.group(1), m.group(0)), body)
-    return body
+    if "\\" not in body:
+        return body
+    if "\\\\" not in body:
+        # Without an escaped backslash, the common escapes can be undone by plain replaces.
+        simple = body.replace('\\"', '"').replace("\\n", "\n").replace("\\t", "\t")
+        if "\\" not in simple:
+            return simple
+    return _ESCAPED.sub(_unescape_match, body)
+
+
+def _unescape_match(match: re.Match[str]) -> str:
+    return _UNESCAPES.get(match.group(1), match.group(0))
 
 
 def _read_lines(text: str, path: str) -> Catalog:
