@@ -67,19 +67,24 @@ class FileResult:
     errors: list[str] = field(default_factory=list)
 
 
+def _where(shown: str, relpath: str) -> str:
+    """How a page is named in messages: under the directory or revision the user gave."""
+    return f"{shown}/{relpath}" if shown else relpath
+
+
 def _parsed(relpath: str, data: Content, shown: str, result: FileResult) -> ParseResult | None:
     """The parsed page, or None after recording its errors (a page with a malformed pair is skipped)."""
-    where = f"{shown}/{relpath}" if shown else relpath
+    where = _where(shown, relpath)
     try:
         parsed = load_page(relpath, content(data))
     except OSError as exc:
         result.errors.append(f"{where}: {exc.strerror or 'cannot read'}")
         return None
     except InputError as exc:
-        result.errors.append(f"{where}:{exc.line}: {exc.message}" if exc.line else f"{where}: {exc.message}")
+        result.errors.append(str(InputError(where, exc.line, exc.message)))
         return None
     for diag in parsed.diagnostics:
-        result.errors.append(f"{where}:{diag.line}: {diag.message} [{diag.code}]")
+        result.errors.append(str(InputError(where, diag.line, f"{diag.message} [{diag.code}]")))
     return None if parsed.diagnostics else parsed
 
 
@@ -101,8 +106,8 @@ class ExtractJob:
             return result
         catalog = page_to_catalog(parsed.page, locale=self.locale)
         if not catalog.locale:
-            where = f"{self.shown}/{relpath}" if self.shown else relpath
-            result.errors.append(f"{where}:1: no ms.contentlocale in the front matter; give --locale")
+            message = "no ms.contentlocale in the front matter; give --locale"
+            result.errors.append(str(InputError(_where(self.shown, relpath), 1, message)))
             return result
         for name in self.formats:
             adapter = get_format(name)

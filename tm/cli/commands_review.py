@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from tm.catalogs import find_catalogs
-from tm.checks import RULES, Finding, Level
+from tm.checks import RULES, Finding, Level, select_rules
 from tm.cli._app import Jobs, Json, Quiet, app, print_json
 from tm.jobs import CheckJob, count_file, default_jobs, parallel_map
 from tm.errors import BadArgument
@@ -101,8 +101,6 @@ def check(
     if level not in ("warning", "error"):
         raise BadArgument("--level takes warning or error")
     job = CheckJob(_names(rules), _names(ignore) or (), Level(level))
-    from tm.checks import select_rules
-
     select_rules(job.rules, ignore=job.ignore, min_level=job.min_level)  # unknown names fail before any work
     report = Reporter(quiet=quiet or json_out)
     files = list(find_catalogs(catalogs))
