@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from helpers import BUNDLE
 
 
@@ -29,7 +28,7 @@ class CliResult:
 
 
 @pytest.fixture
-def cli() -> "Cli":
+def cli() -> Cli:
     """Run `tm` in-process: `cli("extract", "dir", "--out", "x")` → CliResult."""
     return Cli()
 

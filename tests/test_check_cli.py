@@ -7,7 +7,6 @@ from pathlib import Path
 
 import polib
 import pytest
-
 from helpers import SAMPLES
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import SAMPLES, SCHEMAS
 from lxml import etree
 
 from tm.catalogs import read_catalog
-
-from helpers import SAMPLES, SCHEMAS
 
 
 @pytest.fixture

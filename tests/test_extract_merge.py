@@ -10,7 +10,6 @@ from pathlib import Path
 
 import polib
 import pytest
-
 from helpers import ROOT, SAMPLES
 
 

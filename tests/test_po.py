@@ -7,17 +7,16 @@ import subprocess
 from pathlib import Path
 
 import polib
+import pytest
+from helpers import SAMPLES
 from hypothesis import given, settings
 from hypothesis import strategies as st
-import pytest
 
 from tm.errors import InputError
 from tm.extract import page_to_catalog
 from tm.formats import po
 from tm.model import Catalog, Entry
 from tm.page import load_page
-
-from helpers import SAMPLES
 
 HEADER = {"Language": "fr_FR", "MIME-Version": "1.0", "Content-Type": "text/plain; charset=UTF-8",
           "Content-Transfer-Encoding": "8bit", "Plural-Forms": "nplurals=2; plural=(n > 1);"}

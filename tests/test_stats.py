@@ -7,13 +7,12 @@ from pathlib import Path
 
 import polib
 import pytest
+from helpers import SAMPLES
 from translate.tools import pocount
 
 from tm.extract import count_words
-from tm.stats import collect, count_catalog
 from tm.formats import po
-
-from helpers import SAMPLES
+from tm.stats import collect, count_catalog
 
 
 @pytest.fixture

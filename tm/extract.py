@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tm import __version__
-from tm.model import Catalog, Entry, Page
+from tm.model import Catalog, Entry, Escape, Page
 
 # The handoff fields copied into the catalog header as X- fields (ms.lasthandoff → X-Ms-Lasthandoff).
 HANDOFF_FIELDS = (
@@ -47,34 +47,48 @@ def page_to_catalog(page: Page, *, locale: str = "") -> Catalog:
     """
     locale = locale or page.locale
     fuzzy = page.machine_translated
-    kind_note = _translation_note(page)
-    reference = _reference_path(page.relpath) + ":"
-    yaml_page = page.relpath.lower().endswith((".yml", ".yaml"))
-    text = page.text
-    entries: list[Entry] = []
-    append = entries.append
-    heading = ""
-    line_start = -1
-    line_place = ""
-    is_heading = False
-    for pair in page.pairs:
-        pos = pair.start
-        start = text.rfind("\n", 0, pos) + 1
-        if start != line_start:
-            line_start = start
-            line_place = "YAML value" if yaml_page or pair.escape else _line_place(text[start:pos])
-            is_heading = line_place.startswith("heading")
-        source = pair.source
-        if is_heading:
-            note = line_place
-            heading = source
-        else:
-            place = "link text" if pos and text[pos - 1] == "[" else line_place
-            note = f"{place} under “{heading}”" if heading else place
-        target = pair.target
-        append(Entry(pair.id, source, target, fuzzy and target != "", (), None, None, (), (note, kind_note),
-                     (f"{reference}{pair.line}",)))
+    kind_note = translation_note(page)
+    reference = reference_path(page.relpath) + ":"
+    places = Places(page.text, yaml_page=page.relpath.lower().endswith((".yml", ".yaml")))
+    entries = [
+        Entry(pair.id, pair.source, pair.target, fuzzy and pair.target != "", (), None, None, (),
+              (places.note(pair.start, pair.source, yaml_value=pair.escape is not Escape.NONE), kind_note),
+              (f"{reference}{pair.line}",))
+        for pair in page.pairs
+    ]
     return Catalog(entries=entries, header=make_header(page, locale), locale=locale, page=page.relpath)
+
+
+class Places:
+    """The extracted comment saying where each pair sits, fed the pairs in page order.
+
+    "heading 2", "table cell", "list item", "paragraph" or "link text", judged from the start of the pair's
+    line, and "under “<heading>”" for what follows a heading, so a reviewer sees the segment's context.
+    """
+
+    __slots__ = ("heading", "is_heading", "line_place", "line_start", "text", "yaml_page")
+
+    def __init__(self, text: str, *, yaml_page: bool) -> None:
+        self.text = text
+        self.yaml_page = yaml_page
+        self.heading = ""
+        self.line_start = -1
+        self.line_place = ""
+        self.is_heading = False
+
+    def note(self, pos: int, source: str, *, yaml_value: bool = False) -> str:
+        """The note of the pair at offset `pos` whose English is `source`."""
+        text = self.text
+        start = text.rfind("\n", 0, pos) + 1
+        if start != self.line_start:
+            self.line_start = start
+            self.line_place = "YAML value" if self.yaml_page or yaml_value else _line_place(text[start:pos])
+            self.is_heading = self.line_place.startswith("heading")
+        if self.is_heading:
+            self.heading = source if "\n" not in source and "\r" not in source else " ".join(source.split())
+            return self.line_place
+        place = "link text" if pos and text[pos - 1] == "[" else self.line_place
+        return f"{place} under “{self.heading}”" if self.heading else place
 
 
 def make_header(page: Page, locale: str) -> dict[str, str]:
@@ -123,10 +137,10 @@ _PLURALS = {
 }
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def plural_forms(locale: str) -> str:
     """The gettext `Plural-Forms` for a locale, from translate-toolkit's language table (falls back to 2 forms)."""
-    from translate.lang.data import languages  # noqa: PLC0415 - a table, loaded only when writing headers
+    from translate.lang.data import languages
 
     lang = locale.replace("-", "_")
     info = languages.get(lang) or languages.get(lang.split("_")[0])
@@ -146,7 +160,8 @@ def _handoff_date(value: str) -> str:
     return ""
 
 
-def _translation_note(page: Page) -> str:
+def translation_note(page: Page) -> str:
+    """The second extracted comment of every entry: how the page was translated, and in which handoff."""
     kind = "machine translation (MT)" if page.machine_translated else "human translation (HT)"
     handoff = page.meta.get("ms.lasthandoff", "")
     return f"{kind}, handoff {handoff}" if handoff else kind
@@ -154,16 +169,20 @@ def _translation_note(page: Page) -> str:
 
 def _line_place(prefix: str) -> str:
     """Where pairs sit, judged from the start of their line: "heading 2", "table cell", "list item", "paragraph"."""
-    heading = _HEADING.match(prefix)
-    if heading:
-        return f"heading {len(heading.group(1))}"
-    if prefix.lstrip().startswith("|"):
+    first = prefix.lstrip()[:1]
+    if not first:
+        return "paragraph"
+    if first == "#":
+        heading = _HEADING.match(prefix)
+        if heading:
+            return f"heading {len(heading.group(1))}"
+    elif first == "|":
         return "table cell"
-    if _LIST.match(prefix):
+    if (first in "-*+>" or first.isdecimal()) and _LIST.match(prefix):
         return "list item"
     return "paragraph"
 
 
-def _reference_path(relpath: str) -> str:
+def reference_path(relpath: str) -> str:
     """PO references are space-separated, so a space in a path is written as gettext 0.22 does (U+2068/U+2069)."""
     return f"\u2068{relpath}\u2069" if " " in relpath else relpath

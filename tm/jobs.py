@@ -19,14 +19,15 @@ from tm.catalogs import CatalogFile, catalog_relpath, read_catalog
 from tm.checks import RULES, Finding, Level, check_pair, run_checks
 from tm.errors import InputError
 from tm.extract import count_words, page_to_catalog
+from tm.extract_fast import page_po
 from tm.fileio import write_atomic
 from tm.formats import get_format
 from tm.merge import merge_page
-from tm.page import Mode, load_page
 from tm.model import Entry
-from tm.page.parse import ParseResult
-from tm.stats import Counts, count_catalog
+from tm.page import Mode, load_page
+from tm.page.parse import ParseResult, decode_page
 from tm.sources import Content, content
+from tm.stats import Counts, count_catalog
 
 ERROR_RULES = tuple(rule for rule in RULES if rule.level is Level.ERROR and not rule.on_empty)
 
@@ -101,6 +102,8 @@ class ExtractJob:
     def __call__(self, item: tuple[str, Content]) -> FileResult:
         relpath, data = item
         result = FileResult()
+        if self.formats == ("po",) and self._extract_fast(relpath, data, result):
+            return result
         parsed = _parsed(relpath, data, self.shown, result)
         if parsed is None or not parsed.page.pairs:
             return result
@@ -119,6 +122,22 @@ class ExtractJob:
         if self.count_words:
             result.words = sum(count_words(e.source) for e in catalog.entries)
         return result
+
+
+    def _extract_fast(self, relpath: str, data: Content, result: FileResult) -> bool:
+        """A common Markdown page straight to PO (`tm.extract_fast`); False sends it to the model path."""
+        try:
+            text, _ = decode_page(relpath, content(data))
+        except (OSError, InputError):
+            return False  # the model path reports it
+        done = page_po(relpath, text, locale=self.locale, words=self.count_words)
+        if done is None:
+            return False
+        if done.segments:
+            write_atomic(os.path.join(self.out, done.locale, catalog_relpath(relpath, ".po")), done.data)
+            result.files_written = result.pages = 1
+            result.segments, result.words = done.segments, done.words
+        return True
 
 
 def refuse_failing(entry: Entry) -> str | None:

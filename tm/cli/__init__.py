@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import sys
 
-from tm.cli import commands_handoffs  # noqa: F401
-from tm.cli import commands_formats  # noqa: F401 - registers export
-from tm.cli import commands_pages  # noqa: F401 - registers extract and merge
-from tm.cli import commands_review  # noqa: F401 - registers stats and check
+from tm.cli import (
+    commands_formats,  # noqa: F401 - registers export
+    commands_handoffs,  # noqa: F401
+    commands_pages,  # noqa: F401 - registers extract and merge
+    commands_review,  # noqa: F401 - registers stats and check
+)
 from tm.cli._app import app
 from tm.errors import TmError
 
@@ -26,7 +28,7 @@ def run(argv: list[str] | None = None) -> int:
     except TmError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
-    except Exception as exc:  # noqa: BLE001 - only the command-line parser's own exceptions are handled here
+    except Exception as exc:
         if not _is_parser_exception(exc):
             raise
         if type(exc).__name__ == "Abort":

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -27,9 +27,9 @@ app = typer.Typer(
 
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no warnings; errors only.")]
 Json = Annotated[bool, typer.Option("--json", help="Print a machine-readable JSON report on stdout.")]
-Repo = Annotated[Optional[Path], typer.Option(help="Git repository to read pages from (with --rev).")]
-Rev = Annotated[Optional[str], typer.Option(help="Read pages from this git revision of --repo.")]
-Jobs = Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes (default: one per CPU).")]
+Repo = Annotated[Path | None, typer.Option(help="Git repository to read pages from (with --rev).")]
+Rev = Annotated[str | None, typer.Option(help="Read pages from this git revision of --repo.")]
+Jobs = Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: one per CPU).")]
 
 
 def print_json(data: object) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -13,8 +13,8 @@ from tm.cli._app import Jobs, Json, Quiet, app, print_json
 from tm.errors import BadArgument, InputError
 from tm.fileio import write_atomic
 from tm.formats import get_format, tmx
-from tm.model import Catalog
 from tm.jobs import ExportJob, default_jobs, parallel_map
+from tm.model import Catalog
 from tm.progress import Reporter
 
 REVIEWED_STATES = {"xliff": ("translated", "final", "signed-off"), "xliff2": ("reviewed", "final")}
@@ -24,11 +24,11 @@ REVIEWED_STATES = {"xliff": ("translated", "final", "signed-off"), "xliff2": ("r
 def export(
     catalogs: Annotated[list[str], typer.Argument(help="Catalog files or directories (any format).")],
     format_name: Annotated[str, typer.Option("--format", "-f", help="po, xliff (1.2), xliff2 or tmx.")],
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="One TMX file holding every catalog "
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="One TMX file holding every catalog "
                                                    "(identical pairs deduplicated).")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Directory for one converted file per catalog, "
+    out: Annotated[Path | None, typer.Option("--out", help="Directory for one converted file per catalog, "
                                                 "mirroring the input tree.")] = None,
-    reviewed_state: Annotated[Optional[str], typer.Option(
+    reviewed_state: Annotated[str | None, typer.Option(
         "--reviewed-state", help="XLIFF state of reviewed entries: translated|final|signed-off (1.2), "
         "reviewed|final (2.0).")] = None,
     jobs: Jobs = None,

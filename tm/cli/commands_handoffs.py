@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Annotated, Optional, TypeVar
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -95,18 +95,18 @@ class _Mapper:
 
 @app.command()
 def diff(
-    paths: Annotated[Optional[list[str]], typer.Argument(
+    paths: Annotated[list[str] | None, typer.Argument(
         help="OLD NEW: directories (or files) of pages or catalogs; with --rev, paths inside --repo.")] = None,
     json_out: Json = False,
-    html: Annotated[Optional[Path], typer.Option("--html", help="Write a side-by-side HTML report to FILE.")] = None,
-    po_dir: Annotated[Optional[Path], typer.Option("--po", help="Write review catalogs of the changes under DIR.")
+    html: Annotated[Path | None, typer.Option("--html", help="Write a side-by-side HTML report to FILE.")] = None,
+    po_dir: Annotated[Path | None, typer.Option("--po", help="Write review catalogs of the changes under DIR.")
                       ] = None,
-    fail_on: Annotated[Optional[str], typer.Option(
+    fail_on: Annotated[str | None, typer.Option(
         "--fail-on", help=f"Exit 1 when any of these occur (comma-separated): {', '.join(CLASSES + _PAGE_CLASSES)}."
     )] = None,
     threshold: Threshold = DEFAULT_THRESHOLD,
     repo: Repo = None,
-    revs: Annotated[Optional[list[str]], typer.Option("--rev", help="Two revisions of --repo: OLD, then NEW.")
+    revs: Annotated[list[str] | None, typer.Option("--rev", help="Two revisions of --repo: OLD, then NEW.")
                     ] = None,
     jobs: Jobs = None,
     quiet: Quiet = False,
@@ -406,7 +406,7 @@ class _Summary:
 @app.command()
 def update(
     catalog_dir: Annotated[Path, typer.Argument(help="The locale's catalog tree (e.g. locales/fr-FR).")],
-    sources: Annotated[Optional[list[str]], typer.Argument(
+    sources: Annotated[list[str] | None, typer.Argument(
         help="The new handoff's pages (directory); with --rev, paths inside --repo.")] = None,
     threshold: Threshold = DEFAULT_THRESHOLD,
     drop_obsolete: Annotated[bool, typer.Option(

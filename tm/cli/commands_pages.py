@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -26,13 +26,13 @@ def _add(totals: dict[str, int], result: FileResult, keys: tuple[str, ...]) -> N
 
 @app.command()
 def extract(
-    sources: Annotated[Optional[list[str]], typer.Argument(help="Page files or directories of pages.")] = None,
+    sources: Annotated[list[str] | None, typer.Argument(help="Page files or directories of pages.")] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Catalog tree root: writes OUT/<locale>/<page>.po.")] = Path(
         "locales"
     ),
-    locale: Annotated[Optional[str], typer.Option(help="Locale to use instead of the pages' ms.contentlocale.")] = None,
+    locale: Annotated[str | None, typer.Option(help="Locale to use instead of the pages' ms.contentlocale.")] = None,
     formats: Annotated[
-        Optional[list[str]], typer.Option("--format", "-f", help="po (default), xliff, xliff2, tmx; repeatable.")
+        list[str] | None, typer.Option("--format", "-f", help="po (default), xliff, xliff2, tmx; repeatable.")
     ] = None,
     repo: Repo = None,
     rev: Rev = None,
@@ -87,8 +87,8 @@ def _catalogs_by_page(paths: list[str]) -> dict[str, Path]:
 @app.command()
 def merge(
     catalogs: Annotated[list[str], typer.Argument(help="Catalog files or directories of catalogs.")],
-    pages: Annotated[Optional[str], typer.Option(help="The handoff pages (file or directory) to merge into.")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Where the merged pages are written.")] = None,
+    pages: Annotated[str | None, typer.Option(help="The handoff pages (file or directory) to merge into.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Where the merged pages are written.")] = None,
     mode: Annotated[Mode, typer.Option(help="target: translated pages; bilingual: new side-by-side pages; "
                                             "source: English pages.")] = Mode.TARGET,
     repo: Repo = None,

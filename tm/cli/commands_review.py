@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -12,8 +12,8 @@ from rich.table import Table
 from tm.catalogs import find_catalogs
 from tm.checks import RULES, Finding, Level, select_rules
 from tm.cli._app import Jobs, Json, Quiet, app, print_json
-from tm.jobs import CheckJob, count_file, default_jobs, parallel_map
 from tm.errors import BadArgument
+from tm.jobs import CheckJob, count_file, default_jobs, parallel_map
 from tm.progress import Reporter
 from tm.stats import STATES, Counts, sum_counts
 
@@ -81,10 +81,10 @@ def _print_finding(finding: Finding) -> None:
 
 @app.command()
 def check(
-    catalogs: Annotated[Optional[list[str]], typer.Argument(help="Catalog files or directories (any format).")] = None,
-    rules: Annotated[Optional[str], typer.Option("--rules", help="Only these rules (names or codes, comma-separated).")
+    catalogs: Annotated[list[str] | None, typer.Argument(help="Catalog files or directories (any format).")] = None,
+    rules: Annotated[str | None, typer.Option("--rules", help="Only these rules (names or codes, comma-separated).")
                      ] = None,
-    ignore: Annotated[Optional[str], typer.Option("--ignore", help="Skip these rules (comma-separated).")] = None,
+    ignore: Annotated[str | None, typer.Option("--ignore", help="Skip these rules (comma-separated).")] = None,
     level: Annotated[str, typer.Option("--level", help="Report findings at this level and above: warning|error.")
                      ] = "warning",
     list_rules: Annotated[bool, typer.Option("--list-rules", help="List the rules and exit.")] = False,

@@ -7,12 +7,11 @@ XLIFF 2 into `.xlf` files and XLIFF 1.2 into `.xliff` ones as often as not.
 
 from __future__ import annotations
 
+import re
 from types import ModuleType
 from typing import Protocol
 
 from tm.errors import BadArgument
-import re
-
 from tm.formats import po, tmx, xliff, xliff2
 from tm.model import Catalog
 

@@ -81,24 +81,30 @@ def _entry_text(entry: Entry, prefix: str) -> str:
 
 
 def _plain_entry_text(entry: Entry) -> str:
-    """The common case of a freshly extracted entry (notes, references, maybe fuzzy), in one f-string."""
+    """The common case of a freshly extracted entry (notes, references, maybe fuzzy)."""
     notes = "".join([f"#. {note}\n" for note in entry.notes]) if entry.notes else ""
     references = "#: " + " ".join(entry.references) + "\n" if entry.references else ""
     fuzzy = "#, fuzzy\n" if entry.fuzzy else ""
-    source, target = entry.source, entry.target
-    if "\n" in source or "\n" in target:
-        return (f"{notes}{references}{fuzzy}{_field('msgctxt', entry.id, '')}{_field('msgid', source, '')}"
-                f"{_field('msgstr', target, '')}")
-    pair_id = entry.id
-    everything = pair_id + source + target
-    if everything.isprintable() and '"' not in everything and "\\" not in everything:
-        return f'{notes}{references}{fuzzy}msgctxt "{pair_id}"\nmsgid "{source}"\nmsgstr "{target}"\n'
-    return (f'{notes}{references}{fuzzy}msgctxt "{_escape(pair_id)}"\nmsgid "{_escape(source)}"\n'
-            f'msgstr "{_escape(target)}"\n')
+    return message_text(f"{notes}{references}{fuzzy}", entry.id, entry.source, entry.target)
+
+
+def message_text(head: str, context: str, source: str, target: str) -> str:
+    """`head` (comment lines, already written), then msgctxt, msgid and msgstr: one f-string if nothing is escaped."""
+    if _plain(context + source + target):
+        return f'{head}msgctxt "{context}"\nmsgid "{source}"\nmsgstr "{target}"\n'
+    return head + _field("msgctxt", context, "") + _field("msgid", source, "") + _field("msgstr", target, "")
+
+
+def _plain(text: str) -> bool:
+    """True when `text` needs no escape in a PO string (tested with `in`: ~10x faster than a regex search)."""
+    if text.isprintable():
+        return '"' not in text and "\\" not in text
+    return ('"' not in text and "\\" not in text and "\n" not in text and "\t" not in text and "\r" not in text
+            and "\v" not in text and "\b" not in text and "\f" not in text)
 
 
 def _escape(text: str) -> str:
-    if text.isprintable() and '"' not in text and "\\" not in text:
+    if _plain(text):
         return text
     return _NEEDS_ESCAPE.sub(lambda m: _ESCAPES[m.group(0)], text)
 
@@ -126,7 +132,7 @@ def _split_lf(text: str) -> list[str]:
 class _Builder:
     """Collects the fields of the entry being read; `finish()` turns them into an `Entry`."""
 
-    __slots__ = ("comments", "notes", "references", "flags", "fields", "current", "obsolete", "line", "keyword_line")
+    __slots__ = ("comments", "current", "fields", "flags", "keyword_line", "line", "notes", "obsolete", "references")
 
     def __init__(self) -> None:
         self.reset()
@@ -254,9 +260,9 @@ def _read_fast(text: str, *, reviewed_only: bool = False, comments: bool = True)
     return catalog
 
 
-_OBSOLETE_PREVIOUS = re.compile(r"^#~(?=\| )", re.M)
-_OBSOLETE_LINE = re.compile(r"^#~ ", re.M)
-_ACTIVE_LINE = re.compile(r'^(?:msg|")', re.M)
+_OBSOLETE_PREVIOUS = re.compile(r"^#~(?=\| )", re.MULTILINE)
+_OBSOLETE_LINE = re.compile(r"^#~ ", re.MULTILINE)
+_ACTIVE_LINE = re.compile(r'^(?:msg|")', re.MULTILINE)
 
 
 def _obsolete_block(text: str, pos: int) -> tuple[re.Match[str], int] | None:
@@ -309,7 +315,7 @@ def _read_lines(text: str, path: str) -> Catalog:
     builder = _Builder()
     lines = text.split("\n")
     for number, raw in enumerate(lines, 1):
-        line = raw[:-1] if raw.endswith("\r") else raw
+        line = raw.removesuffix("\r")
         if not line.strip():
             if builder.fields:
                 _finish(builder, catalog, path)

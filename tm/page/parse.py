@@ -31,7 +31,8 @@ def _balanced(depth: int) -> str:
 
 
 _LOOKUP = r"</span><span class=(?P=q)sxs-lookup(?P=q)><span data-stu-id=(?P=q)(?P=id)(?P=q)>"
-_PAIR = re.compile(
+# One pair with its texts balanced; groups q (the quote), id, target and source (raw, still escaped).
+PAIR = re.compile(
     r"""<span data-ttu-id=(?P<q>\\?["'])(?P<id>[^"'\\<>\s]+)(?P=q)>"""
     r"(?P<target>" + _balanced(3) + r")" + _LOOKUP + r"(?P<source>" + _balanced(3) + r")</span></span>"
 )
@@ -39,11 +40,11 @@ _PAIR = re.compile(
 _LOOSE_PAIR = re.compile(
     r"""<span data-ttu-id=(?P<q>\\?["'])(?P<id>[^"'\\<>\s]+)(?P=q)>"""
     r"(?P<target>(?:(?!data-ttu-id=).)*?)" + _LOOKUP + r"(?P<source>(?:(?!data-ttu-id=).)*?)</span></span>",
-    re.S,
+    re.DOTALL,
 )
 _ANY_LOOKUP = re.compile(r"""<span class=\\?["']sxs-lookup\\?["']><span data-stu-id=\\?["']([^"'\\<>\s]*)""")
 _YAML_SINGLE_START = re.compile(r"""[ \t]*(?:- +)?(?:[^\s:'"#][^:'"]*:[ \t]+)?'""")
-_YAML_DQ_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.S)
+_YAML_DQ_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.DOTALL)
 _YAML_DQ_SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "a": "\a", "b": "\b", "e": "\x1b",
                    "f": "\f", "v": "\v", " ": " ", "/": "/", '"': '"', "\\": "\\", "\t": "\t",
                    "N": "\x85", "_": "\xa0", "L": "\u2028", "P": "\u2029"}
@@ -84,7 +85,7 @@ def _scan_fast(text: str, yaml_end: int) -> list[Pair] | None:
     pairs = []
     line = 1
     line_pos = 0
-    for match in _PAIR.finditer(text):
+    for match in PAIR.finditer(text):
         start = match.start()
         line += text.count("\n", line_pos, start)
         line_pos = start
@@ -108,7 +109,7 @@ def _scan_careful(relpath: str, text: str, meta: dict[str, str], bom: bool, yaml
         start = opening.start()
         line += text.count("\n", line_pos, start)
         line_pos = start
-        match = _PAIR.match(text, start) or _LOOSE_PAIR.match(text, start)
+        match = PAIR.match(text, start) or _LOOSE_PAIR.match(text, start)
         if match is None:
             diagnostics.append(Diagnostic("TM101", line, _why_unmatched(text, opening)))
             pos = opening.end()
@@ -213,6 +214,12 @@ def _orphan_lookup(text: str, pairs: list[Pair]) -> Diagnostic:
 
 def load_page(relpath: str, data: bytes) -> ParseResult:
     """Decode a page's bytes (UTF-8, optional BOM) and parse it; undecodable or binary input raises `InputError`."""
+    text, bom = decode_page(relpath, data)
+    return parse_page(relpath, text, bom=bom)
+
+
+def decode_page(relpath: str, data: bytes) -> tuple[str, bool]:
+    """A page's text without its BOM, and whether it had one; binary or invalid UTF-8 input raises `InputError`."""
     bom = data.startswith(b"\xef\xbb\xbf")
     body = data[3:] if bom else data
     nul = body.find(b"\0")
@@ -222,4 +229,4 @@ def load_page(relpath: str, data: bytes) -> ParseResult:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(relpath, body.count(b"\n", 0, exc.start) + 1, "invalid UTF-8") from None
-    return parse_page(relpath, text, bom=bom)
+    return text, bom

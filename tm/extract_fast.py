@@ -1,0 +1,67 @@
+"""The hot path of `tm extract`: a Markdown page's text straight to PO text, without the model objects.
+
+A handoff holds ~420,000 pairs, and building a `Pair` and an `Entry` for each, then writing them out, was
+most of an extract run. For the common page (pairs in the Markdown body, plain attribute quotes, PO as the
+only output) `page_po` does the same work in one loop over the regex matches, with the same helpers for
+notes and PO strings. Its bytes must equal `po.write(page_to_catalog(parse_page(...)))`: the tests compare
+both paths on every sample page, on generated pages and on every page of the corpus. Any other page gives
+None and the caller takes the model path, which is also the one that reports malformed pairs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tm.extract import Places, count_words, make_header, reference_path, translation_note
+from tm.formats import po
+from tm.model import Catalog, Page
+from tm.page.meta import front_matter_end, read_meta
+from tm.page.parse import PAIR, YAML_SUFFIXES
+
+
+@dataclass(frozen=True, slots=True)
+class PageCatalog:
+    """A page's catalog as PO bytes (empty when the page has no pairs), its locale and counts."""
+
+    data: bytes
+    locale: str
+    segments: int
+    words: int = 0
+
+
+def page_po(relpath: str, text: str, *, locale: str = "", words: bool = False) -> PageCatalog | None:
+    """The PO catalog of a decoded page, or None when the page needs the model path (see the module doc)."""
+    if "data-ttu-id=" not in text and "data-stu-id=" not in text:
+        return PageCatalog(b"", locale, 0)
+    if relpath.lower().endswith(YAML_SUFFIXES):
+        return None
+    yaml_end = front_matter_end(text, yaml_page=False)
+    page = Page(relpath, text, (), read_meta(text, yaml_page=False, end=yaml_end))
+    locale = locale or page.locale
+    if not locale:
+        return None
+    fuzzy = page.machine_translated
+    comments = f"{translation_note(page)}\n#: {reference_path(relpath)}:"
+    places = Places(text, yaml_page=False)
+    note = places.note
+    message = po.message_text
+    chunks = [po._header_text(Catalog(header=make_header(page, locale)))]
+    append = chunks.append
+    sources = []
+    line = 1
+    line_pos = 0
+    for match in PAIR.finditer(text):
+        (start, _), quote, (id_start, id_end), (target_start, target_end), (source_start, source_end) = match.regs
+        if start < yaml_end or quote[1] - quote[0] != 1:
+            return None  # escaped text: the model path unescapes it
+        line += text.count("\n", line_pos, start)
+        line_pos = start
+        target, source = text[target_start:target_end], text[source_start:source_end]
+        flag = "#, fuzzy\n" if fuzzy and target else ""
+        append(message(f"\n#. {note(start, source)}\n#. {comments}{line}\n{flag}", text[id_start:id_end], source,
+                       target))
+        sources.append(source)
+    if text.count("data-ttu-id=") != len(sources) or text.count("data-stu-id=") != len(sources):
+        return None  # a malformed pair: the model path says which
+    counted = sum(map(count_words, sources)) if words else 0
+    return PageCatalog("".join(chunks).encode("utf-8"), locale, len(sources), counted)
