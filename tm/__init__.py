@@ -22,11 +22,11 @@ from tm.stats import collect as collect_stats
 from tm.update import carry_forward
 
 __all__ = [
-    "FORMATS",
     "BadArgument",
     "Catalog",
     "DiffReport",
     "Entry",
+    "FORMATS",
     "Finding",
     "InputError",
     "Mode",
