@@ -151,3 +151,30 @@ def test_escape_and_join_are_inverse(text: str) -> None:
     quoted = '"' + po._escape(text) + '"'
     assert po._join(quoted) == text
     assert po._join(quoted) == po._ESCAPED.sub(po._unescape_match, quoted[1:-1])
+
+
+_entries = st.lists(st.tuples(st.sampled_from(["", "Salut", "deux\nlignes", 'a "b"']), st.booleans(),
+                              st.sampled_from([(), ("c-format",)]), st.booleans()), max_size=8)
+
+
+@settings(derandomize=True, max_examples=300, deadline=None)
+@given(_entries, st.booleans(), st.sampled_from(["", "\n", "\n\n"]))
+def test_reviewed_only_is_the_reviewed_entries(specs: list[tuple[str, bool, tuple[str, ...], bool]],
+                                               fuzzy_header: bool, gap: str) -> None:
+    """Merge's reader (fuzzy entries skipped after one whole-file check) sees what the full reader keeps."""
+    entries = [Entry(f"a-{n}", f"Source {n}", target, fuzzy, flags, comments=("not #, fuzzy",) if noted else (),
+                     notes=("paragraph",) if noted else ()) for n, (target, fuzzy, flags, noted) in enumerate(specs)]
+    text = po.write(Catalog(entries, dict(HEADER))).decode().replace("\n\n", "\n\n" + gap)
+    if fuzzy_header:
+        text = "#, fuzzy\n" + text
+    everything = po.read(text.encode(), path="x.po")
+    reviewed = po.read(text.encode(), path="x.po", reviewed_only=True)
+    assert reviewed.entries == [e for e in everything.entries if e.reviewed]
+    assert [e.line for e in reviewed.entries] == [e.line for e in everything.entries if e.reviewed]
+    assert reviewed.header == everything.header == HEADER
+
+
+def test_reviewed_only_still_checks_fuzzy_entries() -> None:
+    text = 'msgid ""\nmsgstr ""\n\n#, fuzzy\nmsgctxt "a-1"\nmsgid "a"\nmsgstr "b\n\nmsgid "c"\nmsgstr "d"\n'
+    with pytest.raises(InputError, match=r"^bad.po:7: unterminated string$"):
+        po.read(text.encode(), path="bad.po", reviewed_only=True)

@@ -169,7 +169,10 @@ def read(data: bytes, *, path: str, reviewed_only: bool = False, comments: bool 
     extracted comments and references, for readers that look only at texts and states (check, stats).
     """
     text = _decode(data, path)
-    catalog = _read_fast(text, reviewed_only=reviewed_only, comments=comments) or _read_lines(text, path)
+    # Once one regex call has checked the whole file, the fuzzy entries merge skips need not be built.
+    skip_fuzzy = reviewed_only and b"#~" not in data and _CANONICAL.fullmatch(data.removeprefix(BOM)) is not None
+    catalog = (_read_fast(text, reviewed_only=reviewed_only, comments=comments, skip_fuzzy=skip_fuzzy)
+               or _read_lines(text, path))
     if reviewed_only:
         catalog.entries = [e for e in catalog.entries if e.reviewed]
     return catalog
@@ -188,22 +191,45 @@ _FAST_ENTRY = re.compile(
     rf"msgstr (?P<str>{_STR}(?:\n{_STR})*)(?:\n|\Z)"
 )
 _PREVIOUS_CONT = re.compile(r'"\n#\| "')
+_NEWLINES = re.compile(r"\n+")
+# A whole file of canonical entries, checked in one regex call on its bytes (no groups: nothing is built).
+_CANONICAL = re.compile(rb"\n*(?:" + re.sub(r"\(\?P<\w+>", "(?:", _FAST_ENTRY.pattern).encode() + rb"\n*)*")
+BOM = b"\xef\xbb\xbf"
 
 
-def _read_fast(text: str, *, reviewed_only: bool = False, comments: bool = True) -> Catalog | None:
-    """The catalog if every entry has the canonical layout, else None (the caller reads line by line)."""
+def _read_fast(text: str, *, reviewed_only: bool = False, comments: bool = True, skip_fuzzy: bool = False
+               ) -> Catalog | None:
+    """The catalog if every entry has the canonical layout, else None (the caller reads line by line).
+
+    `skip_fuzzy` (only for text `_CANONICAL` accepted) passes over `#, fuzzy` entries after the header
+    with a few string searches instead of the entry regex, and stops when only fuzzy ones are left.
+    """
     catalog = Catalog()
     entries = catalog.entries
     match_entry = _FAST_ENTRY.match
     pos = 0
     end = len(text)
     line = 1
+    if skip_fuzzy:  # entries left to read, and how many of them are fuzzy
+        msgids = text.count("\nmsgid ") + text.startswith("msgid ")
+        fuzzies = text.count("\n#, fuzzy\n") + text.startswith("#, fuzzy\n")
     while pos < end:
-        while text.startswith("\n", pos):
-            pos += 1
-            line += 1
+        if text.startswith("\n", pos):
+            blank_end = _NEWLINES.match(text, pos).end()  # type: ignore[union-attr]
+            line += blank_end - pos
+            pos = blank_end
         if pos >= end:
             break
+        if skip_fuzzy and (entries or catalog.header):
+            if msgids == fuzzies:
+                break  # only fuzzy entries left
+            fuzzy_end = _fuzzy_entry_end(text, pos)
+            if fuzzy_end:
+                msgids -= 1
+                fuzzies -= 1
+                line += text.count("\n", pos, fuzzy_end)
+                pos = fuzzy_end
+                continue
         match = match_entry(text, pos)
         obsolete = False
         if match is not None:
@@ -219,6 +245,9 @@ def _read_fast(text: str, *, reviewed_only: bool = False, comments: bool = True)
             block, block_end = match.string, match.end()
             block_lines = block.count("\n", 0, block_end)
         tc, notes, refs, flags, pctxt, pid, ctxt, msgid, msgstr = match.groups()
+        if skip_fuzzy:
+            msgids -= 1
+            fuzzies -= flags == "#, fuzzy\n"
         last_line = line + block_lines - (block[block_end - 1] == "\n")
         msgid_line = last_line - msgstr.count("\n") - 1 - msgid.count("\n")
         line += block_lines
@@ -258,6 +287,14 @@ def _read_fast(text: str, *, reviewed_only: bool = False, comments: bool = True)
             )
         )
     return catalog
+
+
+def _fuzzy_entry_end(text: str, pos: int) -> int:
+    """Where the entry at `pos` ends if it is `#, fuzzy` (0 if not); for text `_CANONICAL` accepted."""
+    block_end = text.find("\n\n", pos)
+    block_end = len(text) if block_end < 0 else block_end + 1
+    flag = text.find("#, fuzzy\n", pos, block_end)
+    return block_end if flag >= 0 and (flag == pos or text[flag - 1] == "\n") else 0
 
 
 _OBSOLETE_PREVIOUS = re.compile(r"^#~(?=\| )", re.MULTILINE)
@@ -343,8 +380,7 @@ def _read_lines(text: str, path: str) -> Catalog:
 
 
 def _decode(data: bytes, path: str) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    data = data.removeprefix(BOM)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
