@@ -22,8 +22,9 @@ from tm.extract import count_words, page_to_catalog
 from tm.extract_fast import page_po
 from tm.fileio import write_atomic
 from tm.formats import get_format
-from tm.merge import merge_page
-from tm.model import Entry
+from tm.merge import Gate, PageMerge, merge_page
+from tm.merge_fast import merge_text
+from tm.model import Catalog, Entry
 from tm.page import Mode, load_page
 from tm.page.parse import ParseResult, decode_page
 from tm.sources import Content, content
@@ -200,6 +201,16 @@ class ExportJob:
         return result
 
 
+def _merge_fast(relpath: str, data: Content, catalog: Catalog | None, mode: Mode, gate: Gate | None
+                ) -> PageMerge | None:
+    """A common Markdown page merged without the model objects (`tm.merge_fast`); None sends it to the model path."""
+    try:
+        text, bom = decode_page(relpath, content(data))
+    except (OSError, InputError):
+        return None  # the model path reports it
+    return merge_text(relpath, text, catalog, mode, bom=bom, gate=gate)
+
+
 @dataclass(frozen=True, slots=True)
 class MergeJob:
     """Options of `tm merge`; calling it on `(relpath, bytes, catalog path)` writes one merged page."""
@@ -219,10 +230,13 @@ class MergeJob:
             except InputError as exc:
                 result.errors.append(str(exc))
                 return result
-        parsed = _parsed(relpath, data, self.shown, result)
-        if parsed is None:
-            return result
-        merged = merge_page(parsed.page, catalog, self.mode, gate=refuse_failing if self.check else None)
+        gate = refuse_failing if self.check else None
+        merged = _merge_fast(relpath, data, catalog, self.mode, gate)
+        if merged is None:
+            parsed = _parsed(relpath, data, self.shown, result)
+            if parsed is None:
+                return result
+            merged = merge_page(parsed.page, catalog, self.mode, gate=gate)
         for stale in merged.stale:
             result.stale.append(f"{catalog_path}:{stale.line}: stale entry {stale.id}: "
                                 "its msgid is no longer the page's source; not applied")

@@ -66,9 +66,16 @@ def merge_page(page: Page, catalog: Catalog | None, mode: Mode = Mode.TARGET, *,
     """
     if catalog is None or not page.pairs:
         return PageMerge(render_page(page, mode))
-    sources = {pair.id: pair.source for pair in page.pairs}
-    targets: dict[str, str] = {}
     result = PageMerge("")
+    targets = choose_targets(catalog, {pair.id: pair.source for pair in page.pairs}, result, gate)
+    result.text = render_page(page, mode, targets)
+    return result
+
+
+def choose_targets(catalog: Catalog, sources: dict[str, str], result: PageMerge, gate: Gate | None = None
+                   ) -> dict[str, str]:
+    """The reviewed translations to apply, by pair id, given the page's sources by id; counts the rest in `result`."""
+    targets: dict[str, str] = {}
     for entry in catalog.entries:
         if not entry.reviewed:
             continue
@@ -84,5 +91,4 @@ def merge_page(page: Page, catalog: Catalog | None, mode: Mode = Mode.TARGET, *,
             else:
                 result.refused.append(Refused(entry.id, entry.line, reason))
     result.applied = len(targets)
-    result.text = render_page(page, mode, targets)
-    return result
+    return targets

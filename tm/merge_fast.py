@@ -1,0 +1,51 @@
+"""The hot path of `tm merge`: a Markdown page's text and its catalog straight to the merged text.
+
+`merge_page(parse_page(...).page, ...)` builds a `Pair` for each of a handoff's ~420,000 pairs and then
+renders them; for the common page (pairs in the Markdown body, plain attribute quotes, so no text needs
+unescaping) `merge_text` renders from the regex spans directly and decides what to apply with the same
+`choose_targets`. Its result must equal the model path's: the tests compare both on generated pages and on
+every page of the corpus. Any other page gives None and the caller takes the model path, which is also
+the one that reports malformed pairs.
+"""
+
+from __future__ import annotations
+
+from tm.merge import Gate, PageMerge, choose_targets
+from tm.model import Catalog
+from tm.page import Mode
+from tm.page.meta import front_matter_end
+from tm.page.parse import PAIR, YAML_SUFFIXES
+from tm.page.render import BOM
+
+
+def merge_text(relpath: str, text: str, catalog: Catalog | None, mode: Mode = Mode.TARGET, *, bom: bool = False,
+               gate: Gate | None = None) -> PageMerge | None:
+    """The merged page (see `tm.merge.merge_page`), or None when the page needs the model path."""
+    if relpath.lower().endswith(YAML_SUFFIXES) or "data-ttu-id=\\" in text:
+        return None  # YAML or escaped quotes: texts need unescaping
+    spans = [match.regs for match in PAIR.finditer(text)]
+    if text.count("data-ttu-id=") != len(spans) or text.count("data-stu-id=") != len(spans):
+        return None  # a malformed pair: the model path says which
+    if spans and spans[0][0][0] < front_matter_end(text, yaml_page=False):
+        return None  # a pair in the front matter: YAML quoting
+    result = PageMerge("")
+    targets: dict[str, str] = {}
+    if catalog is not None and spans:
+        sources = {text[id_start:id_end]: text[source_start:source_end]
+                   for _, _, (id_start, id_end), _, (source_start, source_end) in spans}
+        targets = choose_targets(catalog, sources, result, gate)
+    out = [BOM] if bom else []
+    pos = 0
+    for (start, end), _, (id_start, id_end), (target_start, target_end), (source_start, source_end) in spans:
+        out.append(text[pos:start])
+        new = targets.get(text[id_start:id_end]) if targets else None
+        if mode is Mode.TARGET:
+            out.append(text[target_start:target_end] if new is None else new)
+        elif mode is Mode.BILINGUAL:
+            out.append(text[start:end] if new is None else text[start:target_start] + new + text[target_end:end])
+        else:
+            out.append(text[source_start:source_end])
+        pos = end
+    out.append(text[pos:])
+    result.text = "".join(out)
+    return result
