@@ -8,6 +8,7 @@ from pathlib import Path
 # Directories this process already made: a handoff writes ~12,500 files into ~1,000 directories, and a
 # `makedirs` per file is a measurable part of a run. A directory removed behind our back is made again.
 _made: set[str] = set()
+_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
 
 
 def write_atomic(path: Path | str, data: bytes) -> None:
@@ -19,13 +20,17 @@ def write_atomic(path: Path | str, data: bytes) -> None:
         os.makedirs(folder or ".", exist_ok=True)
         _made.add(folder)
     try:
-        handle = open(tmp, "wb")
+        fd = os.open(tmp, _FLAGS, 0o666)
     except FileNotFoundError:
         os.makedirs(folder or ".", exist_ok=True)
-        handle = open(tmp, "wb")
+        fd = os.open(tmp, _FLAGS, 0o666)
     try:
-        with handle:
-            handle.write(data)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
         os.replace(tmp, name)
     except BaseException:
         if os.path.exists(tmp):
