@@ -44,11 +44,16 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def parallel_map(func: Callable[[T], R], items: Iterable[T], *, jobs: int, chunksize: int = 32) -> Iterator[R]:
-    """`map(func, items)` in order, over `jobs` forked processes (serially when jobs <= 1)."""
+def parallel_map(func: Callable[[T], R], items: Iterable[T], *, jobs: int, total: int | None = None) -> Iterator[R]:
+    """`map(func, items)` in order, over `jobs` forked processes (serially when jobs <= 1).
+
+    Items go to the workers in chunks of up to 256: the parent's cost per chunk was a tenth of an extract
+    run at 32. With `total` known, chunks stay small enough that each worker gets ~8 of them.
+    """
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(func, items)
         return
+    chunksize = 32 if total is None else max(1, min(256, total // (jobs * 8)))
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
         yield from pool.imap(func, items, chunksize)
 

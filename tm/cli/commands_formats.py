@@ -51,8 +51,8 @@ def export(
     counts = {"entries": 0, "files_written": 0}
     if out is not None:
         job = ExportJob(out, adapter.NAME, reviewed_state)
-        for result in report.track(parallel_map(job, files, jobs=jobs or default_jobs()), total=len(files),
-                                   label="export"):
+        results = parallel_map(job, files, jobs=jobs or default_jobs(), total=len(files))
+        for result in report.track(results, total=len(files), label="export"):
             for message in result.errors:
                 report.error(message)
             counts["entries"] += result.segments

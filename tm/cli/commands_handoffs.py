@@ -86,7 +86,7 @@ class _Mapper:
     label: str
 
     def __call__(self, func: Callable[[T], R], items: Iterable[T], /) -> Iterable[R]:
-        mapped = parallel_map(func, items, jobs=self.jobs or default_jobs())
+        mapped = parallel_map(func, items, jobs=self.jobs or default_jobs(), total=self.total)
         return self.report.track(mapped, total=self.total, label=self.label)
 
 

@@ -50,7 +50,7 @@ def extract(
                      count_words=json_out or not quiet)
     keys = ("pages", "segments", "words", "files_written")
     totals = dict.fromkeys(keys, 0)
-    results = parallel_map(job, deferred(source), jobs=jobs or default_jobs())
+    results = parallel_map(job, deferred(source), jobs=jobs or default_jobs(), total=len(source))
     for result in report.track(results, total=len(source), label="extract"):
         for message in result.errors:
             report.error(message)
@@ -117,8 +117,8 @@ def merge(
 
     keys = ("pages", "applied", "unknown_ids")
     totals = dict.fromkeys(keys, 0) | {"pages_written": 0, "stale": 0, "refused": 0}
-    for result in report.track(parallel_map(job, items(), jobs=jobs or default_jobs()), total=len(source),
-                               label="merge"):
+    results = parallel_map(job, items(), jobs=jobs or default_jobs(), total=len(source))
+    for result in report.track(results, total=len(source), label="merge"):
         for message in result.errors:
             report.error(message)
         for message in result.stale + result.refused:

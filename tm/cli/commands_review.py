@@ -46,8 +46,8 @@ def stats(
     report = Reporter(quiet=quiet or json_out)
     files = list(find_catalogs(catalogs))
     counted = []
-    for name, counts, error in report.track(parallel_map(count_file, files, jobs=jobs or default_jobs()),
-                                            total=len(files), label="stats"):
+    counts_by_file = parallel_map(count_file, files, jobs=jobs or default_jobs(), total=len(files))
+    for name, counts, error in report.track(counts_by_file, total=len(files), label="stats"):
         if counts is None:
             report.error(error)
         else:
@@ -106,8 +106,8 @@ def check(
     files = list(find_catalogs(catalogs))
     findings: list[Finding] = []
     entries = 0
-    for result in report.track(parallel_map(job, files, jobs=jobs or default_jobs()), total=len(files),
-                               label="check"):
+    results = parallel_map(job, files, jobs=jobs or default_jobs(), total=len(files))
+    for result in report.track(results, total=len(files), label="check"):
         for message in result.errors:
             report.error(message)
         entries += result.segments
