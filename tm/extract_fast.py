@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tm.extract import Places, count_words, make_header, reference_path, translation_note
+from tm.extract import count_words, make_header, place_notes, reference_path, translation_note
 from tm.formats import po
 from tm.model import Catalog, Page
 from tm.page.meta import front_matter_end, read_meta
@@ -40,28 +40,26 @@ def page_po(relpath: str, text: str, *, locale: str = "", words: bool = False) -
     locale = locale or page.locale
     if not locale:
         return None
+    spans = [match.regs for match in PAIR.finditer(text)]
+    if text.count("data-ttu-id=") != len(spans) or text.count("data-stu-id=") != len(spans):
+        return None  # a malformed pair: the model path says which
+    if spans and spans[0][0][0] < yaml_end or "data-ttu-id=\\" in text:
+        return None  # a pair in the front matter, or escaped quotes: the model path unescapes
+    sources = [text[source_start:source_end] for *_, (source_start, source_end) in spans]
+    notes = place_notes(text, [(regs[0][0], source, False) for regs, source in zip(spans, sources)])
     fuzzy = page.machine_translated
     comments = f"{translation_note(page)}\n#: {reference_path(relpath)}:"
-    places = Places(text, yaml_page=False)
-    note = places.note
     message = po.message_text
     chunks = [po._header_text(Catalog(header=make_header(page, locale)))]
     append = chunks.append
-    sources = []
     line = 1
     line_pos = 0
-    for match in PAIR.finditer(text):
-        (start, _), quote, (id_start, id_end), (target_start, target_end), (source_start, source_end) = match.regs
-        if start < yaml_end or quote[1] - quote[0] != 1:
-            return None  # escaped text: the model path unescapes it
+    for regs, source, note in zip(spans, sources, notes):
+        (start, _), _, (id_start, id_end), (target_start, target_end), _ = regs
         line += text.count("\n", line_pos, start)
         line_pos = start
-        target, source = text[target_start:target_end], text[source_start:source_end]
+        target = text[target_start:target_end]
         flag = "#, fuzzy\n" if fuzzy and target else ""
-        append(message(f"\n#. {note(start, source)}\n#. {comments}{line}\n{flag}", text[id_start:id_end], source,
-                       target))
-        sources.append(source)
-    if text.count("data-ttu-id=") != len(sources) or text.count("data-stu-id=") != len(sources):
-        return None  # a malformed pair: the model path says which
+        append(message(f"\n#. {note}\n#. {comments}{line}\n{flag}", text[id_start:id_end], source, target))
     counted = sum(map(count_words, sources)) if words else 0
-    return PageCatalog("".join(chunks).encode("utf-8"), locale, len(sources), counted)
+    return PageCatalog("".join(chunks).encode("utf-8"), locale, len(spans), counted)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-_KEY = re.compile(r"[A-Za-z_][\w.-]*\Z")
+# `key: value` on one line, maybe indented or a list item (`- key: value`): one regex call per page.
+_FIELD = re.compile(r"^[^\S\n]*(?:- [^\S\n]*)?([A-Za-z_][\w.-]*)[^\S\n]*:(.*)", re.MULTILINE)
 
 
 def front_matter_end(text: str, *, yaml_page: bool) -> int:
@@ -46,14 +47,8 @@ def read_meta(text: str, *, yaml_page: bool, end: int | None = None) -> dict[str
     if end is None:
         end = front_matter_end(text, yaml_page=yaml_page)
     meta: dict[str, str] = {}
-    for line in text[:end].split("\n"):
-        key, sep, value = line.partition(":")
-        if not sep:
-            continue
-        key = key.strip()
-        if key.startswith("- "):
-            key = key[2:].lstrip()
-        if key in meta or not _KEY.match(key):
+    for key, value in _FIELD.findall(text, 0, end):
+        if key in meta:
             continue
         value = value.strip()
         if not value or value in ("|", ">", "|-", ">-"):
