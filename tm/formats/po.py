@@ -168,9 +168,11 @@ def read(data: bytes, *, path: str, reviewed_only: bool = False, comments: bool 
     but most entries of a machine-translated handoff are never built. `comments=False` leaves out comments,
     extracted comments and references, for readers that look only at texts and states (check, stats).
     """
-    text = _decode(data, path)
     # Once one regex call has checked the whole file, the fuzzy entries merge skips need not be built.
     skip_fuzzy = reviewed_only and b"#~" not in data and _CANONICAL.fullmatch(data.removeprefix(BOM)) is not None
+    if skip_fuzzy:
+        data = _unless_all_fuzzy(data.removeprefix(BOM))
+    text = _decode(data, path)
     catalog = (_read_fast(text, reviewed_only=reviewed_only, comments=comments, skip_fuzzy=skip_fuzzy)
                or _read_lines(text, path))
     if reviewed_only:
@@ -287,6 +289,19 @@ def _read_fast(text: str, *, reviewed_only: bool = False, comments: bool = True,
             )
         )
     return catalog
+
+
+def _unless_all_fuzzy(data: bytes) -> bytes:
+    """The first entry alone (the header) if every other entry is `#, fuzzy`, else all of `data` (checked, canonical).
+
+    Most catalogs of a machine-translated handoff are all fuzzy: merge then decodes only their header.
+    """
+    first_end = data.find(b"\n\n") + 1 or len(data)
+    first = data[:first_end]
+    msgids = data.count(b"\nmsgid ") + data.startswith(b"msgid ")
+    fuzzies = data.count(b"\n#, fuzzy\n") + data.startswith(b"#, fuzzy\n")
+    first_fuzzy = first.startswith(b"#, fuzzy\n") or b"\n#, fuzzy\n" in first
+    return first if not data.startswith(b"\n") and msgids - 1 == fuzzies - first_fuzzy else data
 
 
 def _fuzzy_entry_end(text: str, pos: int) -> int:
