@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import SAMPLES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import SAMPLES
 from tm.merge import merge_page
 from tm.merge_fast import merge_text
 from tm.model import Catalog, Entry

@@ -10,6 +10,8 @@ the one that reports malformed pairs.
 
 from __future__ import annotations
 
+from operator import methodcaller
+
 from tm.merge import Gate, PageMerge, choose_targets
 from tm.model import Catalog
 from tm.page import Mode
@@ -23,14 +25,16 @@ def merge_text(relpath: str, text: str, catalog: Catalog | None, mode: Mode = Mo
     """The merged page (see `tm.merge.merge_page`), or None when the page needs the model path."""
     if relpath.lower().endswith(YAML_SUFFIXES) or "data-ttu-id=\\" in text:
         return None  # YAML or escaped quotes: texts need unescaping
+    if 0 <= text.find("data-ttu-id=") < front_matter_end(text, yaml_page=False):
+        return None  # a pair in the front matter: YAML quoting
+    if catalog is None or not any(entry.reviewed for entry in catalog.entries):
+        return _render_unchanged(text, mode, bom)
     spans = [match.regs for match in PAIR.finditer(text)]
     if text.count("data-ttu-id=") != len(spans) or text.count("data-stu-id=") != len(spans):
         return None  # a malformed pair: the model path says which
-    if spans and spans[0][0][0] < front_matter_end(text, yaml_page=False):
-        return None  # a pair in the front matter: YAML quoting
     result = PageMerge("")
     targets: dict[str, str] = {}
-    if catalog is not None and spans:
+    if spans:
         sources = {text[id_start:id_end]: text[source_start:source_end]
                    for _, _, (id_start, id_end), _, (source_start, source_end) in spans}
         targets = choose_targets(catalog, sources, result, gate)
@@ -49,3 +53,16 @@ def merge_text(relpath: str, text: str, catalog: Catalog | None, mode: Mode = Mo
     out.append(text[pos:])
     result.text = "".join(out)
     return result
+
+
+# What replaces each pair; `methodcaller` keeps `re.subn` in C (a `\g<target>` template calls Python per match).
+_REPLACEMENTS = {Mode.TARGET: methodcaller("group", "target"), Mode.SOURCE: methodcaller("group", "source"),
+                 Mode.BILINGUAL: methodcaller("group", 0)}
+
+
+def _render_unchanged(text: str, mode: Mode, bom: bool) -> PageMerge | None:
+    """The page rendered with its own translations: one `re.subn` (the common case: nothing reviewed yet)."""
+    rendered, found = PAIR.subn(_REPLACEMENTS[mode], text)
+    if text.count("data-ttu-id=") != found or text.count("data-stu-id=") != found:
+        return None  # a malformed pair: the model path says which
+    return PageMerge(BOM + rendered if bom else rendered)
