@@ -172,9 +172,17 @@ def test_reviewed_only_is_the_reviewed_entries(specs: list[tuple[str, bool, tupl
     assert reviewed.entries == [e for e in everything.entries if e.reviewed]
     assert [e.line for e in reviewed.entries] == [e.line for e in everything.entries if e.reviewed]
     assert reviewed.header == everything.header == HEADER
+    assert po.read(text.encode(), path="x.po", reviewed_only=True, header=False).entries == reviewed.entries
 
 
 def test_reviewed_only_still_checks_fuzzy_entries() -> None:
     text = 'msgid ""\nmsgstr ""\n\n#, fuzzy\nmsgctxt "a-1"\nmsgid "a"\nmsgstr "b\n\nmsgid "c"\nmsgstr "d"\n'
     with pytest.raises(InputError, match=r"^bad.po:7: unterminated string$"):
         po.read(text.encode(), path="bad.po", reviewed_only=True)
+
+
+def test_reviewed_only_without_header_keeps_a_reviewed_first_entry() -> None:
+    text = b'msgctxt "a-1"\nmsgid "Hi"\nmsgstr "Salut"\n\n#, fuzzy\nmsgctxt "a-2"\nmsgid "Bye"\nmsgstr "Adieu"\n'
+    for header in (True, False):
+        entries = po.read(text, path="x.po", reviewed_only=True, header=header).entries
+        assert [(e.id, e.target, e.line) for e in entries] == [("a-1", "Salut", 2)]

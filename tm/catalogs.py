@@ -66,11 +66,13 @@ def _walk(root: str, suffixes: tuple[str, ...]) -> Iterator[tuple[str, str]]:
                 yield path[cut:].replace(os.sep, "/"), path
 
 
-def read_catalog(path: Path, *, reviewed_only: bool = False, comments: bool = True) -> Catalog:
+def read_catalog(path: Path, *, reviewed_only: bool = False, comments: bool = True, header: bool = True
+                 ) -> Catalog:
     """Read one catalog file in whatever format its suffix and root element say.
 
     `reviewed_only` keeps only the reviewed entries, and lets the PO reader skip building the others;
-    `comments=False` lets it skip comments and references (other formats read everything regardless).
+    `comments=False` lets it skip comments and references, `header=False` the header (other formats read
+    everything regardless).
     """
     try:
         data = path.read_bytes()
@@ -80,7 +82,8 @@ def read_catalog(path: Path, *, reviewed_only: bool = False, comments: bool = Tr
     if adapter is None:
         raise InputError(str(path), None, "not a catalog file (unknown suffix)")
     if adapter.NAME == "po":
-        catalog: Catalog = adapter.read(data, path=str(path), reviewed_only=reviewed_only, comments=comments)
+        catalog: Catalog = adapter.read(data, path=str(path), reviewed_only=reviewed_only, comments=comments,
+                                        header=header)
         return catalog
     catalog = adapter.read(data, path=str(path))
     if reviewed_only:

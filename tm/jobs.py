@@ -231,7 +231,7 @@ class MergeJob:
         catalog = None
         if catalog_path is not None:
             try:
-                catalog = read_catalog(catalog_path, reviewed_only=True)
+                catalog = read_catalog(catalog_path, reviewed_only=True, header=False)
             except InputError as exc:
                 result.errors.append(str(exc))
                 return result

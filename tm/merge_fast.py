@@ -23,6 +23,8 @@ from tm.page.render import BOM
 def merge_text(relpath: str, text: str, catalog: Catalog | None, mode: Mode = Mode.TARGET, *, bom: bool = False,
                gate: Gate | None = None) -> PageMerge | None:
     """The merged page (see `tm.merge.merge_page`), or None when the page needs the model path."""
+    if "data-ttu-id=" not in text and "data-stu-id=" not in text:
+        return PageMerge(BOM + text if bom else text)
     if relpath.lower().endswith(YAML_SUFFIXES) or "data-ttu-id=\\" in text:
         return None  # YAML or escaped quotes: texts need unescaping
     if 0 <= text.find("data-ttu-id=") < front_matter_end(text, yaml_page=False):

@@ -371,7 +371,7 @@ class _OffersJob:
     base: Path
 
     def __call__(self, path: Path) -> list[Offer]:
-        catalog = po.read(path.read_bytes(), path=str(path), reviewed_only=True)
+        catalog = po.read(path.read_bytes(), path=str(path), reviewed_only=True, header=False)
         return offers(catalog, path.relative_to(self.base).as_posix())
 
 

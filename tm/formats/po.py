@@ -157,7 +157,8 @@ class _Builder:
         return not (self.fields or self.comments or self.notes or self.references or self.flags)
 
 
-def read(data: bytes, *, path: str, reviewed_only: bool = False, comments: bool = True) -> Catalog:
+def read(data: bytes, *, path: str, reviewed_only: bool = False, comments: bool = True, header: bool = True
+         ) -> Catalog:
     """Parse PO bytes; a syntax error raises `InputError` with the file's line number.
 
     Plural entries keep `msgstr[0]` as the target (handoff pages have no plurals). Files laid out as
@@ -167,11 +168,15 @@ def read(data: bytes, *, path: str, reviewed_only: bool = False, comments: bool 
     `reviewed_only` keeps only reviewed entries (what `tm merge` applies); the whole file is still checked,
     but most entries of a machine-translated handoff are never built. `comments=False` leaves out comments,
     extracted comments and references, for readers that look only at texts and states (check, stats).
+    `header=False` says the caller does not need the header: a checked file whose entries are all fuzzy
+    is then not decoded at all.
     """
     # Once one regex call has checked the whole file, the fuzzy entries merge skips need not be built.
     skip_fuzzy = reviewed_only and b"#~" not in data and _CANONICAL.fullmatch(data.removeprefix(BOM)) is not None
     if skip_fuzzy:
         data = _unless_all_fuzzy(data.removeprefix(BOM))
+        if not header and _is_header(data):
+            return Catalog()
     text = _decode(data, path)
     catalog = (_read_fast(text, reviewed_only=reviewed_only, comments=comments, skip_fuzzy=skip_fuzzy)
                or _read_lines(text, path))
@@ -302,6 +307,12 @@ def _unless_all_fuzzy(data: bytes) -> bytes:
     fuzzies = data.count(b"\n#, fuzzy\n") + data.startswith(b"#, fuzzy\n")
     first_fuzzy = first.startswith(b"#, fuzzy\n") or b"\n#, fuzzy\n" in first
     return first if not data.startswith(b"\n") and msgids - 1 == fuzzies - first_fuzzy else data
+
+
+def _is_header(block: bytes) -> bool:
+    """True for a checked canonical entry that is the header (`msgid ""`, no msgctxt) and nothing after it."""
+    return (block.find(b"\n\n") in (-1, len(block) - 1) and b"msgctxt " not in block
+            and (block.startswith(b'msgid ""\n') or b'\nmsgid ""\n' in block))
 
 
 def _fuzzy_entry_end(text: str, pos: int) -> int:
