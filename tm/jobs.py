@@ -164,7 +164,7 @@ class CheckJob:
     def __call__(self, item: CatalogFile) -> FileResult:
         result = FileResult()
         try:
-            catalog = read_catalog(item.path, comments=False)
+            catalog = read_catalog(item.path, comments=False, header=False)
         except InputError as exc:
             result.errors.append(str(exc))
             return result
@@ -177,7 +177,7 @@ class CheckJob:
 def count_file(item: CatalogFile) -> tuple[str, Counts | None, str]:
     """`tm stats` per catalog file: its name, its counts (None if unreadable) and the error, if any."""
     try:
-        catalog = read_catalog(item.path, comments=False)
+        catalog = read_catalog(item.path, comments=False, header=False)
     except InputError as exc:
         return str(item.path), None, str(exc)
     return str(item.path), count_catalog(catalog), ""

@@ -178,8 +178,11 @@ def read(data: bytes, *, path: str, reviewed_only: bool = False, comments: bool 
         if not header and _is_header(data):
             return Catalog()
     text = _decode(data, path)
-    catalog = (_read_fast(text, reviewed_only=reviewed_only, comments=comments, skip_fuzzy=skip_fuzzy)
-               or _read_lines(text, path))
+    catalog = (
+        (None if skip_fuzzy or "#~" in text else _read_stream(text, comments=comments, header=header))
+        or _read_fast(text, reviewed_only=reviewed_only, comments=comments, header=header, skip_fuzzy=skip_fuzzy)
+        or _read_lines(text, path)
+    )
     if reviewed_only:
         catalog.entries = [e for e in catalog.entries if e.reviewed]
     return catalog
@@ -204,19 +207,19 @@ _CANONICAL = re.compile(rb"\n*(?:" + re.sub(r"\(\?P<\w+>", "(?:", _FAST_ENTRY.pa
 BOM = b"\xef\xbb\xbf"
 
 
-def _read_fast(text: str, *, reviewed_only: bool = False, comments: bool = True, skip_fuzzy: bool = False
-               ) -> Catalog | None:
+def _read_fast(text: str, *, reviewed_only: bool = False, comments: bool = True, header: bool = True,
+               skip_fuzzy: bool = False) -> Catalog | None:
     """The catalog if every entry has the canonical layout, else None (the caller reads line by line).
 
     `skip_fuzzy` (only for text `_CANONICAL` accepted) passes over `#, fuzzy` entries after the header
     with a few string searches instead of the entry regex, and stops when only fuzzy ones are left.
     """
     catalog = Catalog()
-    entries = catalog.entries
     match_entry = _FAST_ENTRY.match
     pos = 0
     end = len(text)
     line = 1
+    first = True
     if skip_fuzzy:  # entries left to read, and how many of them are fuzzy
         msgids = text.count("\nmsgid ") + text.startswith("msgid ")
         fuzzies = text.count("\n#, fuzzy\n") + text.startswith("#, fuzzy\n")
@@ -227,7 +230,7 @@ def _read_fast(text: str, *, reviewed_only: bool = False, comments: bool = True,
             pos = blank_end
         if pos >= end:
             break
-        if skip_fuzzy and (entries or catalog.header):
+        if skip_fuzzy and not first:
             if msgids == fuzzies:
                 break  # only fuzzy entries left
             fuzzy_end = _fuzzy_entry_end(text, pos)
@@ -251,7 +254,7 @@ def _read_fast(text: str, *, reviewed_only: bool = False, comments: bool = True,
             obsolete = True
             block, block_end = match.string, match.end()
             block_lines = block.count("\n", 0, block_end)
-        tc, notes, refs, flags, pctxt, pid, ctxt, msgid, msgstr = match.groups()
+        flags, msgid, msgstr = match.group("flags", "id", "str")
         if skip_fuzzy:
             msgids -= 1
             fuzzies -= flags == "#, fuzzy\n"
@@ -259,41 +262,84 @@ def _read_fast(text: str, *, reviewed_only: bool = False, comments: bool = True,
         msgid_line = last_line - msgstr.count("\n") - 1 - msgid.count("\n")
         line += block_lines
         pos = next_pos
-        if obsolete and (notes or refs or ctxt is None and not entries):
-            return None  # not the layout gettext writes for obsolete entries
-        if reviewed_only and flags == "#, fuzzy\n" and (entries or catalog.header):
+        if reviewed_only and flags == "#, fuzzy\n" and not first:
             continue
-        source = _join(msgid)
-        if not entries and not catalog.header and source == "" and ctxt is None:
-            if notes or refs or flags or pid or pctxt:
-                return None
-            _set_header(catalog, _join(msgstr), [c[2:] for c in tc.splitlines()])
-            continue
-        other_flags: tuple[str, ...] = ()
-        if flags is None:
-            fuzzy = False
-        elif flags == "#, fuzzy\n":
-            fuzzy = True
-        else:
-            flag_list = [f.strip() for f in flags[2:].split(",")]
-            fuzzy, other_flags = "fuzzy" in flag_list, tuple([f for f in flag_list if f and f != "fuzzy"])
-        entries.append(
-            Entry(
-                "" if ctxt is None else _join(ctxt),
-                source,
-                _join(msgstr),
-                fuzzy,
-                other_flags,
-                None if pid is None else _join(_PREVIOUS_CONT.sub('"\n"', pid)),
-                None if pctxt is None else _join(_PREVIOUS_CONT.sub('"\n"', pctxt)),
-                tuple([c[2:] for c in tc.splitlines()]) if tc and comments else (),
-                _notes(notes) if notes and comments else (),
-                tuple(refs.replace("#:", " ").split()) if refs and comments else (),
-                obsolete,
-                msgid_line,
-            )
-        )
+        if not _add_entry(catalog, match.groups(), msgid_line, first=first, comments=comments, header=header,
+                          obsolete=obsolete):
+            return None
+        first = False
     return catalog
+
+
+def _read_stream(text: str, *, comments: bool = True, header: bool = True) -> Catalog | None:
+    """The quickest reader: one `finditer` over a file of canonical active entries, as `tm` writes them.
+
+    None when anything but blank lines sits between the entries (obsolete entries, other layouts, errors):
+    `_read_fast` and the line reader take those.
+    """
+    catalog = Catalog()
+    pos = 0
+    line = 1
+    first = True
+    for match in _FAST_ENTRY.finditer(text):
+        start = match.start()
+        if start != pos:
+            blank = text.count("\n", pos, start)
+            if blank != start - pos:
+                return None
+            line += blank
+        msgid_line = line + text.count("\n", start, match.start("id"))
+        pos = match.end()
+        line += text.count("\n", start, pos)
+        if not _add_entry(catalog, match.groups(), msgid_line, first=first, comments=comments, header=header):
+            return None
+        first = False
+    if text.count("\n", pos) != len(text) - pos:
+        return None
+    return catalog
+
+
+def _add_entry(catalog: Catalog, groups: tuple[str | None, ...], line: int, *, first: bool, comments: bool = True,
+               header: bool = True, obsolete: bool = False) -> bool:
+    """Add the entry matched by `_FAST_ENTRY` (or the header, if `first`); False if it is not of the canonical layout.
+
+    `header=False` checks the header but does not parse it.
+    """
+    tc, notes, refs, flags, pctxt, pid, ctxt, msgid, msgstr = groups
+    source = _join(msgid)  # type: ignore[arg-type]
+    if first and source == "" and ctxt is None:
+        if notes or refs or flags or pid or pctxt or obsolete:
+            return False
+        if header:
+            _set_header(catalog, _join(msgstr), [c[2:] for c in tc.splitlines()])  # type: ignore[arg-type, union-attr]
+        return True
+    if obsolete and (notes or refs or ctxt is None and first):
+        return False  # not the layout gettext writes for obsolete entries
+    other_flags: tuple[str, ...] = ()
+    if flags is None:
+        fuzzy = False
+    elif flags == "#, fuzzy\n":
+        fuzzy = True
+    else:
+        flag_list = [f.strip() for f in flags[2:].split(",")]
+        fuzzy, other_flags = "fuzzy" in flag_list, tuple([f for f in flag_list if f and f != "fuzzy"])
+    catalog.entries.append(
+        Entry(
+            "" if ctxt is None else _join(ctxt),
+            source,
+            _join(msgstr),  # type: ignore[arg-type]
+            fuzzy,
+            other_flags,
+            None if pid is None else _join(_PREVIOUS_CONT.sub('"\n"', pid)),
+            None if pctxt is None else _join(_PREVIOUS_CONT.sub('"\n"', pctxt)),
+            tuple([c[2:] for c in tc.splitlines()]) if tc and comments else (),
+            _notes(notes) if notes and comments else (),
+            tuple(refs.replace("#:", " ").split()) if refs and comments else (),
+            obsolete,
+            line,
+        )
+    )
+    return True
 
 
 def _unless_all_fuzzy(data: bytes) -> bytes:
