@@ -36,6 +36,7 @@ CATALOGS = {
                                Entry("a-9", "Was\nthere", "Était\nlà", fuzzy=True, flags=("tm-human",),
                                      previous_source="Old\nsource", comments=("kept",), obsolete=True),
                                Entry("a-10", 'Say "hi"', "", obsolete=True)], dict(HEADER)),
+    "quoted-header": Catalog([Entry("a-11", "Hi", "Salut")], dict(HEADER) | {"X-Page-Title": 'Say "hi" \\ now'}),
     "obsolete": Catalog([Entry("a-6", "Kept", "Gardé"),
                          Entry("a-7", "Gone\nfor good", "Parti", obsolete=True, comments=("was reviewed",))],
                         dict(HEADER)),

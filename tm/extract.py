@@ -21,6 +21,7 @@ HANDOFF_FIELDS = (
     "ms.contentlocale", "ms.lasthandoff", "ms.sourcegitcommit", "ms.openlocfilehash",
     "ms.translationtype", "ms.locfileid", "ms.date",
 )
+_HANDOFF_HEADER = {key: "X-" + "-".join(part.title() for part in key.split(".")) for key in HANDOFF_FIELDS}
 _HEADING = re.compile(r"[ \t]*(#{1,6})[ \t]")
 _LIST = re.compile(r"[ \t]*(?:>[ \t]*)*(?:[-*+]|\d+[.)])[ \t]")
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -107,9 +108,9 @@ def make_header(page: Page, locale: str) -> dict[str, str]:
         "X-Generator": f"tm {__version__}",
         "X-Page": page.relpath,
     }
-    for key in HANDOFF_FIELDS:
+    for key, field_name in _HANDOFF_HEADER.items():
         if key in page.meta:
-            header["X-" + "-".join(part.title() for part in key.split("."))] = page.meta[key]
+            header[field_name] = page.meta[key]
     if "title" in page.meta:
         header["X-Page-Title"] = page.meta["title"]
     return {k: v for k, v in header.items() if v or k in ("Last-Translator", "Language-Team")}

@@ -46,8 +46,10 @@ def generate(catalog: Catalog) -> Iterator[str]:
 def _header_text(catalog: Catalog) -> str:
     lines = [f"# {c}".rstrip() + "\n" for c in catalog.header_comments]
     lines.append('msgid ""\nmsgstr ""\n')
-    for key, value in catalog.header.items():
-        lines.append(f'"{_escape(f"{key}: {value}")}\\n"\n')
+    fields = [f"{key}: {value}" for key, value in catalog.header.items()]
+    if not _plain("".join(fields)):  # one test for the usual header that needs no escapes
+        fields = [_escape(field) for field in fields]
+    lines += [f'"{field}\\n"\n' for field in fields]
     return "".join(lines)
 
 
