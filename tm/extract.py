@@ -164,6 +164,7 @@ def translation_note(page: Page) -> str:
     return f"{kind}, handoff {handoff}" if handoff else kind
 
 
+@functools.lru_cache(maxsize=4096)  # line starts repeat: "", "- ", "| ", "## "
 def _line_place(prefix: str) -> str:
     """Where pairs sit, judged from the start of their line: "heading 2", "table cell", "list item", "paragraph"."""
     first = prefix.lstrip()[:1]

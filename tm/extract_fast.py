@@ -47,9 +47,9 @@ def page_po(relpath: str, text: str, *, locale: str = "", words: bool = False) -
         return None  # a pair in the front matter, or escaped quotes: the model path unescapes
     sources = [text[source_start:source_end] for *_, (source_start, source_end) in spans]
     notes = place_notes(text, [(regs[0][0], source, False) for regs, source in zip(spans, sources)])
-    fuzzy = page.machine_translated
+    fuzzy_flag = "#, fuzzy\n" if page.machine_translated else ""
     comments = f"{translation_note(page)}\n#: {reference_path(relpath)}:"
-    message = po.message_text
+    message, plain = po.message_text, po.plain
     chunks = [po._header_text(Catalog(header=make_header(page, locale)))]
     append = chunks.append
     line = 1
@@ -59,7 +59,11 @@ def page_po(relpath: str, text: str, *, locale: str = "", words: bool = False) -
         line += text.count("\n", line_pos, start)
         line_pos = start
         target = text[target_start:target_end]
-        flag = "#, fuzzy\n" if fuzzy and target else ""
-        append(message(f"\n#. {note}\n#. {comments}{line}\n{flag}", text[id_start:id_end], source, target))
+        head = f"\n#. {note}\n#. {comments}{line}\n{fuzzy_flag if target else ''}"
+        pair_id = text[id_start:id_end]
+        if plain(pair_id + source + target):  # `po.message_text` in one f-string
+            append(f'{head}msgctxt "{pair_id}"\nmsgid "{source}"\nmsgstr "{target}"\n')
+        else:
+            append(message(head, pair_id, source, target))
     counted = sum(map(count_words, sources)) if words else 0
     return PageCatalog("".join(chunks).encode("utf-8"), locale, len(spans), counted)

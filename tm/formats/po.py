@@ -47,7 +47,7 @@ def _header_text(catalog: Catalog) -> str:
     lines = [f"# {c}".rstrip() + "\n" for c in catalog.header_comments]
     lines.append('msgid ""\nmsgstr ""\n')
     fields = [f"{key}: {value}" for key, value in catalog.header.items()]
-    if not _plain("".join(fields)):  # one test for the usual header that needs no escapes
+    if not plain("".join(fields)):  # one test for the usual header that needs no escapes
         fields = [_escape(field) for field in fields]
     lines += [f'"{field}\\n"\n' for field in fields]
     return "".join(lines)
@@ -92,12 +92,12 @@ def _plain_entry_text(entry: Entry) -> str:
 
 def message_text(head: str, context: str, source: str, target: str) -> str:
     """`head` (comment lines, already written), then msgctxt, msgid and msgstr: one f-string if nothing is escaped."""
-    if _plain(context + source + target):
+    if plain(context + source + target):
         return f'{head}msgctxt "{context}"\nmsgid "{source}"\nmsgstr "{target}"\n'
     return head + _field("msgctxt", context, "") + _field("msgid", source, "") + _field("msgstr", target, "")
 
 
-def _plain(text: str) -> bool:
+def plain(text: str) -> bool:
     """True when `text` needs no escape in a PO string (tested with `in`: ~10x faster than a regex search)."""
     if text.isprintable():
         return '"' not in text and "\\" not in text
@@ -106,7 +106,7 @@ def _plain(text: str) -> bool:
 
 
 def _escape(text: str) -> str:
-    if _plain(text):
+    if plain(text):
         return text
     return _NEEDS_ESCAPE.sub(lambda m: _ESCAPES[m.group(0)], text)
 
@@ -387,9 +387,9 @@ def _obsolete_block(text: str, pos: int) -> tuple[re.Match[str], int] | None:
     block = text[pos:block_end]
     if "#~" not in block or _ACTIVE_LINE.search(block):
         return None
-    plain = _OBSOLETE_LINE.sub("", _OBSOLETE_PREVIOUS.sub("#", block))
-    match = _FAST_ENTRY.match(plain)
-    if match is None or match.end() != len(plain):
+    unprefixed = _OBSOLETE_LINE.sub("", _OBSOLETE_PREVIOUS.sub("#", block))
+    match = _FAST_ENTRY.match(unprefixed)
+    if match is None or match.end() != len(unprefixed):
         return None
     return match, block_end
 
