@@ -97,6 +97,32 @@ def run(argv: list[str], *, repeat: int, clean: Path | None = None) -> tuple[lis
     return times, peak, out
 
 
+@dataclass
+class Step:
+    """One command of a benchmark: its row name, argv, what to delete before each run, and a note."""
+
+    name: str
+    argv: list[str]
+    clean: Path | None = None
+    note: str = ""
+
+
+def run_rounds(steps: list[Step], *, repeat: int) -> tuple[list[Row], list[str]]:
+    """Run every step once per round, `repeat` rounds: the machine's slow spells then hit every step alike.
+
+    Returns one row per step (median over the rounds) and each step's last stdout.
+    """
+    times: list[list[float]] = [[] for _ in steps]
+    peaks = [0.0] * len(steps)
+    outs = [""] * len(steps)
+    for _ in range(repeat):
+        for i, step in enumerate(steps):
+            seconds, peak, outs[i] = run(step.argv, repeat=1, clean=step.clean)
+            times[i] += seconds
+            peaks[i] = max(peaks[i], peak)
+    return [Row(step.name, times[i], peaks[i], step.note) for i, step in enumerate(steps)], outs
+
+
 def print_table(title: str, rows: list[Row], floor: Row) -> None:
     print(f"\n{title}")
     print(f"{'step':<44} {'median s':>9} {'x floor':>8} {'peak RSS MB':>12}  note")
