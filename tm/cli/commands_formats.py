@@ -76,7 +76,7 @@ def _read_each(files: list[CatalogFile], report: Reporter, counts: dict[str, int
     """Catalogs one at a time, so a memory of a whole tree never holds every catalog at once."""
     for item in report.track(files, total=len(files), label="export"):
         try:
-            catalog = read_catalog(item.path)
+            catalog = read_catalog(item.path, comments=False)  # a memory keeps no comments
         except InputError as exc:
             report.error(str(exc))
             continue
