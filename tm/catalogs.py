@@ -7,7 +7,6 @@ as po4a and mdpo do); other pages keep their suffix (`index.yml` → `index.yml.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 from tm.errors import InputError, SourceError
 from tm.formats import catalog_suffixes, for_data
 from tm.model import Catalog
+from tm.sources import walk_files
 
 
 def catalog_relpath(page_relpath: str, suffix: str = ".po") -> str:
@@ -49,21 +49,10 @@ def find_catalogs(paths: list[str]) -> Iterator[CatalogFile]:
         if root.is_file():
             yield CatalogFile(root, page_relpath(root.name))
         elif root.is_dir():
-            for relpath, path in sorted(_walk(name, suffixes)):
+            for relpath, path in sorted(walk_files(name, suffixes)):
                 yield CatalogFile(Path(path), page_relpath(relpath))
         else:
             raise SourceError(f"{root}: no such file or directory")
-
-
-def _walk(root: str, suffixes: tuple[str, ...]) -> Iterator[tuple[str, str]]:
-    """`(relpath, path)` of the catalog files under `root` (hidden ones left out), as plain strings: it is fast."""
-    cut = len(os.path.join(root, ""))
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in names:
-            if name.lower().endswith(suffixes) and not name.startswith("."):
-                path = os.path.join(folder, name)
-                yield path[cut:].replace(os.sep, "/"), path
 
 
 def read_catalog(path: Path, *, reviewed_only: bool = False, comments: bool = True, header: bool = True

@@ -63,7 +63,7 @@ class DirectorySource:
         if root.is_file():
             self._paths = [(root.name, str(root))]
         elif root.is_dir():
-            self._paths = sorted(_walk(root, self.suffixes))
+            self._paths = sorted(walk_files(root, self.suffixes))
         else:
             raise SourceError(f"{root}: no such file or directory")
 
@@ -79,8 +79,11 @@ class DirectorySource:
         return list(self._paths)
 
 
-def _walk(root: Path, suffixes: tuple[str, ...]) -> Iterator[tuple[str, str]]:
-    """`(relpath, path)` of the files under `root`; plain strings, as a handoff has ~13,000 of them."""
+def walk_files(root: Path | str, suffixes: tuple[str, ...]) -> Iterator[tuple[str, str]]:
+    """`(relpath, path)` of the files under `root` whose names end with a suffix, hidden ones left out.
+
+    Plain strings, not `Path`s: a handoff has ~13,000 files, and `Path` objects made the walk 6x slower.
+    """
     top = os.fspath(root)
     cut = len(os.path.join(top, ""))
     for folder, dirs, names in os.walk(top):
