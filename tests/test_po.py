@@ -134,6 +134,12 @@ def test_fast_reader_agrees_with_line_reader(name: str) -> None:
     assert fast is not None
     assert fast.entries == slow.entries and fast.header == slow.header
     assert [e.line for e in fast.entries] == [e.line for e in slow.entries]
+    stream = po._read_stream(text)
+    if "#~" in text:
+        assert stream is None  # obsolete entries are left to `_read_fast`
+    else:
+        assert stream is not None and stream.entries == slow.entries and stream.header == slow.header
+        assert [e.line for e in stream.entries] == [e.line for e in slow.entries]
 
 
 def test_fast_reader_reads_every_sample_catalog(tmp_path: Path) -> None:

@@ -203,6 +203,7 @@ _FAST_ENTRY = re.compile(
     rf"msgstr (?P<str>{_STR}(?:\n{_STR})*)(?:\n|\Z)"
 )
 _PREVIOUS_CONT = re.compile(r'"\n#\| "')
+_FUZZY = "#, fuzzy\n"
 _NEWLINES = re.compile(r"\n+")
 # A whole file of canonical entries, checked in one regex call on its bytes (no groups: nothing is built).
 _CANONICAL = re.compile(rb"\n*(?:" + re.sub(r"\(\?P<\w+>", "(?:", _FAST_ENTRY.pattern).encode() + rb"\n*)*")
@@ -280,6 +281,7 @@ def _read_stream(text: str, *, comments: bool = True, header: bool = True) -> Ca
     `_read_fast` and the line reader take those.
     """
     catalog = Catalog()
+    append = catalog.entries.append
     pos = 0
     line = 1
     first = True
@@ -290,11 +292,19 @@ def _read_stream(text: str, *, comments: bool = True, header: bool = True) -> Ca
             if blank != start - pos:
                 return None
             line += blank
-        msgid_line = line + text.count("\n", start, match.start("id"))
+        id_start = match.start("id")
+        msgid_line = line + text.count("\n", start, id_start)
         pos = match.end()
-        line += text.count("\n", start, pos)
-        if not _add_entry(catalog, match.groups(), msgid_line, first=first, comments=comments, header=header):
-            return None
+        line = msgid_line + text.count("\n", id_start, pos)
+        groups = match.groups()
+        tc, notes, refs, flags, pctxt, pid, ctxt, msgid, msgstr = groups
+        if (first or pid is not None or pctxt is not None or ctxt is None or (flags is not None and flags != _FUZZY)
+                or comments and (tc or notes or refs)):
+            if not _add_entry(catalog, groups, msgid_line, first=first, comments=comments, header=header):
+                return None
+        else:  # the usual entry: what `_add_entry` would build, without the call
+            append(Entry(_join(ctxt), _join(msgid), _join(msgstr), flags is not None, (), None, None, (), (), (), False,
+                         msgid_line))
         first = False
     if text.count("\n", pos) != len(text) - pos:
         return None
