@@ -23,10 +23,10 @@ from tm.extract import count_words, page_to_catalog
 from tm.extract_fast import page_po
 from tm.fileio import write_atomic
 from tm.formats import get_format
-from tm.merge import Gate, PageMerge, merge_page
+from tm.merge import merge_page
 from tm.merge_fast import merge_text
-from tm.model import Catalog, Entry
-from tm.page import Mode, load_page
+from tm.model import Entry
+from tm.page import Mode, parse_page
 from tm.page.parse import ParseResult, decode_page
 from tm.sources import Content, content
 from tm.stats import Counts, count_catalog
@@ -81,19 +81,23 @@ def _where(shown: str, relpath: str) -> str:
     return f"{shown}/{relpath}" if shown else relpath
 
 
-def _parsed(relpath: str, data: Content, shown: str, result: FileResult) -> ParseResult | None:
-    """The parsed page, or None after recording its errors (a page with a malformed pair is skipped)."""
+def _decoded(relpath: str, data: Content, shown: str, result: FileResult) -> tuple[str, bool] | None:
+    """The page's text and whether it had a BOM, or None after recording why it cannot be read."""
     where = _where(shown, relpath)
     try:
-        parsed = load_page(relpath, content(data))
+        return decode_page(relpath, content(data))
     except OSError as exc:
         result.errors.append(f"{where}: {exc.strerror or 'cannot read'}")
-        return None
     except InputError as exc:
         result.errors.append(str(InputError(where, exc.line, exc.message)))
-        return None
+    return None
+
+
+def _parsed(relpath: str, text: str, bom: bool, shown: str, result: FileResult) -> ParseResult | None:
+    """The parsed page, or None after recording its errors (a page with a malformed pair is skipped)."""
+    parsed = parse_page(relpath, text, bom=bom)
     for diag in parsed.diagnostics:
-        result.errors.append(str(InputError(where, diag.line, f"{diag.message} [{diag.code}]")))
+        result.errors.append(str(InputError(_where(shown, relpath), diag.line, f"{diag.message} [{diag.code}]")))
     return None if parsed.diagnostics else parsed
 
 
@@ -110,9 +114,13 @@ class ExtractJob:
     def __call__(self, item: tuple[str, Content]) -> FileResult:
         relpath, data = item
         result = FileResult()
-        if self.formats == ("po",) and self._extract_fast(relpath, data, result):
+        decoded = _decoded(relpath, data, self.shown, result)
+        if decoded is None:
             return result
-        parsed = _parsed(relpath, data, self.shown, result)
+        text, bom = decoded
+        if self.formats == ("po",) and self._extract_fast(relpath, text, result):
+            return result
+        parsed = _parsed(relpath, text, bom, self.shown, result)
         if parsed is None or not parsed.page.pairs:
             return result
         catalog = page_to_catalog(parsed.page, locale=self.locale)
@@ -131,13 +139,8 @@ class ExtractJob:
             result.words = sum(count_words(e.source) for e in catalog.entries)
         return result
 
-
-    def _extract_fast(self, relpath: str, data: Content, result: FileResult) -> bool:
+    def _extract_fast(self, relpath: str, text: str, result: FileResult) -> bool:
         """A common Markdown page straight to PO (`tm.extract_fast`); False sends it to the model path."""
-        try:
-            text, _ = decode_page(relpath, content(data))
-        except (OSError, InputError):
-            return False  # the model path reports it
         done = page_po(relpath, text, locale=self.locale, words=self.count_words)
         if done is None:
             return False
@@ -208,16 +211,6 @@ class ExportJob:
         return result
 
 
-def _merge_fast(relpath: str, data: Content, catalog: Catalog | None, mode: Mode, gate: Gate | None
-                ) -> PageMerge | None:
-    """A common Markdown page merged without the model objects (`tm.merge_fast`); None sends it to the model path."""
-    try:
-        text, bom = decode_page(relpath, content(data))
-    except (OSError, InputError):
-        return None  # the model path reports it
-    return merge_text(relpath, text, catalog, mode, bom=bom, gate=gate)
-
-
 @dataclass(frozen=True, slots=True)
 class MergeJob:
     """Options of `tm merge`; calling it on `(relpath, bytes, catalog path)` writes one merged page."""
@@ -237,10 +230,14 @@ class MergeJob:
             except InputError as exc:
                 result.errors.append(str(exc))
                 return result
+        decoded = _decoded(relpath, data, self.shown, result)
+        if decoded is None:
+            return result
+        text, bom = decoded
         gate = refuse_failing if self.check else None
-        merged = _merge_fast(relpath, data, catalog, self.mode, gate)
+        merged = merge_text(relpath, text, catalog, self.mode, bom=bom, gate=gate)  # the common page, fast
         if merged is None:
-            parsed = _parsed(relpath, data, self.shown, result)
+            parsed = _parsed(relpath, text, bom, self.shown, result)
             if parsed is None:
                 return result
             merged = merge_page(parsed.page, catalog, self.mode, gate=gate)
