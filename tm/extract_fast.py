@@ -16,7 +16,7 @@ from tm.extract import count_words, make_header, place_notes, reference_path, tr
 from tm.formats import po
 from tm.model import Catalog, Page
 from tm.page.meta import front_matter_end, read_meta
-from tm.page.parse import PAIR, YAML_SUFFIXES
+from tm.page.parse import PAIR, all_paired, raw_is_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,18 +33,16 @@ def page_po(relpath: str, text: str, *, locale: str = "", words: bool = False) -
     """The PO catalog of a decoded page, or None when the page needs the model path (see the module doc)."""
     if "data-ttu-id=" not in text and "data-stu-id=" not in text:
         return PageCatalog(b"", locale, 0)
-    if relpath.lower().endswith(YAML_SUFFIXES):
-        return None
     yaml_end = front_matter_end(text, yaml_page=False)
+    if not raw_is_text(relpath, text, yaml_end):
+        return None  # the model path unescapes
     page = Page(relpath, text, (), read_meta(text, yaml_page=False, end=yaml_end))
     locale = locale or page.locale
     if not locale:
         return None
     spans = [match.regs for match in PAIR.finditer(text)]
-    if text.count("data-ttu-id=") != len(spans) or text.count("data-stu-id=") != len(spans):
+    if not all_paired(text, len(spans)):
         return None  # a malformed pair: the model path says which
-    if spans and spans[0][0][0] < yaml_end or "data-ttu-id=\\" in text:
-        return None  # a pair in the front matter, or escaped quotes: the model path unescapes
     sources = [text[source_start:source_end] for *_, (source_start, source_end) in spans]
     notes = place_notes(text, [(regs[0][0], source, False) for regs, source in zip(spans, sources)])
     fuzzy_flag = "#, fuzzy\n" if page.machine_translated else ""

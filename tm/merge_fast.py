@@ -16,7 +16,7 @@ from tm.merge import Gate, PageMerge, choose_targets
 from tm.model import Catalog
 from tm.page import Mode
 from tm.page.meta import front_matter_end
-from tm.page.parse import PAIR, YAML_SUFFIXES
+from tm.page.parse import PAIR, all_paired, raw_is_text
 from tm.page.render import BOM
 
 
@@ -25,21 +25,17 @@ def merge_text(relpath: str, text: str, catalog: Catalog | None, mode: Mode = Mo
     """The merged page (see `tm.merge.merge_page`), or None when the page needs the model path."""
     if "data-ttu-id=" not in text and "data-stu-id=" not in text:
         return PageMerge(BOM + text if bom else text)
-    if relpath.lower().endswith(YAML_SUFFIXES) or "data-ttu-id=\\" in text:
-        return None  # YAML or escaped quotes: texts need unescaping
-    if 0 <= text.find("data-ttu-id=") < front_matter_end(text, yaml_page=False):
-        return None  # a pair in the front matter: YAML quoting
+    if not raw_is_text(relpath, text, front_matter_end(text, yaml_page=False)):
+        return None  # the model path unescapes
     if catalog is None or not any(entry.reviewed for entry in catalog.entries):
         return _render_unchanged(text, mode, bom)
     spans = [match.regs for match in PAIR.finditer(text)]
-    if text.count("data-ttu-id=") != len(spans) or text.count("data-stu-id=") != len(spans):
+    if not all_paired(text, len(spans)):
         return None  # a malformed pair: the model path says which
     result = PageMerge("")
-    targets: dict[str, str] = {}
-    if spans:
-        sources = {text[id_start:id_end]: text[source_start:source_end]
-                   for _, _, (id_start, id_end), _, (source_start, source_end) in spans}
-        targets = choose_targets(catalog, sources, result, gate)
+    sources = {text[id_start:id_end]: text[source_start:source_end]
+               for _, _, (id_start, id_end), _, (source_start, source_end) in spans}
+    targets = choose_targets(catalog, sources, result, gate)
     out = [BOM] if bom else []
     pos = 0
     for (start, end), _, (id_start, id_end), (target_start, target_end), (source_start, source_end) in spans:
@@ -65,6 +61,6 @@ _REPLACEMENTS = {Mode.TARGET: methodcaller("group", "target"), Mode.SOURCE: meth
 def _render_unchanged(text: str, mode: Mode, bom: bool) -> PageMerge | None:
     """The page rendered with its own translations: one `re.subn` (the common case: nothing reviewed yet)."""
     rendered, found = PAIR.subn(_REPLACEMENTS[mode], text)
-    if text.count("data-ttu-id=") != found or text.count("data-stu-id=") != found:
+    if not all_paired(text, found):
         return None  # a malformed pair: the model path says which
     return PageMerge(BOM + rendered if bom else rendered)

@@ -90,9 +90,19 @@ def _scan_fast(text: str, yaml_end: int) -> list[Pair] | None:
         line += text.count("\n", line_pos, start)
         line_pos = start
         pairs.append(_make_pair(text, match, line, in_yaml=start < yaml_end))
-    if text.count("data-ttu-id=") != len(pairs) or text.count("data-stu-id=") != len(pairs):
-        return None
-    return pairs
+    return pairs if all_paired(text, len(pairs)) else None
+
+
+def all_paired(text: str, found: int) -> bool:
+    """True when the `found` pairs account for every `data-ttu-id` and `data-stu-id` of `text`."""
+    return text.count("data-ttu-id=") == found and text.count("data-stu-id=") == found
+
+
+def raw_is_text(relpath: str, text: str, yaml_end: int) -> bool:
+    """True when no pair's raw text can be escaped: a Markdown page, plain attribute quotes (no `\\"`), and no
+    pair in the front matter (before `yaml_end`). The fast paths of extract and merge take only such pages."""
+    return (not relpath.lower().endswith(YAML_SUFFIXES) and "data-ttu-id=\\" not in text
+            and not 0 <= text.find("data-ttu-id=") < yaml_end)
 
 
 def _scan_careful(relpath: str, text: str, meta: dict[str, str], bom: bool, yaml_end: int) -> ParseResult:
