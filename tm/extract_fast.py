@@ -48,7 +48,7 @@ def page_po(relpath: str, text: str, *, locale: str = "", words: bool = False) -
     fuzzy_flag = "#, fuzzy\n" if page.machine_translated else ""
     comments = f"{translation_note(page)}\n#: {reference_path(relpath)}:"
     message, plain = po.message_text, po.plain
-    chunks = [po._header_text(Catalog(header=make_header(page, locale)))]
+    chunks = [po.header_text(Catalog(header=make_header(page, locale)))]
     append = chunks.append
     line = 1
     line_pos = 0

@@ -34,7 +34,7 @@ def write(catalog: Catalog) -> bytes:
 
 def generate(catalog: Catalog) -> Iterator[str]:
     """PO text, one chunk per entry (header first)."""
-    yield _header_text(catalog)
+    yield header_text(catalog)
     active = [e for e in catalog.entries if not e.obsolete]
     obsolete = [e for e in catalog.entries if e.obsolete]
     for entry in active:
@@ -43,7 +43,8 @@ def generate(catalog: Catalog) -> Iterator[str]:
         yield "\n" + _entry_text(entry, "#~ ")
 
 
-def _header_text(catalog: Catalog) -> str:
+def header_text(catalog: Catalog) -> str:
+    """The header entry: header comments, `msgid ""`, and one `"Key: value\\n"` line per field."""
     lines = [f"# {c}".rstrip() + "\n" for c in catalog.header_comments]
     lines.append('msgid ""\nmsgstr ""\n')
     fields = [f"{key}: {value}" for key, value in catalog.header.items()]
@@ -203,7 +204,6 @@ _FAST_ENTRY = re.compile(
     rf"msgstr (?P<str>{_STR}(?:\n{_STR})*)(?:\n|\Z)"
 )
 _PREVIOUS_CONT = re.compile(r'"\n#\| "')
-_FUZZY = "#, fuzzy\n"
 _NEWLINES = re.compile(r"\n+")
 # A whole file of canonical entries, checked in one regex call on its bytes (no groups: nothing is built).
 _CANONICAL = re.compile(rb"\n*(?:" + re.sub(r"\(\?P<\w+>", "(?:", _FAST_ENTRY.pattern).encode() + rb"\n*)*")
@@ -281,7 +281,6 @@ def _read_stream(text: str, *, comments: bool = True, header: bool = True) -> Ca
     `_read_fast` and the line reader take those.
     """
     catalog = Catalog()
-    append = catalog.entries.append
     pos = 0
     line = 1
     first = True
@@ -296,15 +295,8 @@ def _read_stream(text: str, *, comments: bool = True, header: bool = True) -> Ca
         msgid_line = line + text.count("\n", start, id_start)
         pos = match.end()
         line = msgid_line + text.count("\n", id_start, pos)
-        groups = match.groups()
-        tc, notes, refs, flags, pctxt, pid, ctxt, msgid, msgstr = groups
-        if (first or pid is not None or pctxt is not None or ctxt is None or (flags is not None and flags != _FUZZY)
-                or comments and (tc or notes or refs)):
-            if not _add_entry(catalog, groups, msgid_line, first=first, comments=comments, header=header):
-                return None
-        else:  # the usual entry: what `_add_entry` would build, without the call
-            append(Entry(_join(ctxt), _join(msgid), _join(msgstr), flags is not None, (), None, None, (), (), (), False,
-                         msgid_line))
+        if not _add_entry(catalog, match.groups(), msgid_line, first=first, comments=comments, header=header):
+            return None
         first = False
     if text.count("\n", pos) != len(text) - pos:
         return None
