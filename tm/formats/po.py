@@ -215,7 +215,7 @@ def _read_fast(text: str, *, reviewed_only: bool = False, comments: bool = True,
     """The catalog if every entry has the canonical layout, else None (the caller reads line by line).
 
     `skip_fuzzy` (only for text `_CANONICAL` accepted) passes over `#, fuzzy` entries after the header
-    with a few string searches instead of the entry regex, and stops when only fuzzy ones are left.
+    with a few string searches instead of the entry regex.
     """
     catalog = Catalog()
     match_entry = _FAST_ENTRY.match
@@ -223,9 +223,6 @@ def _read_fast(text: str, *, reviewed_only: bool = False, comments: bool = True,
     end = len(text)
     line = 1
     first = True
-    if skip_fuzzy:  # entries left to read, and how many of them are fuzzy
-        msgids = text.count("\nmsgid ") + text.startswith("msgid ")
-        fuzzies = text.count("\n#, fuzzy\n") + text.startswith("#, fuzzy\n")
     while pos < end:
         if text.startswith("\n", pos):
             blank_end = _NEWLINES.match(text, pos).end()  # type: ignore[union-attr]
@@ -234,12 +231,8 @@ def _read_fast(text: str, *, reviewed_only: bool = False, comments: bool = True,
         if pos >= end:
             break
         if skip_fuzzy and not first:
-            if msgids == fuzzies:
-                break  # only fuzzy entries left
             fuzzy_end = _fuzzy_entry_end(text, pos)
             if fuzzy_end:
-                msgids -= 1
-                fuzzies -= 1
                 line += text.count("\n", pos, fuzzy_end)
                 pos = fuzzy_end
                 continue
@@ -258,9 +251,6 @@ def _read_fast(text: str, *, reviewed_only: bool = False, comments: bool = True,
             block, block_end = match.string, match.end()
             block_lines = block.count("\n", 0, block_end)
         flags, msgid, msgstr = match.group("flags", "id", "str")
-        if skip_fuzzy:
-            msgids -= 1
-            fuzzies -= flags == "#, fuzzy\n"
         last_line = line + block_lines - (block[block_end - 1] == "\n")
         msgid_line = last_line - msgstr.count("\n") - 1 - msgid.count("\n")
         line += block_lines
