@@ -193,3 +193,38 @@ def test_reviewed_only_without_header_keeps_a_reviewed_first_entry() -> None:
     for header in (True, False):
         entries = po.read(text, path="x.po", reviewed_only=True, header=header).entries
         assert [(e.id, e.target, e.line) for e in entries] == [("a-1", "Salut", 2)]
+
+
+def _texts(catalog: Catalog) -> list[tuple[str, str, str, bool, int]]:
+    return [(e.id, e.source, e.target, e.fuzzy, e.line) for e in catalog.entries if not e.obsolete]
+
+
+@pytest.mark.parametrize("name", CATALOGS)
+def test_read_texts_is_what_read_gives(name: str) -> None:
+    """`tm check`'s reader (no `Entry` built on canonical files) sees the texts, states and lines `read` sees."""
+    data = po.write(CATALOGS[name])
+    assert po.read_texts(data, path="x.po") == _texts(po.read(data, path="x.po"))
+
+
+@pytest.mark.parametrize("text", [
+    'msgctxt "a-1"\nmsgid "Hi"\nmsgstr "Salut"\n\n#, c-format, fuzzy\nmsgctxt "a-2"\nmsgid "Bye"\nmsgstr ""\n',
+    '#, fuzzy\nmsgid ""\nmsgstr "Language: fr\\n"\n\n\n\n#, no-wrap\nmsgid "a"\nmsgstr "b"\n"c"\n',
+    'msgid ""\nmsgstr ""\n\nmsgid "x"\nmsgstr "y"\n\n#~ msgid "old"\n#~ msgstr "vieux"\n',
+    '# wrapped\n#: a.md:1\n#. note after the reference\nmsgid "x"\nmsgstr "y"\n',
+])
+def test_read_texts_on_other_layouts(text: str) -> None:
+    data = text.encode()
+    assert po.read_texts(data, path="x.po") == _texts(po.read(data, path="x.po"))
+
+
+def test_read_texts_of_every_sample_catalog() -> None:
+    for page in sorted(SAMPLES.rglob("*.*")):
+        parsed = load_page(page.name, page.read_bytes()).page
+        if parsed.pairs:
+            data = po.write(page_to_catalog(parsed))
+            assert po.read_texts(data, path="x.po") == _texts(po.read(data, path="x.po"))
+
+
+def test_read_texts_names_the_broken_line() -> None:
+    with pytest.raises(InputError, match=r"^bad.po:7: unterminated string$"):
+        po.read_texts(b'msgid ""\nmsgstr ""\n\n#, fuzzy\nmsgctxt "a-1"\nmsgid "a"\nmsgstr "b\n', path="bad.po")

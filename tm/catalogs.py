@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tm.errors import InputError, SourceError
 from tm.formats import catalog_suffixes, for_data
+from tm.formats.po import EntryText
 from tm.model import Catalog
 from tm.sources import walk_files
 
@@ -53,6 +54,22 @@ def find_catalogs(paths: list[str]) -> Iterator[CatalogFile]:
                 yield CatalogFile(Path(path), page_relpath(relpath))
         else:
             raise SourceError(f"{root}: no such file or directory")
+
+
+def read_texts(path: Path) -> list[EntryText]:
+    """`(id, source, target, fuzzy, line)` of each active entry of a catalog file in any format (for checks)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(str(path), None, exc.strerror or "cannot read") from None
+    adapter = for_data(path.name, data)
+    if adapter is None:
+        raise InputError(str(path), None, "not a catalog file (unknown suffix)")
+    if adapter.NAME == "po":
+        texts: list[EntryText] = adapter.read_texts(data, path=str(path))
+        return texts
+    catalog: Catalog = adapter.read(data, path=str(path))
+    return [(e.id, e.source, e.target, e.fuzzy, e.line) for e in catalog.entries if not e.obsolete]
 
 
 def read_catalog(path: Path, *, reviewed_only: bool = False, comments: bool = True, header: bool = True

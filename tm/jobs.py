@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from tm.catalogs import CatalogFile, catalog_relpath, read_catalog
-from tm.checks import RULES, Finding, Level, check_pair, run_checks
+from tm.catalogs import CatalogFile, catalog_relpath, read_catalog, read_texts
+from tm.checks import RULES, Finding, Level, check_pair, check_texts
 from tm.errors import InputError
 from tm.extract import count_words, page_to_catalog
 from tm.extract_fast import page_po
@@ -169,13 +169,13 @@ class CheckJob:
     def __call__(self, item: CatalogFile) -> FileResult:
         result = FileResult()
         try:
-            catalog = read_catalog(item.path, comments=False, header=False)
+            texts = read_texts(item.path)
         except InputError as exc:
             result.errors.append(str(exc))
             return result
-        result.segments = len(catalog.entries)
-        result.findings = run_checks(catalog, path=str(item.path), rules=self.rules, ignore=self.ignore,
-                                     min_level=self.min_level)
+        result.segments = len(texts)
+        result.findings = check_texts(texts, path=str(item.path), rules=self.rules, ignore=self.ignore,
+                                      min_level=self.min_level)
         return result
 
 

@@ -15,7 +15,7 @@ from tm.checks.rules import RULES, Level, Rule
 from tm.errors import BadArgument
 from tm.model import Catalog
 
-__all__ = ["RULES", "Finding", "Level", "Rule", "check_pair", "run_checks", "select_rules"]
+__all__ = ["RULES", "Finding", "Level", "Rule", "check_pair", "check_texts", "run_checks", "select_rules"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -133,26 +133,36 @@ def run_checks(
 
     Entries with a blank target are only checked by the `on_empty` rules (`empty`); the others by the rest.
     """
+    texts = [(e.id, e.source, e.target, e.fuzzy, e.line) for e in catalog.entries if not e.obsolete]
+    return check_texts(texts, path=path, rules=rules, ignore=ignore, min_level=min_level)
+
+
+def check_texts(
+    texts: Iterable[tuple[str, str, str, bool, int]],
+    *,
+    path: str,
+    rules: Sequence[str] | None = None,
+    ignore: Iterable[str] = (),
+    min_level: Level = Level.WARNING,
+) -> list[Finding]:
+    """`run_checks` of the `(id, source, target, fuzzy, line)` of active entries (what `tm check` reads)."""
     selected = select_rules(rules, ignore=ignore, min_level=min_level)
     check_text = _checker(tuple(r for r in selected if not r.on_empty))
     check_blank = _checker(tuple(r for r in selected if r.on_empty))
     findings: list[Finding] = []
-    for entry in catalog.entries:
-        if entry.obsolete:
-            continue
-        target = entry.target
+    for pair_id, source, target, fuzzy, line in texts:
         check = check_blank if not target or target.isspace() else check_text
-        for rule, message in check(entry.source, target):
+        for rule, message in check(source, target):
             findings.append(
                 Finding(
                     path=path,
-                    line=entry.line,
-                    id=entry.id,
+                    line=line,
+                    id=pair_id,
                     rule=rule.name,
                     code=rule.code,
                     level=rule.level,
                     message=message,
-                    fuzzy=entry.fuzzy,
+                    fuzzy=fuzzy,
                 )
             )
     return findings

@@ -264,33 +264,88 @@ def _read_fast(text: str, *, reviewed_only: bool = False, comments: bool = True,
     return catalog
 
 
-def _read_stream(text: str, *, comments: bool = True, header: bool = True) -> Catalog | None:
-    """The quickest reader: one `finditer` over a file of canonical active entries, as `tm` writes them.
+class _NotCanonical(Exception):
+    """Raised by `_stream` when the file is not a run of canonical active entries."""
 
-    None when anything but blank lines sits between the entries (obsolete entries, other layouts, errors):
-    `_read_fast` and the line reader take those.
+
+def _stream(text: str) -> Iterator[tuple[re.Match[str], int]]:
+    """Each `_FAST_ENTRY` match of a file of canonical active entries, with the line of its `msgid`.
+
+    Raises `_NotCanonical` when anything but blank lines sits between the entries (obsolete entries, other
+    layouts, errors): the readers then fall back to `_read_fast` and the line reader.
     """
-    catalog = Catalog()
     pos = 0
     line = 1
-    first = True
+    count = text.count
     for match in _FAST_ENTRY.finditer(text):
         start = match.start()
         if start != pos:
-            blank = text.count("\n", pos, start)
+            blank = count("\n", pos, start)
             if blank != start - pos:
-                return None
+                raise _NotCanonical
             line += blank
         id_start = match.start("id")
-        msgid_line = line + text.count("\n", start, id_start)
+        msgid_line = line + count("\n", start, id_start)
         pos = match.end()
-        line = msgid_line + text.count("\n", id_start, pos)
-        if not _add_entry(catalog, match.groups(), msgid_line, first=first, comments=comments, header=header):
-            return None
-        first = False
-    if text.count("\n", pos) != len(text) - pos:
+        line = msgid_line + count("\n", id_start, pos)
+        yield match, msgid_line
+    if count("\n", pos) != len(text) - pos:
+        raise _NotCanonical
+
+
+def _read_stream(text: str, *, comments: bool = True, header: bool = True) -> Catalog | None:
+    """The quickest reader: one `finditer` over a file of canonical active entries, as `tm` writes them;
+    None for any other file."""
+    catalog = Catalog()
+    first = True
+    try:
+        for match, line in _stream(text):
+            if not _add_entry(catalog, match.groups(), line, first=first, comments=comments, header=header):
+                return None
+            first = False
+    except _NotCanonical:
         return None
     return catalog
+
+
+EntryText = tuple[str, str, str, bool, int]
+"""What checks look at in an active entry: `(id, source, target, fuzzy, line)`."""
+
+
+def read_texts(data: bytes, *, path: str) -> list[EntryText]:
+    """`(id, source, target, fuzzy, line)` of every active entry, as `read` would give them.
+
+    For `tm check`, which looks at nothing else: on a file `tm` wrote, no `Entry` is built (building them
+    was a quarter of reading a handoff's catalogs). Other files go through `read`.
+    """
+    text = _decode(data, path)
+    if "#~" not in text:
+        texts = _stream_texts(text)
+        if texts is not None:
+            return texts
+    catalog = read(data, path=path, comments=False, header=False)
+    return [(e.id, e.source, e.target, e.fuzzy, e.line) for e in catalog.entries if not e.obsolete]
+
+
+def _stream_texts(text: str) -> list[EntryText] | None:
+    """`read_texts` of a file of canonical active entries; None for any other file."""
+    texts: list[EntryText] = []
+    first = True
+    try:
+        for match, line in _stream(text):
+            if first:  # the header, or an entry: as `_add_entry` judges it
+                first = False
+                catalog = Catalog()
+                if not _add_entry(catalog, match.groups(), line, first=True, comments=False, header=False):
+                    return None
+                texts.extend((e.id, e.source, e.target, e.fuzzy, e.line) for e in catalog.entries)
+                continue
+            flags, ctxt, msgid, msgstr = match.group("flags", "ctxt", "id", "str")
+            fuzzy = flags is not None and (flags == "#, fuzzy\n" or "fuzzy" in [f.strip() for f in flags[2:].split(",")])
+            texts.append(("" if ctxt is None else _join(ctxt), _join(msgid), _join(msgstr), fuzzy, line))
+    except _NotCanonical:
+        return None
+    return texts
 
 
 def _add_entry(catalog: Catalog, groups: tuple[str | None, ...], line: int, *, first: bool, comments: bool = True,
