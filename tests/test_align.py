@@ -133,6 +133,35 @@ def test_match_pages_needs_half_the_content() -> None:
     assert match_pages({"a.md": []}, {"b.md": []}) == {}
 
 
+def _all_pairs_match(removed: dict[str, list[str]], added: dict[str, list[str]], min_overlap: float) -> dict[str, str]:
+    """`match_pages` the obvious way: every removed page scored against every added one."""
+    scored = []
+    for new_path, sources in added.items():
+        for old_path, old_sources in removed.items():
+            if sources and old_sources:
+                shared = sum((Counter(sources) & Counter(old_sources)).values())
+                overlap = shared / max(len(sources), len(old_sources))
+                if shared and overlap >= min_overlap:
+                    scored.append((-overlap, old_path, new_path))
+    renamed: dict[str, str] = {}
+    for _, old_path, new_path in sorted(scored):
+        if old_path not in renamed and new_path not in renamed.values():
+            renamed[old_path] = new_path
+    return dict(sorted(renamed.items()))
+
+
+_page = st.lists(st.sampled_from(["Note", "Example", "A", "B", "C", "D", "E", "F"]), max_size=7)
+
+
+@settings(derandomize=True, max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from("abcde"), _page, max_size=4),
+       st.dictionaries(st.sampled_from("vwxyz"), _page, max_size=4), st.sampled_from([0.3, 0.5, 0.8]))
+def test_match_pages_finds_what_scoring_every_pair_finds(removed: dict[str, list[str]],
+                                                         added: dict[str, list[str]], min_overlap: float) -> None:
+    """Only the pages that hold one of a page's rarest sources are scored; that must lose no rename."""
+    assert match_pages(removed, added, min_overlap=min_overlap) == _all_pairs_match(removed, added, min_overlap)
+
+
 def _edit(rng: random.Random, text: str) -> str:
     """One local edit, as real handoffs make them: a word replaced, inserted or dropped."""
     words = text.split()

@@ -198,17 +198,17 @@ def match_pages(
     {'old.md': 'new.md'}
     """
     holders: dict[str, list[str]] = defaultdict(list)
-    for path, sources in removed.items():
-        for source in set(sources):
+    removed_counts = {path: Counter(sources) for path, sources in removed.items()}
+    for path, counts in removed_counts.items():
+        for source in counts:
             holders[source].append(path)
     scored: list[tuple[float, str, str]] = []
     for new_path, sources in added.items():
         if not sources:
             continue
         counts = Counter(sources)
-        candidates = {path for source in counts for path in holders.get(source, ())}
-        for old_path in candidates:
-            shared = sum((counts & Counter(removed[old_path])).values())
+        for old_path in _rename_candidates(counts, len(sources), holders, min_overlap):
+            shared = sum((counts & removed_counts[old_path]).values())
             overlap = shared / max(len(sources), len(removed[old_path]))
             if overlap >= min_overlap:
                 scored.append((-overlap, old_path, new_path))
@@ -220,6 +220,25 @@ def match_pages(
             renamed[old_path] = new_path
             used.add(new_path)
     return dict(sorted(renamed.items()))
+
+
+def _rename_candidates(counts: Counter[str], size: int, holders: Mapping[str, list[str]], min_overlap: float) -> set[str]:
+    """The removed pages that can share `min_overlap` of a page's `size` sources (`counts`).
+
+    Such a page shares at least `need = ceil(min_overlap * size)` of them, so it holds one of the page's
+    rarest sources, taken until `size - need + 1` occurrences are covered (prefix filtering, as in
+    `FuzzyIndex`). Sources on every page ("Note", "Example") then never make every pair of pages a
+    candidate: when a whole handoff looks added and removed (a wrong path), that was hours, not seconds.
+    """
+    need = max(1, math.ceil(min_overlap * size - 1e-9))
+    budget = size - need + 1
+    found: set[str] = set()
+    for source in sorted(counts, key=lambda s: len(holders.get(s, ()))):
+        if budget <= 0:
+            break
+        found.update(holders.get(source, ()))
+        budget -= counts[source]
+    return found
 
 
 class FuzzyIndex:
