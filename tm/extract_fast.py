@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from tm.extract import count_words, make_header, place_notes, reference_path, translation_note
 from tm.formats import po
-from tm.model import Catalog, Page
+from tm.model import Catalog, Entry, Page
 from tm.page.meta import front_matter_end, read_meta
 from tm.page.parse import PAIR, all_paired, raw_is_text
 
@@ -65,3 +65,79 @@ def page_po(relpath: str, text: str, *, locale: str = "", words: bool = False) -
             append(message(head, pair_id, source, target))
     counted = sum(map(count_words, sources)) if words else 0
     return PageCatalog("".join(chunks).encode("utf-8"), locale, len(spans), counted)
+
+
+@dataclass(frozen=True, slots=True)
+class PageEntries:
+    """A page's catalog taken apart for `tm update`: its header, and per pair its parts and its PO text.
+
+    `texts[k]` is `"\\n"` + the k-th entry exactly as `po.write(page_to_catalog(...))` writes it, so an
+    update can copy the entries it keeps as the handoff gave them, and build `entry(k)` only for the others.
+    """
+
+    header: dict[str, str]
+    locale: str
+    ids: list[str]
+    sources: list[str]
+    targets: list[str]
+    lines: list[int]
+    notes: list[str]
+    texts: list[str]
+    machine_translated: bool
+    kind_note: str
+    reference: str
+
+    def entry(self, k: int) -> Entry:
+        """The k-th entry, as `page_to_catalog` builds it."""
+        target = self.targets[k]
+        return Entry(self.ids[k], self.sources[k], target, self.machine_translated and target != "", (), None, None,
+                     (), (self.notes[k], self.kind_note), (f"{self.reference}{self.lines[k]}",))
+
+    def reviewed(self, k: int) -> bool:
+        """`entry(k).reviewed`, without building it: an HT page's translations count as reviewed."""
+        return self.targets[k] != "" and not self.machine_translated
+
+
+def page_entries(relpath: str, text: str, *, locale: str = "") -> PageEntries | None:
+    """`page_po` taken apart (see `PageEntries`); None for a page without pairs or one `page_po` declines."""
+    if "data-ttu-id=" not in text:
+        return None
+    yaml_end = front_matter_end(text, yaml_page=False)
+    if not raw_is_text(relpath, text, yaml_end):
+        return None
+    page = Page(relpath, text, (), read_meta(text, yaml_page=False, end=yaml_end))
+    locale = locale or page.locale
+    if not locale:
+        return None
+    spans = [match.regs for match in PAIR.finditer(text)]
+    if not spans or not all_paired(text, len(spans)):
+        return None
+    sources = [text[source_start:source_end] for *_, (source_start, source_end) in spans]
+    notes = place_notes(text, [(regs[0][0], source, False) for regs, source in zip(spans, sources)])
+    fuzzy_flag = "#, fuzzy\n" if page.machine_translated else ""
+    kind_note = translation_note(page)
+    reference = f"{reference_path(relpath)}:"
+    comments = f"{kind_note}\n#: {reference}"
+    message, plain = po.message_text, po.plain
+    ids: list[str] = []
+    targets: list[str] = []
+    lines: list[int] = []
+    texts: list[str] = []
+    line = 1
+    line_pos = 0
+    for regs, source, note in zip(spans, sources, notes):
+        (start, _), _, (id_start, id_end), (target_start, target_end), _ = regs
+        line += text.count("\n", line_pos, start)
+        line_pos = start
+        target = text[target_start:target_end]
+        pair_id = text[id_start:id_end]
+        ids.append(pair_id)
+        targets.append(target)
+        lines.append(line)
+        head = f"\n#. {note}\n#. {comments}{line}\n{fuzzy_flag if target else ''}"
+        if plain(pair_id + source + target):
+            texts.append(f'{head}msgctxt "{pair_id}"\nmsgid "{source}"\nmsgstr "{target}"\n')
+        else:
+            texts.append(message(head, pair_id, source, target))
+    return PageEntries(make_header(page, locale), locale, ids, sources, targets, lines, notes, texts,
+                       page.machine_translated, kind_note, reference)

@@ -33,15 +33,26 @@ from tm.catalogs import catalog_relpath, find_catalogs
 from tm.cli._app import Jobs, Json, Quiet, Repo, Rev, app, pages_source, print_json
 from tm.diff import CLASSES, DiffOptions, DiffReport, compare, review_catalogs
 from tm.errors import BadArgument, InputError
+from tm.extract_fast import page_entries
 from tm.fileio import write_atomic
 from tm.formats import catalog_suffixes, for_path, po
 from tm.jobs import default_jobs, parallel_map
 from tm.model import Catalog, Page
 from tm.page import load_page
+from tm.page.parse import decode_page
 from tm.progress import Reporter
 from tm.report_html import render_html
 from tm.sources import PAGE_SUFFIXES, DirectorySource, GitSource, Source
-from tm.update import OUTCOMES, Memory, Offer, PageUpdate, obsolete_catalog, offers, update_page
+from tm.update import (
+    OUTCOMES,
+    Memory,
+    Offer,
+    PageUpdate,
+    obsolete_catalog,
+    offers,
+    update_page,
+    update_page_text,
+)
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -244,13 +255,15 @@ class _UpdateJob:
             done.offers = offers(old, where)
         if item.data is None:
             return self._orphan(item, old, raw, done) if old is not None else done
+        memory = _MEMORY[0] if self.final and _MEMORY else None
+        if old is not None and self._update_fast(item, old, memory, where, done, raw, stamp):
+            return done
         page = self._parse(item, done)
         if page is None or (old is None and not page.pairs):
             return done
         if old is None and not self.final:
             done.deferred, done.data, done.sources = True, item.data, [p.source for p in page.pairs]
             return done
-        memory = _MEMORY[0] if self.final and _MEMORY else None
         result = update_page(old, page, threshold=self.threshold, memory=memory, where=where,
                              drop_obsolete=self.drop_obsolete)
         if result.wants_memory and not self.final:
@@ -258,6 +271,35 @@ class _UpdateJob:
             return done
         self._write(item, result, done, raw, stamp)
         return done
+
+    def _update_fast(self, item: _Item, old: Catalog, memory: Memory | None, where: str, done: _Done,
+                     raw: bytes | None, stamp: str) -> bool:
+        """`update_page_text` for a PO catalog whose page `extract_fast` takes apart; False: take the model path."""
+        assert item.catalog is not None and item.data is not None
+        if not item.catalog.name.endswith(".po"):
+            return False
+        try:
+            text, _ = decode_page(item.relpath, item.data)
+        except InputError:
+            return False  # the model path reports it
+        page = page_entries(item.relpath, text, locale=old.locale)
+        if page is None:
+            return False
+        result = update_page_text(old, page, threshold=self.threshold, memory=memory, where=where,
+                                  drop_obsolete=self.drop_obsolete)
+        if result.wants_memory and not self.final:
+            done.deferred, done.data = True, item.data
+            return True
+        body = "".join(result.chunks).encode("utf-8")
+        header = {**result.header, STAMP: f"{stamp} {_digest(body)} {result.reviewed}"}
+        head = po.header_text(Catalog([], header, result.locale, item.relpath, result.header_comments))
+        target = self.base / catalog_relpath(item.relpath, ".po")
+        self._put(target, head.encode("utf-8") + body, done, raw if item.catalog == target else None)
+        done.counts = result.counts
+        if item.catalog != target:
+            item.catalog.unlink(missing_ok=True)
+            done.deleted = 1
+        return True
 
     def _page_digest(self, data: bytes) -> str:
         """What the catalog's contents follow from: the page's bytes, this tm and the options."""
@@ -290,7 +332,10 @@ class _UpdateJob:
 
     def _store(self, path: Path, catalog: Catalog, done: _Done, raw: bytes | None, stamp: str) -> None:
         """Write `catalog` at `path` unless the file already holds these very bytes (`raw`)."""
-        data = _encode(path, catalog, stamp)
+        self._put(path, _encode(path, catalog, stamp), done, raw)
+
+    def _put(self, path: Path, data: bytes, done: _Done, raw: bytes | None) -> None:
+        """Write `data` at `path` unless the file already holds these very bytes (`raw`)."""
         if raw is None:
             try:
                 raw = path.read_bytes()

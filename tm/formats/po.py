@@ -43,6 +43,11 @@ def generate(catalog: Catalog) -> Iterator[str]:
         yield "\n" + _entry_text(entry, "#~ ")
 
 
+def entry_text(entry: Entry) -> str:
+    """One entry's chunk of `generate` (blank line included): `#~ ` lines if it is obsolete."""
+    return "\n" + _entry_text(entry, "#~ " if entry.obsolete else "")
+
+
 def header_text(catalog: Catalog) -> str:
     """The header entry: header comments, `msgid ""`, and one `"Key: value\\n"` line per field."""
     lines = [f"# {c}".rstrip() + "\n" for c in catalog.header_comments]
