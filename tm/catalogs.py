@@ -7,6 +7,7 @@ as po4a and mdpo do); other pages keep their suffix (`index.yml` → `index.yml.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,13 +57,10 @@ def find_catalogs(paths: list[str]) -> Iterator[CatalogFile]:
             raise SourceError(f"{root}: no such file or directory")
 
 
-def read_texts(path: Path) -> list[EntryText]:
+def read_texts(path: Path | str) -> list[EntryText]:
     """`(id, source, target, fuzzy, line)` of each active entry of a catalog file in any format (for checks)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(str(path), None, exc.strerror or "cannot read") from None
-    adapter = for_data(path.name, data)
+    data = _read_bytes(path)
+    adapter = for_data(os.path.basename(path), data)
     if adapter is None:
         raise InputError(str(path), None, "not a catalog file (unknown suffix)")
     if adapter.NAME == "po":
@@ -72,7 +70,7 @@ def read_texts(path: Path) -> list[EntryText]:
     return [(e.id, e.source, e.target, e.fuzzy, e.line) for e in catalog.entries if not e.obsolete]
 
 
-def read_catalog(path: Path, *, reviewed_only: bool = False, comments: bool = True, header: bool = True
+def read_catalog(path: Path | str, *, reviewed_only: bool = False, comments: bool = True, header: bool = True
                  ) -> Catalog:
     """Read one catalog file in whatever format its suffix and root element say.
 
@@ -80,11 +78,8 @@ def read_catalog(path: Path, *, reviewed_only: bool = False, comments: bool = Tr
     `comments=False` lets it skip comments and references, `header=False` the header (other formats read
     everything regardless).
     """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(str(path), None, exc.strerror or "cannot read") from None
-    adapter = for_data(path.name, data)
+    data = _read_bytes(path)
+    adapter = for_data(os.path.basename(path), data)
     if adapter is None:
         raise InputError(str(path), None, "not a catalog file (unknown suffix)")
     if adapter.NAME == "po":
@@ -95,3 +90,12 @@ def read_catalog(path: Path, *, reviewed_only: bool = False, comments: bool = Tr
     if reviewed_only:
         catalog.entries = [e for e in catalog.entries if e.reviewed]
     return catalog
+
+
+def _read_bytes(path: Path | str) -> bytes:
+    """A catalog file's bytes; a file that cannot be read is an `InputError` naming it."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise InputError(str(path), None, exc.strerror or "cannot read") from None

@@ -160,32 +160,37 @@ def refuse_failing(entry: Entry) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class CheckJob:
-    """Options of `tm check`; calling it on a catalog file returns its findings."""
+    """Options of `tm check`; calling it on a catalog file's path returns its findings.
+
+    Paths travel to the workers as strings: pickling a `CatalogFile` (a dataclass holding a `Path`) cost
+    0.3 s for a handoff's 12,500 catalogs, a string nothing.
+    """
 
     rules: tuple[str, ...] | None
     ignore: tuple[str, ...]
     min_level: Level
 
-    def __call__(self, item: CatalogFile) -> FileResult:
+    def __call__(self, path: str) -> FileResult:
         result = FileResult()
         try:
-            texts = read_texts(item.path)
+            texts = read_texts(path)
         except InputError as exc:
             result.errors.append(str(exc))
             return result
         result.segments = len(texts)
-        result.findings = check_texts(texts, path=str(item.path), rules=self.rules, ignore=self.ignore,
+        result.findings = check_texts(texts, path=path, rules=self.rules, ignore=self.ignore,
                                       min_level=self.min_level)
         return result
 
 
-def count_file(item: CatalogFile) -> tuple[str, Counts | None, str]:
-    """`tm stats` per catalog file: its name, its counts (None if unreadable) and the error, if any."""
+def count_file(path: str) -> tuple[str, Counts | None, str]:
+    """`tm stats` per catalog file (by path, as `CheckJob`): its name, its counts (None if unreadable) and the
+    error, if any."""
     try:
-        catalog = read_catalog(item.path, comments=False, header=False)
+        catalog = read_catalog(path, comments=False, header=False)
     except InputError as exc:
-        return str(item.path), None, str(exc)
-    return str(item.path), count_catalog(catalog), ""
+        return path, None, str(exc)
+    return path, count_catalog(catalog), ""
 
 
 @dataclass(frozen=True, slots=True)

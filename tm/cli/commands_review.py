@@ -46,7 +46,8 @@ def stats(
     report = Reporter(quiet=quiet or json_out)
     files = list(find_catalogs(catalogs))
     counted = []
-    counts_by_file = parallel_map(count_file, files, jobs=jobs or default_jobs(), total=len(files))
+    counts_by_file = parallel_map(count_file, [str(f.path) for f in files], jobs=jobs or default_jobs(),
+                                  total=len(files))
     for name, counts, error in report.track(counts_by_file, total=len(files), label="stats"):
         if counts is None:
             report.error(error)
@@ -106,7 +107,7 @@ def check(
     files = list(find_catalogs(catalogs))
     findings: list[Finding] = []
     entries = 0
-    results = parallel_map(job, files, jobs=jobs or default_jobs(), total=len(files))
+    results = parallel_map(job, [str(f.path) for f in files], jobs=jobs or default_jobs(), total=len(files))
     for result in report.track(results, total=len(files), label="check"):
         for message in result.errors:
             report.error(message)
