@@ -225,7 +225,7 @@ class MergeJob:
     shown: str = ""
     check: bool = False
 
-    def __call__(self, item: tuple[str, Content, Path | None]) -> FileResult:
+    def __call__(self, item: tuple[str, Content, str | None]) -> FileResult:
         relpath, data, catalog_path = item
         result = FileResult(pages=1)
         catalog = None

@@ -110,10 +110,11 @@ def merge(
     stale_entries: list[str] = []
     refused_entries: list[str] = []
 
-    def items() -> Iterator[tuple[str, Content, Path | None]]:
+    def items() -> Iterator[tuple[str, Content, str | None]]:
         for relpath, data in deferred(source):
             names.add(relpath)
-            yield relpath, data, by_page.get(relpath)
+            catalog = by_page.get(relpath)
+            yield relpath, data, None if catalog is None else str(catalog)  # a str pickles ~30x faster
 
     keys = ("pages", "applied", "unknown_ids")
     totals = dict.fromkeys(keys, 0) | {"pages_written": 0, "stale": 0, "refused": 0}
