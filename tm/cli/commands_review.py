@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from tm.catalogs import find_catalogs
+from tm.catalogs import catalog_paths
 from tm.checks import RULES, Finding, Level, select_rules
 from tm.cli._app import Jobs, Json, Quiet, app, print_json
 from tm.errors import BadArgument
@@ -44,10 +44,9 @@ def stats(
     if by not in ("page", "total"):
         raise BadArgument("--by takes page or total")
     report = Reporter(quiet=quiet or json_out)
-    files = list(find_catalogs(catalogs))
+    files = catalog_paths(catalogs)
     counted = []
-    counts_by_file = parallel_map(count_file, [str(f.path) for f in files], jobs=jobs or default_jobs(),
-                                  total=len(files))
+    counts_by_file = parallel_map(count_file, files, jobs=jobs or default_jobs(), total=len(files))
     for name, counts, error in report.track(counts_by_file, total=len(files), label="stats"):
         if counts is None:
             report.error(error)
@@ -104,10 +103,10 @@ def check(
     job = CheckJob(_names(rules), _names(ignore) or (), Level(level))
     select_rules(job.rules, ignore=job.ignore, min_level=job.min_level)  # unknown names fail before any work
     report = Reporter(quiet=quiet or json_out)
-    files = list(find_catalogs(catalogs))
+    files = catalog_paths(catalogs)
     findings: list[Finding] = []
     entries = 0
-    results = parallel_map(job, [str(f.path) for f in files], jobs=jobs or default_jobs(), total=len(files))
+    results = parallel_map(job, files, jobs=jobs or default_jobs(), total=len(files))
     for result in report.track(results, total=len(files), label="check"):
         for message in result.errors:
             report.error(message)
