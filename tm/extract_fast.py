@@ -6,6 +6,8 @@ only output) `page_po` does the same work in one loop over the regex matches, wi
 notes and PO strings. Its bytes must equal `po.write(page_to_catalog(parse_page(...)))`: the tests compare
 both paths on every sample page, on generated pages and on every page of the corpus. Any other page gives
 None and the caller takes the model path, which is also the one that reports malformed pairs.
+
+`page_entries` is the same catalog taken apart, entry by entry, for `tm update` (`update_page_text`).
 """
 
 from __future__ import annotations
@@ -33,6 +35,19 @@ def page_po(relpath: str, text: str, *, locale: str = "", words: bool = False) -
     """The PO catalog of a decoded page, or None when the page needs the model path (see the module doc)."""
     if "data-ttu-id=" not in text and "data-stu-id=" not in text:
         return PageCatalog(b"", locale, 0)
+    page = page_entries(relpath, text, locale=locale)
+    if page is None:
+        return None
+    data = (po.header_text(Catalog(header=page.header)) + "".join(page.texts)).encode("utf-8")
+    return PageCatalog(data, page.locale, len(page.texts), sum(map(count_words, page.sources)) if words else 0)
+
+
+Spans = list[tuple[tuple[int, int], ...]]
+
+
+def _pairs(relpath: str, text: str, locale: str) -> tuple[Page, str, Spans, list[str], list[str]] | None:
+    """What both fast paths start from: the page (metadata only), its locale, each pair's regex spans, source
+    and place note; None for a page the model path must take (escaped quotes, no locale, a malformed pair)."""
     yaml_end = front_matter_end(text, yaml_page=False)
     if not raw_is_text(relpath, text, yaml_end):
         return None  # the model path unescapes
@@ -45,26 +60,7 @@ def page_po(relpath: str, text: str, *, locale: str = "", words: bool = False) -
         return None  # a malformed pair: the model path says which
     sources = [text[source_start:source_end] for *_, (source_start, source_end) in spans]
     notes = place_notes(text, [(regs[0][0], source, False) for regs, source in zip(spans, sources)])
-    fuzzy_flag = "#, fuzzy\n" if page.machine_translated else ""
-    comments = f"{translation_note(page)}\n#: {reference_path(relpath)}:"
-    message, plain = po.message_text, po.plain
-    chunks = [po.header_text(Catalog(header=make_header(page, locale)))]
-    append = chunks.append
-    line = 1
-    line_pos = 0
-    for regs, source, note in zip(spans, sources, notes):
-        (start, _), _, (id_start, id_end), (target_start, target_end), _ = regs
-        line += text.count("\n", line_pos, start)
-        line_pos = start
-        target = text[target_start:target_end]
-        head = f"\n#. {note}\n#. {comments}{line}\n{fuzzy_flag if target else ''}"
-        pair_id = text[id_start:id_end]
-        if plain(pair_id + source + target):  # `po.message_text` in one f-string
-            append(f'{head}msgctxt "{pair_id}"\nmsgid "{source}"\nmsgstr "{target}"\n')
-        else:
-            append(message(head, pair_id, source, target))
-    counted = sum(map(count_words, sources)) if words else 0
-    return PageCatalog("".join(chunks).encode("utf-8"), locale, len(spans), counted)
+    return page, locale, spans, sources, notes
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,21 +95,12 @@ class PageEntries:
 
 
 def page_entries(relpath: str, text: str, *, locale: str = "") -> PageEntries | None:
-    """`page_po` taken apart (see `PageEntries`); None for a page without pairs or one `page_po` declines."""
-    if "data-ttu-id=" not in text:
+    """The page's catalog taken apart (see `PageEntries`); None for a page without pairs, or one the model path
+    must take (see the module doc)."""
+    found = _pairs(relpath, text, locale) if "data-ttu-id=" in text else None
+    if found is None:
         return None
-    yaml_end = front_matter_end(text, yaml_page=False)
-    if not raw_is_text(relpath, text, yaml_end):
-        return None
-    page = Page(relpath, text, (), read_meta(text, yaml_page=False, end=yaml_end))
-    locale = locale or page.locale
-    if not locale:
-        return None
-    spans = [match.regs for match in PAIR.finditer(text)]
-    if not spans or not all_paired(text, len(spans)):
-        return None
-    sources = [text[source_start:source_end] for *_, (source_start, source_end) in spans]
-    notes = place_notes(text, [(regs[0][0], source, False) for regs, source in zip(spans, sources)])
+    page, locale, spans, sources, notes = found
     fuzzy_flag = "#, fuzzy\n" if page.machine_translated else ""
     kind_note = translation_note(page)
     reference = f"{reference_path(relpath)}:"
@@ -135,7 +122,7 @@ def page_entries(relpath: str, text: str, *, locale: str = "") -> PageEntries | 
         targets.append(target)
         lines.append(line)
         head = f"\n#. {note}\n#. {comments}{line}\n{fuzzy_flag if target else ''}"
-        if plain(pair_id + source + target):
+        if plain(pair_id + source + target):  # `po.message_text` in one f-string
             texts.append(f'{head}msgctxt "{pair_id}"\nmsgid "{source}"\nmsgstr "{target}"\n')
         else:
             texts.append(message(head, pair_id, source, target))

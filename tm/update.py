@@ -179,22 +179,12 @@ def update_page(
             assert before is not None
             vanished.append(_obsolete(before))
             continue
-        new = fresh.entries[link.new]
-        entry, outcome = _carry(before, new, link.score)
-        if outcome == "lookup":
-            if memory is None:
-                wants_memory = True
-                outcome = "handoff"
-            else:
-                entry, outcome = _offer(entry, memory, threshold, where)
+        entry, outcome, missed = _take(before, fresh.entries[link.new], link.score, memory, threshold, where)
+        wants_memory |= missed
         entries[link.new] = entry
         counts[outcome] += 1
     result = [e for e in entries if e is not None]
-    obsolete = _obsolete_entries(old, vanished)
-    counts["obsolete"] = len(vanished)
-    if drop_obsolete:
-        counts["dropped"] = len(obsolete)
-        obsolete = []
+    obsolete = _obsolete_tail(old, vanished, counts, drop_obsolete)
     header = _header(old.header if old else {}, fresh.header)
     catalog = Catalog(result + obsolete, header, locale, page.relpath,
                       old.header_comments if old else fresh.header_comments)
@@ -249,24 +239,38 @@ def update_page_text(
             counts["handoff"] += 1
             reviewed += page.reviewed(k)
             continue
-        entry, outcome = _carry(before, page.entry(k), link.score)
-        if outcome == "lookup":
-            if memory is None:
-                wants_memory = True
-                outcome = "handoff"
-            else:
-                entry, outcome = _offer(entry, memory, threshold, where)
+        entry, outcome, missed = _take(before, page.entry(k), link.score, memory, threshold, where)
+        wants_memory |= missed
         chunks[k] = po.entry_text(entry)
         reviewed += entry.reviewed
         counts[outcome] += 1
+    obsolete = _obsolete_tail(old, vanished, counts, drop_obsolete)
+    texts = [c for c in chunks if c is not None] + [po.entry_text(e) for e in obsolete]
+    return PageUpdateText(_header(old.header, page.header), old.locale or page.locale, old.header_comments, texts,
+                          reviewed, counts, wants_memory)
+
+
+def _take(before: Entry | None, new: Entry, score: float, memory: Memory | None, threshold: float, where: str
+          ) -> tuple[Entry, str, bool]:
+    """`_carry`, then the memory's offer for what it leaves open; True when that needed a memory not given."""
+    entry, outcome = _carry(before, new, score)
+    if outcome != "lookup":
+        return entry, outcome, False
+    if memory is None:
+        return entry, "handoff", True
+    entry, outcome = _offer(entry, memory, threshold, where)
+    return entry, outcome, False
+
+
+def _obsolete_tail(old: Catalog | None, vanished: list[Entry], counts: dict[str, int], drop_obsolete: bool
+                   ) -> list[Entry]:
+    """The obsolete entries that end the catalog (none with `drop_obsolete`), counted in `counts`."""
     obsolete = _obsolete_entries(old, vanished)
     counts["obsolete"] = len(vanished)
     if drop_obsolete:
         counts["dropped"] = len(obsolete)
-        obsolete = []
-    texts = [c for c in chunks if c is not None] + [po.entry_text(e) for e in obsolete]
-    return PageUpdateText(_header(old.header, page.header), old.locale or page.locale, old.header_comments, texts,
-                          reviewed, counts, wants_memory)
+        return []
+    return obsolete
 
 
 def _prefer_human(links: list[Link], active: list[Entry]) -> list[Link]:

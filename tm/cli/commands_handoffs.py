@@ -266,11 +266,16 @@ class _UpdateJob:
             return done
         result = update_page(old, page, threshold=self.threshold, memory=memory, where=where,
                              drop_obsolete=self.drop_obsolete)
-        if result.wants_memory and not self.final:
-            done.deferred, done.data = True, item.data
-            return done
-        self._write(item, result, done, raw, stamp)
+        if not self._set_aside(item, done, result.wants_memory):
+            self._write(item, result, done, raw, stamp)
         return done
+
+    def _set_aside(self, item: _Item, done: _Done, wants_memory: bool) -> bool:
+        """In pass 1, a page that asked the tree's memory waits for pass 2, when the memory is known."""
+        if wants_memory and not self.final:
+            done.deferred, done.data = True, item.data
+            return True
+        return False
 
     def _update_fast(self, item: _Item, old: Catalog, memory: Memory | None, where: str, done: _Done,
                      raw: bytes | None, stamp: str) -> bool:
@@ -287,18 +292,13 @@ class _UpdateJob:
             return False
         result = update_page_text(old, page, threshold=self.threshold, memory=memory, where=where,
                                   drop_obsolete=self.drop_obsolete)
-        if result.wants_memory and not self.final:
-            done.deferred, done.data = True, item.data
+        if self._set_aside(item, done, result.wants_memory):
             return True
         body = "".join(result.chunks).encode("utf-8")
         header = {**result.header, STAMP: f"{stamp} {_digest(body)} {result.reviewed}"}
         head = po.header_text(Catalog([], header, result.locale, item.relpath, result.header_comments))
-        target = self.base / catalog_relpath(item.relpath, ".po")
-        self._put(target, head.encode("utf-8") + body, done, raw if item.catalog == target else None)
-        done.counts = result.counts
-        if item.catalog != target:
-            item.catalog.unlink(missing_ok=True)
-            done.deleted = 1
+        self._replace(item, self.base / catalog_relpath(item.relpath, ".po"), head.encode("utf-8") + body,
+                      result.counts, done, raw)
         return True
 
     def _page_digest(self, data: bytes) -> str:
@@ -324,8 +324,13 @@ class _UpdateJob:
     def _write(self, item: _Item, result: PageUpdate, done: _Done, raw: bytes | None, stamp: str) -> None:
         suffix = item.catalog.name[item.catalog.name.rfind("."):] if item.catalog else ".po"
         target = self.base / catalog_relpath(item.relpath, suffix)
-        self._store(target, result.catalog, done, raw if item.catalog == target else None, stamp)
-        done.counts = result.counts
+        self._replace(item, target, _encode(target, result.catalog, stamp), result.counts, done, raw)
+
+    def _replace(self, item: _Item, target: Path, data: bytes, counts: dict[str, int], done: _Done,
+                 raw: bytes | None) -> None:
+        """Write the updated catalog at `target`; the old file goes when the catalog moved (a renamed page)."""
+        self._put(target, data, done, raw if item.catalog == target else None)
+        done.counts = counts
         if item.catalog is not None and item.catalog != target:
             item.catalog.unlink(missing_ok=True)
             done.deleted = 1
