@@ -19,6 +19,10 @@ ROOT = Path(__file__).resolve().parents[1]
 BUNDLE = ROOT.parent / "shared" / "corpus" / "dotnet-docs-fr-fr.bundle"
 SHM = Path("/dev/shm/tm-bench")
 
+# tm runs as an installed package does: with its bytecode compiled. An editable install under
+# PYTHONDONTWRITEBYTECODE (as on these machines) would otherwise compile every changed module on every run.
+subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "tm")], check=True, stdout=subprocess.DEVNULL)
+
 FLOOR = """
 import os, re, sys
 pair = re.compile(r'<span data-ttu-id="([^"]+)">(.*?)</span><span class="sxs-lookup"><span data-stu-id="\\1">(.*?)</span></span>', re.S)
