@@ -2,7 +2,8 @@
 
     python benchmarks/bench_handoffs.py [--old sxs~1] [--new sxs] [--repeat 3] [--msgmerge-budget 60]
 
-Inputs and outputs live under /dev/shm/tm-bench. Rows:
+Inputs and outputs live under /dev/shm/tm-bench. The steps run in rounds (each once per round), so a slow
+spell of the shared machine hits them all. Rows:
 
 - floor: read every page of both handoffs and regex-scan their pairs (`common.FLOOR`), in the same run;
 - `tm diff OLD NEW --json` (directories), `--repo --rev --rev` (git objects), and with `--html --po`;
@@ -31,7 +32,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import FLOOR, ROOT, SHM, Row, checkout, corpus_repo, print_table, run
+from common import FLOOR, ROOT, SHM, Row, Step, checkout, corpus_repo, print_table, run_rounds
 
 sys.path.insert(0, str(ROOT))
 
@@ -65,38 +66,6 @@ def simulate_review(tree: Path, out: Path) -> Path:
         path.write_bytes(po.write(catalog))
     tmp.rename(out)
     return out
-
-
-def timed(argv: list[str]) -> tuple[float, float, float]:
-    """Wall seconds, peak RSS (MB, workers included) and CPU seconds (user + system, workers included)."""
-    start = time.perf_counter()
-    pid = os.fork()
-    if pid == 0:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 1)
-        os.execvp(argv[0], argv)
-    _, status, usage = os.wait4(pid, 0)
-    wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) not in (0, 1):
-        sys.exit(f"error: {' '.join(argv)} failed with {status}")
-    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
-
-
-def time_update(py: str, tree: Path, pages: Path, repeat: int, label: str) -> tuple[Row, float]:
-    """`tm update` on a fresh copy of `tree` each time; the row and the median CPU seconds."""
-    work = HERE / "update"
-    times: list[float] = []
-    cpus: list[float] = []
-    peak = 0.0
-    for _ in range(repeat):
-        subprocess.run(["rm", "-rf", str(work)], check=True)
-        subprocess.run(["cp", "-r", str(tree), str(work)], check=True)
-        wall, rss, cpu = timed([py, "-m", "tm", "update", str(work), str(pages), "--json"])
-        times.append(wall)
-        cpus.append(cpu)
-        peak = max(peak, rss)
-    cpu = statistics.median(cpus)
-    return Row(label, times, peak, f"cpu {cpu:.1f} s"), cpu
 
 
 def steady_tree(py: str, before: Path, old_pages: Path, name: str) -> Path:
@@ -157,31 +126,31 @@ def main() -> None:
     steady_reviewed = steady_tree(py, simulate_review(before_tree, HERE / f"reviewed-{name(args.before)}"),
                                   old_pages, f"steady-reviewed-{name(args.before)}-{name(args.old)}")
 
-    rows: list[Row] = []
-    times, rss, pairs = run([py, "-c", FLOOR, str(old_pages), str(new_pages)], repeat=args.repeat)
-    floor = Row("floor: read + regex scan, both handoffs", times, rss, f"{int(pairs)} pairs")
-    times, rss, pairs_new = run([py, "-c", FLOOR, str(new_pages)], repeat=args.repeat)
-    floor_new = Row("floor: new handoff only", times, rss, f"{int(pairs_new)} pairs")
-    rows += [floor, floor_new]
-
     tm = [py, "-m", "tm"]
-    diff = Row("tm diff OLD NEW --json", *run([*tm, "diff", str(old_pages), str(new_pages), "--json"],
-                                              repeat=args.repeat)[:2], "bar: <= 3x floor")
-    git = Row("tm diff --repo --rev --rev --json", *run(
-        [*tm, "diff", "--repo", str(repo), "--rev", args.old, "--rev", args.new, "docs", "--json"],
-        repeat=args.repeat)[:2], "pages read from git objects")
-    html = Row("tm diff --html --po", *run(
-        [*tm, "diff", str(old_pages), str(new_pages), "-q", "--html", str(HERE / "report.html"), "--po",
-         str(HERE / "review")], repeat=args.repeat)[:2], "with the changed texts")
-    rows += [diff, git, html]
-
-    updates = [
-        time_update(py, old_tree, new_pages, args.repeat, "tm update, first after extract (MT)"),
-        time_update(py, reviewed_tree, new_pages, args.repeat, "tm update, first after extract (1/3 reviewed)"),
-        time_update(py, steady, new_pages, args.repeat, "tm update, steady state (MT)"),
-        time_update(py, steady_reviewed, new_pages, args.repeat, "tm update, steady state (1/3 reviewed)"),
+    work = HERE / "update"
+    steps = [
+        Step("floor: read + regex scan, both handoffs", [py, "-c", FLOOR, str(old_pages), str(new_pages)]),
+        Step("floor: new handoff only", [py, "-c", FLOOR, str(new_pages)]),
+        Step("tm diff OLD NEW --json", [*tm, "diff", str(old_pages), str(new_pages), "--json"],
+             note="bar: <= 3x floor"),
+        Step("tm diff --repo --rev --rev --json",
+             [*tm, "diff", "--repo", str(repo), "--rev", args.old, "--rev", args.new, "docs", "--json"],
+             note="pages read from git objects"),
+        Step("tm diff --html --po", [*tm, "diff", str(old_pages), str(new_pages), "-q", "--html",
+                                     str(HERE / "report.html"), "--po", str(HERE / "review")],
+             note="with the changed texts"),
     ]
-    rows += [row for row, _ in updates]
+    trees = [(old_tree, "tm update, first after extract (MT)"),
+             (reviewed_tree, "tm update, first after extract (1/3 reviewed)"),
+             (steady, "tm update, steady state (MT)"), (steady_reviewed, "tm update, steady state (1/3 reviewed)")]
+    steps += [Step(label, [*tm, "update", str(work), str(new_pages), "--json"], copy=(tree, work))
+              for tree, label in trees]
+    rows, outs = run_rounds(steps, repeat=args.repeat)
+    floor, floor_new = rows[0], rows[1]
+    floor.note, floor_new.note = f"{int(outs[0])} pairs", f"{int(outs[1])} pairs"
+    updates = [(row, statistics.median(row.cpu)) for row in rows[5:]]
+    for row, cpu in updates:
+        row.note = f"cpu {cpu:.1f} s"
     msgmerge, msgmerge_cpu = time_msgmerge(old_tree, new_tree, args.msgmerge_budget)
     rows.append(msgmerge)
 

@@ -12,7 +12,7 @@ import statistics
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,6 +43,7 @@ class Row:
     seconds: list[float]
     rss_mb: float
     note: str = ""
+    cpu: list[float] = field(default_factory=list)  # CPU seconds of each run, workers included
 
     @property
     def median(self) -> float:
@@ -75,14 +76,22 @@ def checkout(repo: Path, rev: str) -> Path:
     return target / "docs"
 
 
-def run(argv: list[str], *, repeat: int, clean: Path | None = None) -> tuple[list[float], float, str]:
-    """Time `argv` `repeat` times (cleaning `clean` before each); returns times, peak RSS in MB, last stdout."""
+def run(argv: list[str], *, repeat: int, clean: Path | None = None, copy: tuple[Path, Path] | None = None,
+        cpus: list[float] | None = None) -> tuple[list[float], float, str]:
+    """Time `argv` `repeat` times; returns times, peak RSS in MB, last stdout.
+
+    Before each run (untimed) `clean` is deleted and `copy = (tree, work)` makes `work` a fresh copy of `tree`;
+    `cpus` gets each run's CPU seconds (user + system, children included).
+    """
     times = []
     peak = 0.0
     out = ""
     for _ in range(repeat):
         if clean is not None:
             subprocess.run(["rm", "-rf", str(clean)], check=True)
+        if copy is not None:
+            subprocess.run(["rm", "-rf", str(copy[1])], check=True)
+            subprocess.run(["cp", "-r", str(copy[0]), str(copy[1])], check=True)
         read_end, write_end = os.pipe()
         start = time.perf_counter()
         pid = os.fork()
@@ -95,6 +104,8 @@ def run(argv: list[str], *, repeat: int, clean: Path | None = None) -> tuple[lis
             out = handle.read()
         _, status, usage = os.wait4(pid, 0)
         times.append(time.perf_counter() - start)
+        if cpus is not None:
+            cpus.append(usage.ru_utime + usage.ru_stime)
         if os.waitstatus_to_exitcode(status) not in (0, 1):
             sys.exit(f"error: {' '.join(argv)} failed with {status}")
         peak = max(peak, usage.ru_maxrss / 1024)
@@ -109,6 +120,7 @@ class Step:
     argv: list[str]
     clean: Path | None = None
     note: str = ""
+    copy: tuple[Path, Path] | None = None  # (tree, work): `work` is a fresh copy of `tree` before each run
 
 
 def run_rounds(steps: list[Step], *, repeat: int) -> tuple[list[Row], list[str]]:
@@ -117,14 +129,15 @@ def run_rounds(steps: list[Step], *, repeat: int) -> tuple[list[Row], list[str]]
     Returns one row per step (median over the rounds) and each step's last stdout.
     """
     times: list[list[float]] = [[] for _ in steps]
+    cpus: list[list[float]] = [[] for _ in steps]
     peaks = [0.0] * len(steps)
     outs = [""] * len(steps)
     for _ in range(repeat):
         for i, step in enumerate(steps):
-            seconds, peak, outs[i] = run(step.argv, repeat=1, clean=step.clean)
+            seconds, peak, outs[i] = run(step.argv, repeat=1, clean=step.clean, copy=step.copy, cpus=cpus[i])
             times[i] += seconds
             peaks[i] = max(peaks[i], peak)
-    return [Row(step.name, times[i], peaks[i], step.note) for i, step in enumerate(steps)], outs
+    return [Row(step.name, times[i], peaks[i], step.note, cpus[i]) for i, step in enumerate(steps)], outs
 
 
 def print_table(title: str, rows: list[Row], floor: Row) -> None:
