@@ -11,11 +11,11 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 from tm.errors import InputError, SourceError
 from tm.formats import catalog_suffixes, for_data
-from tm.formats.po import EntryText
-from tm.model import Catalog
+from tm.model import Catalog, EntryText, entry_texts
 from tm.sources import walk_files
 
 
@@ -69,15 +69,11 @@ def _walk_catalogs(paths: list[str]) -> Iterator[tuple[str, str]]:
 
 def read_texts(path: Path | str) -> list[EntryText]:
     """`(id, source, target, fuzzy, line)` of each active entry of a catalog file in any format (for checks)."""
-    data = _read_bytes(path)
-    adapter = for_data(os.path.basename(path), data)
-    if adapter is None:
-        raise InputError(str(path), None, "not a catalog file (unknown suffix)")
+    adapter, data = _open(path)
     if adapter.NAME == "po":
         texts: list[EntryText] = adapter.read_texts(data, path=str(path))
         return texts
-    catalog: Catalog = adapter.read(data, path=str(path))
-    return [(e.id, e.source, e.target, e.fuzzy, e.line) for e in catalog.entries if not e.obsolete]
+    return entry_texts(adapter.read(data, path=str(path)).entries)
 
 
 def read_catalog(path: Path | str, *, reviewed_only: bool = False, comments: bool = True, header: bool = True
@@ -88,10 +84,7 @@ def read_catalog(path: Path | str, *, reviewed_only: bool = False, comments: boo
     `comments=False` lets it skip comments and references, `header=False` the header (other formats read
     everything regardless).
     """
-    data = _read_bytes(path)
-    adapter = for_data(os.path.basename(path), data)
-    if adapter is None:
-        raise InputError(str(path), None, "not a catalog file (unknown suffix)")
+    adapter, data = _open(path)
     if adapter.NAME == "po":
         catalog: Catalog = adapter.read(data, path=str(path), reviewed_only=reviewed_only, comments=comments,
                                         header=header)
@@ -102,10 +95,14 @@ def read_catalog(path: Path | str, *, reviewed_only: bool = False, comments: boo
     return catalog
 
 
-def _read_bytes(path: Path | str) -> bytes:
-    """A catalog file's bytes; a file that cannot be read is an `InputError` naming it."""
+def _open(path: Path | str) -> tuple[ModuleType, bytes]:
+    """A catalog file's format adapter and bytes; an unreadable file or an unknown format is an `InputError`."""
     try:
         with open(path, "rb") as handle:
-            return handle.read()
+            data = handle.read()
     except OSError as exc:
         raise InputError(str(path), None, exc.strerror or "cannot read") from None
+    adapter = for_data(os.path.basename(path), data)
+    if adapter is None:
+        raise InputError(str(path), None, "not a catalog file (unknown suffix)")
+    return adapter, data

@@ -8,6 +8,7 @@ the exact input (see `tm.page.render_page`).
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -102,6 +103,15 @@ class Catalog:
     def active(self) -> list[Entry]:
         """The entries that are not obsolete."""
         return [e for e in self.entries if not e.obsolete]
+
+
+EntryText = tuple[str, str, str, bool, int]
+"""What checks look at in an entry: `(id, source, target, fuzzy, line)`."""
+
+
+def entry_texts(entries: Iterable[Entry]) -> list[EntryText]:
+    """The `EntryText` of each active (not obsolete) entry."""
+    return [(e.id, e.source, e.target, e.fuzzy, e.line) for e in entries if not e.obsolete]
 
 
 def canonical_locale(tag: str) -> str:

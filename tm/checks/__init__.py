@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from tm.checks.rules import RULES, Level, Rule
 from tm.errors import BadArgument
-from tm.model import Catalog
+from tm.model import Catalog, EntryText, entry_texts
 
 __all__ = ["RULES", "Finding", "Level", "Rule", "check_pair", "check_texts", "run_checks", "select_rules"]
 
@@ -133,12 +133,11 @@ def run_checks(
 
     Entries with a blank target are only checked by the `on_empty` rules (`empty`); the others by the rest.
     """
-    texts = [(e.id, e.source, e.target, e.fuzzy, e.line) for e in catalog.entries if not e.obsolete]
-    return check_texts(texts, path=path, rules=rules, ignore=ignore, min_level=min_level)
+    return check_texts(entry_texts(catalog.entries), path=path, rules=rules, ignore=ignore, min_level=min_level)
 
 
 def check_texts(
-    texts: Iterable[tuple[str, str, str, bool, int]],
+    texts: Iterable[EntryText],
     *,
     path: str,
     rules: Sequence[str] | None = None,

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 
 from tm.errors import InputError
-from tm.model import Catalog, Entry, canonical_locale
+from tm.model import Catalog, Entry, EntryText, canonical_locale, entry_texts
 
 NAME = "po"
 SUFFIXES = (".po", ".pot")
@@ -313,10 +313,6 @@ def _read_stream(text: str, *, comments: bool = True, header: bool = True) -> Ca
     return catalog
 
 
-EntryText = tuple[str, str, str, bool, int]
-"""What checks look at in an active entry: `(id, source, target, fuzzy, line)`."""
-
-
 def read_texts(data: bytes, *, path: str) -> list[EntryText]:
     """`(id, source, target, fuzzy, line)` of every active entry, as `read` would give them.
 
@@ -328,8 +324,7 @@ def read_texts(data: bytes, *, path: str) -> list[EntryText]:
         texts = _stream_texts(text)
         if texts is not None:
             return texts
-    catalog = read(data, path=path, comments=False, header=False)
-    return [(e.id, e.source, e.target, e.fuzzy, e.line) for e in catalog.entries if not e.obsolete]
+    return entry_texts(read(data, path=path, comments=False, header=False).entries)
 
 
 def _stream_texts(text: str) -> list[EntryText] | None:
@@ -343,11 +338,10 @@ def _stream_texts(text: str) -> list[EntryText] | None:
                 catalog = Catalog()
                 if not _add_entry(catalog, match.groups(), line, first=True, comments=False, header=False):
                     return None
-                texts.extend((e.id, e.source, e.target, e.fuzzy, e.line) for e in catalog.entries)
+                texts += entry_texts(catalog.entries)
                 continue
             flags, ctxt, msgid, msgstr = match.group("flags", "ctxt", "id", "str")
-            fuzzy = flags is not None and (flags == "#, fuzzy\n" or "fuzzy" in [f.strip() for f in flags[2:].split(",")])
-            texts.append(("" if ctxt is None else _join(ctxt), _join(msgid), _join(msgstr), fuzzy, line))
+            texts.append(("" if ctxt is None else _join(ctxt), _join(msgid), _join(msgstr), _flags(flags)[0], line))
     except _NotCanonical:
         return None
     return texts
@@ -369,14 +363,7 @@ def _add_entry(catalog: Catalog, groups: tuple[str | None, ...], line: int, *, f
         return True
     if obsolete and (notes or refs or ctxt is None and first):
         return False  # not the layout gettext writes for obsolete entries
-    other_flags: tuple[str, ...] = ()
-    if flags is None:
-        fuzzy = False
-    elif flags == "#, fuzzy\n":
-        fuzzy = True
-    else:
-        flag_list = [f.strip() for f in flags[2:].split(",")]
-        fuzzy, other_flags = "fuzzy" in flag_list, tuple([f for f in flag_list if f and f != "fuzzy"])
+    fuzzy, other_flags = _flags(flags)
     catalog.entries.append(
         Entry(
             "" if ctxt is None else _join(ctxt),
@@ -394,6 +381,20 @@ def _add_entry(catalog: Catalog, groups: tuple[str | None, ...], line: int, *, f
         )
     )
     return True
+
+
+_NO_FLAGS: tuple[bool, tuple[str, ...]] = (False, ())
+_FUZZY_ONLY: tuple[bool, tuple[str, ...]] = (True, ())
+
+
+def _flags(line: str | None) -> tuple[bool, tuple[str, ...]]:
+    """Whether a `#,` line (None: no such line) says fuzzy, and its other flags; the usual two cases cost nothing."""
+    if line is None:
+        return _NO_FLAGS
+    if line == "#, fuzzy\n":
+        return _FUZZY_ONLY
+    flag_list = [f.strip() for f in line[2:].split(",")]
+    return "fuzzy" in flag_list, tuple([f for f in flag_list if f and f != "fuzzy"])
 
 
 def _unless_all_fuzzy(data: bytes) -> bytes:
