@@ -38,7 +38,7 @@ from tm.fileio import write_atomic
 from tm.formats import catalog_suffixes, for_path, po
 from tm.jobs import default_jobs, parallel_map
 from tm.model import Catalog, Page
-from tm.page import load_page
+from tm.page import parse_page
 from tm.page.parse import decode_page
 from tm.progress import Reporter
 from tm.report_html import render_html
@@ -255,10 +255,14 @@ class _UpdateJob:
             done.offers = offers(old, where)
         if item.data is None:
             return self._orphan(item, old, raw, done) if old is not None else done
-        memory = _MEMORY[0] if self.final and _MEMORY else None
-        if old is not None and self._update_fast(item, old, memory, where, done, raw, stamp):
+        decoded = self._decode_page(item, done)
+        if decoded is None:
             return done
-        page = self._parse(item, done)
+        text, bom = decoded
+        memory = _MEMORY[0] if self.final and _MEMORY else None
+        if old is not None and self._update_fast(item, text, old, memory, where, done, raw, stamp):
+            return done
+        page = self._parse(item, text, bom, done)
         if page is None or (old is None and not page.pairs):
             return done
         if old is None and not self.final:
@@ -277,16 +281,12 @@ class _UpdateJob:
             return True
         return False
 
-    def _update_fast(self, item: _Item, old: Catalog, memory: Memory | None, where: str, done: _Done,
+    def _update_fast(self, item: _Item, text: str, old: Catalog, memory: Memory | None, where: str, done: _Done,
                      raw: bytes | None, stamp: str) -> bool:
         """`update_page_text` for a PO catalog whose page `extract_fast` takes apart; False: take the model path."""
-        assert item.catalog is not None and item.data is not None
+        assert item.catalog is not None
         if not item.catalog.name.endswith(".po"):
             return False
-        try:
-            text, _ = decode_page(item.relpath, item.data)
-        except InputError:
-            return False  # the model path reports it
         page = page_entries(item.relpath, text, locale=old.locale)
         if page is None:
             return False
@@ -294,11 +294,8 @@ class _UpdateJob:
                                   drop_obsolete=self.drop_obsolete)
         if self._set_aside(item, done, result.wants_memory):
             return True
-        body = "".join(result.chunks).encode("utf-8")
-        header = {**result.header, STAMP: f"{stamp} {_digest(body)} {result.reviewed}"}
-        head = po.header_text(Catalog([], header, result.locale, item.relpath, result.header_comments))
-        self._replace(item, self.base / catalog_relpath(item.relpath, ".po"), head.encode("utf-8") + body,
-                      result.counts, done, raw)
+        data = _stamped_po(result.header, result.header_comments, "".join(result.chunks), result.reviewed, stamp)
+        self._replace(item, self.base / catalog_relpath(item.relpath, ".po"), data, result.counts, done, raw)
         return True
 
     def _page_digest(self, data: bytes) -> str:
@@ -371,16 +368,23 @@ class _UpdateJob:
             return None
         return catalog
 
-    def _parse(self, item: _Item, done: _Done) -> Page | None:
+    def _where(self, item: _Item) -> str:
+        return f"{self.shown}/{item.relpath}" if self.shown else item.relpath
+
+    def _decode_page(self, item: _Item, done: _Done) -> tuple[str, bool] | None:
+        """The page's text and whether it had a BOM, decoded once for both paths; None after reporting why not."""
         assert item.data is not None
-        where = f"{self.shown}/{item.relpath}" if self.shown else item.relpath
         try:
-            parsed = load_page(item.relpath, item.data)
+            return decode_page(item.relpath, item.data)
         except InputError as exc:
-            done.errors.append(f"{where}:{exc.line or 1}: {exc.message}; its catalog left as it was")
+            done.errors.append(f"{self._where(item)}:{exc.line or 1}: {exc.message}; its catalog left as it was")
             return None
+
+    def _parse(self, item: _Item, text: str, bom: bool, done: _Done) -> Page | None:
+        parsed = parse_page(item.relpath, text, bom=bom)
         for diag in parsed.diagnostics:
-            done.errors.append(f"{where}:{diag.line}: {diag.message} [{diag.code}]; its catalog left as it was")
+            done.errors.append(f"{self._where(item)}:{diag.line}: {diag.message} [{diag.code}]; "
+                               "its catalog left as it was")
         return None if parsed.diagnostics else parsed.page
 
 
@@ -398,11 +402,16 @@ def _encode(path: Path, catalog: Catalog, stamp: str) -> bytes:
     if adapter is not po or not stamp:
         data: bytes = adapter.write(catalog)
         return data
-    body = "".join(islice(po.generate(Catalog(catalog.entries)), 1, None)).encode("utf-8")
+    body = "".join(islice(po.generate(Catalog(catalog.entries)), 1, None))
     reviewed = sum(1 for e in catalog.entries if e.reviewed)
-    header = {**catalog.header, STAMP: f"{stamp} {_digest(body)} {reviewed}"}
-    head = next(po.generate(Catalog([], header, catalog.locale, catalog.page, catalog.header_comments)))
-    return head.encode("utf-8") + body
+    return _stamped_po(catalog.header, catalog.header_comments, body, reviewed, stamp)
+
+
+def _stamped_po(header: dict[str, str], comments: tuple[str, ...], body: str, reviewed: int, stamp: str) -> bytes:
+    """A PO catalog's bytes: the header with its `X-Tm-Update` stamp (which digests `body`), then `body`."""
+    data = body.encode("utf-8")
+    stamped = {**header, STAMP: f"{stamp} {_digest(data)} {reviewed}"}
+    return po.header_text(Catalog([], stamped, header_comments=comments)).encode("utf-8") + data
 
 
 def _stamped(raw: bytes, stamp: str) -> int | None:
