@@ -206,12 +206,15 @@ def test_read_texts_is_what_read_gives(name: str) -> None:
     assert po.read_texts(data, path="x.po") == _texts(po.read(data, path="x.po"))
 
 
-@pytest.mark.parametrize("text", [
+OTHER_LAYOUTS = [
     'msgctxt "a-1"\nmsgid "Hi"\nmsgstr "Salut"\n\n#, c-format, fuzzy\nmsgctxt "a-2"\nmsgid "Bye"\nmsgstr ""\n',
     '#, fuzzy\nmsgid ""\nmsgstr "Language: fr\\n"\n\n\n\n#, no-wrap\nmsgid "a"\nmsgstr "b"\n"c"\n',
     'msgid ""\nmsgstr ""\n\nmsgid "x"\nmsgstr "y"\n\n#~ msgid "old"\n#~ msgstr "vieux"\n',
     '# wrapped\n#: a.md:1\n#. note after the reference\nmsgid "x"\nmsgstr "y"\n',
-])
+]
+
+
+@pytest.mark.parametrize("text", OTHER_LAYOUTS)
 def test_read_texts_on_other_layouts(text: str) -> None:
     data = text.encode()
     assert po.read_texts(data, path="x.po") == _texts(po.read(data, path="x.po"))
@@ -228,3 +231,41 @@ def test_read_texts_of_every_sample_catalog() -> None:
 def test_read_texts_names_the_broken_line() -> None:
     with pytest.raises(InputError, match=r"^bad.po:7: unterminated string$"):
         po.read_texts(b'msgid ""\nmsgstr ""\n\n#, fuzzy\nmsgctxt "a-1"\nmsgid "a"\nmsgstr "b\n', path="bad.po")
+
+
+def _plain(entry: Entry) -> bool:
+    return not entry.comments and not entry.flags and (entry.fuzzy or not entry.target)
+
+
+LAZY_CASES = [
+    'msgid ""\nmsgstr ""\n"Language: fr\\n"\n\n#, fuzzy\nmsgctxt "a-1"\nmsgid "MT"\nmsgstr "TA"\n\n'
+    'msgctxt "a-2"\nmsgid "Reviewed"\nmsgstr "Relu"\n\nmsgctxt "a-3"\nmsgid "Empty"\nmsgstr ""\n\n'
+    '# checked\n#, fuzzy\nmsgctxt "a-4"\nmsgid "Commented"\nmsgstr "C"\n\n'
+    '#, fuzzy, tm-human\n#| msgid "Old"\nmsgctxt "a-5"\nmsgid "Human"\nmsgstr "H"\n\n'
+    '#, fuzzy\nmsgctxt "a-6"\nmsgid "Two\\n"\n"lines"\nmsgstr ""\n"Deux\\n"\n"lignes"\n',
+]
+
+
+@pytest.mark.parametrize("text", LAZY_CASES + OTHER_LAYOUTS + [po.write(c).decode() for c in CATALOGS.values()])
+def test_read_lazy_builds_what_read_gives(text: str) -> None:
+    """`tm update`'s reader: the same catalog once built; `plain` marks exactly the untouched machine translation."""
+    data = text.encode()
+    lazy, full = po.read_lazy(data, path="x.po"), po.read(data, path="x.po")
+    assert lazy.sources == [e.source for e in full.active]
+    assert lazy.plain == [_plain(e) for e in full.active]
+    built = lazy.catalog()
+    assert built.entries == full.entries and [e.line for e in built.entries] == [e.line for e in full.entries]
+    assert (built.header, built.locale, built.page, built.header_comments) == (
+        full.header, full.locale, full.page, full.header_comments)
+
+
+def test_read_lazy_builds_only_what_is_asked() -> None:
+    lazy = po.read_lazy(LAZY_CASES[0].encode(), path="x.po")
+    assert lazy.plain == [True, False, True, False, False, True]
+    assert lazy.entry(4).previous_source == "Old" and lazy.entry(4).line == 27
+    assert sorted(lazy._entries) == [4]  # noqa: SLF001 - what was built
+
+
+def test_read_lazy_names_the_broken_line() -> None:
+    with pytest.raises(InputError, match=r"^bad.po:7: unterminated string$"):
+        po.read_lazy(b'msgid ""\nmsgstr ""\n\n#, fuzzy\nmsgctxt "a-1"\nmsgid "a"\nmsgstr "b\n', path="bad.po")

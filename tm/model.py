@@ -8,7 +8,7 @@ the exact input (see `tm.page.render_page`).
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 
@@ -132,3 +132,49 @@ def canonical_locale(tag: str) -> str:
         else:
             out.append(part.lower())
     return "-".join(out)
+
+
+class LazyCatalog:
+    """A catalog whose active entries are built only when asked for, for `tm update`.
+
+    Most entries of a handoff are machine translation nobody touched: an update copies the new handoff's
+    entry in their place and needs only their sources. Building ~420,000 `Entry`s it then threw away was a
+    third of an update. `plain[i]` says the i-th active entry is such an entry: no translator comment, no
+    flag but `fuzzy`, and fuzzy or empty (so not a person's work); `entry(i)` builds it.
+    """
+
+    __slots__ = ("_build", "_entries", "header", "header_comments", "locale", "obsolete", "page", "plain", "sources")
+
+    def __init__(self, head: Catalog, sources: list[str], plain: list[bool], build: Callable[[int], Entry],
+                 obsolete: list[Entry] | None = None) -> None:
+        """`head`: a catalog with the header (its entries are not looked at)."""
+        self.header, self.locale, self.page, self.header_comments = (head.header, head.locale, head.page,
+                                                                     head.header_comments)
+        self.sources, self.plain, self.obsolete = sources, plain, obsolete or []
+        self._build = build
+        self._entries: dict[int, Entry] = {}
+
+    @classmethod
+    def of(cls, catalog: Catalog) -> LazyCatalog:
+        """A catalog already read in full (another format, another layout) behind the same interface."""
+        active = catalog.active
+        plain = [not e.comments and not e.flags and (e.fuzzy or not e.target) for e in active]
+        lazy = cls(catalog, [e.source for e in active], plain, active.__getitem__,
+                   [e for e in catalog.entries if e.obsolete])
+        lazy._entries = dict(enumerate(active))
+        return lazy
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+    def entry(self, i: int) -> Entry:
+        """The i-th active entry (built once)."""
+        found = self._entries.get(i)
+        if found is None:
+            found = self._entries[i] = self._build(i)
+        return found
+
+    def catalog(self) -> Catalog:
+        """Every entry built: the `Catalog` a full read gives."""
+        active = [self.entry(i) for i in range(len(self.sources))]
+        return Catalog(active + self.obsolete, self.header, self.locale, self.page, self.header_comments)

@@ -32,7 +32,7 @@ Everything here is pure: catalogs and pages in, catalogs out.
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
@@ -40,7 +40,7 @@ from tm.align import DEFAULT_THRESHOLD, FuzzyIndex, Link, align
 from tm.extract import page_to_catalog
 from tm.extract_fast import PageEntries
 from tm.formats import po
-from tm.model import Catalog, Entry, Page
+from tm.model import Catalog, Entry, LazyCatalog, Page
 
 __all__ = [
     "HUMAN_FLAG", "OUTCOMES", "Memory", "Offer", "PageUpdate", "PageUpdateText", "carry_forward", "is_human",
@@ -74,8 +74,12 @@ class Offer(NamedTuple):
     where: str
 
 
-def offers(catalog: Catalog, where: str) -> list[Offer]:
+def offers(catalog: Catalog | LazyCatalog, where: str) -> list[Offer]:
     """The reviewed entries of a catalog; obsolete ones stay in their catalog but are not offered elsewhere."""
+    if isinstance(catalog, LazyCatalog):
+        plain, entry = catalog.plain, catalog.entry
+        found = (entry(i) for i in range(len(plain)) if not plain[i])  # plain entries are never reviewed
+        return [Offer(e.source, e.target, where) for e in found if e.reviewed]
     return [Offer(e.source, e.target, where) for e in catalog.entries if e.reviewed]
 
 
@@ -171,8 +175,9 @@ def update_page(
     entries: list[Entry | None] = [None] * len(fresh.entries)
     vanished: list[Entry] = []
     wants_memory = False
-    links = _prefer_human(align([e.source for e in active], [e.source for e in fresh.entries], threshold=threshold),
-                          active)
+    sources = [e.source for e in active]
+    links = _prefer_human(align(sources, [e.source for e in fresh.entries], threshold=threshold), sources,
+                          lambda i: is_human(active[i]))
     for link in links:
         before = active[link.old] if link.old is not None else None
         if link.new is None:
@@ -184,7 +189,7 @@ def update_page(
         entries[link.new] = entry
         counts[outcome] += 1
     result = [e for e in entries if e is not None]
-    obsolete = _obsolete_tail(old, vanished, counts, drop_obsolete)
+    obsolete = _obsolete_tail([e for e in old.entries if e.obsolete] if old else [], vanished, counts, drop_obsolete)
     header = _header(old.header if old else {}, fresh.header)
     catalog = Catalog(result + obsolete, header, locale, page.relpath,
                       old.header_comments if old else fresh.header_comments)
@@ -205,7 +210,7 @@ class PageUpdateText:
 
 
 def update_page_text(
-    old: Catalog,
+    old: LazyCatalog,
     page: PageEntries,
     *,
     threshold: float = DEFAULT_THRESHOLD,
@@ -216,35 +221,36 @@ def update_page_text(
     """`update_page` for a page `extract_fast` takes apart: the same catalog, written as PO text.
 
     The hot path of `tm update`: most entries of a handoff are the handoff's own (machine translation
-    nobody reviewed), and those are copied as extract writes them; only the others become `Entry`s.
-    The tests compare both functions on generated catalogs and on every page of the corpus.
+    nobody reviewed), and those are copied as extract writes them; only the others become `Entry`s, on
+    both sides (`LazyCatalog`, `PageEntries`). The tests compare both functions on generated catalogs and
+    on every page of the corpus.
     """
-    active = old.active
     counts = dict.fromkeys(OUTCOMES, 0)
     chunks: list[str | None] = [None] * len(page.sources)
     vanished: list[Entry] = []
     wants_memory = False
     reviewed = 0
-    links = _prefer_human(align([e.source for e in active], page.sources, threshold=threshold), active)
+    plain = old.plain
+    links = _prefer_human(align(old.sources, page.sources, threshold=threshold), old.sources,
+                          lambda i: not plain[i] and is_human(old.entry(i)))
     for link in links:
-        before = active[link.old] if link.old is not None else None
-        k = link.new
+        i, k = link.old, link.new
         if k is None:
-            assert before is not None
-            vanished.append(_obsolete(before))
+            assert i is not None
+            vanished.append(_obsolete(old.entry(i)))
             continue
-        if (before is not None and before.source == page.sources[k] and not before.comments and not before.flags
-                and not is_human(before)):
+        if i is not None and plain[i] and old.sources[i] == page.sources[k]:
             chunks[k] = page.texts[k]  # the handoff's entry, as `_from_handoff` gives it
             counts["handoff"] += 1
             reviewed += page.reviewed(k)
             continue
+        before = old.entry(i) if i is not None else None
         entry, outcome, missed = _take(before, page.entry(k), link.score, memory, threshold, where)
         wants_memory |= missed
         chunks[k] = po.entry_text(entry)
         reviewed += entry.reviewed
         counts[outcome] += 1
-    obsolete = _obsolete_tail(old, vanished, counts, drop_obsolete)
+    obsolete = _obsolete_tail(old.obsolete, vanished, counts, drop_obsolete)
     texts = [c for c in chunks if c is not None] + [po.entry_text(e) for e in obsolete]
     return PageUpdateText(_header(old.header, page.header), old.locale or page.locale, old.header_comments, texts,
                           reviewed, counts, wants_memory)
@@ -262,10 +268,11 @@ def _take(before: Entry | None, new: Entry, score: float, memory: Memory | None,
     return entry, outcome, False
 
 
-def _obsolete_tail(old: Catalog | None, vanished: list[Entry], counts: dict[str, int], drop_obsolete: bool
+def _obsolete_tail(before: list[Entry], vanished: list[Entry], counts: dict[str, int], drop_obsolete: bool
                    ) -> list[Entry]:
-    """The obsolete entries that end the catalog (none with `drop_obsolete`), counted in `counts`."""
-    obsolete = _obsolete_entries(old, vanished)
+    """The obsolete entries that end the catalog (none with `drop_obsolete`), counted in `counts`: those of the
+    old catalog (`before`), then the ones that vanished now."""
+    obsolete = _obsolete_entries(before, vanished)
     counts["obsolete"] = len(vanished)
     if drop_obsolete:
         counts["dropped"] = len(obsolete)
@@ -273,24 +280,25 @@ def _obsolete_tail(old: Catalog | None, vanished: list[Entry], counts: dict[str,
     return obsolete
 
 
-def _prefer_human(links: list[Link], active: list[Entry]) -> list[Link]:
+def _prefer_human(links: list[Link], sources: list[str], human: Callable[[int], bool]) -> list[Link]:
     """Among old entries with the same source, let the human ones take the exact links.
 
     Alignment pairs duplicates in order, but when a page loses or edits one of two identical sentences,
     the reviewed one must stay as it is while the machine-translated one is the one that goes or changes.
-    Swapping two old entries with the same source leaves every score as it was.
+    Swapping two old entries with the same source leaves every score as it was. `human(i)`: `is_human`
+    of the i-th old entry.
     """
     waiting: dict[str, deque[int]] = defaultdict(deque)
     for k, link in enumerate(links):
-        if link.old is not None and not link.exact and is_human(active[link.old]):
-            waiting[active[link.old].source].append(k)
+        if link.old is not None and not link.exact and human(link.old):
+            waiting[sources[link.old]].append(k)
     if not waiting:
         return links
     links = list(links)
     for k, link in enumerate(links):
-        if not link.exact or link.old is None or is_human(active[link.old]):
+        if not link.exact or link.old is None or human(link.old):
             continue
-        queue = waiting.get(active[link.old].source)
+        queue = waiting.get(sources[link.old])
         if queue:
             j = queue.popleft()
             other = links[j]
@@ -358,11 +366,11 @@ def _obsolete(entry: Entry) -> Entry:
     return replace(entry, obsolete=True, notes=(), references=())
 
 
-def _obsolete_entries(old: Catalog | None, vanished: list[Entry]) -> list[Entry]:
+def _obsolete_entries(before: list[Entry], vanished: list[Entry]) -> list[Entry]:
     """The old catalog's obsolete entries, then the newly vanished ones, each (id, source, target) once."""
     seen: set[tuple[str, str, str]] = set()
     out = []
-    for entry in [e for e in (old.entries if old else []) if e.obsolete] + vanished:
+    for entry in before + vanished:
         key = (entry.id, entry.source, entry.target)
         if key not in seen:
             seen.add(key)
@@ -374,7 +382,7 @@ def obsolete_catalog(old: Catalog, *, drop_obsolete: bool = False) -> PageUpdate
     """The catalog of a page that left the handoff: every entry obsolete (reviews kept), or none at all."""
     counts = dict.fromkeys(OUTCOMES, 0)
     counts["obsolete"] = len(old.active)
-    entries = _obsolete_entries(old, [_obsolete(e) for e in old.active])
+    entries = _obsolete_entries([e for e in old.entries if e.obsolete], [_obsolete(e) for e in old.active])
     if drop_obsolete:
         counts["dropped"] = len(entries)
         entries = []

@@ -37,7 +37,7 @@ from tm.extract_fast import page_entries
 from tm.fileio import write_atomic
 from tm.formats import catalog_suffixes, for_path, po
 from tm.jobs import default_jobs, parallel_map
-from tm.model import Catalog, Page
+from tm.model import Catalog, LazyCatalog, Page
 from tm.page import parse_page
 from tm.page.parse import decode_page
 from tm.progress import Reporter
@@ -268,8 +268,8 @@ class _UpdateJob:
         if old is None and not self.final:
             done.deferred, done.data, done.sources = True, item.data, [p.source for p in page.pairs]
             return done
-        result = update_page(old, page, threshold=self.threshold, memory=memory, where=where,
-                             drop_obsolete=self.drop_obsolete)
+        result = update_page(old.catalog() if old else None, page, threshold=self.threshold, memory=memory,
+                             where=where, drop_obsolete=self.drop_obsolete)
         if not self._set_aside(item, done, result.wants_memory):
             self._write(item, result, done, raw, stamp)
         return done
@@ -281,7 +281,7 @@ class _UpdateJob:
             return True
         return False
 
-    def _update_fast(self, item: _Item, text: str, old: Catalog, memory: Memory | None, where: str, done: _Done,
+    def _update_fast(self, item: _Item, text: str, old: LazyCatalog, memory: Memory | None, where: str, done: _Done,
                      raw: bytes | None, stamp: str) -> bool:
         """`update_page_text` for a PO catalog whose page `extract_fast` takes apart; False: take the model path."""
         assert item.catalog is not None
@@ -303,13 +303,13 @@ class _UpdateJob:
         options = f"\0{__version__} {self.threshold} {self.drop_obsolete}".encode()
         return _digest(data + options)
 
-    def _orphan(self, item: _Item, old: Catalog, raw: bytes | None, done: _Done) -> _Done:
+    def _orphan(self, item: _Item, old: LazyCatalog, raw: bytes | None, done: _Done) -> _Done:
         """A catalog whose page left: in pass 1 set aside (it may be a rename), in pass 2 made obsolete."""
         if not self.final:
-            done.deferred, done.sources = True, [e.source for e in old.active]
+            done.deferred, done.sources = True, old.sources
             return done
         assert item.catalog is not None
-        result = obsolete_catalog(old, drop_obsolete=self.drop_obsolete)
+        result = obsolete_catalog(old.catalog(), drop_obsolete=self.drop_obsolete)
         done.counts = result.counts
         if self.drop_obsolete:
             item.catalog.unlink(missing_ok=True)
@@ -357,16 +357,18 @@ class _UpdateJob:
             done.errors.append(f"{path}: {exc.strerror or 'cannot read'}; catalog left as it was")
             return None
 
-    def _decode(self, path: Path, raw: bytes, done: _Done) -> Catalog | None:
+    def _decode(self, path: Path, raw: bytes, done: _Done) -> LazyCatalog | None:
+        """The old catalog; a PO file's entries are built only as the update needs them (`po.read_lazy`)."""
         adapter = for_path(path.name)
         try:
             if adapter is None:
                 raise InputError(str(path), None, "not a catalog file (unknown suffix)")
-            catalog: Catalog = adapter.read(raw, path=str(path))
+            if adapter is po:
+                return po.read_lazy(raw, path=str(path))
+            return LazyCatalog.of(adapter.read(raw, path=str(path)))
         except InputError as exc:
             done.errors.append(f"{exc}; catalog left as it was")
             return None
-        return catalog
 
     def _where(self, item: _Item) -> str:
         return f"{self.shown}/{item.relpath}" if self.shown else item.relpath

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 
 from tm.errors import InputError
-from tm.model import Catalog, Entry, EntryText, canonical_locale, entry_texts
+from tm.model import Catalog, Entry, EntryText, LazyCatalog, canonical_locale, entry_texts
 
 NAME = "po"
 SUFFIXES = (".po", ".pot")
@@ -327,6 +327,53 @@ def read_texts(data: bytes, *, path: str) -> list[EntryText]:
     return entry_texts(read(data, path=path, comments=False, header=False).entries)
 
 
+def read_lazy(data: bytes, *, path: str) -> LazyCatalog:
+    """`read`, for `tm update`: the entries are built only when asked for (see `LazyCatalog`).
+
+    On a file `tm` wrote, each entry's source and whether it is plain machine translation come from the
+    `_stream` matches; other files are read in full.
+    """
+    text = _decode(data, path)
+    if "#~" not in text:
+        lazy = _stream_lazy(text)
+        if lazy is not None:
+            return lazy
+    return LazyCatalog.of(read(data, path=path))
+
+
+def _stream_lazy(text: str) -> LazyCatalog | None:
+    """`read_lazy` of a file of canonical active entries; None for any other file."""
+    head = Catalog()
+    found: list[tuple[re.Match[str], int]] = []
+    sources: list[str] = []
+    plain: list[bool] = []
+    first = True
+    try:
+        for match, line in _stream(text):
+            if first:  # the header, or an entry: as `_add_entry` judges it
+                first = False
+                if not _add_entry(head, match.groups(), line, first=True):
+                    return None
+                if head.entries:
+                    entry = head.entries.pop()
+                    found.append((match, line))
+                    sources.append(entry.source)
+                    plain.append(not entry.comments and not entry.flags and (entry.fuzzy or not entry.target))
+                continue
+            tc, flags, msgid, msgstr = match.group("tc", "flags", "id", "str")
+            found.append((match, line))
+            sources.append(_join(msgid))
+            plain.append(not tc and (flags == "#, fuzzy\n" or flags is None and msgstr == '""'))
+    except _NotCanonical:
+        return None
+
+    def build(i: int) -> Entry:
+        match, line = found[i]
+        return _entry(match.groups(), line, sources[i])
+
+    return LazyCatalog(head, sources, plain, build)
+
+
 def _stream_texts(text: str) -> list[EntryText] | None:
     """`read_texts` of a file of canonical active entries; None for any other file."""
     texts: list[EntryText] = []
@@ -363,24 +410,29 @@ def _add_entry(catalog: Catalog, groups: tuple[str | None, ...], line: int, *, f
         return True
     if obsolete and (notes or refs or ctxt is None and first):
         return False  # not the layout gettext writes for obsolete entries
-    fuzzy, other_flags = _flags(flags)
-    catalog.entries.append(
-        Entry(
-            "" if ctxt is None else _join(ctxt),
-            source,
-            _join(msgstr),  # type: ignore[arg-type]
-            fuzzy,
-            other_flags,
-            None if pid is None else _join(_PREVIOUS_CONT.sub('"\n"', pid)),
-            None if pctxt is None else _join(_PREVIOUS_CONT.sub('"\n"', pctxt)),
-            tuple([c[2:] for c in tc.splitlines()]) if tc and comments else (),
-            _notes(notes) if notes and comments else (),
-            tuple(refs.replace("#:", " ").split()) if refs and comments else (),
-            obsolete,
-            line,
-        )
-    )
+    catalog.entries.append(_entry(groups, line, source, comments=comments, obsolete=obsolete))
     return True
+
+
+def _entry(groups: tuple[str | None, ...], line: int, source: str, *, comments: bool = True, obsolete: bool = False
+           ) -> Entry:
+    """The entry of a `_FAST_ENTRY` match's groups (`source`: its msgid, already joined)."""
+    tc, notes, refs, flags, pctxt, pid, ctxt, _, msgstr = groups
+    fuzzy, other_flags = _flags(flags)
+    return Entry(
+        "" if ctxt is None else _join(ctxt),
+        source,
+        _join(msgstr),  # type: ignore[arg-type]
+        fuzzy,
+        other_flags,
+        None if pid is None else _join(_PREVIOUS_CONT.sub('"\n"', pid)),
+        None if pctxt is None else _join(_PREVIOUS_CONT.sub('"\n"', pctxt)),
+        tuple([c[2:] for c in tc.splitlines()]) if tc and comments else (),
+        _notes(notes) if notes and comments else (),
+        tuple(refs.replace("#:", " ").split()) if refs and comments else (),
+        obsolete,
+        line,
+    )
 
 
 _NO_FLAGS: tuple[bool, tuple[str, ...]] = (False, ())
