@@ -237,13 +237,13 @@ def _plain(entry: Entry) -> bool:
     return not entry.comments and not entry.flags and (entry.fuzzy or not entry.target)
 
 
-LAZY_CASES = [
+LAZY_CASES = [(
     'msgid ""\nmsgstr ""\n"Language: fr\\n"\n\n#, fuzzy\nmsgctxt "a-1"\nmsgid "MT"\nmsgstr "TA"\n\n'
     'msgctxt "a-2"\nmsgid "Reviewed"\nmsgstr "Relu"\n\nmsgctxt "a-3"\nmsgid "Empty"\nmsgstr ""\n\n'
     '# checked\n#, fuzzy\nmsgctxt "a-4"\nmsgid "Commented"\nmsgstr "C"\n\n'
     '#, fuzzy, tm-human\n#| msgid "Old"\nmsgctxt "a-5"\nmsgid "Human"\nmsgstr "H"\n\n'
-    '#, fuzzy\nmsgctxt "a-6"\nmsgid "Two\\n"\n"lines"\nmsgstr ""\n"Deux\\n"\n"lignes"\n',
-]
+    '#, fuzzy\nmsgctxt "a-6"\nmsgid "Two\\n"\n"lines"\nmsgstr ""\n"Deux\\n"\n"lignes"\n'
+)]
 
 
 @pytest.mark.parametrize("text", LAZY_CASES + OTHER_LAYOUTS + [po.write(c).decode() for c in CATALOGS.values()])
@@ -263,7 +263,7 @@ def test_read_lazy_builds_only_what_is_asked() -> None:
     lazy = po.read_lazy(LAZY_CASES[0].encode(), path="x.po")
     assert lazy.plain == [True, False, True, False, False, True]
     assert lazy.entry(4).previous_source == "Old" and lazy.entry(4).line == 27
-    assert sorted(lazy._entries) == [4]  # noqa: SLF001 - what was built
+    assert sorted(lazy._entries) == [4]  # what was built
 
 
 def test_read_lazy_names_the_broken_line() -> None:
