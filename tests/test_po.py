@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -269,3 +270,29 @@ def test_read_lazy_builds_only_what_is_asked() -> None:
 def test_read_lazy_names_the_broken_line() -> None:
     with pytest.raises(InputError, match=r"^bad.po:7: unterminated string$"):
         po.read_lazy(b'msgid ""\nmsgstr ""\n\n#, fuzzy\nmsgctxt "a-1"\nmsgid "a"\nmsgstr "b\n', path="bad.po")
+
+
+_raw = st.text(alphabet=st.sampled_from(list('a"\\ nt')), max_size=6)
+
+
+@settings(derandomize=True, max_examples=400, deadline=None)
+@given(_raw, _raw, _raw, _raw, st.booleans())
+def test_every_reader_takes_the_strings_the_line_reader_takes(previous: str, context: str, source: str, target: str,
+                                                              continued: bool) -> None:
+    """The fast readers match a string line from quote to quote, then check it: raw lines with stray quotes and
+    backslashes must give what the line reader gives, or the same error."""
+    more = f'\n"{target}"' if continued else ""
+    text = (f'msgid ""\nmsgstr ""\n"Language: fr\\n"\n\n#, fuzzy\n#| msgid "{previous}"\nmsgctxt "{context}"\n'
+            f'msgid "{source}"\nmsgstr "{target}"{more}\n\nmsgctxt "z"\nmsgid "b"\nmsgstr "c"\n')
+    data = text.encode()
+    try:
+        expected = po._read_lines(text, "x.po")
+    except InputError as error:
+        for reader in (po.read, po.read_texts, po.read_lazy):
+            with pytest.raises(InputError, match=f"^{re.escape(str(error))}$"):
+                reader(data, path="x.po")
+        return
+    assert po.read(data, path="x.po").entries == expected.entries
+    assert po.read_texts(data, path="x.po") == _texts(expected)
+    assert po.read_lazy(data, path="x.po").catalog().entries == expected.entries
+    assert po.read(data, path="x.po", reviewed_only=True).entries == [e for e in expected.entries if e.reviewed]
