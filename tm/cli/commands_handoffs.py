@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -42,7 +42,7 @@ from tm.page import parse_page
 from tm.page.parse import decode_page
 from tm.progress import Reporter
 from tm.report_html import render_html
-from tm.sources import PAGE_SUFFIXES, DirectorySource, GitSource, Source
+from tm.sources import PAGE_SUFFIXES, Content, DirectorySource, GitSource, Source, content, deferred
 from tm.update import (
     OUTCOMES,
     Memory,
@@ -197,7 +197,7 @@ class _Item:
     """One page to update: where its catalog is (if any) and where the result goes."""
 
     relpath: str
-    data: bytes | None
+    data: Content | None  # the page's bytes or path; None: the page left the handoff
     catalog: Path | None
     renamed_from: str = ""
 
@@ -210,7 +210,7 @@ class _Done:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
     offers: list[Offer] = field(default_factory=list)
     deferred: bool = False
-    data: bytes | None = None
+    data: Content | None = None
     sources: list[str] = field(default_factory=list)
     written: int = 0
     unchanged: int = 0
@@ -237,10 +237,26 @@ class _UpdateJob:
     final: bool
 
     def __call__(self, item: _Item) -> _Done:
+        """Update one page's catalog; a page given as a path is read here, and set aside as that path."""
+        given = item.data
+        if isinstance(given, str):
+            try:
+                item = replace(item, data=content(given))
+            except OSError as exc:
+                done = _Done(item.relpath)
+                done.errors.append(f"{self._where(item)}: {exc.strerror or 'cannot read'}; its catalog left as it was")
+                return done
+        done = self._update(item)
+        if done.deferred and isinstance(given, str):
+            done.data = given
+        return done
+
+    def _update(self, item: _Item) -> _Done:
         done = _Done(item.relpath)
         raw = self._read_bytes(item.catalog, done) if item.catalog else None
         if item.catalog and raw is None:
             return done
+        assert not isinstance(item.data, str)  # read by `__call__`
         stamp = self._page_digest(item.data if item.data is not None else b"")  # b"": the page left
         if raw is not None and not self.final and not item.renamed_from:
             reviewed = _stamped(raw, stamp)
@@ -375,7 +391,7 @@ class _UpdateJob:
 
     def _decode_page(self, item: _Item, done: _Done) -> tuple[str, bool] | None:
         """The page's text and whether it had a BOM, decoded once for both paths; None after reporting why not."""
-        assert item.data is not None
+        assert isinstance(item.data, bytes)
         try:
             return decode_page(item.relpath, item.data)
         except InputError as exc:
@@ -493,7 +509,7 @@ def update(
     seen: set[str] = set()
 
     def items() -> Iterator[_Item]:
-        for relpath, data in source.files():
+        for relpath, data in deferred(source):
             seen.add(relpath)
             yield _Item(relpath, data, by_page.get(relpath))
         for relpath, path in by_page.items():
