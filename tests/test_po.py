@@ -254,6 +254,8 @@ def test_read_lazy_builds_what_read_gives(text: str) -> None:
     lazy, full = po.read_lazy(data, path="x.po"), po.read(data, path="x.po")
     assert lazy.sources == [e.source for e in full.active]
     assert lazy.plain == [_plain(e) for e in full.active]
+    assert lazy.reviewed == {i: e.target for i, e in enumerate(full.active)
+                             if e.reviewed and not e.comments and not e.flags and not any("tm: " in n for n in e.notes)}
     built = lazy.catalog()
     assert built.entries == full.entries and [e.line for e in built.entries] == [e.line for e in full.entries]
     assert (built.header, built.locale, built.page, built.header_comments) == (

@@ -14,7 +14,7 @@ from tm.formats import po
 from tm.model import Catalog, Entry, LazyCatalog, Page
 from tm.page import load_page, parse_page
 from tm.sources import GitSource
-from tm.update import HUMAN_FLAG, NOTE_PREFIX, Memory, Offer, update_page, update_page_text
+from tm.update import HUMAN_FLAG, NOTE_PREFIX, Memory, Offer, offers, update_page, update_page_text
 
 HEADER = {"Language": "fr_FR", "Last-Translator": "Anne", "X-Page": "p.md", "X-Ms-Lasthandoff": "09/24/2020"}
 
@@ -32,6 +32,7 @@ def assert_same(old: Catalog, page: Page, **options: object) -> None:
         assert text.locale == model.catalog.locale
         assert text.reviewed == sum(e.reviewed for e in model.catalog.entries)
         assert (text.counts, text.wants_memory) == (model.counts, model.wants_memory)
+        assert offers(lazy, "p.po") == offers(old, "p.po")
 
 
 SOURCES = ["Select **OK**.", "Install Visual Studio 2019 today.", "Install Visual Studio 2017 today.",

@@ -89,6 +89,11 @@ class PageEntries:
         return Entry(self.ids[k], self.sources[k], target, self.machine_translated and target != "", (), None, None,
                      (), (self.notes[k], self.kind_note), (f"{self.reference}{self.lines[k]}",))
 
+    def reviewed_text(self, k: int, target: str) -> str:
+        """`texts[k]` with `target` as a reviewed msgstr (not fuzzy): an update keeping a review writes it."""
+        head = f"\n#. {self.notes[k]}\n#. {self.kind_note}\n#: {self.reference}{self.lines[k]}\n"
+        return po.message_text(head, self.ids[k], self.sources[k], target)
+
     def reviewed(self, k: int) -> bool:
         """`entry(k).reviewed`, without building it: an HT page's translations count as reviewed."""
         return self.targets[k] != "" and not self.machine_translated

@@ -140,17 +140,21 @@ class LazyCatalog:
     Most entries of a handoff are machine translation nobody touched: an update copies the new handoff's
     entry in their place and needs only their sources. Building ~420,000 `Entry`s it then threw away was a
     third of an update. `plain[i]` says the i-th active entry is such an entry: no translator comment, no
-    flag but `fuzzy`, and fuzzy or empty (so not a person's work); `entry(i)` builds it.
+    flag but `fuzzy`, and fuzzy or empty (so not a person's work); `entry(i)` builds it. `reviewed` holds the
+    msgstr of the reviewed entries as plain (no comment, no flag, no `tm:` note), which an update keeps as
+    they are.
     """
 
-    __slots__ = ("_build", "_entries", "header", "header_comments", "locale", "obsolete", "page", "plain", "sources")
+    __slots__ = ("_build", "_entries", "header", "header_comments", "locale", "obsolete", "page", "plain",
+                 "reviewed", "sources")
 
     def __init__(self, head: Catalog, sources: list[str], plain: list[bool], build: Callable[[int], Entry],
-                 obsolete: list[Entry] | None = None) -> None:
+                 obsolete: list[Entry] | None = None, reviewed: dict[int, str] | None = None) -> None:
         """`head`: a catalog with the header (its entries are not looked at)."""
         self.header, self.locale, self.page, self.header_comments = (head.header, head.locale, head.page,
                                                                      head.header_comments)
         self.sources, self.plain, self.obsolete = sources, plain, obsolete or []
+        self.reviewed = reviewed or {}
         self._build = build
         self._entries: dict[int, Entry] = {}
 
@@ -159,8 +163,10 @@ class LazyCatalog:
         """A catalog already read in full (another format, another layout) behind the same interface."""
         active = catalog.active
         plain = [not e.comments and not e.flags and (e.fuzzy or not e.target) for e in active]
+        reviewed = {i: e.target for i, e in enumerate(active)
+                    if e.reviewed and not e.comments and not e.flags and not any(n.startswith("tm: ") for n in e.notes)}
         lazy = cls(catalog, [e.source for e in active], plain, active.__getitem__,
-                   [e for e in catalog.entries if e.obsolete])
+                   [e for e in catalog.entries if e.obsolete], reviewed)
         lazy._entries = dict(enumerate(active))
         return lazy
 

@@ -77,9 +77,16 @@ class Offer(NamedTuple):
 def offers(catalog: Catalog | LazyCatalog, where: str) -> list[Offer]:
     """The reviewed entries of a catalog; obsolete ones stay in their catalog but are not offered elsewhere."""
     if isinstance(catalog, LazyCatalog):
-        plain, entry = catalog.plain, catalog.entry
-        found = (entry(i) for i in range(len(plain)) if not plain[i])  # plain entries are never reviewed
-        return [Offer(e.source, e.target, where) for e in found if e.reviewed]
+        found = []
+        for i, plain in enumerate(catalog.plain):
+            target = catalog.reviewed.get(i)
+            if target is not None:
+                found.append(Offer(catalog.sources[i], target, where))
+            elif not plain:  # plain entries are never reviewed; the others are built to tell
+                entry = catalog.entry(i)
+                if entry.reviewed:
+                    found.append(Offer(entry.source, entry.target, where))
+        return found
     return [Offer(e.source, e.target, where) for e in catalog.entries if e.reviewed]
 
 
@@ -230,7 +237,7 @@ def update_page_text(
     vanished: list[Entry] = []
     wants_memory = False
     reviewed = 0
-    plain = old.plain
+    plain, kept = old.plain, old.reviewed
     links = _prefer_human(align(old.sources, page.sources, threshold=threshold), old.sources,
                           lambda i: not plain[i] and is_human(old.entry(i)))
     for link in links:
@@ -239,11 +246,18 @@ def update_page_text(
             assert i is not None
             vanished.append(_obsolete(old.entry(i)))
             continue
-        if i is not None and plain[i] and old.sources[i] == page.sources[k]:
-            chunks[k] = page.texts[k]  # the handoff's entry, as `_from_handoff` gives it
-            counts["handoff"] += 1
-            reviewed += page.reviewed(k)
-            continue
+        if i is not None and old.sources[i] == page.sources[k]:
+            if plain[i]:
+                chunks[k] = page.texts[k]  # the handoff's entry, as `_from_handoff` gives it
+                counts["handoff"] += 1
+                reviewed += page.reviewed(k)
+                continue
+            target = kept.get(i)
+            if target is not None:  # a review without comments or flags, as `_carry` keeps it
+                chunks[k] = page.reviewed_text(k, target)
+                counts["kept"] += 1
+                reviewed += 1
+                continue
         before = old.entry(i) if i is not None else None
         entry, outcome, missed = _take(before, page.entry(k), link.score, memory, threshold, where)
         wants_memory |= missed

@@ -357,6 +357,7 @@ def _stream_lazy(text: str) -> LazyCatalog | None:
     found: list[tuple[re.Match[str], int]] = []
     sources: list[str] = []
     plain: list[bool] = []
+    reviewed: dict[int, str] = {}
     first = True
     try:
         for match, line in _stream(text):
@@ -369,11 +370,16 @@ def _stream_lazy(text: str) -> LazyCatalog | None:
                     found.append((match, line))
                     sources.append(entry.source)
                     plain.append(not entry.comments and not entry.flags and (entry.fuzzy or not entry.target))
+                    reviewed.update(LazyCatalog.of(Catalog([entry])).reviewed)
                 continue
-            tc, flags, msgid, msgstr = match.group("tc", "flags", "id", "str")
+            tc, notes, flags, msgid, msgstr = match.group("tc", "notes", "flags", "id", "str")
             found.append((match, line))
             sources.append(_join(msgid))
             plain.append(not tc and (flags == "#, fuzzy\n" or flags is None and msgstr == '""'))
+            if flags is None and not tc and msgstr != '""' and "tm: " not in notes:
+                target = _join(msgstr)
+                if target:
+                    reviewed[len(found) - 1] = target
     except _NotCanonical:
         return None
 
@@ -381,7 +387,7 @@ def _stream_lazy(text: str) -> LazyCatalog | None:
         match, line = found[i]
         return _entry(match.groups(), line, sources[i])
 
-    return LazyCatalog(head, sources, plain, build)
+    return LazyCatalog(head, sources, plain, build, reviewed=reviewed)
 
 
 def _stream_texts(text: str) -> list[EntryText] | None:
