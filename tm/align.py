@@ -264,47 +264,66 @@ class FuzzyIndex:
     def __init__(self, strings: Iterable[str], *, common: float = 0.01) -> None:
         self.strings = list(strings)
         self.exact: dict[str, int] = {}
-        postings: dict[str, list[int]] = defaultdict(list)
         for n, text in enumerate(self.strings):
             self.exact.setdefault(text, n)
-            for token in set(_TOKEN.findall(text.lower())):
-                postings[token].append(n)
+        # Strings by length (then index): a length window is a slice, and postings hold these ranks in
+        # ascending order, so the part of a posting within a window is a slice too (`bisect`).
+        self._order = sorted(range(len(self.strings)), key=list(map(len, self.strings)).__getitem__)
+        self._by_length = list(map(self.strings.__getitem__, self._order))
+        self.lengths = list(map(len, self._by_length))
+        postings: dict[str, list[int]] = defaultdict(list)
+        words = _TOKEN.findall
+        for rank, text in enumerate(self._by_length):
+            for token in set(words(text.lower())):
+                postings[token].append(rank)
         cap = max(100, int(len(self.strings) * common))
         self.stop = frozenset(token for token, found in postings.items() if len(found) > cap)
         self.postings = {token: found for token, found in postings.items() if token not in self.stop}
-        by_length = sorted(range(len(self.strings)), key=lambda n: len(self.strings[n]))
-        self.lengths = [len(self.strings[n]) for n in by_length]
-        self.by_length = by_length
+        self._cache: dict[tuple[str, float], tuple[int, float] | None] = {}
 
     def __len__(self) -> int:
         return len(self.strings)
 
     def best(self, query: str, *, threshold: float = DEFAULT_THRESHOLD) -> tuple[int, float] | None:
-        """`(index, score)` of the most similar stored string scoring at least `threshold`, or None."""
+        """`(index, score)` of the most similar stored string scoring at least `threshold`, or None.
+
+        Among equal scores the first stored string wins. Answers are kept: a handoff asks the same sentence
+        on many pages.
+        """
         if query in self.exact:
             return self.exact[query], 1.0
-        if not self.strings:
-            return None
-        low, high = length_window(len(query), threshold)
-        candidates = self._candidates(query, low, high)
-        if not candidates:
-            return None
-        choices = [self.strings[n] for n in candidates]
-        found = process.extractOne(query, choices, scorer=fuzz.ratio, score_cutoff=threshold * 100)
-        if found is None:
-            return None
-        return candidates[found[2]], round(found[1] / 100, 4)
+        key = (query, threshold)
+        if key not in self._cache:
+            self._cache[key] = self._best(query, threshold)
+        return self._cache[key]
 
-    def _candidates(self, query: str, low: int, high: int) -> list[int]:
+    def _best(self, query: str, threshold: float) -> tuple[int, float] | None:
+        low, high = length_window(len(query), threshold)
+        start, end = bisect.bisect_left(self.lengths, low), bisect.bisect_right(self.lengths, high)
+        if start >= end:
+            return None
+        cutoff = threshold * 100
+        rare = self._rare_words(query)
+        if rare is None:  # too little to go by: one new word would hide the match; scan the window
+            found = process.extractOne(query, self._by_length[start:end], scorer=fuzz.ratio, score_cutoff=cutoff)
+            return None if found is None else (self._order[start + found[2]], round(found[1] / 100, 4))
+        ranks: set[int] = set()
+        for token in rare:
+            posting = self.postings.get(token)
+            if posting:
+                ranks.update(posting[bisect.bisect_left(posting, start):bisect.bisect_left(posting, end)])
+        if not ranks:
+            return None
+        candidates = sorted(map(self._order.__getitem__, ranks))  # in stored order, for the ties
+        found = process.extractOne(query, list(map(self.strings.__getitem__, candidates)), scorer=fuzz.ratio,
+                                   score_cutoff=cutoff)
+        return None if found is None else (candidates[found[2]], round(found[1] / 100, 4))
+
+    def _rare_words(self, query: str) -> list[str] | None:
+        """The query's rare words a candidate must hold one of (prefix filtering), or None if it has under two."""
         stop = self.stop
         rare = sorted({t for t in _TOKEN.findall(query.lower()) if t not in stop},
                       key=lambda t: len(self.postings.get(t, ())))
-        if len(rare) < 2:  # too little to go by: one new word would hide the match
-            start = bisect.bisect_left(self.lengths, low)
-            end = bisect.bisect_right(self.lengths, high)
-            return self.by_length[start:end]
-        found: set[int] = set()
-        for token in rare[: len(rare) - (len(rare) + 1) // 2 + 1]:  # sharing half the rare words: one of these
-            found.update(self.postings.get(token, ()))
-        strings = self.strings
-        return sorted(n for n in found if low <= len(strings[n]) <= high)
+        if len(rare) < 2:
+            return None
+        return rare[: len(rare) - (len(rare) + 1) // 2 + 1]  # sharing half the rare words: one of these
