@@ -58,7 +58,7 @@ def _pairs(relpath: str, text: str, locale: str) -> tuple[Page, str, Spans, list
     spans = [match.regs for match in PAIR.finditer(text)]
     if not all_paired(text, len(spans)):
         return None  # a malformed pair: the model path says which
-    sources = [text[source_start:source_end] for *_, (source_start, source_end) in spans]
+    sources = [text[regs[4][0]:regs[4][1]] for regs in spans]
     notes = place_notes(text, [(regs[0][0], source, False) for regs, source in zip(spans, sources)])
     return page, locale, spans, sources, notes
 
@@ -73,30 +73,38 @@ class PageEntries:
 
     header: dict[str, str]
     locale: str
-    ids: list[str]
     sources: list[str]
-    targets: list[str]
     lines: list[int]
     notes: list[str]
     texts: list[str]
     machine_translated: bool
     kind_note: str
     reference: str
+    page_text: str  # the page, and each pair's regex spans: ids and targets are sliced when asked for
+    spans: Spans
+
+    def id(self, k: int) -> str:
+        start, end = self.spans[k][2]
+        return self.page_text[start:end]
+
+    def target(self, k: int) -> str:
+        start, end = self.spans[k][3]
+        return self.page_text[start:end]
 
     def entry(self, k: int) -> Entry:
         """The k-th entry, as `page_to_catalog` builds it."""
-        target = self.targets[k]
-        return Entry(self.ids[k], self.sources[k], target, self.machine_translated and target != "", (), None, None,
+        target = self.target(k)
+        return Entry(self.id(k), self.sources[k], target, self.machine_translated and target != "", (), None, None,
                      (), (self.notes[k], self.kind_note), (f"{self.reference}{self.lines[k]}",))
 
     def reviewed_text(self, k: int, target: str) -> str:
         """`texts[k]` with `target` as a reviewed msgstr (not fuzzy): an update keeping a review writes it."""
         head = f"\n#. {self.notes[k]}\n#. {self.kind_note}\n#: {self.reference}{self.lines[k]}\n"
-        return po.message_text(head, self.ids[k], self.sources[k], target)
+        return po.message_text(head, self.id(k), self.sources[k], target)
 
     def reviewed(self, k: int) -> bool:
         """`entry(k).reviewed`, without building it: an HT page's translations count as reviewed."""
-        return self.targets[k] != "" and not self.machine_translated
+        return not self.machine_translated and self.target(k) != ""
 
 
 def page_entries(relpath: str, text: str, *, locale: str = "") -> PageEntries | None:
@@ -110,26 +118,23 @@ def page_entries(relpath: str, text: str, *, locale: str = "") -> PageEntries | 
     kind_note = translation_note(page)
     reference = f"{reference_path(relpath)}:"
     comments = f"{kind_note}\n#: {reference}"
-    message, plain = po.message_text, po.plain
-    ids: list[str] = []
-    targets: list[str] = []
+    message, plain, count = po.message_text, po.plain, text.count
     lines: list[int] = []
     texts: list[str] = []
     line = 1
     line_pos = 0
     for regs, source, note in zip(spans, sources, notes):
         (start, _), _, (id_start, id_end), (target_start, target_end), _ = regs
-        line += text.count("\n", line_pos, start)
+        line += count("\n", line_pos, start)
         line_pos = start
+        lines.append(line)
         target = text[target_start:target_end]
         pair_id = text[id_start:id_end]
-        ids.append(pair_id)
-        targets.append(target)
-        lines.append(line)
-        head = f"\n#. {note}\n#. {comments}{line}\n{fuzzy_flag if target else ''}"
+        flag = fuzzy_flag if target else ""
         if plain(pair_id + source + target):  # `po.message_text` in one f-string
-            texts.append(f'{head}msgctxt "{pair_id}"\nmsgid "{source}"\nmsgstr "{target}"\n')
+            texts.append(f'\n#. {note}\n#. {comments}{line}\n{flag}msgctxt "{pair_id}"\nmsgid "{source}"\n'
+                         f'msgstr "{target}"\n')
         else:
-            texts.append(message(head, pair_id, source, target))
-    return PageEntries(make_header(page, locale), locale, ids, sources, targets, lines, notes, texts,
-                       page.machine_translated, kind_note, reference)
+            texts.append(message(f"\n#. {note}\n#. {comments}{line}\n{flag}", pair_id, source, target))
+    return PageEntries(make_header(page, locale), locale, sources, lines, notes, texts, page.machine_translated,
+                       kind_note, reference, text, spans)
