@@ -278,13 +278,14 @@ _raw = st.text(alphabet=st.sampled_from(list('a"\\ nt')), max_size=6)
 
 
 @settings(derandomize=True, max_examples=400, deadline=None)
-@given(_raw, _raw, _raw, _raw, st.booleans())
+@given(_raw, _raw, _raw, _raw, st.booleans(), st.booleans())
 def test_every_reader_takes_the_strings_the_line_reader_takes(previous: str, context: str, source: str, target: str,
-                                                              continued: bool) -> None:
+                                                              continued: bool, with_previous: bool) -> None:
     """The fast readers match a string line from quote to quote, then check it: raw lines with stray quotes and
     backslashes must give what the line reader gives, or the same error."""
     more = f'\n"{target}"' if continued else ""
-    text = (f'msgid ""\nmsgstr ""\n"Language: fr\\n"\n\n#, fuzzy\n#| msgid "{previous}"\nmsgctxt "{context}"\n'
+    previous_line = f'#| msgid "{previous}"\n' if with_previous else ""
+    text = (f'msgid ""\nmsgstr ""\n"Language: fr\\n"\n\n#, fuzzy\n{previous_line}msgctxt "{context}"\n'
             f'msgid "{source}"\nmsgstr "{target}"{more}\n\nmsgctxt "z"\nmsgid "b"\nmsgstr "c"\n')
     data = text.encode()
     try:

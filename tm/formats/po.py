@@ -359,27 +359,33 @@ def _stream_lazy(text: str) -> LazyCatalog | None:
     plain: list[bool] = []
     reviewed: dict[int, str] = {}
     first = True
+    join = _checked_join
     try:
-        for match, line in _stream(text):
+        for match, line in _stream(text, _LOOSE_ENTRY):
             if first:  # the header, or an entry: as `_add_entry` judges it
                 first = False
-                if not _add_entry(head, match.groups(), line, first=True):
+                strict = _FAST_ENTRY.match(text, match.start())
+                if strict is None or strict.end() != match.end() or not _add_entry(head, strict.groups(), line,
+                                                                                   first=True):
                     return None
                 if head.entries:
                     entry = head.entries.pop()
-                    found.append((match, line))
+                    found.append((strict, line))
                     sources.append(entry.source)
                     plain.append(not entry.comments and not entry.flags and (entry.fuzzy or not entry.target))
                     reviewed.update(LazyCatalog.of(Catalog([entry])).reviewed)
                 continue
-            tc, notes, flags, msgid, msgstr = match.group("tc", "notes", "flags", "id", "str")
+            tc, notes, _, flags, pctxt, pid, ctxt, msgid, msgstr = match.groups()
+            if pid is not None or pctxt is not None or ctxt is None:
+                _check_strings(pctxt, pid, ctxt)
+            else:
+                join(ctxt)
+            target = join(msgstr)  # checked, whatever the entry is
             found.append((match, line))
-            sources.append(_join(msgid))
-            plain.append(not tc and (flags == "#, fuzzy\n" or flags is None and msgstr == '""'))
-            if flags is None and not tc and msgstr != '""' and "tm: " not in notes:
-                target = _join(msgstr)
-                if target:
-                    reviewed[len(found) - 1] = target
+            sources.append(join(msgid))
+            plain.append(not tc and (flags == "#, fuzzy\n" or flags is None and not target))
+            if flags is None and not tc and target and "tm: " not in notes:
+                reviewed[len(found) - 1] = target
     except _NotCanonical:
         return None
 
@@ -408,12 +414,19 @@ def _stream_texts(text: str) -> list[EntryText] | None:
                 texts += entry_texts(catalog.entries)
                 continue
             flags, pctxt, pid, ctxt, msgid, msgstr = match.group("flags", "pctxt", "pid", "ctxt", "id", "str")
-            if (pid is not None and not _STRINGS.fullmatch(pid)) or (pctxt is not None and not _STRINGS.fullmatch(pctxt)):
-                return None
+            if pid is not None or pctxt is not None:
+                _check_strings(pctxt, pid)
             texts.append(("" if ctxt is None else join(ctxt), join(msgid), join(msgstr), _flags(flags)[0], line))
     except _NotCanonical:
         return None
     return texts
+
+
+def _check_strings(*quoted: str | None) -> None:
+    """Raise `_NotCanonical` unless each of these strings `_LOOSE_ENTRY` matched (None: absent) is a PO string."""
+    for group in quoted:
+        if group is not None and _STRINGS.fullmatch(group) is None:
+            raise _NotCanonical
 
 
 def _checked_join(quoted: str) -> str:
