@@ -102,12 +102,14 @@ class Memory:
     """
 
     def __init__(self, items: Iterable[Offer]) -> None:
-        self._by_source: dict[str, list[Offer]] = defaultdict(list)
-        seen: set[tuple[str, str]] = set()
-        for offer in items:
-            if (offer.source, offer.where) not in seen:
-                seen.add((offer.source, offer.where))
-                self._by_source[offer.source].append(offer)
+        self._by_source: dict[str, list[Offer]] = {}
+        by_source = self._by_source
+        for offer in items:  # one offer per source and catalog (items come by catalog; a repeat would be harmless)
+            found = by_source.get(offer.source)
+            if found is None:
+                by_source[offer.source] = [offer]
+            elif found[-1].where != offer.where:
+                found.append(offer)
         self._index: FuzzyIndex | None = None
 
     def __len__(self) -> int:

@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -529,7 +530,7 @@ def update(
     if later and skipped:  # the memory needs the reviews of the catalogs pass 1 did not read
         reading = _Mapper(report, jobs, len(skipped), "memory")(_OffersJob(base), skipped)
         collected.extend(offer for found in reading for offer in found)
-    collected.sort(key=lambda offer: offer.where)  # tree order, however the passes went
+    collected.sort(key=itemgetter(2))  # by `where`: tree order, however the passes went
     memory = Memory(collected)
     del collected
     if later and len(memory):
