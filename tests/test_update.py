@@ -327,6 +327,22 @@ def test_cli_update_reports_a_broken_catalog_and_goes_on(cli, reviewed_tree: Pat
     assert read(reviewed_tree / "index.po").entries[0].id == "9bd04-101"
 
 
+def test_cli_update_reports_a_page_it_cannot_read_and_goes_on(cli, reviewed_tree: Path, tmp_path: Path) -> None:
+    """Workers read the pages themselves: a page that is listed but cannot be read is an error line, not a crash."""
+    new = tmp_path / "new"
+    shutil.copytree(NEW, new)
+    page = new / "guide" / "getting-started.md"
+    page.unlink()
+    page.symlink_to(tmp_path / "nowhere.md")  # listed, then gone
+    before = (reviewed_tree / "guide" / "getting-started.po").read_bytes()
+    result = cli("update", reviewed_tree, new, "--jobs", "1", "-q")
+    assert result.code == 2
+    assert "guide/getting-started.md: No such file or directory; its catalog left as it was" in result.err
+    assert "Traceback" not in result.err
+    assert (reviewed_tree / "guide" / "getting-started.po").read_bytes() == before
+    assert read(reviewed_tree / "index.po").entries[0].id == "9bd04-101"  # the other pages were updated
+
+
 def test_cli_a_page_that_lost_all_its_segments_makes_its_catalog_obsolete(cli, tmp_path: Path) -> None:
     tree = extract(cli, tmp_path)
     new = tmp_path / "new"
