@@ -213,9 +213,9 @@ def _entry_pattern(string: str) -> str:
 
 
 _FAST_ENTRY = re.compile(_entry_pattern(_STR))
-# The same with a string taken from quote to quote (`"[^\n]*"`): twice as quick to match, for `read_texts`,
-# whose `_checked_join` then tells a PO string by its text (no quote, no backslash inside), or matches it
-# strictly (`_STRINGS`).
+# The same with a string taken from quote to quote (`"[^\n]*"`): twice as quick to match, for `read_texts` and
+# `read_lazy`, which check every string of an entry: `_checked_join` tells a PO string by its text (no quote,
+# no backslash inside) or matches it strictly (`_STRINGS`), as `_check_strings` does for the strings not joined.
 _LOOSE_ENTRY = re.compile(_entry_pattern(r'"[^\n]*"'))
 _STRINGS = re.compile(rf"{_STR}(?:\n(?:#\| )?{_STR})*")
 _PREVIOUS_CONT = re.compile(r'"\n#\| "')
