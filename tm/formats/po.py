@@ -358,23 +358,19 @@ def _stream_lazy(text: str) -> LazyCatalog | None:
     sources: list[str] = []
     plain: list[bool] = []
     reviewed: dict[int, str] = {}
-    first = True
     join = _checked_join
     try:
-        for match, line in _stream(text, _LOOSE_ENTRY):
-            if first:  # the header, or an entry: as `_add_entry` judges it
-                first = False
-                strict = _FAST_ENTRY.match(text, match.start())
-                if strict is None or strict.end() != match.end() or not _add_entry(head, strict.groups(), line,
-                                                                                   first=True):
-                    return None
-                if head.entries:
-                    entry = head.entries.pop()
-                    found.append((strict, line))
-                    sources.append(entry.source)
-                    plain.append(not entry.comments and not entry.flags and (entry.fuzzy or not entry.target))
-                    reviewed.update(LazyCatalog.of(Catalog([entry])).reviewed)
-                continue
+        first, rest = _loose_stream(text)
+        if first is not None:  # the header, or an entry: as `_add_entry` judges it
+            if not _add_entry(head, first[0].groups(), first[1], first=True):
+                return None
+            if head.entries:
+                entry = head.entries.pop()
+                found.append(first)
+                sources.append(entry.source)
+                plain.append(not entry.comments and not entry.flags and (entry.fuzzy or not entry.target))
+                reviewed.update(LazyCatalog.of(Catalog([entry])).reviewed)
+        for match, line in rest:
             tc, notes, _, flags, pctxt, pid, ctxt, msgid, msgstr = match.groups()
             if pid is not None or pctxt is not None or ctxt is None:
                 _check_strings(pctxt, pid, ctxt)
@@ -399,20 +395,15 @@ def _stream_lazy(text: str) -> LazyCatalog | None:
 def _stream_texts(text: str) -> list[EntryText] | None:
     """`read_texts` of a file of canonical active entries; None for any other file."""
     texts: list[EntryText] = []
-    first = True
     join = _checked_join
     try:
-        for match, line in _stream(text, _LOOSE_ENTRY):
-            if first:  # the header, or an entry: as `_add_entry` judges it
-                first = False
-                catalog = Catalog()
-                strict = _FAST_ENTRY.match(text, match.start())
-                if strict is None or strict.end() != match.end():
-                    return None
-                if not _add_entry(catalog, strict.groups(), line, first=True, comments=False, header=False):
-                    return None
-                texts += entry_texts(catalog.entries)
-                continue
+        first, rest = _loose_stream(text)
+        if first is not None:  # the header, or an entry: as `_add_entry` judges it
+            catalog = Catalog()
+            if not _add_entry(catalog, first[0].groups(), first[1], first=True, comments=False, header=False):
+                return None
+            texts += entry_texts(catalog.entries)
+        for match, line in rest:
             flags, pctxt, pid, ctxt, msgid, msgstr = match.group("flags", "pctxt", "pid", "ctxt", "id", "str")
             if pid is not None or pctxt is not None:
                 _check_strings(pctxt, pid)
@@ -420,6 +411,25 @@ def _stream_texts(text: str) -> list[EntryText] | None:
     except _NotCanonical:
         return None
     return texts
+
+
+_Streamed = tuple[re.Match[str], int]
+
+
+def _loose_stream(text: str) -> tuple[_Streamed | None, Iterator[_Streamed]]:
+    """`_stream` with `_LOOSE_ENTRY`, as its first match (None for an empty file) and the rest.
+
+    The first (the header, whose strings are not joined one by one) is matched again strictly and raises
+    `_NotCanonical` if its strings are not PO strings; the caller checks the strings of the others.
+    """
+    rest = _stream(text, _LOOSE_ENTRY)
+    first = next(rest, None)
+    if first is None:
+        return None, rest
+    strict = _FAST_ENTRY.match(text, first[0].start())
+    if strict is None or strict.end() != first[0].end():
+        raise _NotCanonical
+    return (strict, first[1]), rest
 
 
 def _check_strings(*quoted: str | None) -> None:
