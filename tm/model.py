@@ -104,6 +104,15 @@ class Catalog:
         """The entries that are not obsolete."""
         return [e for e in self.entries if not e.obsolete]
 
+    @property
+    def obsolete(self) -> list[Entry]:
+        """The obsolete entries (`#~`), in file order."""
+        return [e for e in self.entries if e.obsolete]
+
+
+# Starts the extracted comments `tm update` adds to an entry (where an offered translation came from).
+NOTE_PREFIX = "tm: "
+
 
 EntryText = tuple[str, str, str, bool, int]
 """What checks look at in an entry: `(id, source, target, fuzzy, line)`."""
@@ -141,8 +150,8 @@ class LazyCatalog:
     entry in their place and needs only their sources. Building ~420,000 `Entry`s it then threw away was a
     third of an update. `plain[i]` says the i-th active entry is such an entry: no translator comment, no
     flag but `fuzzy`, and fuzzy or empty (so not a person's work); `entry(i)` builds it. `reviewed` holds the
-    msgstr of the reviewed entries as plain (no comment, no flag, no `tm:` note), which an update keeps as
-    they are.
+    msgstr of the reviewed entries as plain (no comment, no flag, no `NOTE_PREFIX` note), which an update
+    keeps as they are.
     """
 
     __slots__ = ("_build", "_entries", "header", "header_comments", "locale", "obsolete", "page", "plain",
@@ -163,10 +172,9 @@ class LazyCatalog:
         """A catalog already read in full (another format, another layout) behind the same interface."""
         active = catalog.active
         plain = [not e.comments and not e.flags and (e.fuzzy or not e.target) for e in active]
-        reviewed = {i: e.target for i, e in enumerate(active)
-                    if e.reviewed and not e.comments and not e.flags and not any(n.startswith("tm: ") for n in e.notes)}
-        lazy = cls(catalog, [e.source for e in active], plain, active.__getitem__,
-                   [e for e in catalog.entries if e.obsolete], reviewed)
+        reviewed = {i: e.target for i, e in enumerate(active) if e.reviewed and not e.comments and not e.flags
+                    and not any(n.startswith(NOTE_PREFIX) for n in e.notes)}
+        lazy = cls(catalog, [e.source for e in active], plain, active.__getitem__, catalog.obsolete, reviewed)
         lazy._entries = dict(enumerate(active))
         return lazy
 

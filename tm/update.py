@@ -40,7 +40,7 @@ from tm.align import DEFAULT_THRESHOLD, FuzzyIndex, Link, align
 from tm.extract import page_to_catalog
 from tm.extract_fast import PageEntries
 from tm.formats import po
-from tm.model import Catalog, Entry, LazyCatalog, Page
+from tm.model import NOTE_PREFIX, Catalog, Entry, LazyCatalog, Page
 
 __all__ = [
     "HUMAN_FLAG", "OUTCOMES", "Memory", "Offer", "PageUpdate", "PageUpdateText", "carry_forward", "is_human",
@@ -48,7 +48,6 @@ __all__ = [
 ]
 
 HUMAN_FLAG = "tm-human"
-NOTE_PREFIX = "tm: "
 OUTCOMES = ("kept", "pending", "carried", "offered", "handoff", "obsolete", "dropped")
 
 # Header fields that describe the page and its handoff: taken from the new page; the others (translator,
@@ -198,7 +197,7 @@ def update_page(
         entries[link.new] = entry
         counts[outcome] += 1
     result = [e for e in entries if e is not None]
-    obsolete = _obsolete_tail([e for e in old.entries if e.obsolete] if old else [], vanished, counts, drop_obsolete)
+    obsolete = _obsolete_tail(old.obsolete if old else [], vanished, counts, drop_obsolete)
     header = _header(old.header if old else {}, fresh.header)
     catalog = Catalog(result + obsolete, header, locale, page.relpath,
                       old.header_comments if old else fresh.header_comments)
@@ -398,7 +397,7 @@ def obsolete_catalog(old: Catalog, *, drop_obsolete: bool = False) -> PageUpdate
     """The catalog of a page that left the handoff: every entry obsolete (reviews kept), or none at all."""
     counts = dict.fromkeys(OUTCOMES, 0)
     counts["obsolete"] = len(old.active)
-    entries = _obsolete_entries([e for e in old.entries if e.obsolete], [_obsolete(e) for e in old.active])
+    entries = _obsolete_entries(old.obsolete, [_obsolete(e) for e in old.active])
     if drop_obsolete:
         counts["dropped"] = len(entries)
         entries = []

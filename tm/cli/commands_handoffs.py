@@ -332,7 +332,7 @@ class _UpdateJob:
             item.catalog.unlink(missing_ok=True)
             done.deleted = 1
         else:
-            self._store(item.catalog, result.catalog, done, raw, self._page_digest(b""))
+            self._put(item.catalog, _encode(item.catalog, result.catalog, self._page_digest(b"")), done, raw)
         return done
 
     def _write(self, item: _Item, result: PageUpdate, done: _Done, raw: bytes | None, stamp: str) -> None:
@@ -348,10 +348,6 @@ class _UpdateJob:
         if item.catalog is not None and item.catalog != target:
             item.catalog.unlink(missing_ok=True)
             done.deleted = 1
-
-    def _store(self, path: Path, catalog: Catalog, done: _Done, raw: bytes | None, stamp: str) -> None:
-        """Write `catalog` at `path` unless the file already holds these very bytes (`raw`)."""
-        self._put(path, _encode(path, catalog, stamp), done, raw)
 
     def _put(self, path: Path, data: bytes, done: _Done, raw: bytes | None) -> None:
         """Write `data` at `path` unless the file already holds these very bytes (`raw`)."""

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 
 from tm.errors import InputError
-from tm.model import Catalog, Entry, EntryText, LazyCatalog, canonical_locale, entry_texts
+from tm.model import NOTE_PREFIX, Catalog, Entry, EntryText, LazyCatalog, canonical_locale, entry_texts
 
 NAME = "po"
 SUFFIXES = (".po", ".pot")
@@ -36,7 +36,7 @@ def generate(catalog: Catalog) -> Iterator[str]:
     """PO text, one chunk per entry (header first)."""
     yield header_text(catalog)
     active = [e for e in catalog.entries if not e.obsolete]
-    obsolete = [e for e in catalog.entries if e.obsolete]
+    obsolete = catalog.obsolete
     for entry in active:
         yield "\n" + _entry_text(entry, "")
     for entry in obsolete:
@@ -365,11 +365,11 @@ def _stream_lazy(text: str) -> LazyCatalog | None:
             if not _add_entry(head, first[0].groups(), first[1], first=True):
                 return None
             if head.entries:
-                entry = head.entries.pop()
+                alone = LazyCatalog.of(Catalog([head.entries.pop()]))  # the same judgement on a built entry
                 found.append(first)
-                sources.append(entry.source)
-                plain.append(not entry.comments and not entry.flags and (entry.fuzzy or not entry.target))
-                reviewed.update(LazyCatalog.of(Catalog([entry])).reviewed)
+                sources += alone.sources
+                plain += alone.plain
+                reviewed.update(alone.reviewed)
         for match, line in rest:
             tc, notes, _, flags, pctxt, pid, ctxt, msgid, msgstr = match.groups()
             if pid is not None or pctxt is not None or ctxt is None:
@@ -380,7 +380,7 @@ def _stream_lazy(text: str) -> LazyCatalog | None:
             found.append((match, line))
             sources.append(join(msgid))
             plain.append(not tc and (flags == "#, fuzzy\n" or flags is None and not target))
-            if flags is None and not tc and target and "tm: " not in notes:
+            if flags is None and not tc and target and NOTE_PREFIX not in notes:
                 reviewed[len(found) - 1] = target
     except _NotCanonical:
         return None
