@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from tm.errors import InputError
-from tm.formats import safexml, tmx, xliff, xliff2
+from tm.formats import _SUFFIXES, FORMATS, for_path, safexml, tmx, xliff, xliff2
 from tm.formats.inline import Code, Text, detokenize, number_codes, tokenize
 from tm.model import Catalog, Entry
 
@@ -152,6 +152,9 @@ def test_adapter_interface() -> None:
     for adapter, name, suffix in ((xliff, "xliff", ".xlf"), (xliff2, "xliff2", ".xliff"), (tmx, "tmx", ".tmx")):
         assert (adapter.NAME, adapter.SUFFIXES) == (name, (suffix,))
         assert callable(adapter.read) and callable(adapter.write)
+    for name, adapter in FORMATS.items():  # the registry matches files to adapters without importing them
+        assert (adapter.NAME, adapter.SUFFIXES) == (name, _SUFFIXES[name])
+        assert for_path(f"dir/page{adapter.SUFFIXES[0].upper()}") is adapter
 
 
 # ---------------------------------------------------------------- states

@@ -12,7 +12,8 @@ numbers shift when a segment is inserted. So segments are paired by what they sa
 what is still left is added (new only) or removed (old only). Pages are paired by path; an added page whose
 segments mostly match those of a removed page is a renamed page (`match_pages`).
 
-Nothing here knows pages or catalogs: everything works on sequences of strings.
+Nothing here knows pages or catalogs: everything works on sequences of strings. rapidfuzz is imported by
+the functions that call it: the commands that never compare texts (extract, merge, check) start faster.
 """
 
 from __future__ import annotations
@@ -24,8 +25,6 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-
-from rapidfuzz import fuzz, process
 
 __all__ = ["FuzzyIndex", "Link", "align", "length_window", "match_pages", "similarity"]
 
@@ -61,6 +60,8 @@ def similarity(a: str, b: str) -> float:
     >>> similarity("abc", "abc"), similarity("", "")
     (1.0, 1.0)
     """
+    from rapidfuzz import fuzz
+
     return round(fuzz.ratio(a, b) / 100, 4)
 
 
@@ -146,6 +147,8 @@ def _match_similar(old: Sequence[str], new: Sequence[str], pairs: dict[int, tupl
     new_free = [j for j in range(len(new)) if j not in taken]
     if not old_free or not new_free:
         return
+    from rapidfuzz import fuzz, process
+
     choices = [old[i] for i in old_free]
     cutoff = threshold * 100
     candidates: list[tuple[float, float, int, int]] = []
@@ -298,6 +301,8 @@ class FuzzyIndex:
         return self._cache[key]
 
     def _best(self, query: str, threshold: float) -> tuple[int, float] | None:
+        from rapidfuzz import fuzz, process
+
         low, high = length_window(len(query), threshold)
         start, end = bisect.bisect_left(self.lengths, low), bisect.bisect_right(self.lengths, high)
         if start >= end:

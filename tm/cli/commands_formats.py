@@ -12,7 +12,7 @@ from tm.catalogs import CatalogFile, find_catalogs, read_catalog
 from tm.cli._app import Jobs, Json, Quiet, app, print_json
 from tm.errors import BadArgument, InputError
 from tm.fileio import write_atomic
-from tm.formats import get_format, tmx
+from tm.formats import get_format
 from tm.jobs import ExportJob, default_jobs, parallel_map
 from tm.model import Catalog
 from tm.progress import Reporter
@@ -39,7 +39,7 @@ def export(
     adapter = get_format(format_name)
     if (output is None) == (out is None):
         raise BadArgument("give either -o FILE (one TMX memory) or --out DIR (one file per catalog)")
-    if output is not None and adapter is not tmx:
+    if output is not None and adapter.NAME != "tmx":
         raise BadArgument("-o FILE writes one TMX memory: use --format tmx, or --out DIR for other formats")
     if reviewed_state is not None:
         allowed = REVIEWED_STATES.get(adapter.NAME, ())
@@ -58,7 +58,7 @@ def export(
             counts["entries"] += result.segments
             counts["files_written"] += result.files_written
     else:
-        memory = tmx.write_memory(_read_each(files, report, counts))
+        memory = adapter.write_memory(_read_each(files, report, counts))
         if counts["entries"]:
             assert output is not None
             write_atomic(output, memory)

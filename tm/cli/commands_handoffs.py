@@ -25,8 +25,6 @@ from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from tm import __version__
 from tm.align import DEFAULT_THRESHOLD, match_pages
@@ -170,6 +168,9 @@ def _diff_sides(paths: list[str], repo: Path | None, revs: list[str]) -> tuple[S
 
 
 def _print_diff(report: DiffReport, labels: tuple[str, str]) -> None:
+    from rich.console import Console  # imported when a table is printed: rich is a fifth of the start-up
+    from rich.table import Table
+
     totals = report.totals
     table = Table(title=f"{labels[0]} → {labels[1]}", title_justify="left")
     table.add_column("class")

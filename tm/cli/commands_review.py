@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from tm.catalogs import catalog_paths
 from tm.checks import RULES, Finding, Level, select_rules
@@ -17,10 +15,15 @@ from tm.jobs import CheckJob, count_file, default_jobs, parallel_map
 from tm.progress import Reporter
 from tm.stats import STATES, Counts, sum_counts
 
+if TYPE_CHECKING:
+    from rich.table import Table
+
 LABELS = {"reviewed": "reviewed", "mt": "MT (fuzzy)", "untranslated": "untranslated", "obsolete": "obsolete"}
 
 
 def _table(title: str, rows: list[tuple[str, Counts]]) -> Table:
+    from rich.table import Table  # imported when a table is printed: rich is a fifth of the start-up
+
     table = Table(title=title, title_justify="left", caption="entries (source words)", caption_justify="left")
     table.add_column("catalog", overflow="fold")
     for state in STATES:
@@ -58,6 +61,8 @@ def stats(
     else:
         rows = list(result.pages.items()) if by == "page" else []
         rows.append(("total", result.total))
+        from rich.console import Console
+
         console = Console(highlight=False)
         console.width = max(console.width, 110)
         console.print(_table("Review state", rows))

@@ -8,11 +8,13 @@ XLIFF 2 into `.xlf` files and XLIFF 1.2 into `.xliff` ones as often as not.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
+from importlib import import_module
 from types import ModuleType
 from typing import Protocol
 
 from tm.errors import BadArgument
-from tm.formats import po, tmx, xliff, xliff2
+from tm.formats import po
 from tm.model import Catalog
 
 
@@ -27,7 +29,27 @@ class CatalogFormat(Protocol):
     def write(self, catalog: Catalog) -> bytes: ...
 
 
-FORMATS: dict[str, ModuleType] = {"po": po, "xliff": xliff, "xliff2": xliff2, "tmx": tmx}
+# Each adapter's suffixes, so that a file is matched to its format without importing the XML adapters
+# (and lxml) until a command reads or writes XML. A test holds them equal to each adapter's `SUFFIXES`.
+_SUFFIXES = {"po": po.SUFFIXES, "xliff": (".xlf",), "xliff2": (".xliff",), "tmx": (".tmx",)}
+
+
+class _Formats(Mapping[str, ModuleType]):
+    """The adapters by name, each imported when first looked up."""
+
+    def __getitem__(self, name: str) -> ModuleType:
+        if name not in _SUFFIXES:
+            raise KeyError(name)
+        return import_module(f"tm.formats.{name}")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_SUFFIXES)
+
+    def __len__(self) -> int:
+        return len(_SUFFIXES)
+
+
+FORMATS: Mapping[str, ModuleType] = _Formats()
 _XML_ROOT = re.compile(rb"<(xliff|tmx)\b([^>]*)>")
 _VERSION = re.compile(rb"\bversion\s*=\s*[\"']([0-9.]+)")
 
@@ -43,15 +65,15 @@ def get_format(name: str) -> ModuleType:
 def for_path(path: str) -> ModuleType | None:
     """The adapter whose suffix ends `path`, or None when the file is not a catalog."""
     lower = path.lower()
-    for adapter in FORMATS.values():
-        if lower.endswith(adapter.SUFFIXES):
-            return adapter
+    for name, suffixes in _SUFFIXES.items():
+        if lower.endswith(suffixes):
+            return FORMATS[name]
     return None
 
 
 def catalog_suffixes() -> tuple[str, ...]:
     """Every suffix some adapter reads."""
-    return tuple(s for adapter in FORMATS.values() for s in adapter.SUFFIXES)
+    return tuple(s for suffixes in _SUFFIXES.values() for s in suffixes)
 
 
 def for_data(path: str, data: bytes) -> ModuleType | None:
@@ -63,6 +85,6 @@ def for_data(path: str, data: bytes) -> ModuleType | None:
     if root is None:
         return adapter
     if root.group(1) == b"tmx":
-        return tmx
+        return FORMATS["tmx"]
     version = _VERSION.search(root.group(2))
-    return xliff2 if version and version.group(1).startswith(b"2") else xliff
+    return FORMATS["xliff2" if version and version.group(1).startswith(b"2") else "xliff"]
