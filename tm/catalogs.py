@@ -14,6 +14,7 @@ from pathlib import Path
 from types import ModuleType
 
 from tm.errors import InputError, SourceError
+from tm.fileio import read_file
 from tm.formats import catalog_suffixes, for_data
 from tm.model import Catalog, EntryText, entry_texts
 from tm.sources import walk_files
@@ -98,8 +99,7 @@ def read_catalog(path: Path | str, *, reviewed_only: bool = False, comments: boo
 def _open(path: Path | str) -> tuple[ModuleType, bytes]:
     """A catalog file's format adapter and bytes; an unreadable file or an unknown format is an `InputError`."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = read_file(path)
     except OSError as exc:
         raise InputError(str(path), None, exc.strerror or "cannot read") from None
     adapter = for_data(os.path.basename(path), data)

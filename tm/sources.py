@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from tm.errors import SourceError
+from tm.fileio import read_file
 
 PAGE_SUFFIXES = (".md", ".yml", ".yaml")
 
@@ -46,8 +47,7 @@ def content(data: Content) -> bytes:
     """The bytes of a `Content`."""
     if isinstance(data, bytes):
         return data
-    with open(data, "rb") as handle:
-        return handle.read()
+    return read_file(data)
 
 
 @dataclass

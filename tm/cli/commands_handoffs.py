@@ -33,7 +33,7 @@ from tm.cli._app import Jobs, Json, Quiet, Repo, Rev, app, pages_source, print_j
 from tm.diff import CLASSES, DiffOptions, DiffReport, compare, review_catalogs
 from tm.errors import BadArgument, InputError
 from tm.extract_fast import page_entries
-from tm.fileio import write_atomic
+from tm.fileio import read_file, write_atomic
 from tm.formats import catalog_suffixes, for_path, po
 from tm.jobs import default_jobs, parallel_map
 from tm.model import Catalog, LazyCatalog, Page
@@ -354,7 +354,7 @@ class _UpdateJob:
         """Write `data` at `path` unless the file already holds these very bytes (`raw`)."""
         if raw is None:
             try:
-                raw = path.read_bytes()
+                raw = read_file(path)
             except OSError:
                 raw = None
         done.pages = 1
@@ -366,7 +366,7 @@ class _UpdateJob:
 
     def _read_bytes(self, path: Path, done: _Done) -> bytes | None:
         try:
-            return path.read_bytes()
+            return read_file(path)
         except OSError as exc:
             done.errors.append(f"{path}: {exc.strerror or 'cannot read'}; catalog left as it was")
             return None
@@ -446,7 +446,7 @@ class _OffersJob:
     base: Path
 
     def __call__(self, path: Path) -> list[Offer]:
-        catalog = po.read(path.read_bytes(), path=str(path), reviewed_only=True, header=False)
+        catalog = po.read(read_file(path), path=str(path), reviewed_only=True, header=False)
         return offers(catalog, path.relative_to(self.base).as_posix())
 
 

@@ -104,11 +104,13 @@ def message_text(head: str, context: str, source: str, target: str) -> str:
 
 
 def plain(text: str) -> bool:
-    """True when `text` needs no escape in a PO string (tested with `in`: ~10x faster than a regex search)."""
-    if text.isprintable():
-        return '"' not in text and "\\" not in text
-    return ('"' not in text and "\\" not in text and "\n" not in text and "\t" not in text and "\r" not in text
-            and "\v" not in text and "\b" not in text and "\f" not in text)
+    """True when `text` needs no escape in a PO string.
+
+    Eight `in` tests: each is a C loop over the string, and together they take less than half the time of a
+    regex search or of `str.isprintable` (which looks every character up in the Unicode tables).
+    """
+    return not ('"' in text or "\\" in text or "\n" in text or "\t" in text or "\r" in text or "\v" in text
+                or "\b" in text or "\f" in text)
 
 
 def _escape(text: str) -> str:
