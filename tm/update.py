@@ -44,7 +44,7 @@ from tm.model import NOTE_PREFIX, Catalog, Entry, LazyCatalog, Page
 
 __all__ = [
     "HUMAN_FLAG", "OUTCOMES", "Memory", "Offer", "PageUpdate", "PageUpdateText", "carry_forward", "is_human",
-    "obsolete_catalog", "offers", "update_page", "update_page_text",
+    "obsolete_catalog", "offer_lookups", "offers", "update_page", "update_page_text",
 ]
 
 HUMAN_FLAG = "tm-human"
@@ -206,7 +206,12 @@ def update_page(
 
 @dataclass(slots=True)
 class PageUpdateText:
-    """`update_page` as PO text: the header, one chunk per entry (`po.generate`'s), and the counts."""
+    """`update_page` as PO text: the header, one chunk per entry (`po.generate`'s), and the counts.
+
+    Given no memory, the entries that would have asked one are written as the handoff gives them and listed
+    in `lookups` (chunk index, entry): `offer_lookups` applies a memory to them later, when the whole tree's
+    is known, without aligning the page again.
+    """
 
     header: dict[str, str]
     locale: str
@@ -214,7 +219,12 @@ class PageUpdateText:
     chunks: list[str]
     reviewed: int
     counts: dict[str, int]
-    wants_memory: bool
+    lookups: list[tuple[int, Entry]]
+
+    @property
+    def wants_memory(self) -> bool:
+        """As `PageUpdate.wants_memory`: some entry waits for a memory."""
+        return bool(self.lookups)
 
 
 def update_page_text(
@@ -236,7 +246,7 @@ def update_page_text(
     counts = dict.fromkeys(OUTCOMES, 0)
     chunks: list[str | None] = [None] * len(page.sources)
     vanished: list[Entry] = []
-    wants_memory = False
+    lookups: list[tuple[int, Entry]] = []
     reviewed = 0
     plain, kept = old.plain, old.reviewed
     links = _prefer_human(align(old.sources, page.sources, threshold=threshold), old.sources,
@@ -261,14 +271,31 @@ def update_page_text(
                 continue
         before = old.entry(i) if i is not None else None
         entry, outcome, missed = _take(before, page.entry(k), link.score, memory, threshold, where)
-        wants_memory |= missed
+        if missed:
+            lookups.append((k, entry))
         chunks[k] = po.entry_text(entry)
         reviewed += entry.reviewed
         counts[outcome] += 1
     obsolete = _obsolete_tail(old.obsolete, vanished, counts, drop_obsolete)
-    texts = [c for c in chunks if c is not None] + [po.entry_text(e) for e in obsolete]
-    return PageUpdateText(_header(old.header, page.header), old.locale or page.locale, old.header_comments, texts,
-                          reviewed, counts, wants_memory)
+    assert None not in chunks  # every pair of the page is linked: `lookups` index the chunks as they are
+    texts = [*chunks, *map(po.entry_text, obsolete)]
+    return PageUpdateText(_header(old.header, page.header), old.locale or page.locale, old.header_comments,
+                          texts, reviewed, counts, lookups)  # type: ignore[arg-type]
+
+
+def offer_lookups(result: PageUpdateText, memory: Memory, *, threshold: float = DEFAULT_THRESHOLD, where: str = ""
+                  ) -> PageUpdateText:
+    """`result`, computed without a memory, given the memory's offers for its `lookups` (in place): what
+    `update_page_text` gives when given `memory` in the first place."""
+    for k, entry in result.lookups:
+        offered, outcome = _offer(entry, memory, threshold, where)
+        if outcome == "offered":
+            result.chunks[k] = po.entry_text(offered)
+            result.counts["handoff"] -= 1
+            result.counts["offered"] += 1
+            result.reviewed += offered.reviewed - entry.reviewed
+    result.lookups = []
+    return result
 
 
 def _take(before: Entry | None, new: Entry, score: float, memory: Memory | None, threshold: float, where: str

@@ -47,7 +47,9 @@ from tm.update import (
     Memory,
     Offer,
     PageUpdate,
+    PageUpdateText,
     obsolete_catalog,
+    offer_lookups,
     offers,
     update_page,
     update_page_text,
@@ -199,14 +201,23 @@ class _Item:
     """One page to update: where its catalog is (if any) and where the result goes."""
 
     relpath: str
-    data: Content | None  # the page's bytes or path; None: the page left the handoff
+    data: Content | None  # the page's bytes or path; None: the page left the handoff (or is `pending`)
     catalog: Path | None
     renamed_from: str = ""
+    pending: _Pending | None = None
+
+
+@dataclass(slots=True)
+class _Pending:
+    """A page pass 1 updated but for the memory's offers (`PageUpdateText.lookups`), and its stamp."""
+
+    result: PageUpdateText
+    stamp: str
 
 
 @dataclass(slots=True)
 class _Done:
-    """What a job did; pages set aside for pass 2 come back with their bytes and sources."""
+    """What a job did; pages set aside for pass 2 come back with their bytes and sources, or `pending`."""
 
     relpath: str
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
@@ -219,6 +230,7 @@ class _Done:
     deleted: int = 0
     pages: int = 0
     needs_offers: bool = False
+    pending: _Pending | None = None
     errors: list[str] = field(default_factory=list)
 
 
@@ -240,6 +252,8 @@ class _UpdateJob:
 
     def __call__(self, item: _Item) -> _Done:
         """Update one page's catalog; a page given as a path is read here, and set aside as that path."""
+        if item.pending is not None:
+            return self._offer_pending(item, item.pending)
         given = item.data
         if isinstance(given, str):
             try:
@@ -268,7 +282,7 @@ class _UpdateJob:
         old = self._decode(item.catalog, raw, done) if item.catalog and raw is not None else None
         if item.catalog and old is None:
             return done
-        where = item.catalog.relative_to(self.base).as_posix() if item.catalog else ""
+        where = self._catalog_name(item.catalog) if item.catalog else ""
         if old is not None and not self.final:
             done.offers = offers(old, where)
         if item.data is None:
@@ -310,11 +324,29 @@ class _UpdateJob:
             return False
         result = update_page_text(old, page, threshold=self.threshold, memory=memory, where=where,
                                   drop_obsolete=self.drop_obsolete)
-        if self._set_aside(item, done, result.wants_memory):
+        if result.wants_memory and not self.final:  # done but for the offers: pass 2 adds them
+            done.deferred, done.pending = True, _Pending(result, stamp)
             return True
+        self._write_text(item, result, stamp, done, raw)
+        return True
+
+    def _offer_pending(self, item: _Item, pending: _Pending) -> _Done:
+        """Pass 2 of a page pass 1 updated but for the memory's offers: add them, and write the catalog."""
+        assert item.catalog is not None
+        done = _Done(item.relpath)
+        memory = _MEMORY[0] if _MEMORY else Memory([])
+        result = offer_lookups(pending.result, memory, threshold=self.threshold,
+                               where=self._catalog_name(item.catalog))
+        self._write_text(item, result, pending.stamp, done, None)
+        return done
+
+    def _write_text(self, item: _Item, result: PageUpdateText, stamp: str, done: _Done, raw: bytes | None) -> None:
         data = _stamped_po(result.header, result.header_comments, "".join(result.chunks), result.reviewed, stamp)
         self._replace(item, self.base / catalog_relpath(item.relpath, ".po"), data, result.counts, done, raw)
-        return True
+
+    def _catalog_name(self, path: Path) -> str:
+        """How the memory names a catalog: its path in the tree."""
+        return path.relative_to(self.base).as_posix()
 
     def _page_digest(self, data: bytes) -> str:
         """What the catalog's contents follow from: the page's bytes, this tm and the options."""
@@ -551,7 +583,7 @@ def update(
 def _second_pass(later: list[_Done], by_page: dict[str, Path], summary: _Summary) -> Iterator[_Item]:
     """The set-aside pages: renames paired by content, then new pages, orphaned catalogs, deferred updates."""
     added = {d.relpath: d for d in later if d.data is not None and by_page.get(d.relpath) is None}
-    removed = {d.relpath: d for d in later if d.data is None}
+    removed = {d.relpath: d for d in later if d.data is None and d.pending is None}
     renamed = match_pages({p: d.sources for p, d in removed.items()}, {p: d.sources for p, d in added.items()})
     summary.pages_renamed = renamed
     summary.pages_added = sorted(set(added) - set(renamed.values()))
@@ -564,7 +596,7 @@ def _second_pass(later: list[_Done], by_page: dict[str, Path], summary: _Summary
             old_path = next(p for p, n in renamed.items() if n == done.relpath)
             yield _Item(done.relpath, done.data, by_page[old_path], renamed_from=old_path)
         else:
-            yield _Item(done.relpath, done.data, by_page.get(done.relpath))
+            yield _Item(done.relpath, done.data, by_page.get(done.relpath), pending=done.pending)
 
 
 def _report(report: Reporter, done: _Done) -> None:
