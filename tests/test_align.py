@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from collections import Counter
 from difflib import SequenceMatcher
 
@@ -10,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tm.align import FuzzyIndex, Link, align, length_window, match_pages, similarity
+from tm.align import FuzzyIndex, Link, _words, align, length_window, match_pages, similarity
 
 
 def pairs(links: list[Link]) -> list[tuple[int | None, int | None]]:
@@ -204,3 +205,10 @@ def test_fuzzy_index_exact_and_short_queries() -> None:
     assert best is not None and index.strings[best[0]] in ("Step 1", "Step 2")
     assert index.best("Completely different") is None
     assert len(FuzzyIndex([])) == 0 and FuzzyIndex([]).best("x") is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127)) | st.text())
+def test_words_are_the_regex_words_of_the_lower_cased_text(text: str) -> None:
+    """The index cuts ASCII text without the regex: the same words, in the same order."""
+    assert _words(text) == re.findall(r"\w+", text.lower())

@@ -19,6 +19,7 @@ the functions that call it: the commands that never compare texts (extract, merg
 from __future__ import annotations
 
 import bisect
+import gc
 import math
 import re
 from collections import Counter, defaultdict, deque
@@ -30,6 +31,14 @@ __all__ = ["FuzzyIndex", "Link", "align", "length_window", "match_pages", "simil
 
 DEFAULT_THRESHOLD = 0.8
 _TOKEN = re.compile(r"\w+")
+# `_words` of ASCII text: letters (lower-cased), digits and `_` kept, anything else a space.
+_ASCII_WORDS = str.maketrans({c: c.lower() if c.isalnum() or c == "_" else " " for c in map(chr, range(128))})
+
+
+def _words(text: str) -> list[str]:
+    """The `\\w+` words of `text`, lower-cased. ASCII text (nearly every English source) is cut by
+    `str.translate` and `split`, which is quicker than the regex and gives the same words."""
+    return text.translate(_ASCII_WORDS).split() if text.isascii() else _TOKEN.findall(text.lower())
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,7 +274,18 @@ class FuzzyIndex:
     """
 
     def __init__(self, strings: Iterable[str], *, common: float = 0.01) -> None:
-        self.strings = list(strings)
+        # Built with the cyclic garbage collector paused: the index is ~100,000 sets and lists, and no cycle,
+        # and collections scanning them took a third of the build.
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._build(list(strings), common)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def _build(self, strings: list[str], common: float) -> None:
+        self.strings = strings
         self.exact: dict[str, int] = {}
         for n, text in enumerate(self.strings):
             self.exact.setdefault(text, n)
@@ -275,9 +295,8 @@ class FuzzyIndex:
         self._by_length = list(map(self.strings.__getitem__, self._order))
         self.lengths = list(map(len, self._by_length))
         postings: dict[str, list[int]] = defaultdict(list)
-        words = _TOKEN.findall
         for rank, text in enumerate(self._by_length):
-            for token in set(words(text.lower())):
+            for token in set(_words(text)):
                 postings[token].append(rank)
         cap = max(100, int(len(self.strings) * common))
         self.stop = frozenset(token for token, found in postings.items() if len(found) > cap)
@@ -327,7 +346,7 @@ class FuzzyIndex:
     def _rare_words(self, query: str) -> list[str] | None:
         """The query's rare words a candidate must hold one of (prefix filtering), or None if it has under two."""
         stop = self.stop
-        rare = sorted({t for t in _TOKEN.findall(query.lower()) if t not in stop},
+        rare = sorted({t for t in _words(query) if t not in stop},
                       key=lambda t: len(self.postings.get(t, ())))
         if len(rare) < 2:
             return None
