@@ -32,8 +32,9 @@ Everything here is pure: catalogs and pages in, catalogs out.
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from itertools import repeat
 from typing import NamedTuple
 
 from tm.align import DEFAULT_THRESHOLD, FuzzyIndex, Link, align
@@ -43,8 +44,8 @@ from tm.formats import po
 from tm.model import NOTE_PREFIX, Catalog, Entry, LazyCatalog, Page
 
 __all__ = [
-    "HUMAN_FLAG", "OUTCOMES", "Memory", "Offer", "PageUpdate", "PageUpdateText", "carry_forward", "is_human",
-    "obsolete_catalog", "offer_lookups", "offers", "update_page", "update_page_text",
+    "HUMAN_FLAG", "OUTCOMES", "Memory", "Offer", "PageUpdate", "PageUpdateText", "Reviews", "carry_forward",
+    "is_human", "obsolete_catalog", "offer_lookups", "offers", "reviews", "update_page", "update_page_text",
 ]
 
 HUMAN_FLAG = "tm-human"
@@ -64,8 +65,7 @@ def is_human(entry: Entry) -> bool:
 class Offer(NamedTuple):
     """A reviewed translation somewhere in the catalog tree: its source, msgstr, and the catalog it is in.
 
-    A named tuple: a tree's ~140,000 offers travel from the worker processes to the parent, and a frozen
-    dataclass took ten times longer to unpickle there.
+    A named tuple: a tree has ~140,000 of them, and a frozen dataclass was ten times slower to make.
     """
 
     source: str
@@ -73,20 +73,44 @@ class Offer(NamedTuple):
     where: str
 
 
-def offers(catalog: Catalog | LazyCatalog, where: str) -> list[Offer]:
+class Reviews(NamedTuple):
+    """The reviewed entries of one catalog, as their sources and msgstrs in two lists, and the catalog.
+
+    How a tree's ~140,000 reviews travel from the worker processes to the parent: two lists of strings
+    unpickle three times faster than as many `Offer`s.
+    """
+
+    where: str
+    sources: list[str]
+    targets: list[str]
+
+    def offers(self) -> Iterator[Offer]:
+        return map(Offer, self.sources, self.targets, repeat(self.where))
+
+
+def reviews(catalog: Catalog | LazyCatalog, where: str) -> Reviews:
     """The reviewed entries of a catalog; obsolete ones stay in their catalog but are not offered elsewhere."""
+    found = Reviews(where, [], [])
     if isinstance(catalog, LazyCatalog):
-        found = []
         for i, plain in enumerate(catalog.plain):
             target = catalog.reviewed.get(i)
-            if target is not None:
-                found.append(Offer(catalog.sources[i], target, where))
-            elif not plain:  # plain entries are never reviewed; the others are built to tell
+            if target is None and not plain:  # plain entries are never reviewed; the others are built to tell
                 entry = catalog.entry(i)
-                if entry.reviewed:
-                    found.append(Offer(entry.source, entry.target, where))
+                target = entry.target if entry.reviewed else None
+            if target is not None:
+                found.sources.append(catalog.sources[i])
+                found.targets.append(target)
         return found
-    return [Offer(e.source, e.target, where) for e in catalog.entries if e.reviewed]
+    for entry in catalog.entries:
+        if entry.reviewed:
+            found.sources.append(entry.source)
+            found.targets.append(entry.target)
+    return found
+
+
+def offers(catalog: Catalog | LazyCatalog, where: str) -> list[Offer]:
+    """`reviews` as `Offer`s."""
+    return list(reviews(catalog, where).offers())
 
 
 class Memory:

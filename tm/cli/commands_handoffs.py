@@ -45,12 +45,12 @@ from tm.sources import PAGE_SUFFIXES, Content, DirectorySource, GitSource, Sourc
 from tm.update import (
     OUTCOMES,
     Memory,
-    Offer,
     PageUpdate,
     PageUpdateText,
+    Reviews,
     obsolete_catalog,
     offer_lookups,
-    offers,
+    reviews,
     update_page,
     update_page_text,
 )
@@ -221,7 +221,7 @@ class _Done:
 
     relpath: str
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
-    offers: list[Offer] = field(default_factory=list)
+    reviews: Reviews | None = None
     deferred: bool = False
     data: Content | None = None
     sources: list[str] = field(default_factory=list)
@@ -284,7 +284,7 @@ class _UpdateJob:
             return done
         where = self._catalog_name(item.catalog) if item.catalog else ""
         if old is not None and not self.final:
-            done.offers = offers(old, where)
+            done.reviews = reviews(old, where)
         if item.data is None:
             return self._orphan(item, old, raw, done) if old is not None else done
         decoded = self._decode_page(item, done)
@@ -477,9 +477,9 @@ class _OffersJob:
 
     base: Path
 
-    def __call__(self, path: Path) -> list[Offer]:
+    def __call__(self, path: Path) -> Reviews:
         catalog = po.read(read_file(path), path=str(path), reviewed_only=True, header=False)
-        return offers(catalog, path.relative_to(self.base).as_posix())
+        return reviews(catalog, path.relative_to(self.base).as_posix())
 
 
 @dataclass(slots=True)
@@ -534,7 +534,7 @@ def update(
     summary = _Summary()
     first = _UpdateJob(base, threshold, drop_obsolete, shown, final=False)
     later: list[_Done] = []
-    collected: list[Offer] = []
+    collected: list[Reviews] = []
     skipped: list[Path] = []
     seen: set[str] = set()
 
@@ -549,7 +549,8 @@ def update(
     total = len(source) + max(0, len(by_page) - len(source))
     for done in _Mapper(report, jobs, total, "update")(first, items()):
         _report(report, done)
-        collected.extend(done.offers)
+        if done.reviews is not None:
+            collected.append(done.reviews)
         if done.needs_offers:
             skipped.append(by_page[done.relpath])
         if done.deferred:
@@ -558,9 +559,9 @@ def update(
             summary.add(done)
     if later and skipped:  # the memory needs the reviews of the catalogs pass 1 did not read
         reading = _Mapper(report, jobs, len(skipped), "memory")(_OffersJob(base), skipped)
-        collected.extend(offer for found in reading for offer in found)
-    collected.sort(key=itemgetter(2))  # by `where`: tree order, however the passes went
-    memory = Memory(collected)
+        collected.extend(reading)
+    collected.sort(key=itemgetter(0))  # by `where`: tree order, however the passes went
+    memory = Memory(offer for found in collected for offer in found.offers())
     del collected
     if later and len(memory):
         memory.prepare()
