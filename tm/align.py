@@ -24,9 +24,9 @@ import math
 import re
 from collections import Counter, defaultdict, deque
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import chain
+from typing import NamedTuple
 
 __all__ = ["FuzzyIndex", "Link", "align", "length_window", "match_pages", "similarity"]
 
@@ -42,11 +42,11 @@ def _words(text: str) -> list[str]:
     return text.translate(_ASCII_WORDS).split() if text.isascii() else _TOKEN.findall(text.lower())
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(NamedTuple):
     """One line of an alignment: indexes into the old and new sequences, and how well they match.
 
     `score` is 1.0 for equal sources, in `[threshold, 1)` for similar ones, 0.0 when one side is missing.
+    A named tuple: an update unpacks ~420,000 of them (`for old, new, score in links`).
     """
 
     old: int | None

@@ -273,10 +273,13 @@ def update_page_text(
     lookups: list[tuple[int, Entry]] = []
     reviewed = 0
     plain, kept = old.plain, old.reviewed
-    links = _prefer_human(align(old.sources, page.sources, threshold=threshold), old.sources,
-                          lambda i: not plain[i] and is_human(old.entry(i)))
-    for link in links:
-        i, k = link.old, link.new
+    if old.sources == page.sources:  # most pages: every entry pairs with the one in its place (no `Link`s made)
+        links: Iterable[tuple[int | None, int | None, float]] = zip(range(len(page.sources)),
+                                                                    range(len(page.sources)), repeat(1.0))
+    else:
+        links = _prefer_human(align(old.sources, page.sources, threshold=threshold), old.sources,
+                              lambda i: not plain[i] and is_human(old.entry(i)))
+    for i, k, score in links:
         if k is None:
             assert i is not None
             vanished.append(_obsolete(old.entry(i)))
@@ -294,7 +297,7 @@ def update_page_text(
                 reviewed += 1
                 continue
         before = old.entry(i) if i is not None else None
-        entry, outcome, missed = _take(before, page.entry(k), link.score, memory, threshold, where)
+        entry, outcome, missed = _take(before, page.entry(k), score, memory, threshold, where)
         if missed:
             lookups.append((k, entry))
         chunks[k] = po.entry_text(entry)
