@@ -15,7 +15,9 @@ second run writes nothing. This module is the only one here that touches files.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -28,7 +30,7 @@ import typer
 
 from tm import __version__
 from tm.align import DEFAULT_THRESHOLD, match_pages
-from tm.catalogs import catalog_relpath, find_catalogs
+from tm.catalogs import catalog_relpath, catalogs_by_page
 from tm.cli._app import Jobs, Json, Quiet, Repo, Rev, app, pages_source, print_json
 from tm.diff import CLASSES, DiffOptions, DiffReport, compare, review_catalogs
 from tm.errors import BadArgument, InputError
@@ -202,7 +204,7 @@ class _Item:
 
     relpath: str
     data: Content | None  # the page's bytes or path; None: the page left the handoff (or is `pending`)
-    catalog: Path | None
+    catalog: str | None  # the catalog file's path
     renamed_from: str = ""
     pending: _Pending | None = None
 
@@ -244,7 +246,7 @@ class _UpdateJob:
     The catalog of a page that left the handoff is stamped with the digest of an empty page.
     """
 
-    base: Path
+    base: str  # the catalog tree; paths are plain strings (a `Path` per catalog was a few % of a run)
     threshold: float
     drop_obsolete: bool
     shown: str
@@ -317,7 +319,7 @@ class _UpdateJob:
                      raw: bytes | None, stamp: str) -> bool:
         """`update_page_text` for a PO catalog whose page `extract_fast` takes apart; False: take the model path."""
         assert item.catalog is not None
-        if not item.catalog.name.endswith(".po"):
+        if not item.catalog.endswith(".po"):
             return False
         page = page_entries(item.relpath, text, locale=old.locale)
         if page is None:
@@ -342,11 +344,11 @@ class _UpdateJob:
 
     def _write_text(self, item: _Item, result: PageUpdateText, stamp: str, done: _Done, raw: bytes | None) -> None:
         data = _stamped_po(result.header, result.header_comments, "".join(result.chunks), result.reviewed, stamp)
-        self._replace(item, self.base / catalog_relpath(item.relpath, ".po"), data, result.counts, done, raw)
+        self._replace(item, os.path.join(self.base, catalog_relpath(item.relpath, ".po")), data, result.counts,
+                      done, raw)
 
-    def _catalog_name(self, path: Path) -> str:
-        """How the memory names a catalog: its path in the tree."""
-        return path.relative_to(self.base).as_posix()
+    def _catalog_name(self, path: str) -> str:
+        return _tree_name(self.base, path)
 
     def _page_digest(self, data: bytes) -> str:
         """What the catalog's contents follow from: the page's bytes, this tm and the options."""
@@ -362,27 +364,27 @@ class _UpdateJob:
         result = obsolete_catalog(old.catalog(), drop_obsolete=self.drop_obsolete)
         done.counts = result.counts
         if self.drop_obsolete:
-            item.catalog.unlink(missing_ok=True)
+            _unlink(item.catalog)
             done.deleted = 1
         else:
             self._put(item.catalog, _encode(item.catalog, result.catalog, self._page_digest(b"")), done, raw)
         return done
 
     def _write(self, item: _Item, result: PageUpdate, done: _Done, raw: bytes | None, stamp: str) -> None:
-        suffix = item.catalog.name[item.catalog.name.rfind("."):] if item.catalog else ".po"
-        target = self.base / catalog_relpath(item.relpath, suffix)
+        suffix = item.catalog[item.catalog.rfind("."):] if item.catalog else ".po"
+        target = os.path.join(self.base, catalog_relpath(item.relpath, suffix))
         self._replace(item, target, _encode(target, result.catalog, stamp), result.counts, done, raw)
 
-    def _replace(self, item: _Item, target: Path, data: bytes, counts: dict[str, int], done: _Done,
+    def _replace(self, item: _Item, target: str, data: bytes, counts: dict[str, int], done: _Done,
                  raw: bytes | None) -> None:
         """Write the updated catalog at `target`; the old file goes when the catalog moved (a renamed page)."""
         self._put(target, data, done, raw if item.catalog == target else None)
         done.counts = counts
         if item.catalog is not None and item.catalog != target:
-            item.catalog.unlink(missing_ok=True)
+            _unlink(item.catalog)
             done.deleted = 1
 
-    def _put(self, path: Path, data: bytes, done: _Done, raw: bytes | None) -> None:
+    def _put(self, path: str, data: bytes, done: _Done, raw: bytes | None) -> None:
         """Write `data` at `path` unless the file already holds these very bytes (`raw`)."""
         if raw is None:
             try:
@@ -396,22 +398,22 @@ class _UpdateJob:
             write_atomic(path, data)
             done.written += 1
 
-    def _read_bytes(self, path: Path, done: _Done) -> bytes | None:
+    def _read_bytes(self, path: str, done: _Done) -> bytes | None:
         try:
             return read_file(path)
         except OSError as exc:
             done.errors.append(f"{path}: {exc.strerror or 'cannot read'}; catalog left as it was")
             return None
 
-    def _decode(self, path: Path, raw: bytes, done: _Done) -> LazyCatalog | None:
+    def _decode(self, path: str, raw: bytes, done: _Done) -> LazyCatalog | None:
         """The old catalog; a PO file's entries are built only as the update needs them (`po.read_lazy`)."""
-        adapter = for_path(path.name)
+        adapter = for_path(os.path.basename(path))
         try:
             if adapter is None:
-                raise InputError(str(path), None, "not a catalog file (unknown suffix)")
+                raise InputError(path, None, "not a catalog file (unknown suffix)")
             if adapter is po:
-                return po.read_lazy(raw, path=str(path))
-            return LazyCatalog.of(adapter.read(raw, path=str(path)))
+                return po.read_lazy(raw, path=path)
+            return LazyCatalog.of(adapter.read(raw, path=path))
         except InputError as exc:
             done.errors.append(f"{exc}; catalog left as it was")
             return None
@@ -444,9 +446,20 @@ def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def _encode(path: Path, catalog: Catalog, stamp: str) -> bytes:
+def _tree_name(base: str, path: str) -> str:
+    """A catalog's path in the tree (`core/intro.po`): how the memory names it. Catalog paths are found under
+    `base` (`catalogs_by_page`), so they start with it."""
+    return path[len(os.path.join(base, "")):].replace(os.sep, "/")
+
+
+def _unlink(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+
+
+def _encode(path: str, catalog: Catalog, stamp: str) -> bytes:
     """The catalog file's bytes; a PO file of a page gets its `X-Tm-Update` stamp (see `_UpdateJob`)."""
-    adapter = for_path(path.name) or po
+    adapter = for_path(os.path.basename(path)) or po
     if adapter is not po or not stamp:
         data: bytes = adapter.write(catalog)
         return data
@@ -475,11 +488,11 @@ def _stamped(raw: bytes, stamp: str) -> int | None:
 class _OffersJob:
     """The reviewed entries of one catalog skipped in pass 1, for the memory."""
 
-    base: Path
+    base: str
 
-    def __call__(self, path: Path) -> Reviews:
-        catalog = po.read(read_file(path), path=str(path), reviewed_only=True, header=False)
-        return reviews(catalog, path.relative_to(self.base).as_posix())
+    def __call__(self, path: str) -> Reviews:
+        catalog = po.read(read_file(path), path=path, reviewed_only=True, header=False)
+        return reviews(catalog, _tree_name(self.base, path))
 
 
 @dataclass(slots=True)
@@ -529,13 +542,13 @@ def update(
         raise BadArgument(f"{catalog_dir}: not a directory of catalogs")
     base = catalog_root(catalog_dir)
     source, shown = pages_source(sources or [], repo, rev)
-    by_page = {item.page: item.path for item in find_catalogs([str(base)])}
+    by_page = catalogs_by_page([str(base)])
     report = Reporter(quiet=quiet or json_out)
     summary = _Summary()
-    first = _UpdateJob(base, threshold, drop_obsolete, shown, final=False)
+    first = _UpdateJob(str(base), threshold, drop_obsolete, shown, final=False)
     later: list[_Done] = []
     collected: list[Reviews] = []
-    skipped: list[Path] = []
+    skipped: list[str] = []
     seen: set[str] = set()
 
     def items() -> Iterator[_Item]:
@@ -558,7 +571,7 @@ def update(
         else:
             summary.add(done)
     if later and skipped:  # the memory needs the reviews of the catalogs pass 1 did not read
-        reading = _Mapper(report, jobs, len(skipped), "memory")(_OffersJob(base), skipped)
+        reading = _Mapper(report, jobs, len(skipped), "memory")(_OffersJob(str(base)), skipped)
         collected.extend(reading)
     collected.sort(key=itemgetter(0))  # by `where`: tree order, however the passes went
     memory = Memory(offer for found in collected for offer in found.offers())
@@ -567,7 +580,7 @@ def update(
         memory.prepare()
     _MEMORY[:] = [memory]
     try:
-        final = _UpdateJob(base, threshold, drop_obsolete, shown, final=True)
+        final = _UpdateJob(str(base), threshold, drop_obsolete, shown, final=True)
         second = list(_second_pass(later, by_page, summary))
         for done in _Mapper(report, jobs, len(second), "update")(final, second):
             _report(report, done)
@@ -581,7 +594,7 @@ def update(
     return 2 if report.errors else 0
 
 
-def _second_pass(later: list[_Done], by_page: dict[str, Path], summary: _Summary) -> Iterator[_Item]:
+def _second_pass(later: list[_Done], by_page: dict[str, str], summary: _Summary) -> Iterator[_Item]:
     """The set-aside pages: renames paired by content, then new pages, orphaned catalogs, deferred updates."""
     added = {d.relpath: d for d in later if d.data is not None and by_page.get(d.relpath) is None}
     removed = {d.relpath: d for d in later if d.data is None and d.pending is None}
