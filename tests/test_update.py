@@ -19,7 +19,7 @@ from tm.formats import po
 from tm.model import Catalog, Entry, Page
 from tm.page import parse_page
 from tm.sources import GitSource
-from tm.update import HUMAN_FLAG, Memory, Offer, carry_forward, is_human, update_page
+from tm.update import HUMAN_FLAG, Memory, Offer, Reviews, carry_forward, is_human, update_page
 
 OLD, NEW = DATA / "handoffs" / "old", DATA / "handoffs" / "new"
 
@@ -101,6 +101,21 @@ def test_memory_prefers_the_asking_catalog() -> None:
     memory = Memory([Offer("OK", "first", "a.po"), Offer("OK", "mine", "b.po")])
     assert memory.lookup("OK", where="b.po")[0].target == "mine"  # type: ignore[index]
     assert memory.lookup("OK", where="c.po")[0].target == "first"  # type: ignore[index]
+
+
+def test_memory_of_catalog_reviews_is_the_memory_of_their_offers() -> None:
+    """`tm update` builds the memory from each catalog's reviews (two lists), in tree order."""
+    found = [Reviews("a.po", ["OK", "Install VS 2017.", "OK"], ["first", "Installez VS 2017.", "again"]),
+             Reviews("b.po", ["OK", "Open a terminal."], ["mine", "Ouvrez un terminal."])]
+    by_offers = Memory([offer for reviews in found for offer in reviews.offers()])
+    by_reviews = Memory.of_reviews(found)
+    assert len(by_reviews) == len(by_offers) == 3
+    for source, where in [("OK", "a.po"), ("OK", "b.po"), ("OK", "c.po"), ("Install VS 2019.", ""),
+                          ("Open the terminal.", "a.po"), ("Nothing like it", "")]:
+        assert by_reviews.lookup(source, where=where) == by_offers.lookup(source, where=where)
+    assert by_reviews.lookup("OK", where="a.po") == (Offer("OK", "first", "a.po"), 1.0)
+    offer, score = by_reviews.lookup("Install VS 2019.")  # type: ignore[misc]
+    assert isinstance(offer, Offer) and offer.where == "a.po" and 0.8 <= score < 1
 
 
 def test_vanished_entries_become_obsolete_and_drop_obsolete_removes_them() -> None:

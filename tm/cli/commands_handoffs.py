@@ -574,7 +574,7 @@ def update(
         reading = _Mapper(report, jobs, len(skipped), "memory")(_OffersJob(str(base)), skipped)
         collected.extend(reading)
     collected.sort(key=itemgetter(0))  # by `where`: tree order, however the passes went
-    memory = Memory(offer for found in collected for offer in found.offers())
+    memory = Memory.of_reviews(collected)
     del collected
     if later and len(memory):
         memory.prepare()
