@@ -16,6 +16,7 @@ second run writes nothing. This module is the only one here that touches files.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import os
 import re
@@ -29,7 +30,7 @@ from typing import Annotated, TypeVar
 import typer
 
 from tm import __version__
-from tm.align import DEFAULT_THRESHOLD, match_pages
+from tm.align import DEFAULT_THRESHOLD, gc_paused, match_pages
 from tm.catalogs import catalog_relpath, catalogs_by_page
 from tm.cli._app import Jobs, Json, Quiet, Repo, Rev, app, pages_source, print_json
 from tm.diff import CLASSES, DiffOptions, DiffReport, compare, review_catalogs
@@ -574,10 +575,12 @@ def update(
         reading = _Mapper(report, jobs, len(skipped), "memory")(_OffersJob(str(base)), skipped)
         collected.extend(reading)
     collected.sort(key=itemgetter(0))  # by `where`: tree order, however the passes went
-    memory = Memory.of_reviews(collected)
-    del collected
-    if later and len(memory):
-        memory.prepare()
+    with gc_paused():
+        memory = Memory.of_reviews(collected)
+        del collected
+        if later and len(memory):
+            memory.prepare()
+        gc.freeze()  # the memory lives as long as the run: no collection need scan its ~300,000 containers
     _MEMORY[:] = [memory]
     try:
         final = _UpdateJob(str(base), threshold, drop_obsolete, shown, final=True)
