@@ -444,7 +444,9 @@ _STAMP = re.compile(rb'^"X-Tm-Update: ([0-9a-f]+) ([0-9a-f]+) ([0-9]+)\\n"$', re
 
 
 def _digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    """128 bits of SHA-256: OpenSSL's runs on the CPU's SHA instructions, twice as fast as blake2b here
+    (an update digests every page and catalog it writes)."""
+    return hashlib.sha256(data).hexdigest()[:32]
 
 
 def _tree_name(base: str, path: str) -> str:
