@@ -69,7 +69,8 @@ def simulate_review(tree: Path, out: Path) -> Path:
 
 
 def steady_tree(py: str, before: Path, old_pages: Path, name: str) -> Path:
-    """`before` (catalogs of the handoff before OLD) updated to OLD by `tm update` (made once)."""
+    """`before` (catalogs of the handoff before OLD) updated to OLD by `tm update` (made once, and updated to
+    OLD again at each run: a quick no-op, unless the tree was made by a tm whose stamps differ)."""
     out = HERE / name
     if not out.exists():
         tmp = out.with_name(out.name + ".tmp")
@@ -77,6 +78,8 @@ def steady_tree(py: str, before: Path, old_pages: Path, name: str) -> Path:
         subprocess.run(["cp", "-r", str(before), str(tmp)], check=True)
         subprocess.run([py, "-m", "tm", "update", str(tmp), str(old_pages), "-q"], check=True, cwd=ROOT)
         tmp.rename(out)
+    else:
+        subprocess.run([py, "-m", "tm", "update", str(out), str(old_pages), "-q"], check=True, cwd=ROOT)
     return out
 
 
