@@ -73,8 +73,10 @@ def place_notes(text: str, pairs: list[tuple[int, str, bool]], *, yaml_page: boo
     heading = line_place = ""
     line_start = -1
     is_heading = False
+    last = ("", "", "")  # the last note made, and its place and heading: consecutive pairs mostly share them
+    rfind = text.rfind
     for pos, source, yaml_value in pairs:
-        start = text.rfind("\n", 0, pos) + 1
+        start = rfind("\n", 0, pos) + 1
         if start != line_start:
             line_start = start
             line_place = "YAML value" if yaml_page or yaml_value else _line_place(text[start:pos])
@@ -82,9 +84,11 @@ def place_notes(text: str, pairs: list[tuple[int, str, bool]], *, yaml_page: boo
         if is_heading:
             heading = source if "\n" not in source and "\r" not in source else " ".join(source.split())
             notes.append(line_place)
-        else:
-            place = "link text" if pos and text[pos - 1] == "[" else line_place
-            notes.append(f"{place} under “{heading}”" if heading else place)
+            continue
+        place = "link text" if pos and text[pos - 1] == "[" else line_place
+        if place is not last[1] or heading is not last[2]:
+            last = (f"{place} under “{heading}”" if heading else place, place, heading)
+        notes.append(last[0])
     return notes
 
 
