@@ -5,9 +5,11 @@ renders `tm.diff.DiffReport` as a table, JSON, HTML or review catalogs. `update`
 forward to a new handoff with `tm.update`, in two passes over worker processes:
 
 1. every page with a catalog is updated and written, except those with a segment that could take a
-   reviewed translation from elsewhere in the tree; meanwhile the reviewed entries of all catalogs are
-   collected, and added pages and orphaned catalogs are set aside;
-2. with the tree's memory complete (and pages renamed detected by content), the set-aside pages are done.
+   reviewed translation from elsewhere in the tree: those come back updated but for these offers
+   (`_Pending`); meanwhile the reviewed entries of all catalogs are collected, and added pages and
+   orphaned catalogs are set aside;
+2. with the tree's memory complete (and pages renamed detected by content), the pending pages get their
+   offers and are written, and the set-aside pages are done.
 
 Each catalog is read once in the common case and written only when its bytes change (atomically), so a
 second run writes nothing. This module is the only one here that touches files.
