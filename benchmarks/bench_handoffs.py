@@ -83,8 +83,9 @@ def steady_tree(py: str, before: Path, old_pages: Path, name: str) -> Path:
     return out
 
 
-def msgmerge_step(old: Path, new: Path, every: int) -> tuple[Step, float]:
-    """Per-page msgmerge on every `every`-th page, as a shell loop runs it, and the factor to all pages.
+def msgmerge_step(old: Path, new: Path, every: int) -> tuple[Step, int, int]:
+    """Per-page msgmerge on every `every`-th page, as a shell loop runs it; the pages msgmerge can take (with a
+    catalog on both sides) and how many of them the step runs.
 
     It runs in each round beside the tm steps, so each round's ratio compares runs made under the same load.
     """
@@ -96,7 +97,7 @@ def msgmerge_step(old: Path, new: Path, every: int) -> tuple[Step, float]:
     script = (f'while IFS= read -r rel; do msgmerge --previous -q -o "{out}" "{old}/$rel" "{new}/$rel" || exit 3; '
               f'done < "{listing}"')
     name = f"msgmerge --previous per page (x{len(pairs) / len(sample):.1f})"
-    return Step(name, ["sh", "-c", script], note=f"{len(sample)} of {len(pairs)} pages a round"), len(pairs) / len(sample)
+    return Step(name, ["sh", "-c", script], note=f"{len(sample)} of {len(pairs)} pages a round"), len(pairs), len(sample)
 
 
 def main() -> None:
@@ -143,13 +144,14 @@ def main() -> None:
              (steady, "tm update, steady state (MT)"), (steady_reviewed, "tm update, steady state (1/3 reviewed)")]
     steps += [Step(label, [*tm, "update", str(work), str(new_pages), "--json"], copy=(tree, work))
               for tree, label in trees]
-    merge_step, factor = msgmerge_step(old_tree, new_tree, args.msgmerge_every)
+    merge_step, pages, sampled = msgmerge_step(old_tree, new_tree, args.msgmerge_every)
+    factor = pages / sampled
     rows, outs = run_rounds([*steps, merge_step], repeat=args.repeat)
     floor, floor_new, msgmerge = rows[0], rows[1], rows[-1]
     floor.note, floor_new.note = f"{int(outs[0])} pairs", f"{int(outs[1])} pairs"
     msgmerge.seconds = [t * factor for t in msgmerge.seconds]  # extrapolated to every page
     msgmerge.cpu = [c * factor for c in msgmerge.cpu]
-    msgmerge.note += f"; {msgmerge.median / len(list(new_tree.rglob('*.po'))) * 1000:.1f} ms/page"
+    msgmerge.note += f"; {msgmerge.median / pages * 1000:.1f} ms/page"
     updates = rows[5:-1]
     for row in updates:
         row.note = f"cpu {statistics.median(row.cpu):.1f} s"
