@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from tm.catalogs import CatalogFile, catalog_relpath, read_catalog, read_texts
 from tm.checks import RULES, Finding, Level, check_pair, check_texts
@@ -48,16 +48,51 @@ def default_jobs() -> int:
 def parallel_map(func: Callable[[T], R], items: Iterable[T], *, jobs: int, total: int | None = None) -> Iterator[R]:
     """`map(func, items)` in order, over `jobs` forked processes (serially when jobs <= 1).
 
-    Items go to the workers in chunks of up to 256: the parent's cost per chunk was a tenth of an extract
-    run at 32. With `total` known, chunks stay small enough that each worker gets ~8 of them.
+    Items go to the workers in batches (`batches`): a few hundred at first (the parent's cost per batch
+    was a tenth of an extract run at 32 items), fewer towards the end, so that the workers finish together.
     """
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(func, items)
         return
-    chunksize = 32 if total is None else max(1, min(256, total // (jobs * 8)))
     gc.freeze()  # what the parent built stays out of the workers' collections: fewer copy-on-write pages
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        yield from pool.imap(func, items, chunksize)
+        for results in pool.imap(_Batch(func), batches(items, jobs=jobs, total=total)):
+            yield from results
+
+
+def batches(items: Iterable[T], *, jobs: int, total: int | None = None, largest: int = 256) -> Iterator[list[T]]:
+    """`items` in lists for `jobs` workers: guided self-scheduling, each batch an eighth of a worker's share
+    of what is left (at most `largest`, at least 1), so that the last batches are small and no worker
+    waits long for the other's last one (a batch of 256 pages was 0.1-0.2 s of one idle CPU per pass).
+    Without `total`, batches of 32.
+
+    >>> sizes = [len(b) for b in batches(range(10_000), jobs=2, total=10_000)]
+    >>> sizes[:2], sizes[-4:], len(sizes), sum(sizes)
+    ([256, 256], [1, 1, 1, 1], 134, 10000)
+    """
+    left = total
+    batch: list[T] = []
+    size = 32 if left is None else max(1, min(largest, left // (jobs * 8)))
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+            if left is not None:
+                left -= size
+                size = max(1, min(largest, left // (jobs * 8)))
+    if batch:
+        yield batch
+
+
+@dataclass(frozen=True, slots=True)
+class _Batch(Generic[T, R]):
+    """`func` over a batch of items, in a worker."""
+
+    func: Callable[[T], R]
+
+    def __call__(self, items: list[T]) -> list[R]:
+        return list(map(self.func, items))
 
 
 @dataclass(slots=True)
