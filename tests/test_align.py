@@ -198,6 +198,19 @@ def test_fuzzy_index_finds_what_a_full_scan_finds() -> None:
     assert found > 250
 
 
+def test_fuzzy_index_query_with_one_rare_word_needs_it_unless_it_is_new() -> None:
+    """ "These details include:" scores 0.86 against "These tasks include:", another text: when a stored string
+    holds "details", the query's only rare word, only such strings are candidates. A word no stored string
+    holds is likely the edit itself, and the window is scanned."""
+    stored = [f"These item{n} include the code." for n in range(150)] + ["These tasks include:", "Show the details."]
+    index = FuzzyIndex(stored)
+    assert {"these", "include"} <= index.stop and "details" not in index.stop
+    assert similarity("These details include:", "These tasks include:") >= 0.8
+    assert index.best("These details include:") is None
+    assert index.best("These widgets include:") == (150, 0.8095)
+    assert index.best("These tasks include") == (150, 0.9744)
+
+
 def test_fuzzy_index_exact_and_short_queries() -> None:
     index = FuzzyIndex(["OK", "Step 1", "Step 2", "Next steps"])
     assert index.best("Step 2") == (2, 1.0)
