@@ -354,42 +354,65 @@ def read_lazy(data: bytes, *, path: str) -> LazyCatalog:
 
 
 def _stream_lazy(text: str) -> LazyCatalog | None:
-    """`read_lazy` of a file of canonical active entries; None for any other file."""
+    """`read_lazy` of a file of canonical active entries; None for any other file.
+
+    `_stream`'s checks in one loop over the matches, without its generator and its line counts: an update
+    builds few entries, so their lines are counted when the first is built (a tenth of reading a handoff).
+    """
     head = Catalog()
-    found: list[tuple[re.Match[str], int]] = []
+    found: list[re.Match[str]] = []
     sources: list[str] = []
     plain: list[bool] = []
     reviewed: dict[int, str] = {}
-    join = _checked_join
+    join, count = _checked_join, text.count
+    matches = _LOOSE_ENTRY.finditer(text)
+    pos = 0
     try:
-        first, rest = _loose_stream(text)
-        if first is not None:  # the header, or an entry: as `_add_entry` judges it
-            if not _add_entry(head, first[0].groups(), first[1], first=True):
+        first = next(matches, None)
+        if first is not None:  # the header, or an entry: as `_add_entry` judges it (matched strictly)
+            pos = first.start()
+            strict = _FAST_ENTRY.match(text, pos)
+            if count("\n", 0, pos) != pos or strict is None or strict.end() != first.end():
+                raise _NotCanonical
+            if not _add_entry(head, strict.groups(), 1 + count("\n", 0, strict.start("id")), first=True):
                 return None
             if head.entries:
                 alone = LazyCatalog.of(Catalog([head.entries.pop()]))  # the same judgement on a built entry
-                found.append(first)
+                found.append(strict)
                 sources += alone.sources
                 plain += alone.plain
                 reviewed.update(alone.reviewed)
-        for match, line in rest:
+            pos = first.end()
+        for match in matches:
+            start = match.start()
+            if start != pos and count("\n", pos, start) != start - pos:  # only blank lines between entries
+                raise _NotCanonical
+            pos = match.end()
             tc, notes, _, flags, pctxt, pid, ctxt, msgid, msgstr = match.groups()
             if pid is not None or pctxt is not None or ctxt is None:
                 _check_strings(pctxt, pid, ctxt)
             else:
                 join(ctxt)
             target = join(msgstr)  # checked, whatever the entry is
-            found.append((match, line))
+            found.append(match)
             sources.append(join(msgid))
             plain.append(not tc and (flags == "#, fuzzy\n" or flags is None and not target))
             if flags is None and not tc and target and NOTE_PREFIX not in notes:
                 reviewed[len(found) - 1] = target
+        if count("\n", pos) != len(text) - pos:
+            raise _NotCanonical
     except _NotCanonical:
         return None
+    lines: list[int] = []
 
     def build(i: int) -> Entry:
-        match, line = found[i]
-        return _entry(match.groups(), line, sources[i])
+        if not lines:  # each entry's msgid line, counted once
+            line, at = 1, 0
+            for match in found:
+                line += count("\n", at, match.start("id"))
+                at = match.start("id")
+                lines.append(line)
+        return _entry(found[i].groups(), lines[i], sources[i])
 
     return LazyCatalog(head, sources, plain, build, reviewed=reviewed)
 
