@@ -287,9 +287,10 @@ def update_page_text(
     lookups: list[tuple[int, Entry]] = []
     reviewed = 0
     plain, kept = old.plain, old.reviewed
+    links: Iterable[tuple[int | None, int | None, float]]
     if old.sources == page.sources:  # most pages: every entry pairs with the one in its place (no `Link`s made)
-        links: Iterable[tuple[int | None, int | None, float]] = zip(range(len(page.sources)),
-                                                                    range(len(page.sources)), repeat(1.0))
+        reviewed, left = _copy_in_place(old, page, chunks, counts)
+        links = [(k, k, 1.0) for k in left]
     else:
         links = _prefer_human(align(old.sources, page.sources, threshold=threshold), old.sources,
                               lambda i: not plain[i] and is_human(old.entry(i)))
@@ -322,6 +323,29 @@ def update_page_text(
     texts = [*chunks, *map(po.entry_text, obsolete)]
     return PageUpdateText(_header(old.header, page.header), old.locale or page.locale, old.header_comments,
                           texts, reviewed, counts, lookups)  # type: ignore[arg-type]
+
+
+def _copy_in_place(old: LazyCatalog, page: PageEntries, chunks: list[str | None], counts: dict[str, int]
+                   ) -> tuple[int, list[int]]:
+    """`update_page_text`'s loop for the entries a page with the old catalog's sources copies (most entries of a
+    handoff): the handoff's own where the old entry was plain, the review where it kept one as is. Fills
+    their `chunks` and `counts`; returns how many written entries are reviewed, and the indexes left."""
+    texts, kept, left = page.texts, old.reviewed, []
+    handoff = reviews = 0
+    for k, plain in enumerate(old.plain):
+        if plain:
+            chunks[k] = texts[k]  # the handoff's entry, as `_from_handoff` gives it
+            handoff += 1
+        elif (target := kept.get(k)) is not None:  # a review without comments or flags, as `_carry` keeps it
+            chunks[k] = page.reviewed_text(k, target)
+            reviews += 1
+        else:
+            left.append(k)
+    counts["handoff"] += handoff
+    counts["kept"] += reviews
+    if page.machine_translated:  # its entries are fuzzy: none of the handoff's is reviewed
+        return reviews, left
+    return reviews + sum(page.reviewed(k) for k, plain in enumerate(old.plain) if plain), left
 
 
 def offer_lookups(result: PageUpdateText, memory: Memory, *, threshold: float = DEFAULT_THRESHOLD, where: str = ""
