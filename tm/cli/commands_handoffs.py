@@ -356,7 +356,7 @@ class _UpdateJob:
     def _page_digest(self, data: bytes) -> str:
         """What the catalog's contents follow from: the page's bytes, this tm and the options."""
         options = f"\0{__version__} {self.threshold} {self.drop_obsolete}".encode()
-        return _digest(data + options)
+        return _digest(data, options)
 
     def _orphan(self, item: _Item, old: LazyCatalog, raw: bytes | None, done: _Done) -> _Done:
         """A catalog whose page left: in pass 1 set aside (it may be a rename), in pass 2 made obsolete."""
@@ -445,10 +445,14 @@ STAMP = "X-Tm-Update"
 _STAMP = re.compile(rb'^"X-Tm-Update: ([0-9a-f]+) ([0-9a-f]+) ([0-9]+)\\n"$', re.MULTILINE)
 
 
-def _digest(data: bytes) -> str:
-    """128 bits of SHA-256: OpenSSL's runs on the CPU's SHA instructions, twice as fast as blake2b here
-    (an update digests every page and catalog it writes)."""
-    return hashlib.sha256(data).hexdigest()[:32]
+def _digest(data: bytes, more: bytes = b"") -> str:
+    """128 bits of SHA-256 of `data` + `more` (not concatenated: a page is copied once less). OpenSSL's runs
+    on the CPU's SHA instructions, twice as fast as blake2b here (an update digests every page and catalog
+    it writes)."""
+    digest = hashlib.sha256(data)
+    if more:
+        digest.update(more)
+    return digest.hexdigest()[:32]
 
 
 def _tree_name(base: str, path: str) -> str:
@@ -483,7 +487,9 @@ def _stamped_po(header: dict[str, str], comments: tuple[str, ...], body: str, re
 def _stamped(raw: bytes, stamp: str) -> int | None:
     """The reviewed entries of a catalog left as an update for the page `stamp` wrote it, else None."""
     cut = raw.find(b"\n\n")
-    found = _STAMP.search(raw, 0, cut + 1) if cut > 0 else None
+    if cut < 0 or raw.find(b'"X-Tm-Update: ', 0, cut) < 0:  # never updated (say, as extracted): no regex search
+        return None
+    found = _STAMP.search(raw, 0, cut + 1)
     if found is None or found.group(1).decode() != stamp or _digest(raw[cut + 1:]) != found.group(2).decode():
         return None
     return int(found.group(3))
