@@ -391,11 +391,16 @@ def _stream_lazy(text: str) -> LazyCatalog | None:
             tc, notes, _, flags, pctxt, pid, ctxt, msgid, msgstr = match.groups()
             if pid is not None or pctxt is not None or ctxt is None:
                 _check_strings(pctxt, pid, ctxt)
-            else:
+            elif '"' in ctxt[1:-1] or "\\" in ctxt:  # a one-line string without quote or backslash inside is one
                 join(ctxt)
-            target = join(msgstr)  # checked, whatever the entry is
+            target = msgstr[1:-1]  # `_checked_join`, inline for the usual one-line string
+            if '"' in target or "\\" in target:
+                target = join(msgstr)
+            source = msgid[1:-1]
+            if '"' in source or "\\" in source:
+                source = join(msgid)
             found.append(match)
-            sources.append(join(msgid))
+            sources.append(source)
             plain.append(not tc and (flags == "#, fuzzy\n" or flags is None and not target))
             if flags is None and not tc and target and NOTE_PREFIX not in notes:
                 reviewed[len(found) - 1] = target
