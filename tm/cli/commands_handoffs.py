@@ -442,7 +442,8 @@ class _UpdateJob:
 
 
 STAMP = "X-Tm-Update"
-_STAMP = re.compile(rb'^"X-Tm-Update: ([0-9a-f]+) ([0-9a-f]+) ([0-9]+)\\n"$', re.MULTILINE)
+_STAMP_LINE = f'"{STAMP}: '.encode()
+_STAMP = re.compile(b"^" + _STAMP_LINE + rb'([0-9a-f]+) ([0-9a-f]+) ([0-9]+)\\n"$', re.MULTILINE)
 
 
 def _digest(data: bytes, more: bytes = b"") -> str:
@@ -487,7 +488,7 @@ def _stamped_po(header: dict[str, str], comments: tuple[str, ...], body: str, re
 def _stamped(raw: bytes, stamp: str) -> int | None:
     """The reviewed entries of a catalog left as an update for the page `stamp` wrote it, else None."""
     cut = raw.find(b"\n\n")
-    if cut < 0 or raw.find(b'"X-Tm-Update: ', 0, cut) < 0:  # never updated (say, as extracted): no regex search
+    if cut < 0 or raw.find(_STAMP_LINE, 0, cut) < 0:  # never updated (say, as extracted): no regex search
         return None
     found = _STAMP.search(raw, 0, cut + 1)
     if found is None or found.group(1).decode() != stamp or _digest(raw[cut + 1:]) != found.group(2).decode():

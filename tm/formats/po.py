@@ -371,9 +371,9 @@ def _stream_lazy(text: str) -> LazyCatalog | None:
         first = next(matches, None)
         if first is not None:  # the header, or an entry: as `_add_entry` judges it (matched strictly)
             pos = first.start()
-            strict = _FAST_ENTRY.match(text, pos)
-            if count("\n", 0, pos) != pos or strict is None or strict.end() != first.end():
+            if count("\n", 0, pos) != pos:  # only blank lines before it
                 raise _NotCanonical
+            strict = _strictly(text, first)
             if not _add_entry(head, strict.groups(), 1 + count("\n", 0, strict.start("id")), first=True):
                 return None
             if head.entries:
@@ -414,8 +414,9 @@ def _stream_lazy(text: str) -> LazyCatalog | None:
         if not lines:  # each entry's msgid line, counted once
             line, at = 1, 0
             for match in found:
-                line += count("\n", at, match.start("id"))
-                at = match.start("id")
+                start = match.start("id")
+                line += count("\n", at, start)
+                at = start
                 lines.append(line)
         return _entry(found[i].groups(), lines[i], sources[i])
 
@@ -456,10 +457,16 @@ def _loose_stream(text: str) -> tuple[_Streamed | None, Iterator[_Streamed]]:
     first = next(rest, None)
     if first is None:
         return None, rest
-    strict = _FAST_ENTRY.match(text, first[0].start())
-    if strict is None or strict.end() != first[0].end():
+    return (_strictly(text, first[0]), first[1]), rest
+
+
+def _strictly(text: str, loose: re.Match[str]) -> re.Match[str]:
+    """The `_FAST_ENTRY` match of the entry `_LOOSE_ENTRY` matched (`loose`); `_NotCanonical` if its strings are
+    not all PO strings (it then ends elsewhere, or does not match)."""
+    strict = _FAST_ENTRY.match(text, loose.start())
+    if strict is None or strict.end() != loose.end():
         raise _NotCanonical
-    return (strict, first[1]), rest
+    return strict
 
 
 def _check_strings(*quoted: str | None) -> None:
