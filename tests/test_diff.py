@@ -190,11 +190,15 @@ def test_cli_review_catalogs(cli, tmp_path: Path) -> None:
     assert "previous translation: Installez Visual Studio 2017 ou version ultérieure." in changed.comment
     assert [e.msgid for e in index.obsolete_entries()] == ["This paragraph is removed in the next handoff."]
     assert all(e.msgid != "Welcome to .NET" for e in index)  # unchanged segments stay out
+    assert changed.previous_msgctxt is None  # Poedit shows a previous msgctxt glued to the previous source
+    assert "tm diff: source_changed (similarity 0.97), previously 3e1a2-103" in changed.comment
+    assert index.metadata["Project-Id-Version"] == "index.md" and index.metadata["Plural-Forms"].startswith("nplurals=2")
+    assert "#| msgctxt" not in (out / "fr-FR" / "index.po").read_text(encoding="utf-8")
     if shutil.which("msgfmt"):
         for path in out.rglob("*.po"):
             done = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True,
                                   check=False)
-            assert done.returncode == 0, done.stderr
+            assert done.returncode == 0 and not done.stderr, done.stderr  # no warning about header fields
 
 
 def test_review_catalogs_skip_unchanged_pages() -> None:

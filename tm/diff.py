@@ -24,7 +24,8 @@ from typing import Protocol, TypeVar
 from tm.align import DEFAULT_THRESHOLD, align, match_pages
 from tm.catalogs import catalog_relpath, page_relpath
 from tm.errors import InputError
-from tm.extract import count_words
+from tm import __version__
+from tm.extract import count_words, plural_forms
 from tm.formats import for_path
 from tm.model import Catalog, Entry
 from tm.page import load_page
@@ -359,7 +360,8 @@ def review_catalogs(report: DiffReport) -> dict[str, Catalog]:
     """One catalog per changed page (keyed by catalog relpath, under its locale), holding only what changed.
 
     Each entry is fuzzy, with the new source and target; `#| msgid` holds the previous source when it
-    changed, and an extracted comment the class, score and previous translation. Removed segments come as
+    changed (not the previous id: Poedit shows a `#| msgctxt` glued to it; an extracted comment names it), and an
+    extracted comment the class, score and previous translation. Removed segments come as
     obsolete entries, so the reviewer sees what went away.
     """
     out: dict[str, Catalog] = {}
@@ -367,21 +369,33 @@ def review_catalogs(report: DiffReport) -> dict[str, Catalog]:
         entries = [_review_entry(page.relpath, change) for change in page.changes]
         if not entries:
             continue
-        header = {"Language": page.locale.replace("-", "_"), "MIME-Version": "1.0",
-                  "Content-Type": "text/plain; charset=UTF-8", "Content-Transfer-Encoding": "8bit",
-                  "X-Page": page.relpath}
-        if page.status == "renamed":
-            header["X-Page-Renamed-From"] = page.old_relpath
         relpath = catalog_relpath(page.relpath)
         out[f"{page.locale}/{relpath}" if page.locale else relpath] = Catalog(
-            entries, {k: v for k, v in header.items() if v}, page.locale, page.relpath)
+            entries, _review_header(page), page.locale, page.relpath)
     return out
+
+
+def _review_header(page: PageDiff) -> dict[str, str]:
+    """The header fields `msgfmt -c` wants (the dates and translator left for the reviewer's editor to fill)."""
+    header = {"Project-Id-Version": page.relpath, "PO-Revision-Date": "", "Last-Translator": "", "Language-Team": "",
+              "Language": page.locale.replace("-", "_"), "MIME-Version": "1.0",
+              "Content-Type": "text/plain; charset=UTF-8", "Content-Transfer-Encoding": "8bit",
+              "Plural-Forms": plural_forms(page.locale) if page.locale else "", "X-Generator": f"tm {__version__}",
+              "X-Page": page.relpath}
+    if page.status == "renamed":
+        header["X-Page-Renamed-From"] = page.old_relpath
+    return {k: v for k, v in header.items() if v or k in _EMPTY_FIELDS}
+
+
+_EMPTY_FIELDS = ("PO-Revision-Date", "Last-Translator", "Language-Team")
 
 
 def _review_entry(relpath: str, change: Change) -> Entry:
     what = change.kind.value + (f" (similarity {change.score:.2f})" if change.kind is Kind.SOURCE_CHANGED else "")
-    notes = [f"tm diff: {what}"]
     before, after = change.old, change.new
+    if before is not None and after is not None and before.id != after.id:
+        what += f", previously {before.id}"  # not `#| msgctxt`: Poedit glues it to the previous source
+    notes = [f"tm diff: {what}"]
     if after is None:
         assert before is not None
         return Entry(before.id, before.source, before.target, comments=tuple(notes), obsolete=True)
@@ -389,7 +403,6 @@ def _review_entry(relpath: str, change: Change) -> Entry:
         notes.append("previous translation: " + _one_line(before.target))
     previous = before.source if before is not None and before.source != after.source else None
     return Entry(after.id, after.source, after.target, fuzzy=True, previous_source=previous,
-                 previous_id=before.id if previous is not None and before is not None else None,
                  notes=tuple(notes), references=(f"{relpath}:{after.line}",))
 
 
