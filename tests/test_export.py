@@ -29,7 +29,8 @@ def test_po_to_format_and_back_keeps_entries(cli, catalogs: Path, tmp_path: Path
 def test_memory_of_two_handoffs_is_one_valid_deduplicated_tmx(cli, catalogs: Path, tmp_path: Path) -> None:
     if not (SCHEMAS / "tmx14.dtd").exists():
         pytest.skip("schemas not available")
-    result = cli("export", catalogs, catalogs, "-f", "tmx", "-o", tmp_path / "memory.tmx", "--json")
+    result = cli("export", catalogs, catalogs, "-f", "tmx", "-o", tmp_path / "memory.tmx", "--json",
+                 "--origin", "reviewed,ht,mt")
     assert result.code == 0, result.err
     document = etree.parse(str(tmp_path / "memory.tmx"))
     assert etree.DTD(str(SCHEMAS / "tmx14.dtd")).validate(document)
@@ -44,3 +45,28 @@ def test_export_refuses_ambiguous_output(cli, catalogs: Path, tmp_path: Path) ->
     assert result.code == 2 and result.err.startswith("error: -o FILE writes one TMX memory")
     result = cli("export", catalogs, "-f", "po", "--out", tmp_path / "o", "--reviewed-state", "final")
     assert result.code == 2 and "does not apply to po" in result.err
+
+
+def test_memory_defaults_to_reviewed_entries_with_markup_as_text(cli, catalogs: Path, tmp_path: Path) -> None:
+    everything = tmp_path / "all.tmx"
+    assert cli("export", catalogs, "-f", "tmx", "-o", everything, "--origin", "reviewed,mt", "-q").code == 0
+    assert cli("export", catalogs, "-f", "tmx", "-o", tmp_path / "reviewed.tmx", "-q").code == 0
+    assert cli("export", catalogs, "-f", "tmx", "-o", tmp_path / "mt.tmx", "--origin", "mt", "-q").code == 0
+    kinds = {name: [tu.findtext("prop[@type='x-origin']") for tu in etree.parse(str(tmp_path / name)).iter("tu")]
+             for name in ("all.tmx", "reviewed.tmx", "mt.tmx")}
+    assert set(kinds["reviewed.tmx"]) == {"reviewed"} and set(kinds["mt.tmx"]) == {"mt"}
+    assert len(kinds["all.tmx"]) == len(kinds["reviewed.tmx"]) + len(kinds["mt.tmx"])
+    segs = [seg for seg in etree.parse(str(everything)).iter("seg")]
+    assert any("`" in (seg.text or "") for seg in segs) and not any(len(seg) for seg in segs)
+    tags = tmp_path / "tags.tmx"
+    assert cli("export", catalogs, "-f", "tmx", "-o", tags, "--inline", "tags", "--origin", "mt", "-q").code == 0
+    assert any(len(seg) for seg in etree.parse(str(tags)).iter("seg"))
+
+
+def test_export_refuses_tmx_options_that_do_not_apply(cli, catalogs: Path, tmp_path: Path) -> None:
+    result = cli("export", catalogs, "-f", "xliff", "--out", tmp_path / "o", "--inline", "text")
+    assert result.code == 2 and "--inline 'text' does not apply to xliff" in result.err
+    result = cli("export", catalogs, "-f", "tmx", "-o", tmp_path / "m.tmx", "--origin", "reviewed,machine")
+    assert result.code == 2 and "choose some of reviewed,ht,mt" in result.err
+    result = cli("export", catalogs, "-f", "tmx", "--out", tmp_path / "o", "--origin", "mt")
+    assert result.code == 2 and "use it with --format tmx -o FILE" in result.err

@@ -423,14 +423,14 @@ def test_memory_deduplicates_and_keeps_machine_translation(validate) -> None:  #
     page_b = catalog([Entry("b-1", "Hello", "Bonjour"), Entry("b-2", "See `x`", "Voir `x`", fuzzy=True,
                                                              previous_source="See `y`")], page="b.md")  # fmt: skip
     newer = catalog([Entry("a-1", "Bye", "Salut", fuzzy=True)], header={"X-Ms-Lasthandoff": "02/01/2021"})
-    data = tmx.write_memory([page_a, page_b, newer])
+    data = tmx.write_memory([page_a, page_b, newer], origins=tmx.ORIGINS)
     validate(tmx, data)
     root = etree.fromstring(data)
     units = root.findall(".//tu")
     assert len(units) == 3
     props = [{p.get("type"): p.text for p in tu.iter("prop")} for tu in units]
     assert props[0] == {"x-ttu-id": "b-1", "x-page": "b.md", "x-handoff": "09/15/2020", "x-translationtype": "HT",
-                        "x-occurrences": "2"}  # fmt: skip
+                        "x-origin": "reviewed", "x-occurrences": "2"}  # fmt: skip
     assert props[1]["x-translationtype"] == "MT" and props[1]["x-handoff"] == "02/01/2021"
     assert units[1].get("creationdate") == "20210201T000000Z"
     assert units[2].find("note").text == "Previous source: See `y`"
@@ -542,3 +542,49 @@ def test_corpus_every_text_tokenizes_losslessly(corpus_repo: Path) -> None:
                 assert detokenize(tokenize(text)) == text
                 texts += 1
     assert texts > 100_000
+
+
+def test_memory_holds_reviewed_entries_by_default_and_marks_machine_translation(validate) -> None:  # type: ignore[no-untyped-def]
+    page = catalog([Entry("a-1", "Run `dotnet build`.", "Exécutez `dotnet build`."),
+                    Entry("a-2", "Bye", "Salut", fuzzy=True),
+                    Entry("a-3", "Install VS 2019.", "Installez VS 2017.", fuzzy=True, flags=("tm-human",),
+                          previous_source="Install VS 2017.")])  # fmt: skip
+    assert [e.source for e in tmx.read_many(tmx.write_memory([page]), path="m.tmx")[0].entries] == [
+        "Run `dotnet build`."]
+    data = tmx.write_memory([page], origins=("ht", "mt"))
+    validate(tmx, data)
+    units = etree.fromstring(data).findall(".//tu")
+    origins = [tu.findtext("prop[@type='x-origin']") for tu in units]
+    assert origins == ["mt", "ht"]
+    assert units[0].findall("tuv")[1].get("creationid") == "MT!" and units[1].findall("tuv")[1].get("creationid") is None
+    # a person's fuzzy translation is stored with the source it translated, not the new one
+    assert units[1].findtext("tuv/seg") == "Install VS 2017."
+    with pytest.raises(ValueError, match="origins"):
+        tmx.write_memory([page], origins=("machine",))
+
+
+@pytest.mark.parametrize("inline", ["text", "tags"])
+def test_tmx_inline_forms_are_valid_and_read_back(validate, inline: str) -> None:  # type: ignore[no-untyped-def]
+    entries = CASES["markup"] + [Entry("c-1", "Press \x01 `Ctrl`", "Appuyez \x01 `Ctrl`")]
+    original = catalog(entries)
+    data = tmx.write(original, inline=inline)
+    validate(tmx, data)
+    assert tmx.read(data, path="a.tmx") == original
+    segs = etree.fromstring(data).findall(".//seg")
+    codes = [child.get("type") for seg in segs for child in seg]
+    if inline == "text":
+        assert set(codes) == {"x-tm-char"}  # only what XML cannot hold is a code
+        assert "Press " in segs[-2].text and segs[-2][0].tail == " `Ctrl`"
+    else:
+        assert "x-code" in codes
+
+
+def test_translate_toolkit_reads_the_text_form_as_the_markdown_a_cat_tool_segments() -> None:
+    from translate.storage.tmx import tmxfile
+
+    page = catalog([Entry("a-1", "Run `dotnet build` and see [the docs](a.md).",
+                          "Exécutez `dotnet build` et voyez [la doc](a.md).")])  # fmt: skip
+    store = tmxfile(tmx.write_memory([page]))
+    assert [(u.source, u.target) for u in store.units] == [(page.entries[0].source, page.entries[0].target)]
+    tags = tmxfile(tmx.write_memory([page], inline="tags"))
+    assert tags.units[0].source == page.entries[0].source  # flattened codes: the same string

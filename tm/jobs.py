@@ -235,6 +235,7 @@ class ExportJob:
     out: Path
     format: str
     reviewed_state: str | None = None
+    inline: str | None = None  # TMX: "text" or "tags"
 
     def __call__(self, item: CatalogFile) -> FileResult:
         result = FileResult()
@@ -245,6 +246,8 @@ class ExportJob:
             return result
         adapter = get_format(self.format)
         options = {"reviewed_state": self.reviewed_state} if self.reviewed_state else {}
+        if self.inline:
+            options["inline"] = self.inline
         write_atomic(self.out / catalog_relpath(item.page, adapter.SUFFIXES[0]), adapter.write(catalog, **options))
         result.segments = len(catalog.entries)
         result.files_written = 1

@@ -31,6 +31,12 @@ def export(
     reviewed_state: Annotated[str | None, typer.Option(
         "--reviewed-state", help="XLIFF state of reviewed entries: translated|final|signed-off (1.2), "
         "reviewed|final (2.0).")] = None,
+    inline: Annotated[str | None, typer.Option(
+        "--inline", help="TMX: Markdown markup as text (default, what CAT tools match) or as tags "
+        "(<ph>, <bpt>/<ept>).")] = None,
+    origin: Annotated[str | None, typer.Option(
+        "--origin", help="TMX memory (-o): entries to include, any of reviewed,ht,mt (default: reviewed; ht = a "
+        "person's fuzzy translation).")] = None,
     jobs: Jobs = None,
     json_out: Json = False,
     quiet: Quiet = False,
@@ -41,6 +47,7 @@ def export(
         raise BadArgument("give either -o FILE (one TMX memory) or --out DIR (one file per catalog)")
     if output is not None and adapter.NAME != "tmx":
         raise BadArgument("-o FILE writes one TMX memory: use --format tmx, or --out DIR for other formats")
+    origins = _tmx_options(adapter.NAME, inline, origin, memory=output is not None)
     if reviewed_state is not None:
         allowed = REVIEWED_STATES.get(adapter.NAME, ())
         if reviewed_state not in allowed:
@@ -50,7 +57,7 @@ def export(
     files = list(find_catalogs(catalogs))
     counts = {"entries": 0, "files_written": 0}
     if out is not None:
-        job = ExportJob(out, adapter.NAME, reviewed_state)
+        job = ExportJob(out, adapter.NAME, reviewed_state, inline)
         results = parallel_map(job, files, jobs=jobs or default_jobs(), total=len(files))
         for result in report.track(results, total=len(files), label="export"):
             for message in result.errors:
@@ -58,7 +65,7 @@ def export(
             counts["entries"] += result.segments
             counts["files_written"] += result.files_written
     else:
-        memory = adapter.write_memory(_read_each(files, report, counts))
+        memory = adapter.write_memory(_read_each(files, report, counts), inline=inline or "text", origins=origins)
         if counts["entries"]:
             assert output is not None
             write_atomic(output, memory)
@@ -70,6 +77,22 @@ def export(
         where = output if output is not None else out
         print(f"{len(files)} catalogs, {entries} entries: {written} file(s) written to {where}")
     return 2 if report.errors else 0
+
+
+def _tmx_options(format_name: str, inline: str | None, origin: str | None, *, memory: bool) -> tuple[str, ...]:
+    """The origins `--origin` names (default: reviewed), after checking `--inline` and `--origin` apply."""
+    from tm.formats.tmx import INLINE_FORMS, ORIGINS  # lxml is imported only when XML is written
+
+    if inline is not None and (format_name != "tmx" or inline not in INLINE_FORMS):
+        raise BadArgument(f"--inline {inline!r} does not apply to {format_name} (TMX: text or tags)")
+    if origin is None:
+        return ("reviewed",)
+    origins = tuple(name.strip() for name in origin.split(",") if name.strip())
+    if not memory:
+        raise BadArgument("--origin chooses the entries of a TMX memory: use it with --format tmx -o FILE")
+    if not origins or not set(origins) <= set(ORIGINS):
+        raise BadArgument(f"--origin {origin!r}: choose some of {','.join(ORIGINS)}")
+    return origins
 
 
 def _read_each(files: list[CatalogFile], report: Reporter, counts: dict[str, int]) -> Iterator[Catalog]:

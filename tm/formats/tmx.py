@@ -4,10 +4,13 @@ Two ways to write:
 
 - `write(catalog)`: one TMX per catalog, every entry (untranslated and obsolete ones too) and every field, so
   `read(write(c)) == c`. The page, locale and PO header are `<prop>`s of the `<header>`.
-- `write_memory(catalogs)`: one translation memory for a whole tree or several handoffs. Entries without a
-  target are left out; identical (source, locale, target) triples become one `<tu>`, described by the best
+- `write_memory(catalogs, origins=…)`: one translation memory for a whole tree or several handoffs, of the
+  entries whose `origin` is wanted: `reviewed` (the default: what a CAT tool may insert unchecked), `ht` (a
+  person's fuzzy translation, paired with the source it translated, its `#| msgid`) and `mt`. Entries without
+  a target are left out; identical (source, locale, target) triples become one `<tu>`, described by the best
   occurrence (reviewed over MT, active over obsolete, then the newest handoff) with `x-occurrences` counting
-  them. Machine translations are kept and marked, never dropped.
+  them, and `x-origin` naming its origin. A machine translation's target `<tuv>` has `creationid="MT!"`
+  (Okapi's mark); OmegaT marks the matches of a TMX kept in its project's `tm/mt/` folder instead.
 
 Each `<tu>` carries `tuid` (the pair id in `write`; in a memory, a hash of source, locale and target, stable
 across runs), `creationdate` (from the catalog's `X-Ms-Lasthandoff` handoff date) and the props
@@ -16,10 +19,12 @@ fuzzy; `HT` otherwise) and `x-obsolete` when set; `write` adds `x-flag`, `x-refe
 `x-comment` (translator comments) and `x-extracted-comment`, which a memory does without. The previous source of a fuzzy match is a `<note>` that reads
 `Previous source: …`; other notes (from other tools) read back as translator comments.
 
-In `<seg>`, codes are `<ph>` and `<bpt>`/`<ept>` holding their Markdown (`x` links a code across languages,
-`i` pairs a `<bpt>` with its `<ept>`), so tools that flatten codes still read the original string.
-Characters XML 1.0 cannot hold are `<ph type="x-tm-char">` with the code point in hex in segments, and U+FFFD
-elsewhere (the previous-source note included).
+`inline="text"` (the default) writes Markdown markup in `<seg>` as text, as the segments of a CAT tool that
+opens the page hold it: OmegaT finds no exact match for a segment with a code span in a TMX that holds the
+span as a code. `inline="tags"` writes codes as `<ph>` and `<bpt>`/`<ept>` holding their Markdown (`x` links
+a code across languages, `i` pairs a `<bpt>` with its `<ept>`), so tools that flatten codes still read the
+original string. Either way, characters XML 1.0 cannot hold are `<ph type="x-tm-char">` with the code point
+in hex in segments, and U+FFFD elsewhere (the previous-source note included).
 """
 
 from __future__ import annotations
@@ -38,7 +43,8 @@ from tm.formats.inline import Code, Token, number_codes, plain, tokenize
 from tm.formats.safexml import clean, clean_metadata, encode, escape_attr, escape_text, parse, unit_ids
 from tm.model import Catalog, Entry
 
-__all__ = ["NAME", "SOURCE_LANGUAGE", "SUFFIXES", "read", "read_many", "write", "write_memory"]
+__all__ = ["INLINE_FORMS", "NAME", "ORIGINS", "SOURCE_LANGUAGE", "SUFFIXES", "origin", "read", "read_many", "write",
+           "write_memory"]
 
 NAME = "tmx"
 SUFFIXES = (".tmx",)
@@ -47,6 +53,10 @@ PREVIOUS_SOURCE = "Previous source: "
 # A memory of a whole handoff is larger than one page's XLIFF; the reading limit is raised accordingly.
 MAX_BYTES = 1024 * 1024 * 1024
 
+INLINE_FORMS = ("text", "tags")
+ORIGINS = ("reviewed", "ht", "mt")
+MT_CREATION_ID = "MT!"  # Okapi's mark of a machine translation on a <tuv>
+_HUMAN_FLAG = "tm-human"  # tm.update.HUMAN_FLAG: a fuzzy entry whose translation came from a person
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _TYPE = {
     "code": "x-code", "xref": "x-xref", "autolink": "x-autolink", "docfx": "x-docfx", "entity": "x-entity",
@@ -54,24 +64,51 @@ _TYPE = {
 }  # fmt: skip
 
 
-def write(catalog: Catalog) -> bytes:
-    """One catalog as a TMX document that reads back to the same catalog."""
-    data = encode("".join(_document(catalog)))
+def write(catalog: Catalog, *, inline: str = "text") -> bytes:
+    """One catalog as a TMX document that reads back to the same catalog (`inline`: see `write_memory`)."""
+    _check_inline(inline)
+    data = encode("".join(_document(catalog, inline)))
     if data is None:  # rare: a control character in metadata (segment texts encode them as codes)
-        data = "".join(_document(clean_metadata(catalog, previous_source=True))).encode("utf-8")
+        data = "".join(_document(clean_metadata(catalog, previous_source=True), inline)).encode("utf-8")
     return data
 
 
-def write_memory(catalogs: Iterable[Catalog]) -> bytes:
-    """A translation memory of many catalogs (a tree, several handoffs): translated entries, deduplicated."""
-    best = _best_occurrences(catalogs)
-    data = encode("".join(_memory(best, cleaned=False)))
+def write_memory(catalogs: Iterable[Catalog], *, inline: str = "text", origins: Iterable[str] = ("reviewed",)
+                 ) -> bytes:
+    """A translation memory of many catalogs (a tree, several handoffs): translated entries, deduplicated.
+
+    `inline="text"` writes Markdown markup as text, as a CAT tool's own segment of the page holds it (OmegaT
+    finds exact matches only then); `"tags"` as `<ph>`/`<bpt>`/`<ept>` codes. `origins` says which entries
+    go in (see `origin`): by default only reviewed ones, what a CAT tool may insert without a look.
+    """
+    _check_inline(inline)
+    wanted = frozenset(origins)
+    if not wanted or not wanted <= set(ORIGINS):
+        raise ValueError(f"origins must be some of {ORIGINS}, not {sorted(wanted)}")
+    best = _best_occurrences(catalogs, wanted)
+    data = encode("".join(_memory(best, inline, cleaned=False)))
     if data is None:  # rare: a control character in metadata (segment texts encode them as codes)
-        data = "".join(_memory(best, cleaned=True)).encode("utf-8")
+        data = "".join(_memory(best, inline, cleaned=True)).encode("utf-8")
     return data
 
 
-def _memory(best: dict[tuple[str, str, str], _Best], *, cleaned: bool) -> Iterator[str]:
+def origin(entry: Entry) -> str:
+    """`reviewed` (not fuzzy), `ht` (fuzzy, but a person's translation: flag `tm-human`) or `mt`.
+
+    >>> origin(Entry("a", "Hi", "Salut")), origin(Entry("a", "Hi", "Salut", fuzzy=True))
+    ('reviewed', 'mt')
+    """
+    if not entry.fuzzy:
+        return "reviewed"
+    return "ht" if _HUMAN_FLAG in entry.flags else "mt"
+
+
+def _check_inline(inline: str) -> None:
+    if inline not in INLINE_FORMS:
+        raise ValueError(f"inline must be one of {INLINE_FORMS}, not {inline!r}")
+
+
+def _memory(best: dict[tuple[str, str, str], _Best], inline: str, *, cleaned: bool) -> Iterator[str]:
     yield _start("")
     for (source, locale, target), item in best.items():
         tuid = hashlib.blake2b(f"{source}\0{locale}\0{target}".encode("utf-8", "surrogatepass"), digest_size=8)
@@ -79,7 +116,7 @@ def _memory(best: dict[tuple[str, str, str], _Best], *, cleaned: bool) -> Iterat
         if cleaned:
             entry = clean_metadata(Catalog([entry]), previous_source=True).entries[0]
             where = _Where(clean(where.page), clean(where.handoff), clean(where.locale))
-        yield _tu(entry, tuid.hexdigest(), where, full=False, count=item.count)
+        yield _tu(entry, tuid.hexdigest(), where, inline, full=False, count=item.count, source=source)
     yield _END
 
 
@@ -94,14 +131,14 @@ def _start(props: str) -> str:
 _END = "</body>\n</tmx>\n"
 
 
-def _document(catalog: Catalog) -> Iterator[str]:
+def _document(catalog: Catalog, inline: str) -> Iterator[str]:
     props = [_prop("x-page", catalog.page), _prop("x-locale", catalog.locale)]
     props += (_prop(f"x-header:{key}", value) for key, value in catalog.header.items())
     props += (_prop("x-header-comment", comment) for comment in catalog.header_comments)
     yield _start("".join(props) + "\n")
     where = _Where(catalog.page, catalog.header.get("X-Ms-Lasthandoff", ""), catalog.locale)
     for entry, tuid in zip(catalog.entries, unit_ids([entry.id for entry in catalog.entries], valid=bool)):
-        yield _tu(entry, tuid, where, full=True)
+        yield _tu(entry, tuid, where, inline, full=True)
     yield _END
 
 
@@ -136,17 +173,21 @@ class _Best:
     count: int = 1
 
 
-def _best_occurrences(catalogs: Iterable[Catalog]) -> dict[tuple[str, str, str], _Best]:
-    """Translated entries by (source, locale, target), each with its best occurrence (see the module docstring)."""
+def _best_occurrences(catalogs: Iterable[Catalog], origins: frozenset[str]) -> dict[tuple[str, str, str], _Best]:
+    """Translated entries of the `origins` wanted by (source, locale, target), each with its best occurrence (see
+    the module docstring). A person's fuzzy translation (`ht`) is stored with the source it translated."""
     best: dict[tuple[str, str, str], _Best] = {}
     for catalog in catalogs:
         handoff = catalog.header.get("X-Ms-Lasthandoff", "")
         where = _Where(catalog.page, handoff, catalog.locale)
         sortable_date = _tmx_date(handoff)
         for entry in catalog.entries:
-            if not entry.target:
+            if not entry.target or origin(entry) not in origins:
                 continue
-            key = (entry.source, catalog.locale, entry.target)
+            source = entry.source
+            if entry.fuzzy and entry.previous_source is not None and _HUMAN_FLAG in entry.flags:
+                source = entry.previous_source
+            key = (source, catalog.locale, entry.target)
             rank = (not entry.fuzzy, not entry.obsolete, sortable_date)
             found = best.get(key)
             if found is None:
@@ -158,12 +199,18 @@ def _best_occurrences(catalogs: Iterable[Catalog]) -> dict[tuple[str, str, str],
     return best
 
 
-def _tu(entry: Entry, tuid: str, where: _Where, *, full: bool, count: int = 1) -> str:
-    """One `<tu>`: props (and the previous-source note), then the source and target `<tuv>`s."""
+def _tu(entry: Entry, tuid: str, where: _Where, inline: str, *, full: bool, count: int = 1,
+        source: str | None = None) -> str:
+    """One `<tu>`: props (and the previous-source note), then the source and target `<tuv>`s; a machine
+    translation's target `<tuv>` has `creationid="MT!"`, `source` replaces the entry's (see `_best_occurrences`)."""
+    kind = origin(entry) if entry.target else "reviewed"
     tu = (
         f'<tu tuid="{escape_attr(tuid)}"{where.date}><prop type="x-ttu-id">{escape_text(entry.id)}</prop>{where.props}'
         f'<prop type="x-translationtype">{"MT" if entry.fuzzy else "HT"}</prop>'
     )
+    if not full:
+        tu += f'<prop type="x-origin">{kind}</prop>'
+
     if entry.obsolete:
         tu += '<prop type="x-obsolete">yes</prop>'
     if count > 1:
@@ -172,10 +219,11 @@ def _tu(entry: Entry, tuid: str, where: _Where, *, full: bool, count: int = 1) -
         tu += _full_props(entry)
     if entry.previous_source is not None:
         tu += f"<note>{escape_text(PREVIOUS_SOURCE + entry.previous_source)}</note>"
-    source_xml, target_xml = _segment_pair(entry.source, entry.target)
+    source_xml, target_xml = _segment_pair(entry.source if source is None else source, entry.target, inline)
+    mt = f' creationid="{MT_CREATION_ID}"' if kind == "mt" else ""
     return (
         f'{tu}\n<tuv xml:lang="{SOURCE_LANGUAGE}"><seg>{source_xml}</seg></tuv>\n'
-        f'<tuv xml:lang="{where.lang}"><seg>{target_xml}</seg></tuv>\n</tu>\n'
+        f'<tuv xml:lang="{where.lang}"{mt}><seg>{target_xml}</seg></tuv>\n</tu>\n'
     )
 
 
@@ -205,13 +253,25 @@ def _tmx_date(handoff: str) -> str:
     return ""
 
 
-def _segment_pair(source: str, target: str) -> tuple[str, str]:
-    """Source and target as `<seg>` content, with code ids (`x`, `i`) shared between them."""
+def _segment_pair(source: str, target: str, inline: str) -> tuple[str, str]:
+    """Source and target as `<seg>` content, with code ids (`x`, `i`) shared between them; with `inline="text"`
+    only the characters XML cannot hold are codes."""
     if plain(source) and plain(target):
         return escape_text(source), escape_text(target)
+    if inline == "text":
+        return _text(source), _text(target)
     source_tokens, target_tokens = tokenize(source), tokenize(target)
     source_ids, target_ids = number_codes(source_tokens, target_tokens)
     return _inline(source_tokens, source_ids), _inline(target_tokens, target_ids)
+
+
+def _text(text: str) -> str:
+    """Markdown as `<seg>` text; a character XML cannot hold is `<ph type="x-tm-char">` (no `x`: nothing to pair)."""
+    return "".join(
+        f'<ph type="x-tm-char">{ord(token.text):04X}</ph>' if isinstance(token, Code) and token.kind == "char"
+        else escape_text(token.text)
+        for token in tokenize(text)
+    )
 
 
 def _inline(tokens: list[Token], ids: list[int]) -> str:
