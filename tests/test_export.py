@@ -64,8 +64,8 @@ def test_memory_defaults_to_reviewed_entries_with_markup_as_text(cli, catalogs: 
 
 
 def test_export_refuses_tmx_options_that_do_not_apply(cli, catalogs: Path, tmp_path: Path) -> None:
-    result = cli("export", catalogs, "-f", "xliff", "--out", tmp_path / "o", "--inline", "text")
-    assert result.code == 2 and "--inline 'text' does not apply to xliff" in result.err
+    result = cli("export", catalogs, "-f", "xliff2", "--out", tmp_path / "o", "--inline", "text")
+    assert result.code == 2 and "--inline 'text' does not apply to xliff2" in result.err
     result = cli("export", catalogs, "-f", "tmx", "-o", tmp_path / "m.tmx", "--origin", "reviewed,machine")
     assert result.code == 2 and "choose some of reviewed,ht,mt" in result.err
     result = cli("export", catalogs, "-f", "tmx", "--out", tmp_path / "o", "--origin", "mt")

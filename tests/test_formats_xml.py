@@ -169,8 +169,8 @@ def _xliff12_target(entry: Entry, **options: str) -> etree._Element:
     ("entry", "state", "qualifier", "approved"),
     [
         (Entry("a", "Hi", "Salut"), "translated", None, "yes"),
-        (Entry("a", "Hi", "Salut", fuzzy=True), "needs-review-translation", "mt-suggestion", None),
-        (Entry("a", "Hi", "Salut", fuzzy=True, previous_source="Hey"), "needs-review-translation", "fuzzy-match", None),
+        (Entry("a", "Hi", "Salut", fuzzy=True), "needs-translation", "mt-suggestion", None),
+        (Entry("a", "Hi", "Salut", fuzzy=True, previous_source="Hey"), "needs-translation", "fuzzy-match", None),
         (Entry("a", "Hi", "", fuzzy=True), "needs-translation", None, None),
         (Entry("a", "Hi", ""), "new", None, None),
     ],
@@ -588,3 +588,17 @@ def test_translate_toolkit_reads_the_text_form_as_the_markdown_a_cat_tool_segmen
     assert [(u.source, u.target) for u in store.units] == [(page.entries[0].source, page.entries[0].target)]
     tags = tmxfile(tmx.write_memory([page], inline="tags"))
     assert tags.units[0].source == page.entries[0].source  # flattened codes: the same string
+
+
+def test_xliff_text_form_is_valid_reads_back_and_flattens_to_the_markdown(validate) -> None:  # type: ignore[no-untyped-def]
+    from translate.storage.xliff import xlifffile
+
+    original = catalog(CASES["markup"] + [Entry("c-1", "Press \x01 `Ctrl`", "Appuyez \x01 `Ctrl`", fuzzy=True)])
+    data = xliff.write(original, inline="text")
+    validate(xliff, data)
+    assert xliff.read(data, path="a.xlf") == original
+    assert b'ctype="x-code"' not in data and b'ctype="x-tm-char"' in data
+    store = xlifffile.parsestring(data)
+    assert [u.source for u in store.units][:3] == [e.source for e in original.entries][:3]
+    # MT is a state Poedit counts as needing work, not as translated
+    assert b'state="needs-translation" state-qualifier="mt-suggestion"' in data

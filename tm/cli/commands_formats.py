@@ -32,8 +32,8 @@ def export(
         "--reviewed-state", help="XLIFF state of reviewed entries: translated|final|signed-off (1.2), "
         "reviewed|final (2.0).")] = None,
     inline: Annotated[str | None, typer.Option(
-        "--inline", help="TMX: Markdown markup as text (default, what CAT tools match) or as tags "
-        "(<ph>, <bpt>/<ept>).")] = None,
+        "--inline", help="TMX and XLIFF 1.2: Markdown markup as text (TMX default: what CAT tools match; "
+        "what Poedit shows readably) or as tags (<ph>, <bpt>/<ept>; XLIFF default).")] = None,
     origin: Annotated[str | None, typer.Option(
         "--origin", help="TMX memory (-o): entries to include, any of reviewed,ht,mt (default: reviewed; ht = a "
         "person's fuzzy translation).")] = None,
@@ -79,12 +79,13 @@ def export(
     return 2 if report.errors else 0
 
 
-def _tmx_options(format_name: str, inline: str | None, origin: str | None, *, memory: bool) -> tuple[str, ...]:
+def _tmx_options(format_name: str, inline: str | None, origin: str | None, *, memory: bool
+                 ) -> tuple[str, ...]:
     """The origins `--origin` names (default: reviewed), after checking `--inline` and `--origin` apply."""
     from tm.formats.tmx import INLINE_FORMS, ORIGINS  # lxml is imported only when XML is written
 
-    if inline is not None and (format_name != "tmx" or inline not in INLINE_FORMS):
-        raise BadArgument(f"--inline {inline!r} does not apply to {format_name} (TMX: text or tags)")
+    if inline is not None and (format_name not in ("tmx", "xliff") or inline not in INLINE_FORMS):
+        raise BadArgument(f"--inline {inline!r} does not apply to {format_name} (TMX and XLIFF 1.2: text or tags)")
     if origin is None:
         return ("reviewed",)
     origins = tuple(name.strip() for name in origin.split(",") if name.strip())

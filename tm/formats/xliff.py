@@ -12,11 +12,13 @@ States, written and read back:
 | entry                                  | `<target>`                                                    |
 |----------------------------------------|---------------------------------------------------------------|
 | reviewed (not fuzzy, target)           | `state="translated"` (or `final`/`signed-off`), `approved="yes"` on the unit |
-| MT, not reviewed (fuzzy, target)       | `state="needs-review-translation" state-qualifier="mt-suggestion"` |
-| fuzzy with a previous source           | `state="needs-review-translation" state-qualifier="fuzzy-match"` + `<alt-trans alttranstype="previous-version">` holding the previous source |
+| MT, not reviewed (fuzzy, target)       | `state="needs-translation" state-qualifier="mt-suggestion"`   |
+| fuzzy with a previous source           | `state="needs-translation" state-qualifier="fuzzy-match"` + `<alt-trans alttranstype="previous-version">` holding the previous source |
 | fuzzy without target                   | `state="needs-translation"`                                    |
 | untranslated                           | `state="new"`, empty                                           |
 
+A fuzzy target is `needs-translation`, the one state (with `new`, `needs-adaptation` and `needs-l10n`) that Poedit
+shows as needing work rather than translated; translate-toolkit and Lokalize go by `approved`, absent then.
 On reading, `translated`/`final`/`signed-off` mean reviewed and every `needs-*` state means fuzzy, so a
 translator who sets `state="translated"` after editing gets a reviewed entry. Without a `state`, the unit's
 `approved="yes"` decides. Translator comments are `<note from="translator">`, extracted comments
@@ -42,7 +44,7 @@ from tm.formats.inline import Code, Token, number_codes, plain, tokenize
 from tm.formats.safexml import clean_metadata, encode, escape_attr, escape_text, parse, unit_ids
 from tm.model import Catalog, Entry
 
-__all__ = ["NAME", "SOURCE_LANGUAGE", "SUFFIXES", "read", "write"]
+__all__ = ["INLINE_FORMS", "NAME", "SOURCE_LANGUAGE", "SUFFIXES", "read", "write"]
 
 NAME = "xliff"
 SUFFIXES = (".xlf",)
@@ -51,6 +53,7 @@ NS = "urn:oasis:names:tc:xliff:document:1.2"
 # Earlier versions differ in nothing this reader uses; translate-toolkit's po2xliff still writes 1.1.
 _NAMESPACES = (NS, "urn:oasis:names:tc:xliff:document:1.1", "urn:oasis:names:tc:xliff:document:1.0", "")
 REVIEWED_STATES = ("translated", "final", "signed-off")
+INLINE_FORMS = ("text", "tags")
 
 _CTYPE = {
     "code": "x-code", "xref": "x-xref", "autolink": "x-autolink", "docfx": "x-docfx", "entity": "x-entity",
@@ -62,17 +65,24 @@ _FUZZY_STATES = frozenset(
 )  # fmt: skip
 
 
-def write(catalog: Catalog, *, reviewed_state: str = "translated") -> bytes:
-    """The catalog as an XLIFF 1.2 document (UTF-8). `reviewed_state` may be "final" or "signed-off"."""
+def write(catalog: Catalog, *, reviewed_state: str = "translated", inline: str = "tags") -> bytes:
+    """The catalog as an XLIFF 1.2 document (UTF-8). `reviewed_state` may be "final" or "signed-off".
+
+    `inline="tags"` writes Markdown markup as `<ph>`/`<bpt>`/`<ept>` codes, which CAT tools (OmegaT, Trados) lock;
+    `"text"` as text, which Poedit and Lokalize show as the Markdown itself (they show such codes as raw XML).
+    """
     if reviewed_state not in REVIEWED_STATES:
         raise ValueError(f"reviewed_state must be one of {REVIEWED_STATES}, not {reviewed_state!r}")
-    data = encode("".join(_document(catalog, reviewed_state)))
+    if inline not in INLINE_FORMS:
+        raise ValueError(f"inline must be one of {INLINE_FORMS}, not {inline!r}")
+    data = encode("".join(_document(catalog, reviewed_state, inline)))
     if data is None:  # rare: a control character in metadata (segment texts encode them as codes)
-        data = "".join(_document(clean_metadata(catalog, previous_source=False), reviewed_state)).encode("utf-8")
+        cleaned = clean_metadata(catalog, previous_source=False)
+        data = "".join(_document(cleaned, reviewed_state, inline)).encode("utf-8")
     return data
 
 
-def _document(catalog: Catalog, reviewed_state: str) -> Iterator[str]:
+def _document(catalog: Catalog, reviewed_state: str, inline: str) -> Iterator[str]:
     target_language = f' target-language="{escape_attr(catalog.locale)}"' if _is_language(catalog.locale) else ""
     yield (
         f'<?xml version="1.0" encoding="UTF-8"?>\n<xliff xmlns="{NS}" version="1.2">\n'
@@ -89,7 +99,7 @@ def _document(catalog: Catalog, reviewed_state: str) -> Iterator[str]:
     yield "</header>\n<body>\n"
     ids = unit_ids([entry.id for entry in catalog.entries], valid=bool)
     for entry, unit_id in zip(catalog.entries, ids):
-        yield _unit(entry, unit_id, reviewed_state)
+        yield _unit(entry, unit_id, reviewed_state, inline)
     yield "</body>\n</file>\n</xliff>\n"
 
 
@@ -99,9 +109,9 @@ def _is_language(tag: str) -> bool:
     return bool(tag) and all(0 < len(p) <= 8 and p.isascii() and p.isalnum() for p in parts) and parts[0].isalpha()
 
 
-def _unit(entry: Entry, unit_id: str, reviewed_state: str) -> str:
+def _unit(entry: Entry, unit_id: str, reviewed_state: str, inline: str) -> str:
     """One `<trans-unit>`; its parts follow the schema's order (source, target, then context/notes/alt-trans)."""
-    source_xml, target_xml = _segment_pair(entry.source, entry.target)
+    source_xml, target_xml = _segment_pair(entry.source, entry.target, inline)
     state, qualifier = _state(entry, reviewed_state)
     approved = ' approved="yes"' if entry.target and not entry.fuzzy else ""
     translate = ' translate="no"' if entry.obsolete else ""
@@ -112,7 +122,7 @@ def _unit(entry: Entry, unit_id: str, reviewed_state: str) -> str:
         f'<target state="{state}"{qualifier_attr}>{target_xml}</target>\n'
     )
     if entry.previous_source is not None:
-        previous_xml, old_target_xml = _segment_pair(entry.previous_source, entry.target)
+        previous_xml, old_target_xml = _segment_pair(entry.previous_source, entry.target, inline)
         unit += (
             f'<alt-trans alttranstype="previous-version">\n<source>{previous_xml}</source>\n'
             f"<target>{old_target_xml}</target>\n</alt-trans>\n"
@@ -134,16 +144,30 @@ def _state(entry: Entry, reviewed_state: str) -> tuple[str, str]:
         return (reviewed_state, "") if entry.target else ("new", "")
     if not entry.target:
         return "needs-translation", ""
-    return "needs-review-translation", "fuzzy-match" if entry.previous_source is not None else "mt-suggestion"
+    # Not `needs-review-translation`: Poedit counts a unit in that state as translated (127 of 127 MT units).
+    return "needs-translation", "fuzzy-match" if entry.previous_source is not None else "mt-suggestion"
 
 
-def _segment_pair(source: str, target: str) -> tuple[str, str]:
-    """Source and target as XLIFF inline content, with code ids shared between them."""
+def _segment_pair(source: str, target: str, inline: str = "tags") -> tuple[str, str]:
+    """Source and target as XLIFF inline content, with code ids shared between them (with `inline="text"`, only
+    characters XML cannot hold are codes)."""
     if plain(source) and plain(target):
         return escape_text(source), escape_text(target)
+    if inline == "text":
+        return _text(source), _text(target)
     source_tokens, target_tokens = tokenize(source), tokenize(target)
     source_ids, target_ids = number_codes(source_tokens, target_tokens)
     return _inline(source_tokens, source_ids), _inline(target_tokens, target_ids)
+
+
+def _text(text: str) -> str:
+    """Markdown as text; a character XML cannot hold is `<ph ctype="x-tm-char">` (numbered by its place)."""
+    tokens = tokenize(text)
+    return "".join(
+        f'<ph id="c{n}" ctype="x-tm-char">{ord(token.text):04X}</ph>'
+        if isinstance(token, Code) and token.kind == "char" else escape_text(token.text)
+        for n, token in enumerate(tokens)
+    )
 
 
 def _tm_contexts(entry: Entry) -> str:
