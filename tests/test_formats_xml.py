@@ -306,8 +306,9 @@ def test_xliff12_codes_in_file() -> None:
 def test_xliff2_codes_point_to_original_data() -> None:
     data = xliff2.write(catalog([Entry("a", "See [the docs](d.md) `x`", "Voir `x`")])).decode()
     assert '<data id="d1">[</data><data id="d2">](d.md)</data><data id="d3">`x`</data>' in data
-    assert '<pc id="1" dataRefStart="d1" dataRefEnd="d2" type="link">the docs</pc> <ph id="2" dataRef="d3"/>' in data
-    assert '<target>Voir <ph id="2" dataRef="d3"/></target>' in data
+    assert ('<pc id="1" dataRefStart="d1" dataRefEnd="d2" type="link">the docs</pc> <ph id="2" dataRef="d3" '
+            'disp="`x`"/>') in data  # disp: what Poedit shows for the code, else "{2}"
+    assert '<target>Voir <ph id="2" dataRef="d3" disp="`x`"/></target>' in data
 
 
 def test_codes_written_by_other_tools_read_from_the_source() -> None:

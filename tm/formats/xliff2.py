@@ -3,9 +3,9 @@
 One `<file>` per catalog (`original` = page path, `trgLang` = locale); each entry is a `<unit>` with one
 `<segment id="s1">`. The unit `name` is the pair id (the `id` too, when it is a unique NMTOKEN). Markup is kept
 out of the text the translator edits: code spans, `<xref:…>`, entities, docfx includes and standalone HTML are
-`<ph dataRef="…"/>`; a link's `[` … `](url)` and paired HTML tags are `<pc dataRefStart dataRefEnd>` around the
-translatable text; the Markdown of each code is in the unit's `<originalData>`. Characters XML cannot hold
-are `<cp hex="…"/>`.
+`<ph dataRef="…" disp="…"/>` (`disp` repeats the Markdown, which Poedit shows for the code); a link's `[` …
+`](url)` and paired HTML tags are `<pc dataRefStart dataRefEnd>` around the translatable text; the Markdown of
+each code is in the unit's `<originalData>`. Characters XML cannot hold are `<cp hex="…"/>`.
 
 States:
 
@@ -178,7 +178,8 @@ def _inline(tokens: list[Token], ids: list[int], data: dict[str, str]) -> str:
         elif token.kind == "char":
             out.append(f'<cp hex="{ord(token.text):04X}"/>')
         elif token.role == "ph":
-            out.append(f'<ph id="{ident}" dataRef="{_data_id(data, token.text)}"/>')
+            # disp: what Poedit shows in place of the code (else its id, "{1}"); the Markdown itself
+            out.append(f'<ph id="{ident}" dataRef="{_data_id(data, token.text)}" disp="{escape_attr(token.text)}"/>')
         elif token.role == "open":
             start, end = _data_id(data, token.text), _data_id(data, closes[token.pair])
             out.append(f'<pc id="{ident}" dataRefStart="{start}" dataRefEnd="{end}" type="{_PC_TYPE[token.kind]}">')
