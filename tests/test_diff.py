@@ -192,7 +192,8 @@ def test_cli_review_catalogs(cli, tmp_path: Path) -> None:
     assert all(e.msgid != "Welcome to .NET" for e in index)  # unchanged segments stay out
     assert changed.previous_msgctxt is None  # Poedit shows a previous msgctxt glued to the previous source
     assert "tm diff: source_changed (similarity 0.97), previously 3e1a2-103" in changed.comment
-    assert index.metadata["Project-Id-Version"] == "index.md" and index.metadata["Plural-Forms"].startswith("nplurals=2")
+    assert index.metadata["Project-Id-Version"] == "index.md"
+    assert index.metadata["Plural-Forms"].startswith("nplurals=2")
     assert "#| msgctxt" not in (out / "fr-FR" / "index.po").read_text(encoding="utf-8")
     if shutil.which("msgfmt"):
         for path in out.rglob("*.po"):

@@ -545,7 +545,7 @@ def test_corpus_every_text_tokenizes_losslessly(corpus_repo: Path) -> None:
     assert texts > 100_000
 
 
-def test_memory_holds_reviewed_entries_by_default_and_marks_machine_translation(validate) -> None:  # type: ignore[no-untyped-def]
+def test_memory_holds_reviewed_entries_by_default_and_marks_mt(validate) -> None:  # type: ignore[no-untyped-def]
     page = catalog([Entry("a-1", "Run `dotnet build`.", "Exécutez `dotnet build`."),
                     Entry("a-2", "Bye", "Salut", fuzzy=True),
                     Entry("a-3", "Install VS 2019.", "Installez VS 2017.", fuzzy=True, flags=("tm-human",),
@@ -557,7 +557,7 @@ def test_memory_holds_reviewed_entries_by_default_and_marks_machine_translation(
     units = etree.fromstring(data).findall(".//tu")
     origins = [tu.findtext("prop[@type='x-origin']") for tu in units]
     assert origins == ["mt", "ht"]
-    assert units[0].findall("tuv")[1].get("creationid") == "MT!" and units[1].findall("tuv")[1].get("creationid") is None
+    assert [tu.findall("tuv")[1].get("creationid") for tu in units] == ["MT!", None]
     # a person's fuzzy translation is stored with the source it translated, not the new one
     assert units[1].findtext("tuv/seg") == "Install VS 2017."
     with pytest.raises(ValueError, match="origins"):
@@ -591,7 +591,7 @@ def test_translate_toolkit_reads_the_text_form_as_the_markdown_a_cat_tool_segmen
     assert tags.units[0].source == page.entries[0].source  # flattened codes: the same string
 
 
-def test_xliff_text_form_is_valid_reads_back_and_flattens_to_the_markdown(validate) -> None:  # type: ignore[no-untyped-def]
+def test_xliff_text_form_is_valid_and_reads_back(validate) -> None:  # type: ignore[no-untyped-def]
     from translate.storage.xliff import xlifffile
 
     original = catalog(CASES["markup"] + [Entry("c-1", "Press \x01 `Ctrl`", "Appuyez \x01 `Ctrl`", fuzzy=True)])
