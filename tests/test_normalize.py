@@ -91,6 +91,9 @@ def test_same_content_names_what_a_rewrite_would_lose() -> None:
 def test_a_broken_catalog_is_an_input_error() -> None:
     with pytest.raises(InputError, match=r"a\.po:2: "):
         normalize(b'msgid "a"\nmsgstr "b\n', path="a.po")
+    unknown = b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=NO-SUCH-CHARSET\\n"\n'
+    with pytest.raises(InputError, match="unknown charset 'NO-SUCH-CHARSET'"):
+        normalize(unknown, path="a.po")
 
 
 # ---------------------------------------------------------------- CLI

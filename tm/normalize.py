@@ -49,6 +49,8 @@ def normalize(data: bytes, *, path: str) -> bytes:
         out = text.encode(charset)
     except UnicodeEncodeError as exc:
         raise InputError(path, None, f"cannot encode {exc.object[exc.start:exc.end]!r} in {charset}") from None
+    except LookupError:
+        raise InputError(path, None, f"unknown charset {charset!r} in the Content-Type header") from None
     out = out.replace(b"\n", b"\r\n") if crlf else out
     return po.BOM + out if bom else out
 
