@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,16 @@ def test_export_refuses_tmx_options_that_do_not_apply(cli, catalogs: Path, tmp_p
     assert result.code == 2 and "choose some of reviewed,ht,mt" in result.err
     result = cli("export", catalogs, "-f", "tmx", "--out", tmp_path / "o", "--origin", "mt")
     assert result.code == 2 and "use it with --format tmx -o FILE" in result.err
+
+
+def test_a_memory_of_machine_translation_only_says_it_is_empty(cli, tmp_path: Path) -> None:
+    catalogs = tmp_path / "loc"
+    assert cli("extract", SAMPLES, "--out", catalogs, "-q").code == 0
+    for path in catalogs.rglob("*.po"):  # every page machine translated: nothing reviewed
+        path.write_text(path.read_text(encoding="utf-8").replace("#, fuzzy\n", "").replace(
+            "\nmsgctxt", "\n#, fuzzy\nmsgctxt"), encoding="utf-8")
+    result = cli("export", catalogs, "-f", "tmx", "-o", tmp_path / "m.tmx")
+    assert result.code == 0 and "(0 translation units)" in result.out
+    assert "warning: no entry is reviewed: the memory is empty" in result.err
+    result = cli("export", catalogs, "-f", "tmx", "-o", tmp_path / "m.tmx", "--origin", "mt", "--json")
+    assert json.loads(result.out)["units"] > 0

@@ -66,16 +66,22 @@ def export(
             counts["files_written"] += result.files_written
     else:
         memory = adapter.write_memory(_read_each(files, report, counts), inline=inline or "text", origins=origins)
+        counts["units"] = memory.count(b"<tu tuid=")  # markup in a segment is escaped: each is a unit's start
         if counts["entries"]:
             assert output is not None
             write_atomic(output, memory)
             counts["files_written"] = 1
+        if counts["entries"] and not counts["units"]:
+            report.warning(f"no entry is {' or '.join(origins)}: the memory is empty (--origin reviewed,mt adds "
+                           "machine translation)")
     entries, written = counts["entries"], counts["files_written"]
     if json_out:
-        print_json({"catalogs": len(files), "entries": entries, "files_written": written, "errors": report.errors})
+        print_json({"catalogs": len(files), "entries": entries, "files_written": written, "errors": report.errors}
+                   | ({"units": counts["units"]} if "units" in counts else {}))
     elif not quiet:
         where = output if output is not None else out
-        print(f"{len(files)} catalogs, {entries} entries: {written} file(s) written to {where}")
+        units = f" ({counts['units']} translation units)" if "units" in counts else ""
+        print(f"{len(files)} catalogs, {entries} entries: {written} file(s) written to {where}{units}")
     return 2 if report.errors else 0
 
 
