@@ -154,3 +154,21 @@ def test_cli_undoes_msgcat_wrapping_of_extracted_and_updated_catalogs(cli, tmp_p
     assert result.code == 1 and sorted(json.loads(result.out)["changed"]) == sorted(map(str, rewrapped))
     assert cli("normalize", out, "-q").code == 0
     assert {path: path.read_bytes() for path in originals} == originals
+
+
+@needs_msgcat
+@pytest.mark.corpus
+def test_corpus_catalogs_rewrapped_by_msgcat_come_back_byte_for_byte(cli, corpus_repo: Path, tmp_path: Path) -> None:
+    """The machine-learning pages extracted from the 2020-06 handoff and updated to 2021-02 (fuzzy, obsolete and
+    multi-line entries), re-wrapped at 79 columns as Lokalize does, then normalized."""
+    out = tmp_path / "loc"
+    assert cli("extract", "docs/machine-learning", "--repo", corpus_repo, "--rev", "sxs~2", "--out", out, "-q").code == 0
+    assert cli("update", out / "fr-FR", "docs/machine-learning", "--repo", corpus_repo, "--rev", "sxs", "-q").code == 0
+    originals = {path: path.read_bytes() for path in out.rglob("*.po")}
+    assert len(originals) >= 40 and any(b"#~ " in data for data in originals.values())
+    for path in originals:
+        subprocess.run(["msgcat", "-w", "79", str(path), "-o", str(path)], check=True)
+    assert sum(path.read_bytes() != data for path, data in originals.items()) >= 40
+    assert cli("normalize", out, "--check", "-q").code == 1
+    assert cli("normalize", out, "-q").code == 0
+    assert {path: path.read_bytes() for path in originals} == originals

@@ -60,3 +60,28 @@ def test_omegat_inserts_every_reviewed_translation_only_from_the_text_form(cli, 
     assert text == [e.target for e in entries]  # every exact match found, code spans included
     # the tags form misses each segment with an inline code (a code span, a link): OmegaT's segment holds them as text
     assert [s for s, t in zip(sources, tags) if s == t] == [e.source for e in with_code]
+
+
+@pytest.mark.corpus
+def test_corpus_omegat_matches_segments_with_codes_only_from_the_text_form(cli, corpus_repo: Path,
+                                                                           tmp_path: Path) -> None:
+    """The 2021-02 handoff's spark pages (all MT, so `--origin mt`): one-line sources, each once."""
+    catalogs = tmp_path / "loc"
+    assert cli("extract", "docs/spark", "--repo", corpus_repo, "--rev", "sxs", "--out", catalogs, "-q").code == 0
+    targets: dict[str, str] = {}
+    for path in sorted(catalogs.rglob("*.po")):
+        for e in read_catalog(path).entries:
+            if e.target and e.target != e.source and "\n" not in e.source:
+                targets.setdefault(e.source, e.target)
+    sources = list(targets)
+    with_code = {s for s in sources if any(isinstance(token, Code) for token in tokenize(s))}
+    assert len(sources) >= 300 and len(with_code) >= 0.2 * len(sources)
+    for form in ("text", "tags"):
+        assert cli("export", catalogs, "-f", "tmx", "-o", tmp_path / f"{form}.tmx", "--inline", form,
+                   "--origin", "mt", "-q").code == 0
+    text = _pretranslate(tmp_path, "text", tmp_path / "text.tmx", sources)
+    tags = _pretranslate(tmp_path, "tags", tmp_path / "tags.tmx", sources)
+    missed_text = [s for s, t in zip(sources, text) if s == t]
+    missed_tags = {s for s, t in zip(sources, tags) if s == t}
+    assert len(missed_text) <= 0.01 * len(sources), missed_text[:5]
+    assert missed_tags >= with_code - set(missed_text)
