@@ -143,6 +143,16 @@ FAILING = [
     ("version-number", "Install 4.6.1 or later.", "Installieren Sie 4,6,1 oder höher.", "version 4.6.1 written as 4,6,1"),
     ("version-number", "C# 7.3 in Visual Studio", "C# 7,3 in Visual Studio", "version 7.3"),
     ("decimal-comma", "It needs 3.5 GB of disk space.", "It needs 3,5 GB of disk space.", "decimal 3.5 written as 3,5"),
+    # pofilter's puncspacing, sentencecount, functions and options find these too
+    ("plain-name", "**Header:** Fusion.h", "**En-tête :** Fusion. h", "name not kept: Fusion.h"),
+    ("plain-name", "Consider the following *appsettings.json* file:", "Prenez en compte les *appsettings.jssuivantes sur* le fichier :",
+     "name not kept: appsettings.json"),
+    ("plain-name", "The Dispose() method", "La méthode Dispose ()", "name not kept: Dispose()"),
+    ("plain-name", "The **-all** option forces it.", "L’option **-All** le force.", "name not kept: -all"),
+    ("plain-name", "types of ASP.NET Core projects", "types de projets ASP.net Core", "name not kept: ASP.NET"),
+    ("untranslated", "How to: Define a Conversion Operator (Visual Basic)", "How to: Define a Conversion Operator (Visual Basic)",
+     "untranslated"),
+    ("code-spacing", "(including `Default` properties).", "(notamment les propriétés `Default` ).", "before ')'"),
 ]
 
 # The language of the target for rules that depend on it (French otherwise).
@@ -239,6 +249,8 @@ PASSING = [
      "la liaison [\\<webHttpBinding>](webhttpbinding.md), \\<user\\>"),
     ("escaped-tag", "Use `\\<x` in code", "Utilisez `\\<y` dans le code"),
     ("decimal-comma", "Version 2.5 of 10,000 rows", "Version 2.5 of 10,000 rows"),
+    ("plain-name", "Use it, e.g. in `a.b` or [x.md](x.md), for COM-based apps.", "Utilisez-le, par ex. dans `a.b` ou [x.md](x.md)."),
+    ("plain-name", "Run `dotnet` with *global.json* and Main().", "Exécutez `dotnet` avec *global.json* et Main()."),
 ]
 
 

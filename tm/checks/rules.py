@@ -204,6 +204,37 @@ def escaped_tag(source: str, target: str) -> Iterator[str]:
     yield from difference("escaped tag", src, (tag for tag in tgt if tag.endswith(">")))
 
 
+_PLAIN_NAME = re.compile(
+    r"(?<![\w.@/\\\x1a-])(?:[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+|[A-Za-z_][\w.]*\(\))(?![\w@/\\-]|\.\w)"
+    r"|(?<![^\s(*_])--?[a-z][a-z-]*[a-z](?![\w-])"
+)
+_ABBREVIATION = re.compile(r"(?:[A-Za-z]\.)*[A-Za-z]")
+
+
+def _may_name(source: str, target: str) -> bool:
+    """False when the source has nothing `plain-name` compares: no dot, `()` or `-` followed by a letter."""
+    return "." in source or "()" in source or "-" in source
+
+
+@rule("plain-name", code="TM223", level=Level.WARNING, needs=(".", "()", "-"), gate=_may_name)
+def plain_name(source: str, target: str) -> Iterator[str]:
+    """Names written without backticks must be kept: `MSCorEE.h`, `global.json`, `System.IO`, `Main()`, `-all`.
+
+    MT splits them at the dot (`Fusion. h`, `MainWindow. xaml. vb`), translates a part (`appsettings.jssur`),
+    changes case (`ASP.net`, `-All`) or spaces a call (`Dispose ()`). Abbreviations (`e.g.`, `U.S.`) are no
+    names; code spans, links and URLs are compared by their own rules.
+    """
+    names = [n for n in _PLAIN_NAME.findall(scan(source).prose) if not _ABBREVIATION.fullmatch(n)]
+    if not names:
+        return
+    kept = Counter(_PLAIN_NAME.findall(scan(target).prose))
+    for name in names:
+        if kept[name]:
+            kept[name] -= 1
+        else:
+            yield f"name not kept: {name}"
+
+
 # --- Emphasis ---------------------------------------------------------------------------------------------------
 
 _DELIMS = re.compile(r"\*+|_+")
@@ -385,7 +416,7 @@ def whitespace(source: str, target: str) -> Iterator[str]:
         yield f"trailing whitespace {src!r} → {tgt!r}"
 
 
-_LOWER_WORD = re.compile(r"(?<![\w.@/\\-])[a-z]{2,}(?![\w@/\\-]|\.\w)")
+_WORD = re.compile(r"(?<![\w.@/\\-])[A-Za-z][a-z]+(?![\w@/\\-]|\.\w)")
 _MIN_WORDS = 3
 # Words only English prose has; commands (`dotnet tool run`) and code (`int, int`) have none of them.
 _FUNCTION_WORDS = frozenset(
@@ -399,12 +430,12 @@ def untranslated(source: str, target: str) -> Iterator[str]:
     """The target is the source unchanged, though the source is a sentence to translate.
 
     Names, titles and commands stay English in French docs (`Windows Workflow Foundation`, `dotnet tool run`),
-    so only a source with at least three lowercase words outside code, links and `:::no-loc:::`, one of them
-    an English function word (`the`, `of`, `to`…), counts.
+    so only a source with at least three words outside code, links and `:::no-loc:::`, one of them an English
+    function word (`the`, `of`, `to`…, capitalised too: `How to: Define a Conversion Operator`), counts.
     """
     if target != source:
         return
-    words = _LOWER_WORD.findall(scan(source).prose)
+    words = [w.lower() for w in _WORD.findall(scan(source).prose)]
     if len(words) >= _MIN_WORDS and not _FUNCTION_WORDS.isdisjoint(words):
         yield "target is the source text, untranslated"
 
@@ -442,4 +473,5 @@ RULES: tuple[Rule, ...] = (
     elision,
     escaped_tag,
     decimal_comma,
+    plain_name,
 )

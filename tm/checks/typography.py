@@ -32,7 +32,7 @@ ELIDING = frozenset(("fr", "it", "ca"))
 _SPACE = "[ \u00a0\u202f]"
 # Each pattern starts with a literal, which the regex engine searches for quickly.
 _GLUED = re.compile(rf"{MASK}(?:(?<=[^\W_]{MASK})|(?=[^\W_]))")
-_SPACED_PUNCT = re.compile(rf"{MASK}{_SPACE}+(?P<punct>[.,)])(?![\w.])|(?P<open>\(){_SPACE}+{MASK}")
+_SPACED_PUNCT = re.compile(rf"{MASK}{_SPACE}+(?P<punct>\.(?![\w.])|,|\))|(?P<open>\(){_SPACE}+{MASK}")
 _RAW_SPACED_PUNCT = re.compile(rf"`{_SPACE}+[.,)]|\({_SPACE}+`")
 _RAW_SPACED_ELISION = re.compile(rf"['’]{_SPACE}")
 _ELIDED = (r"[ldjmnstc]|qu|jusqu|lorsqu|puisqu|quoiqu|presqu|dell|all|dall|nell|sull|coll|quell|un")
