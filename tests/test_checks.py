@@ -78,6 +78,8 @@ FAILING = [
     ("entity", 'example: `\\U0001F47D` = "&#x1F47D;")', 'exemple\xa0: `\\U0001F47D` = "& # x1F47D\xa0;")',
      "entity missing: &#x1F47D;"),
     ("entity", "`a` &#124; `b`", "`a` | `b`", "entity missing: &#124;"),
+    ("entity", "This method is not intended to be used.", "Cette m& #233 ;thode n'est pas destinée.",
+     "entity spaced apart: & #233 ;"),
     # framework/configure-apps/file-schema/configuration-sections-schema.md
     ("emphasis", "**\\<sectionGroup>** for **\\<configSections>**", "**\\<sectionGroup>** pour**\\<configSections>**",
      "4 unpaired emphasis marker(s)"),

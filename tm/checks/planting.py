@@ -26,7 +26,7 @@ __all__ = ["PLANTERS", "Measure", "Planted", "measure", "plant"]
 Planter = Callable[[str, str, random.Random], "str | None"]
 
 _CODE = re.compile(r"(?<![`\\])`([^`\n]+)`(?!`)")
-_LINK = re.compile(r"(!?)\[([^\[\]]*)\]\(([^()\s]+)\)")
+_LINK = re.compile(r"(?<![A-Za-z])(!?)\[([^\[\]]*)\]\(([^()\s]+)\)")
 _BRACKETED = re.compile(r"\[(in|out|in, out|in,out|optional|[0-9-]+)\](?!\()", re.IGNORECASE)
 _XREF = re.compile(r"<xref:([^<>\s]+)>")
 _MARKER = re.compile(r"\[!(NOTE|TIP|IMPORTANT|CAUTION|WARNING)\]|\[!INCLUDE ?\[[^\]]*\]\([^()]*\)\]")

@@ -36,6 +36,7 @@ _RAW_TARGET = re.compile(r"\]\(\s*<?[^\s)>]*|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\
 _RAW_XREF = re.compile(r"xref:[^\s<>)]*")
 _RAW_TAG = re.compile(r"<[^<>]*>")
 _RAW_ENTITY = re.compile(r"&#?\w+;")
+_SPACED_ENTITY = re.compile(r"&[ \xa0]*(?:#[ \xa0]*(?:x[0-9A-Fa-f]+|[0-9]+)|lt|gt|amp|nbsp|quot)[ \xa0]*;")
 _EMPTY_LINK_TEXT = re.compile(r"\[\s*\]\(")
 # Entities for characters that mean something to Markdown or HTML: writing the character instead breaks the text.
 _SIGNIFICANT = frozenset("|<>&*_`[]#\\()")
@@ -171,8 +172,17 @@ def entity(source: str, target: str) -> Iterator[str]:
 
     In a table cell `&#124;` is what keeps a `|` from splitting the cell, and `&lt;` keeps text from becoming a
     tag, so those must stay entities; `&nbsp;` or `&mdash;` may become the character itself. Entities the target
-    adds (`m&#233;thode`) render as the letter and are not reported.
+    adds (`m&#233;thode`) render as the letter and are not reported, unless MT spaced them apart (`& #233 ;`),
+    which the reader sees as such.
     """
+    spaced = [m.group() for m in _SPACED_ENTITY.finditer(target) if " " in m.group() or "\xa0" in m.group()]
+    if spaced:
+        known = Counter(m.group() for m in _SPACED_ENTITY.finditer(source))
+        for text in spaced:
+            if known[text]:
+                known[text] -= 1
+            else:
+                yield f"entity spaced apart: {text}"
     if same(_RAW_ENTITY.findall(source), _RAW_ENTITY.findall(target)):
         return
     missing = Counter(scan(source).entities) - Counter(scan(target).entities)
@@ -227,12 +237,24 @@ def plain_name(source: str, target: str) -> Iterator[str]:
     names = [n for n in _PLAIN_NAME.findall(scan(source).prose) if not _ABBREVIATION.fullmatch(n)]
     if not names:
         return
-    kept = Counter(_PLAIN_NAME.findall(scan(target).prose))
-    for name in names:
-        if kept[name]:
-            kept[name] -= 1
-        else:
+    prose = scan(target).prose
+    for name, count in Counter(names).items():
+        if _occurrences(prose, name) < count:
             yield f"name not kept: {name}"
+
+
+def _occurrences(text: str, name: str) -> int:
+    """How often `name` stands in `text` as a whole name; a hyphen may follow (`appsettings.json-Datei`)."""
+    count, at = 0, text.find(name)
+    while at >= 0:
+        end = at + len(name)
+        before = text[at - 1] if at else " "
+        after = text[end : end + 2]
+        if not (before.isalnum() or before in "._") and not (after[:1].isalnum() or after[:1] == "_"
+                                                              or (after[:1] == "." and after[1:].isalnum())):
+            count += 1
+        at = text.find(name, at + 1)
+    return count
 
 
 # --- Emphasis ---------------------------------------------------------------------------------------------------
