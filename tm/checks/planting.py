@@ -198,7 +198,7 @@ def _whitespace(source: str, target: str, rng: random.Random) -> str | None:
 
 
 def _untranslated(source: str, target: str, rng: random.Random) -> str | None:
-    words = _WORDS.findall(_CODE.sub("", source))
+    words = _WORDS.findall(_PROTECTED.sub("", _MARKER.sub("", source)))
     return source if len(words) >= 6 and source != target else None
 
 
@@ -298,7 +298,8 @@ class Planted:
 
 def plant(pairs: Iterable[tuple[str, str]], *, language: str, per_rule: int, seed: int = 17) -> list[Planted]:
     """Up to `per_rule` breakages for each rule that applies to `language`, each in a different entry drawn at
-    random (with `seed`) among the `pairs` (source, target) with a target that can host it."""
+    random (with `seed`) among the `pairs` (source, target) with a target that can host it and that the rule
+    finds nothing in (a breakage next to one the rule already reports would be counted as missed)."""
     rng = random.Random(seed)
     base = base_language(language)
     pool = [(s, t) for s, t in pairs if t.strip()]
@@ -307,11 +308,12 @@ def plant(pairs: Iterable[tuple[str, str]], *, language: str, per_rule: int, see
         if (name in _FOR_LANGUAGES and base not in _FOR_LANGUAGES[name]) or base in _NOT_FOR_LANGUAGES.get(name, ()):
             continue
         order = rng.sample(range(len(pool)), len(pool))
+        rule = select_rules([name])
         found = 0
         for index in order:
             source, target = pool[index]
             broken = planter(source, target, rng)
-            if broken is None or broken == target:
+            if broken is None or broken == target or check_pair(source, target, rule, language=language):
                 continue
             planted.append(Planted(name, source, target, broken))
             found += 1
