@@ -250,6 +250,7 @@ PASSING = [
     ("escaped-tag", "the [\\<webHttpBinding>](webhttpbinding.md) binding, \\<user\\>",
      "la liaison [\\<webHttpBinding>](webhttpbinding.md), \\<user\\>"),
     ("escaped-tag", "Use `\\<x` in code", "Utilisez `\\<y` dans le code"),
+    ("escaped-tag", "\\<= (Less Than or Equal To) (Entity SQL)", "\\<= (Inférieur ou égal à) (Entity SQL)"),
     ("decimal-comma", "Version 2.5 of 10,000 rows", "Version 2.5 of 10,000 rows"),
     ("plain-name", "Use it, e.g. in `a.b` or [x.md](x.md), for COM-based apps.", "Utilisez-le, par ex. dans `a.b` ou [x.md](x.md)."),
     ("plain-name", "Run `dotnet` with *global.json* and Main().", "Exécutez `dotnet` avec *global.json* et Main()."),

@@ -193,7 +193,7 @@ def entity(source: str, target: str) -> Iterator[str]:
         yield f"entity missing: {name}"
 
 
-_ESCAPED_TAG = re.compile(r"\\<(?:[^<>\n\\]|\\(?!<))*>?")
+_ESCAPED_TAG = re.compile(r"\\<(?=[A-Za-z_/*])(?:[^<>\n\\]|\\(?!<))*>?")
 
 
 @rule("escaped-tag", code="TM221", level=Level.ERROR, needs=("\\<",))
@@ -202,16 +202,17 @@ def escaped_tag(source: str, target: str) -> Iterator[str]:
 
     They name XML elements and placeholders, shown with their brackets because the `\\` keeps them from being
     tags. MT drops them, translates the name, spaces the bracket (`\\<Order >`) or loses the closing `>`; with
-    the `\\` lost the name becomes a tag that the page does not show. Code spans are not looked at.
+    the `\\` lost the name becomes a tag that the page does not show. Code spans are not looked at, nor
+    operators such as `\\<=`.
     """
     src = [m.group() for m in _ESCAPED_TAG.finditer(code_spans(source)[1])]
     tgt = [m.group() for m in _ESCAPED_TAG.finditer(code_spans(target)[1])]
     if same(src, tgt):
         return
-    for tag in tgt:
-        if not tag.endswith(">"):
-            yield f"escaped tag not closed: {tag[:30]}"
-    yield from difference("escaped tag", src, (tag for tag in tgt if tag.endswith(">")))
+    unclosed = [tag for tag in tgt if not tag.endswith(">")]
+    for tag in unclosed[sum(not tag.endswith(">") for tag in src) :]:
+        yield f"escaped tag not closed: {tag[:30].rstrip()}"
+    yield from difference("escaped tag", (t for t in src if t.endswith(">")), (t for t in tgt if t.endswith(">")))
 
 
 _PLAIN_NAME = re.compile(
