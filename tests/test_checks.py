@@ -144,6 +144,7 @@ FAILING = [
     ("version-number", "This API is new in 4.6.", "Diese API ist neu in .NET Framework 4,6.", "version 4.6 written as 4,6"),
     ("version-number", "Install 4.6.1 or later.", "Installieren Sie 4,6,1 oder höher.", "version 4.6.1 written as 4,6,1"),
     ("version-number", "C# 7.3 in Visual Studio", "C# 7,3 in Visual Studio", "version 7.3"),
+    ("version-number", "This API is new in 4.6.", "Esta API es nueva en la versión 4,6.", "version 4.6 written as 4,6"),
     ("decimal-comma", "It needs 3.5 GB of disk space.", "It needs 3,5 GB of disk space.", "decimal 3.5 written as 3,5"),
     # pofilter's puncspacing, sentencecount, functions and options find these too
     ("plain-name", "**Header:** Fusion.h", "**En-tête :** Fusion. h", "name not kept: Fusion.h"),

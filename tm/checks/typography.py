@@ -146,7 +146,7 @@ def elision(source: str, target: str) -> Iterator[str]:
 _DOTTED = re.compile(r"(?<![\w.,])\d+(?:\.\d+)+(?!\w|[.,]\d)")
 _SEPARATED = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)+(?!\w|[.,]\d)")
 _PRODUCT = r"(?:ASP\.NET|\.NET|EF)(?:[ \u00a0](?:Framework|Core|Standard|Native))?|C#|F#|TLS|SSL|HTTP|SDK"
-_STRONG_BEFORE = re.compile(rf"(?:(?<![\w.])[Vv]|[Vv]ersion\w*|{_PRODUCT})[ \u00a0]*\Z")
+_STRONG_BEFORE = re.compile(rf"(?:(?<![\w.])[Vv]|[Vv]ers(?:ion|ión|ão)\w*|{_PRODUCT})[ \u00a0]*\Z")
 _WEAK_BEFORE = re.compile(r"(?:[A-Z][\w.#+/-]*|[\w.#+/-]*[A-Z][\w.#+/-]*)[ \u00a0]*\Z")
 _LIST_BETWEEN = re.compile(r"[ \u00a0]*(?:,|and|or|to|through|-|–|/)?[ \u00a0]*(?:and|or)?[ \u00a0]*")
 _UNIT_AFTER = re.compile(
