@@ -34,7 +34,6 @@ _SPACE = "[ \u00a0\u202f]"
 _GLUED = re.compile(rf"{MASK}(?:(?<=[^\W_]{MASK})|(?=[^\W_]))")
 _SPACED_PUNCT = re.compile(rf"{MASK}{_SPACE}+(?P<punct>\.(?![\w.])|,|\))|(?P<open>\(){_SPACE}+{MASK}")
 _RAW_SPACED_PUNCT = re.compile(rf"`{_SPACE}+[.,)]|\({_SPACE}+`")
-_RAW_SPACED_ELISION = re.compile(rf"['’]{_SPACE}")
 _ELIDED = (r"[ldjmnstc]|qu|jusqu|lorsqu|puisqu|quoiqu|presqu|dell|all|dall|nell|sull|coll|quell|un")
 _SPACED_ELISION = re.compile(rf"(?<![\w'’])(?i:{_ELIDED})['’]{_SPACE}+(?:{MASK}|[*_\[]*[^\W\d_]+)")
 
@@ -45,8 +44,10 @@ def _spaced_punctuation(source: str, target: str) -> bool:
 
 
 def _spaced_apostrophe(source: str, target: str) -> bool:
-    """True when `target` has an apostrophe followed by a space."""
-    return _RAW_SPACED_ELISION.search(target) is not None
+    """True when `target` has an apostrophe followed by a space (substring tests: quicker than a regex)."""
+    if "' " in target or "’ " in target:
+        return True
+    return ("\u00a0" in target or "\u202f" in target) and any(a + s in target for a in "'’" for s in "\u00a0\u202f")
 
 
 def _not_unspaced(language: str) -> bool:
