@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tm.checks import RULES, Finding, Level, Rule, check_pair, rules, run_checks, select_rules, typography
+from tm.checks import names as name_rules
 from tm.checks.markdown import MASK, _single_tick_spans, _tick_run_spans, code_spans, scan, strip_bare_url
 from tm.errors import BadArgument
 from tm.model import Catalog, Entry
@@ -387,7 +388,7 @@ def test_rules_are_registered_once_in_order_with_codes_and_help() -> None:
     assert len(set(names)) == len(names) and len(set(codes)) == len(codes)
     assert codes == sorted(codes) and all(c.startswith("TM2") for c in codes)
     assert all(r.help and r.help.endswith(".") for r in RULES)
-    defined = {value for module in (rules, typography) for value in vars(module).values() if isinstance(value, Rule)}
+    defined = {value for module in (rules, typography, name_rules) for value in vars(module).values() if isinstance(value, Rule)}
     assert defined == set(RULES)
 
 
@@ -399,7 +400,7 @@ def test_public_names_are_sorted_and_exist() -> None:
     def isort_style(name: str) -> tuple[int, str]:  # constants, then classes, then functions (ruff RUF022)
         return (0 if name.isupper() else 1 if name[0].isupper() else 2, name)
 
-    for module in (tm.checks, rules, typography, tm.checks.registry, tm.checks.markdown):
+    for module in (tm.checks, rules, typography, name_rules, tm.checks.registry, tm.checks.markdown):
         assert module.__all__ == sorted(module.__all__, key=isort_style)
         assert all(hasattr(module, name) for name in module.__all__)
 

@@ -1,7 +1,7 @@
 """What a QA rule is: `Rule`, its `Level`, the `@rule` decorator, and the comparison helpers rules share.
 
-Kept apart from the rules themselves so that the rules can live in several modules (`rules`, `typography`)
-that all register the same way.
+Kept apart from the rules themselves so that the rules can live in several modules (`rules`, `typography`,
+`names`) that all register the same way.
 """
 
 from __future__ import annotations
