@@ -42,8 +42,9 @@ def test_error_finding_exits_1_and_names_file_line_rule_and_id(cli, catalogs: Pa
     assert first.startswith(f"{catalogs / 'index.po'}:{line}: [inline-code] error: ")
     assert first.endswith("(42f44-109, reviewed)")
     findings = json.loads(cli("check", catalogs, "--json").out)
-    assert [(f["rule"], f["id"], f["line"], f["fuzzy"]) for f in findings] == [("inline-code", "42f44-109", line, False)]
-    assert cli("check", catalogs, "--ignore", "inline-code").code == 0
+    assert [(f["rule"], f["id"], f["line"], f["fuzzy"]) for f in findings] == [
+        ("inline-code", "42f44-109", line, False), ("code-glued", "42f44-109", line, False)]
+    assert cli("check", catalogs, "--ignore", "inline-code,code-glued").code == 0
     assert cli("check", catalogs, "--rules", "TM215,untranslated").code == 0
 
 
@@ -75,3 +76,34 @@ def test_usage_errors(cli, catalogs: Path) -> None:
     assert cli("check").code == 2
     listing = cli("check", "--list-rules")
     assert listing.code == 0 and "TM201  inline-code" in listing.out
+
+
+def _catalog_file(path: Path, language: str, pairs: list[tuple[str, str]]) -> Path:
+    """A PO catalog as an editor saves it: a `Language` header, then one entry per (source, target)."""
+    entries = "".join(f'\n#: page.md:{n}\nmsgctxt "a-{n}"\nmsgid "{s}"\nmsgstr "{t}"\n' for n, (s, t) in enumerate(pairs, 1))
+    path.write_text(f'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: {language}\\n"\n'
+                    + entries, encoding="utf-8")
+    return path
+
+
+PAIRS = [
+    ("Set the `Name` property.", "Legen Sie die `Name`-Eigenschaft fest."),
+    ("Starting with C# 7.0, you can.", "Ab C# 7,0 können Sie."),
+    ("The `New-Object` cmdlet", "L' `New-Object` applet"),
+    ("It needs 3.5 GB.", "3,5 GB."),
+]
+
+
+@pytest.mark.parametrize(
+    ("language", "rules"),
+    [
+        ("de_DE", ["version-number"]),
+        ("fr_FR", ["version-number", "elision"]),
+        ("ja", ["version-number", "decimal-comma"]),
+        ("", ["version-number"]),
+    ],
+)
+def test_check_takes_the_language_from_the_catalog_header(cli, tmp_path: Path, language: str, rules: list[str]) -> None:
+    path = _catalog_file(tmp_path / "page.po", language, PAIRS)
+    findings = json.loads(cli("check", path, "--json").out)
+    assert [f["rule"] for f in findings] == rules

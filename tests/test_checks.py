@@ -15,7 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tm.checks import RULES, Finding, Level, Rule, check_pair, rules, run_checks, select_rules
+from tm.checks import RULES, Finding, Level, Rule, check_pair, rules, run_checks, select_rules, typography
+from tm.checks import names as name_rules
 from tm.checks.markdown import MASK, _single_tick_spans, _tick_run_spans, code_spans, scan, strip_bare_url
 from tm.errors import BadArgument
 from tm.model import Catalog, Entry
@@ -78,6 +79,8 @@ FAILING = [
     ("entity", 'example: `\\U0001F47D` = "&#x1F47D;")', 'exemple\xa0: `\\U0001F47D` = "& # x1F47D\xa0;")',
      "entity missing: &#x1F47D;"),
     ("entity", "`a` &#124; `b`", "`a` | `b`", "entity missing: &#124;"),
+    ("entity", "This method is not intended to be used.", "Cette m& #233 ;thode n'est pas destinée.",
+     "entity spaced apart: & #233 ;"),
     # framework/configure-apps/file-schema/configuration-sections-schema.md
     ("emphasis", "**\\<sectionGroup>** for **\\<configSections>**", "**\\<sectionGroup>** pour**\\<configSections>**",
      "4 unpaired emphasis marker(s)"),
@@ -115,7 +118,49 @@ FAILING = [
     ("untranslated", "The list is not empty.", "The list is not empty.", "untranslated"),
     ("empty", "The list is not empty.", "", "empty translation"),
     ("empty", "Example", " ", "empty translation"),
+    # MT's spacing around code spans, elision, escaped tags, numbers in other languages (issue 17)
+    ("code-glued", "`Decimal` is not a floating-point data type.", "`Decimal`n’est pas un type de données à virgule flottante.",
+     "code span glued to a word: `Decimal`n"),
+    ("code-glued", "Use the `Find-DscResource` cmdlet.", "Utilisez l’applet de commande `Find-DscResource`applet.",
+     "glued to a word: `Find-DscResource`applet"),
+    ("code-glued", "`Option Strict` statements", "Les instructions`Option Strict`", "glued to a word: instructions`Option Strict`"),
+    ("code-glued", "Use `X` here.", "Verwenden Sie `X`hier.", "`X`hier"),
+    ("code-spacing", "Pipe it to `Format-Table`.", "Redirigez-le vers `Format-Table` .", "space before '.' after `Format-Table`"),
+    ("code-spacing", "operations (`Add` and `Multiply`), where", "opérations ( `Add` et `Multiply` ), où",
+     "space after '(' before `Add`"),
+    ("code-spacing", "the `Public` and `Shared` keywords, and", "les mots clés `Public` et `Shared` , et", "before ','"),
+    ("elision", "The `New-Object` cmdlet creates it.", "L' `New-Object` applet de commande le crée.",
+     "elision spaced from its code span: L' `New-Object`"),
+    ("elision", "Includes a host for the Blazor app.", "Comprend un hôte pour l' Blazor application.",
+     "elision spaced from its word: l' Blazor"),
+    ("escaped-tag", "Add the `name` attribute to the \\<add> element.", "Ajoutez l’attribut `name` à l’élément.",
+     "escaped tag missing: \\<add>"),
+    ("escaped-tag", "The \\<namedCaches> element", "L’élément \\<namedCaches", "escaped tag not closed: \\<namedCaches"),
+    ("escaped-tag", "Begin\\<methodName> and End\\<methodName>", "Begin\\<methodName > et de fin\\<methodName >",
+     "escaped tag missing: \\<methodName>"),
+    ("escaped-tag", "\\<requestCaching> Element", "\\<demandeCaching> Element",
+     "escaped tag changed: \\<requestCaching> → \\<demandeCaching>"),
+    # German: the version rule is the same, its context may be the target's
+    ("version-number", "Starting with C# 7.0, you can", "Ab C# 7,0 können Sie", "version 7.0 written as 7,0"),
+    ("version-number", "This API is new in 4.6.", "Diese API ist neu in .NET Framework 4,6.", "version 4.6 written as 4,6"),
+    ("version-number", "Install 4.6.1 or later.", "Installieren Sie 4,6,1 oder höher.", "version 4.6.1 written as 4,6,1"),
+    ("version-number", "C# 7.3 in Visual Studio", "C# 7,3 in Visual Studio", "version 7.3"),
+    ("version-number", "This API is new in 4.6.", "Esta API es nueva en la versión 4,6.", "version 4.6 written as 4,6"),
+    ("decimal-comma", "It needs 3.5 GB of disk space.", "It needs 3,5 GB of disk space.", "decimal 3.5 written as 3,5"),
+    # pofilter's puncspacing, sentencecount, functions and options find these too
+    ("plain-name", "**Header:** Fusion.h", "**En-tête :** Fusion. h", "name not kept: Fusion.h"),
+    ("plain-name", "Consider the following *appsettings.json* file:", "Prenez en compte les *appsettings.jssuivantes sur* le fichier :",
+     "name not kept: appsettings.json"),
+    ("plain-name", "The Dispose() method", "La méthode Dispose ()", "name not kept: Dispose()"),
+    ("plain-name", "The **-all** option forces it.", "L’option **-All** le force.", "name not kept: -all"),
+    ("plain-name", "types of ASP.NET Core projects", "types de projets ASP.net Core", "name not kept: ASP.NET"),
+    ("untranslated", "How to: Define a Conversion Operator (Visual Basic)", "How to: Define a Conversion Operator (Visual Basic)",
+     "untranslated"),
+    ("code-spacing", "(including `Default` properties).", "(notamment les propriétés `Default` ).", "before ')'"),
 ]
+
+# The language of the target for rules that depend on it (French otherwise).
+LANGUAGE = {"decimal-comma": "en-US"}
 
 # (rule, source, target): the rule must find nothing
 PASSING = [
@@ -195,6 +240,22 @@ PASSING = [
     ("untranslated", "The list is not empty.", "La liste n’est pas vide."),
     ("empty", "Example", "Exemple"),
     ("empty", "", ""),
+    # German compounds, French elision against the span, a plural the source glues too, Japanese
+    ("code-glued", "Set the `Name` property.", "Legen Sie die `Name`-Eigenschaft fest."),
+    ("code-glued", "The `Const` statement", "L’instruction `Const`"),
+    ("code-glued", "An array of `int`s", "Un tableau d’`int`s"),
+    ("code-glued", "Use `a` or `b`", "Utilisez `a` ou l’`b`"),
+    ("code-spacing", "Why use `async`? Use `x`: it is `Main`.", "Pourquoi utiliser `async`\xa0? Utilisez `x`\xa0: c’est `Main`."),
+    ("code-spacing", "From `try`...`finally` to `dotnet` .NET tools", "De `try` ... `finally` aux outils `dotnet` .NET"),
+    ("elision", "The `using` statement", "L’instruction `using` et l’`using`"),
+    ("elision", "The 'd' format", "Le format 'd' ou 'l'"),
+    ("escaped-tag", "the [\\<webHttpBinding>](webhttpbinding.md) binding, \\<user\\>",
+     "la liaison [\\<webHttpBinding>](webhttpbinding.md), \\<user\\>"),
+    ("escaped-tag", "Use `\\<x` in code", "Utilisez `\\<y` dans le code"),
+    ("escaped-tag", "\\<= (Less Than or Equal To) (Entity SQL)", "\\<= (Inférieur ou égal à) (Entity SQL)"),
+    ("decimal-comma", "Version 2.5 of 10,000 rows", "Version 2.5 of 10,000 rows"),
+    ("plain-name", "Use it, e.g. in `a.b` or [x.md](x.md), for COM-based apps.", "Utilisez-le, par ex. dans `a.b` ou [x.md](x.md)."),
+    ("plain-name", "Run `dotnet` with *global.json* and Main().", "Exécutez `dotnet` avec *global.json* et Main()."),
 ]
 
 
@@ -206,13 +267,35 @@ def _rule(name: str) -> Rule:
 def test_rule_finds_the_breakage(name: str, source: str, target: str, expected: str) -> None:
     found = list(_rule(name)(source, target))
     assert any(expected in message for message in found), found
-    assert [m for r, m in check_pair(source, target) if r.name == name] == found  # the dispatcher calls it
+    language = LANGUAGE.get(name, "fr-FR")
+    assert [m for r, m in check_pair(source, target, language=language) if r.name == name] == found  # dispatched
 
 
 @pytest.mark.parametrize(("name", "source", "target"), PASSING)
 def test_rule_passes_a_good_pair(name: str, source: str, target: str) -> None:
     assert list(_rule(name)(source, target)) == []
-    assert [m for r, m in check_pair(source, target) if r.name == name] == []
+    assert [m for r, m in check_pair(source, target, language=LANGUAGE.get(name, "fr-FR")) if r.name == name] == []
+
+
+@pytest.mark.parametrize(
+    ("rule", "source", "target", "language", "found"),
+    [
+        ("elision", "The `New-Object` cmdlet", "L' `New-Object` applet", "fr_FR", True),
+        ("elision", "The `New-Object` cmdlet", "L' `New-Object` applet", "de-DE", False),
+        ("elision", "The `New-Object` cmdlet", "L' `New-Object` applet", "", False),
+        ("code-glued", "Use `x` here.", "`x`を使用します。", "ja-JP", False),
+        ("code-glued", "Use `x` here.", "Verwenden Sie `x`hier.", "de-DE", True),
+        ("code-glued", "Use `x` here.", "Verwenden Sie `x`hier.", "", True),
+        ("decimal-comma", "It needs 3.5 GB.", "3,5 GB が必要です。", "ja", True),
+        ("decimal-comma", "It needs 3.5 GB.", "Es braucht 3,5 GB.", "de-DE", False),
+        ("decimal-comma", "It needs 3.5 GB.", "Il faut 3,5 Go.", "fr", False),
+    ],
+)
+def test_rules_for_some_languages_run_only_on_those(rule: str, source: str, target: str, language: str,
+                                                    found: bool) -> None:
+    assert any(r.name == rule for r, _ in check_pair(source, target, language=language)) is found
+    catalog = Catalog(entries=[Entry("a-1", source, target, fuzzy=True, line=3)], locale=language)
+    assert any(f.rule == rule for f in run_checks(catalog, path="p")) is found
 
 
 def test_every_rule_has_failing_and_passing_cases() -> None:
@@ -305,18 +388,19 @@ def test_rules_are_registered_once_in_order_with_codes_and_help() -> None:
     assert len(set(names)) == len(names) and len(set(codes)) == len(codes)
     assert codes == sorted(codes) and all(c.startswith("TM2") for c in codes)
     assert all(r.help and r.help.endswith(".") for r in RULES)
-    defined = {value for value in vars(rules).values() if isinstance(value, Rule)}
+    defined = {value for module in (rules, typography, name_rules) for value in vars(module).values() if isinstance(value, Rule)}
     assert defined == set(RULES)
 
 
 def test_public_names_are_sorted_and_exist() -> None:
     import tm.checks
     import tm.checks.markdown
+    import tm.checks.registry
 
     def isort_style(name: str) -> tuple[int, str]:  # constants, then classes, then functions (ruff RUF022)
         return (0 if name.isupper() else 1 if name[0].isupper() else 2, name)
 
-    for module in (tm.checks, rules, tm.checks.markdown):
+    for module in (tm.checks, rules, typography, name_rules, tm.checks.registry, tm.checks.markdown):
         assert module.__all__ == sorted(module.__all__, key=isort_style)
         assert all(hasattr(module, name) for name in module.__all__)
 

@@ -8,6 +8,7 @@ as po4a and mdpo do); other pages keep their suffix (`index.yml` → `index.yml.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,6 +82,24 @@ def read_texts(path: Path | str) -> list[EntryText]:
         texts: list[EntryText] = adapter.read_texts(data, path=str(path))
         return texts
     return entry_texts(adapter.read(data, path=str(path)).entries)
+
+
+_PO_LANGUAGE = re.compile(rb'^"Language:[ \t]*([^"\\\r\n]*)', re.MULTILINE)
+
+
+def read_texts_and_language(path: Path | str) -> tuple[list[EntryText], str]:
+    """`read_texts`, and the catalog's language (a PO header's `Language`, an XLIFF target language; "" if none).
+
+    A PO file's header is searched for in its first 4 KB, where tm and the editors write it.
+    """
+    adapter, data = _open(path)
+    if adapter.NAME == "po":
+        found = _PO_LANGUAGE.search(data, 0, 4096)
+        language = found.group(1).decode("ascii", "replace").strip() if found else ""
+        texts: list[EntryText] = adapter.read_texts(data, path=str(path))
+        return texts, language
+    catalog = adapter.read(data, path=str(path))
+    return entry_texts(catalog.entries), catalog.locale
 
 
 def read_catalog(path: Path | str, *, reviewed_only: bool = False, comments: bool = True, header: bool = True

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from tm.catalogs import CatalogFile, catalog_relpath, read_catalog, read_texts
+from tm.catalogs import CatalogFile, catalog_relpath, read_catalog, read_texts_and_language
 from tm.checks import RULES, Finding, Level, check_pair, check_texts
 from tm.errors import InputError
 from tm.extract import count_words, page_to_catalog
@@ -208,13 +208,13 @@ class CheckJob:
     def __call__(self, path: str) -> FileResult:
         result = FileResult()
         try:
-            texts = read_texts(path)
+            texts, language = read_texts_and_language(path)
         except InputError as exc:
             result.errors.append(str(exc))
             return result
         result.segments = len(texts)
         result.findings = check_texts(texts, path=path, rules=self.rules, ignore=self.ignore,
-                                      min_level=self.min_level)
+                                      min_level=self.min_level, language=language)
         return result
 
 

@@ -2,7 +2,8 @@
 
 Findings are data (a frozen dataclass with `to_json()`); the caller prints them and picks the exit code, e.g.
 `1 if any(f.level is Level.ERROR for f in findings) else 0`. Rules are selected by name or code; an unknown one
-is a `BadArgument`.
+is a `BadArgument`. Some rules depend on the target's language (the catalog's `Language`, e.g. `fr_FR`): a rule
+for French elision does not run on German, and one for a decimal comma runs only where decimals take a dot.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from tm.checks.rules import RULES, Level, Rule
 from tm.errors import BadArgument
 from tm.model import Catalog, EntryText, entry_texts
 
-__all__ = ["RULES", "Finding", "Level", "Rule", "check_pair", "check_texts", "run_checks", "select_rules"]
+__all__ = ["RULES", "Finding", "Level", "Rule", "base_language", "check_pair", "check_texts", "run_checks",
+           "select_rules"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -76,16 +78,31 @@ def _lookup(key: str) -> Rule:
     return found
 
 
-def check_pair(source: str, target: str, rules: Sequence[Rule] = RULES) -> tuple[tuple[Rule, str], ...]:
-    """(rule, message) for each problem of one pair; a blank target gets only the `on_empty` rules.
+def base_language(locale: str) -> str:
+    """The language of a locale or `Language` header value, in lower case: `fr_FR` → `fr`, `zh-Hans` → `zh`.
 
-    >>> [(r.name, m) for r, m in check_pair("Use `x`.", "Utilisez `x` .")]
+    >>> base_language("fr_FR"), base_language("de-DE"), base_language("")
+    ('fr', 'de', '')
+    """
+    return locale.strip().replace("_", "-").split("-")[0].lower()
+
+
+def check_pair(
+    source: str, target: str, rules: Sequence[Rule] = RULES, *, language: str = ""
+) -> tuple[tuple[Rule, str], ...]:
+    """(rule, message) for each problem of one pair; a blank target gets only the `on_empty` rules. Rules for
+    other languages than `language` (a locale; "" when unknown) are not run.
+
+    >>> [(r.name, m) for r, m in check_pair("Use `x`.", "Utilisez `x`.")]
     []
     >>> [(r.name, m) for r, m in check_pair("In C# 7.0.", "Dans C# 7,0.")]
     [('version-number', 'version 7.0 written as 7,0')]
+    >>> [(r.name, m) for r, m in check_pair("The `New-Object` cmdlet", "L' `New-Object` applet", language="fr")]
+    [('elision', "elision spaced from its code span: L' `New-Object`")]
     """
     blank = not target or target.isspace()
-    return _checker(tuple(r for r in rules if r.on_empty is blank))(source, target)
+    base = base_language(language)
+    return _checker(tuple(r for r in rules if r.on_empty is blank and r.speaks(base)))(source, target)
 
 
 _Checker = Callable[[str, str], tuple[tuple[Rule, str], ...]]
@@ -132,8 +149,10 @@ def run_checks(
     """Check every entry of `catalog` that is not obsolete; `path` is what findings name as their file.
 
     Entries with a blank target are only checked by the `on_empty` rules (`empty`); the others by the rest.
+    The catalog's `locale` chooses the rules that depend on the language.
     """
-    return check_texts(entry_texts(catalog.entries), path=path, rules=rules, ignore=ignore, min_level=min_level)
+    return check_texts(entry_texts(catalog.entries), path=path, rules=rules, ignore=ignore, min_level=min_level,
+                       language=catalog.locale)
 
 
 def check_texts(
@@ -143,9 +162,12 @@ def check_texts(
     rules: Sequence[str] | None = None,
     ignore: Iterable[str] = (),
     min_level: Level = Level.WARNING,
+    language: str = "",
 ) -> list[Finding]:
-    """`run_checks` of the `(id, source, target, fuzzy, line)` of active entries (what `tm check` reads)."""
-    selected = select_rules(rules, ignore=ignore, min_level=min_level)
+    """`run_checks` of the `(id, source, target, fuzzy, line)` of active entries (what `tm check` reads), whose
+    targets are in `language` (a locale or `Language` header value; "" when unknown)."""
+    base = base_language(language)
+    selected = tuple(r for r in select_rules(rules, ignore=ignore, min_level=min_level) if r.speaks(base))
     check_text = _checker(tuple(r for r in selected if not r.on_empty))
     check_blank = _checker(tuple(r for r in selected if r.on_empty))
     findings: list[Finding] = []

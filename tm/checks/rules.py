@@ -15,105 +15,20 @@ must pass; `run_checks` does not call a rule whose needs or gate fail, so most r
 
 from __future__ import annotations
 
-import enum
 import html
 import operator
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator
 from functools import cache, lru_cache
 from typing import Any
 
 from tm.checks.markdown import MASK, code_spans, escaped, scan
+from tm.checks.registry import Level, Rule, difference, rule, same
+from tm.checks.names import escaped_tag, plain_name
+from tm.checks.typography import code_glued, code_spacing, decimal_comma, elision, version_number
 
 __all__ = ["RULES", "Level", "Rule", "rule"]
-
-Check = Callable[[str, str], Iterator[str]]
-
-
-class Level(enum.Enum):
-    """How sure a rule is that a finding is a defect; `severity` orders them."""
-
-    WARNING = "warning"
-    ERROR = "error"
-
-    @property
-    def severity(self) -> int:
-        """1 for warnings, 2 for errors: `level.severity >= min_level.severity` selects findings."""
-        return 2 if self is Level.ERROR else 1
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class Rule:
-    """A named, coded check; calling it runs the check: `rule(source, target)` yields messages.
-
-    Rules compare and hash by identity (`eq=False`): there is one object per rule, and sets of them are cheap.
-    """
-
-    name: str
-    code: str
-    level: Level
-    check: Check
-    needs: tuple[str, ...] = ()
-    gate: Callable[[str, str], bool] | None = None
-    on_empty: bool = False
-
-    @property
-    def help(self) -> str:
-        """The first line of the check's docstring."""
-        return (self.check.__doc__ or "").strip().splitlines()[0]
-
-    def __call__(self, source: str, target: str) -> Iterator[str]:
-        return self.check(source, target)
-
-    def applies(self, source: str, target: str) -> bool:
-        """False when the pair cannot hold anything this rule looks at (cheap tests: `needs`, then `gate`)."""
-        if self.needs and not any(needle in source or needle in target for needle in self.needs):
-            return False
-        return self.gate is None or self.gate(source, target)
-
-
-def rule(
-    name: str,
-    *,
-    code: str,
-    level: Level,
-    needs: tuple[str, ...] = (),
-    gate: Callable[[str, str], bool] | None = None,
-    on_empty: bool = False,
-) -> Callable[[Check], Rule]:
-    """Make a check function a `Rule`. `on_empty` rules run only on blank targets; the others never do."""
-
-    def register(check: Check) -> Rule:
-        return Rule(name, code, level, check, needs, gate, on_empty)
-
-    return register
-
-
-def _difference(what: str, source: Iterable[str], target: Iterable[str]) -> Iterator[str]:
-    """Messages for items of `source` missing from `target` and items of `target` not in `source` (multisets).
-
-    A single swap reads better as one message: "link target changed: a → b".
-    """
-    want, have = Counter(source), Counter(target)
-    if want == have:
-        return
-    missing = list((want - have).elements())
-    extra = list((have - want).elements())
-    if len(missing) == 1 and len(extra) == 1:
-        yield f"{what} changed: {missing[0]} → {extra[0]}"
-        return
-    for item in missing:
-        yield f"{what} missing: {item}"
-    for item in extra:
-        yield f"{what} not in source: {item}"
-
-
-def _same(source: Sequence[str], target: Sequence[str]) -> bool:
-    """True when two lists hold the same items in any order (cheap when they are equal as they stand)."""
-    return source == target or sorted(source) == sorted(target)
-
 
 # --- Markdown constructs that must survive verbatim -------------------------------------------------------------
 
@@ -122,6 +37,7 @@ _RAW_TARGET = re.compile(r"\]\(\s*<?[^\s)>]*|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\
 _RAW_XREF = re.compile(r"xref:[^\s<>)]*")
 _RAW_TAG = re.compile(r"<[^<>]*>")
 _RAW_ENTITY = re.compile(r"&#?\w+;")
+_SPACED_ENTITY = re.compile(r"&[ \xa0]*(?:#[ \xa0]*(?:x[0-9A-Fa-f]+|[0-9]+)|lt|gt|amp|nbsp|quot)[ \xa0]*;")
 _EMPTY_LINK_TEXT = re.compile(r"\[\s*\]\(")
 # Entities for characters that mean something to Markdown or HTML: writing the character instead breaks the text.
 _SIGNIFICANT = frozenset("|<>&*_`[]#\\()")
@@ -136,7 +52,7 @@ def inline_code(source: str, target: str) -> Iterator[str]:
     """
     src, src_rest = code_spans(source)
     tgt, tgt_rest = code_spans(target)
-    if not _same(src, tgt):
+    if not same(src, tgt):
         yield from _code_difference(src, tgt)
     stray = tgt_rest.count("`") - src_rest.count("`")
     if stray > 0:
@@ -152,7 +68,7 @@ def _code_difference(source: tuple[str, ...], target: tuple[str, ...]) -> Iterat
             missing -= parts
             extra -= Counter([span])
             yield "code spans glued together: `" + span + "`"
-    yield from _difference("code span", (f"`{c}`" for c in missing.elements()), (f"`{c}`" for c in extra.elements()))
+    yield from difference("code span", (f"`{c}`" for c in missing.elements()), (f"`{c}`" for c in extra.elements()))
 
 
 @rule("link-target", code="TM202", level=Level.ERROR, needs=("](", "://", "www."))
@@ -163,10 +79,10 @@ def link_target(source: str, target: str) -> Iterator[str]:
     though the URL is still in the text. Bare URLs end before trailing punctuation and an unbalanced `)`, so
     `(see https://x.org).` is no false alarm; a bare URL the target adds (a reference in parentheses) is fine.
     """
-    if _same(_RAW_TARGET.findall(source), _RAW_TARGET.findall(target)):
+    if same(_RAW_TARGET.findall(source), _RAW_TARGET.findall(target)):
         return
     src, tgt = scan(source), scan(target)
-    yield from _difference("link target", (link.dest for link in src.links), (link.dest for link in tgt.links))
+    yield from difference("link target", (link.dest for link in src.links), (link.dest for link in tgt.links))
     kept = Counter(tgt.urls) + Counter(link.dest for link in tgt.links)
     for url in (Counter(src.urls) - kept).elements():
         yield f"URL missing: {url}"
@@ -223,9 +139,9 @@ def xref(source: str, target: str) -> Iterator[str]:
     An xref id that is changed or lost is a broken link that the build only reports as a warning. Xrefs
     written as link targets (`[text](xref:…)`) are `link-target`'s.
     """
-    if _same(_RAW_XREF.findall(source), _RAW_XREF.findall(target)):
+    if same(_RAW_XREF.findall(source), _RAW_XREF.findall(target)):
         return
-    yield from _difference("xref", scan(source).xrefs, scan(target).xrefs)
+    yield from difference("xref", scan(source).xrefs, scan(target).xrefs)
 
 
 @rule("extension", code="TM206", level=Level.ERROR, needs=("[!", ":::"))
@@ -236,7 +152,7 @@ def extension(source: str, target: str) -> Iterator[str]:
     whole, since a translated `[!REMARQUE]` is not recognised by the build. Unknown `[!WORD]` markers are plain
     text to the build, so translating them is fine.
     """
-    yield from _difference("extension", scan(source).extensions, scan(target).extensions)
+    yield from difference("extension", scan(source).extensions, scan(target).extensions)
 
 
 @rule("html-tag", code="TM207", level=Level.ERROR, needs=("<",))
@@ -246,9 +162,9 @@ def html_tag(source: str, target: str) -> Iterator[str]:
     Only what CommonMark takes for a tag counts (`\\<bool>` and `<bool \\>` are text). Tags are compared with
     their attributes, spacing normalised, so translated attribute values are reported too.
     """
-    if _same(_RAW_TAG.findall(source), _RAW_TAG.findall(target)):
+    if same(_RAW_TAG.findall(source), _RAW_TAG.findall(target)):
         return
-    yield from _difference("HTML tag", scan(source).tags, scan(target).tags)
+    yield from difference("HTML tag", scan(source).tags, scan(target).tags)
 
 
 @rule("entity", code="TM208", level=Level.ERROR, needs=("&",))
@@ -257,9 +173,18 @@ def entity(source: str, target: str) -> Iterator[str]:
 
     In a table cell `&#124;` is what keeps a `|` from splitting the cell, and `&lt;` keeps text from becoming a
     tag, so those must stay entities; `&nbsp;` or `&mdash;` may become the character itself. Entities the target
-    adds (`m&#233;thode`) render as the letter and are not reported.
+    adds (`m&#233;thode`) render as the letter and are not reported, unless MT spaced them apart (`& #233 ;`),
+    which the reader sees as such.
     """
-    if _same(_RAW_ENTITY.findall(source), _RAW_ENTITY.findall(target)):
+    spaced = [m.group() for m in _SPACED_ENTITY.finditer(target) if " " in m.group() or "\xa0" in m.group()]
+    if spaced:
+        known = Counter(m.group() for m in _SPACED_ENTITY.finditer(source))
+        for text in spaced:
+            if known[text]:
+                known[text] -= 1
+            else:
+                yield f"entity spaced apart: {text}"
+    if same(_RAW_ENTITY.findall(source), _RAW_ENTITY.findall(target)):
         return
     missing = Counter(scan(source).entities) - Counter(scan(target).entities)
     for name in missing.elements():
@@ -374,66 +299,6 @@ _DIGITS = tuple("0123456789")
 _NON_DIGITS = re.compile(r"\D+")
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+|[ \u00a0\u202f]\d{3}(?!\d))*")
 _SEPARATORS = re.compile(r"[.,\s]")
-_DOTTED = re.compile(r"(?<![\w.,])\d+(?:\.\d+)+(?![\w,]|\.\d)")
-_COMMA = re.compile(r"(?<![\w.,])\d+,\d+(?![\w,]|\.\d)")
-_VERSION_BEFORE = re.compile(
-    r"(?:(?<![\w.])[Vv]|[Vv]ersions?|\.NET|C#|F#|[A-Z][\w.#+/-]*|[\w.#+/-]*[A-Z][\w.#+/-]*)[ \u00a0]*\Z"
-)
-_LIST_BETWEEN = re.compile(r"[ \u00a0]*(?:,|and|or|to|through|-|–|/)?[ \u00a0]*(?:and|or)?[ \u00a0]*")
-_UNIT_AFTER = re.compile(
-    r"[ \u00a0]*(?:%|[KMGT]i?B\b|bytes?\b|ms\b|seconds?\b|minutes?\b|hours?\b|days?\b|times\b|x\b|×|"
-    r"px\b|pt\b|em\b|in(?:ch(?:es)?)?\b|cm\b|centimet|met(?:er|re)s?\b|kg\b|degrees?\b|percent\b)"
-)
-
-
-def _decimal_comma(source: str, target: str) -> bool:
-    """True when `target` has a digit, a comma and a digit in a row (`7,0`): the only shape `version-number`
-    reports, found without a regex because most targets have commas and few have this."""
-    at = target.find(",")
-    while at > 0:
-        if target[at - 1].isdigit() and target[at + 1 : at + 2].isdigit():
-            return True
-        at = target.find(",", at + 1)
-    return False
-
-
-@rule("version-number", code="TM211", level=Level.ERROR, needs=(",",), gate=_decimal_comma)
-def version_number(source: str, target: str) -> Iterator[str]:
-    """Version numbers keep their dot: `C# 7.0` must not become `C# 7,0`.
-
-    French writes decimals with a comma (`3,5 Go`), so a comma is only wrong where the source number is a
-    version: one after a product or `version` (`.NET 5.0`, `TLS 1.2`, `version 16.8`), one continuing a list
-    of such (`versions 1.0 and 1.1`), or one with two dots or more (`1.2.3`). A number before a unit
-    (`2.5 GB`, `17.2%`) or after a plain word (`a radius of 2.50`) is a decimal.
-    """
-    commas = Counter(m.group() for m in _COMMA.finditer(scan(target).prose))
-    commas -= Counter(m.group() for m in _COMMA.finditer(scan(source).prose))
-    if not commas:
-        return
-    for version in _versions(scan(source).prose):
-        broken = version.replace(".", ",")
-        if commas[broken]:
-            commas[broken] -= 1
-            yield f"version {version} written as {broken}"
-
-
-def _versions(prose: str) -> Iterator[str]:
-    """The numbers of `prose` that are versions by their form or their context (see `version_number`)."""
-    previous_end = -1
-    for match in _DOTTED.finditer(prose):
-        number, start = match.group(), match.start()
-        if _UNIT_AFTER.match(prose, match.end()):
-            continue
-        is_version = (
-            number.count(".") >= 2
-            or _VERSION_BEFORE.search(prose, max(0, start - 40), start) is not None
-            or (previous_end >= 0 and _LIST_BETWEEN.fullmatch(prose, previous_end, start) is not None)
-        )
-        if is_version:
-            previous_end = match.end()
-            yield number
-
-
 @rule("number", code="TM212", level=Level.WARNING, needs=_DIGITS)
 def number(source: str, target: str) -> Iterator[str]:
     """Numbers must be kept (separators may change: `10,000` = `10 000`, `3.5` = `3,5`).
@@ -445,7 +310,7 @@ def number(source: str, target: str) -> Iterator[str]:
     src_digits, tgt_digits = _NON_DIGITS.sub("", source), _NON_DIGITS.sub("", target)
     if src_digits == tgt_digits or sorted(src_digits) == sorted(tgt_digits):
         return
-    yield from _difference("number", _numbers(scan(source).prose), _numbers(scan(target).prose))
+    yield from difference("number", _numbers(scan(source).prose), _numbers(scan(target).prose))
 
 
 def _numbers(prose: str) -> list[str]:
@@ -482,9 +347,9 @@ def named_placeholder(source: str, target: str) -> Iterator[str]:
 
 
 def _placeholders(pattern: re.Pattern[str], what: str, source: str, target: str) -> Iterator[str]:
-    if _same(pattern.findall(source), pattern.findall(target)):
+    if same(pattern.findall(source), pattern.findall(target)):
         return
-    yield from _difference(what, pattern.findall(scan(source).prose), pattern.findall(scan(target).prose))
+    yield from difference(what, pattern.findall(scan(source).prose), pattern.findall(scan(target).prose))
 
 
 # --- Whole-segment checks ---------------------------------------------------------------------------------------
@@ -510,7 +375,7 @@ def whitespace(source: str, target: str) -> Iterator[str]:
         yield f"trailing whitespace {src!r} → {tgt!r}"
 
 
-_LOWER_WORD = re.compile(r"(?<![\w.@/\\-])[a-z]{2,}(?![\w@/\\-]|\.\w)")
+_WORD = re.compile(r"(?<![\w.@/\\-])[A-Za-z][a-z]+(?![\w@/\\-]|\.\w)")
 _MIN_WORDS = 3
 # Words only English prose has; commands (`dotnet tool run`) and code (`int, int`) have none of them.
 _FUNCTION_WORDS = frozenset(
@@ -524,12 +389,12 @@ def untranslated(source: str, target: str) -> Iterator[str]:
     """The target is the source unchanged, though the source is a sentence to translate.
 
     Names, titles and commands stay English in French docs (`Windows Workflow Foundation`, `dotnet tool run`),
-    so only a source with at least three lowercase words outside code, links and `:::no-loc:::`, one of them
-    an English function word (`the`, `of`, `to`…), counts.
+    so only a source with at least three words outside code, links and `:::no-loc:::`, one of them an English
+    function word (`the`, `of`, `to`…, capitalised too: `How to: Define a Conversion Operator`), counts.
     """
     if target != source:
         return
-    words = _LOWER_WORD.findall(scan(source).prose)
+    words = [w.lower() for w in _WORD.findall(scan(source).prose)]
     if len(words) >= _MIN_WORDS and not _FUNCTION_WORDS.isdisjoint(words):
         yield "target is the source text, untranslated"
 
@@ -562,4 +427,10 @@ RULES: tuple[Rule, ...] = (
     whitespace,
     untranslated,
     empty,
+    code_glued,
+    code_spacing,
+    elision,
+    escaped_tag,
+    decimal_comma,
+    plain_name,
 )

@@ -1,0 +1,114 @@
+"""Rules for names the docs write without code spans: escaped `\\<element>` names and dotted names such as
+`MSCorEE.h`, `System.IO` or `Main()`, which MT splits, translates or respaces.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from functools import lru_cache
+
+from tm.checks.markdown import code_spans, scan
+from tm.checks.registry import Level, difference, rule, same
+
+__all__ = ["escaped_tag", "plain_name"]
+
+_ESCAPED_TAG = re.compile(r"\\<(?=[A-Za-z_/*])(?:[^<>\n\\]|\\(?!<))*>?")
+
+
+@rule("escaped-tag", code="TM221", level=Level.ERROR, needs=("\\<",))
+def escaped_tag(source: str, target: str) -> Iterator[str]:
+    """Escaped angle-bracket names of the docs (`\\<add>`, `\\<namedCaches>`, `\\<user\\>`) must be kept as written.
+
+    They name XML elements and placeholders, shown with their brackets because the `\\` keeps them from being
+    tags. MT drops them, translates the name, spaces the bracket (`\\<Order >`) or loses the closing `>`; with
+    the `\\` lost the name becomes a tag that the page does not show. Code spans are not looked at, nor
+    operators such as `\\<=`.
+    """
+    src = [m.group() for m in _ESCAPED_TAG.finditer(code_spans(source)[1])]
+    tgt = [m.group() for m in _ESCAPED_TAG.finditer(code_spans(target)[1])]
+    if same(src, tgt):
+        return
+    unclosed = [tag for tag in tgt if not tag.endswith(">")]
+    for tag in unclosed[sum(not tag.endswith(">") for tag in src) :]:
+        yield f"escaped tag not closed: {tag[:30].rstrip()}"
+    yield from difference("escaped tag", (t for t in src if t.endswith(">")), (t for t in tgt if t.endswith(">")))
+
+
+# A dot with a word character before it and a letter after it; the literal first makes the search quick.
+_INNER_DOT = re.compile(r"\.(?<=[\w-]\.)(?=[A-Za-z_])")
+_DOTTED_NAME = re.compile(r"[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+")
+_CALL = re.compile(r"(?<![\w.@/\\\x1a-])[A-Za-z_][\w.]*\(\)")
+_OPTION = re.compile(r"(?<![^\s(*_])--?[a-z][a-z-]*[a-z](?![\w-])")
+_ABBREVIATION = re.compile(r"(?:[A-Za-z]\.)*[A-Za-z]")
+
+
+def _may_name(source: str, target: str) -> bool:
+    """False when the source has no dot inside a word, no `()` and no dash that could start an option."""
+    return _INNER_DOT.search(source) is not None or "()" in source or _may_have_option(source)
+
+
+@rule("plain-name", code="TM223", level=Level.WARNING, needs=(".", "()", "-"), gate=_may_name)
+def plain_name(source: str, target: str) -> Iterator[str]:
+    """Names written without backticks must be kept: `MSCorEE.h`, `global.json`, `System.IO`, `Main()`, `-all`.
+
+    MT splits them at the dot (`Fusion. h`, `MainWindow. xaml. vb`), translates a part (`appsettings.jssur`),
+    changes case (`ASP.net`, `-All`) or spaces a call (`Dispose ()`). Abbreviations (`e.g.`, `U.S.`) are no
+    names; code spans, links and URLs are compared by their own rules.
+    """
+    names = _plain_names(source)
+    if not names:
+        return
+    prose = scan(target).prose
+    for name, count in Counter(names).items():
+        if _occurrences(prose, name) < count:
+            yield f"name not kept: {name}"
+
+
+@lru_cache(maxsize=1024)
+def _plain_names(source: str) -> tuple[str, ...]:
+    """The names `plain-name` compares, found from each dot between two word characters (most dots end a
+    sentence), then calls and options where the text has `()` or a dash (cached: boilerplate sources recur)."""
+    prose = scan(source).prose
+    names: list[str] = []
+    end = 0
+    for dot in _INNER_DOT.finditer(prose):
+        at = dot.start()
+        if at < end:
+            continue
+        start = at - 1
+        while start and (prose[start - 1].isalnum() or prose[start - 1] in "_-"):
+            start -= 1
+        match = _DOTTED_NAME.match(prose, start)
+        end = match.end() if match else at + 1
+        before, after = prose[start - 1 : start], prose[end : end + 2]
+        if (match and not (before.isalnum() or before in "_.@/\\\x1a-" and before)
+                and not (after[:1].isalnum() or after[:1] in "_@/\\-" and after[:1])
+                and not (after[:1] == "." and after[1:].isalnum())
+                and not _ABBREVIATION.fullmatch(match.group())):
+            names.append(match.group())
+    if "()" in prose:
+        names += _CALL.findall(prose)
+    if _may_have_option(prose):
+        names += _OPTION.findall(prose)
+    return tuple(names)
+
+
+def _may_have_option(text: str) -> bool:
+    """False when `text` has no dash that could start a command-line option (`-all`, `--filter`)."""
+    return "-" in text and (text[0] == "-" or any(c + "-" in text for c in " (*_\n\t\r\u00a0\u202f\u2009"))
+
+
+def _occurrences(text: str, name: str) -> int:
+    """How often `name` stands in `text` as a whole name; a hyphen may follow (`appsettings.json-Datei`)."""
+    count, at = 0, text.find(name)
+    while at >= 0:
+        end = at + len(name)
+        before = text[at - 1] if at else " "
+        after = text[end : end + 2]
+        if not (before.isalnum() or before in "._") and not (after[:1].isalnum() or after[:1] == "_"
+                                                              or (after[:1] == "." and after[1:].isalnum())):
+            count += 1
+        at = text.find(name, at + 1)
+    return count
