@@ -43,7 +43,10 @@ def test_sample_pages(path: Path, mode: Mode) -> None:
     assert assert_same(path.name, text, catalog, mode, bom=bom) == (path.suffix == ".md")
 
 
-_texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="<"), max_size=12)
+# Hypothesis also draws the string constants of tm's modules: a literal `data-stu-id=` outside a pair makes a
+# malformed page, which the fast path rightly leaves to the model path.
+_texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="<"), max_size=12).map(
+    lambda text: text.replace("-id=", "-id"))
 _entry_kinds = st.sampled_from(["none", "reviewed", "fuzzy", "empty", "stale", "same", "gated"])
 
 
