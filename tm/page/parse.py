@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from tm.errors import InputError
 from tm.model import Escape, Page, Pair
 from tm.page.meta import front_matter_end, read_meta
+from tm.page.scalars import quoted_scalars
 
 YAML_SUFFIXES = (".yml", ".yaml")
 
@@ -43,7 +44,6 @@ _LOOSE_PAIR = re.compile(
     re.DOTALL,
 )
 _ANY_LOOKUP = re.compile(r"""<span class=\\?["']sxs-lookup\\?["']><span data-stu-id=\\?["']([^"'\\<>\s]*)""")
-_YAML_SINGLE_START = re.compile(r"""[ \t]*(?:- +)?(?:[^\s:'"#][^:'"]*:[ \t]+)?'""")
 _YAML_DQ_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.DOTALL)
 _YAML_DQ_SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "a": "\a", "b": "\b", "e": "\x1b",
                    "f": "\f", "v": "\v", " ": " ", "/": "/", '"': '"', "\\": "\\", "\t": "\t",
@@ -85,11 +85,12 @@ def _scan_fast(text: str, yaml_end: int) -> list[Pair] | None:
     pairs = []
     line = 1
     line_pos = 0
+    scalars = _Scalars(text, yaml_end)
     for match in PAIR.finditer(text):
         start = match.start()
         line += text.count("\n", line_pos, start)
         line_pos = start
-        pairs.append(_make_pair(text, match, line, in_yaml=start < yaml_end))
+        pairs.append(_make_pair(text, match, line, scalars))
     return pairs if all_paired(text, len(pairs)) else None
 
 
@@ -112,6 +113,7 @@ def _scan_careful(relpath: str, text: str, meta: dict[str, str], bom: bool, yaml
     pos = 0
     line = 1
     line_pos = 0
+    scalars = _Scalars(text, yaml_end)
     while True:
         opening = _OPEN.search(text, pos)
         if opening is None:
@@ -124,7 +126,7 @@ def _scan_careful(relpath: str, text: str, meta: dict[str, str], bom: bool, yaml
             diagnostics.append(Diagnostic("TM101", line, _why_unmatched(text, opening)))
             pos = opening.end()
             continue
-        pairs.append(_make_pair(text, match, line, in_yaml=start < yaml_end))
+        pairs.append(_make_pair(text, match, line, scalars))
         pos = match.end()
     lookups = text.count("data-stu-id=")
     if lookups > len(pairs) and not diagnostics:
@@ -132,13 +134,13 @@ def _scan_careful(relpath: str, text: str, meta: dict[str, str], bom: bool, yaml
     return ParseResult(Page(relpath, text, tuple(pairs), meta, bom), tuple(diagnostics))
 
 
-def _make_pair(text: str, match: re.Match[str], line: int, *, in_yaml: bool) -> Pair:
+def _make_pair(text: str, match: re.Match[str], line: int, scalars: _Scalars) -> Pair:
     (start, end), (quote_start, quote_end), (id_start, id_end), (target_start, target_end), (source_start, source_end) = (
         match.regs
     )
     target, source = text[target_start:target_end], text[source_start:source_end]
-    if in_yaml or quote_end - quote_start == 2:
-        escape = _escape_of(text, start, text[quote_start:quote_end], in_yaml=in_yaml)
+    if start < scalars.yaml_end or quote_end - quote_start == 2:
+        escape = scalars.escape_at(start, text[quote_start:quote_end])
         if escape is not Escape.NONE:
             target, source = unescape(target, escape), unescape(source, escape)
             return Pair(text[id_start:id_end], target, source, line, start, end, target_start, target_end,
@@ -147,16 +149,26 @@ def _make_pair(text: str, match: re.Match[str], line: int, *, in_yaml: bool) -> 
                 source_end)
 
 
-def _escape_of(text: str, start: int, quote: str, *, in_yaml: bool) -> Escape:
-    """How a pair in YAML is escaped: by its `\\"` quotes, or by the single-quoted scalar it opens on its line."""
-    if quote == '\\"':
-        return Escape.YAML_DOUBLE
-    if not in_yaml:
-        return Escape.NONE
-    line_start = text.rfind("\n", 0, start) + 1
-    if _YAML_SINGLE_START.fullmatch(text, line_start, start):
-        return Escape.YAML_SINGLE
-    return Escape.NONE
+class _Scalars:
+    """How the pairs of one page are escaped: by the quoted YAML scalar each sits in (found once per page, and
+    only if a pair is in the YAML part), else by `\\"` attribute quotes (an older pipeline's front matter)."""
+
+    def __init__(self, text: str, yaml_end: int) -> None:
+        self.text = text
+        self.yaml_end = yaml_end
+        self.found: list[tuple[int, int, Escape]] | None = None
+        self.next = 0  # pairs come in text order: the first scalar that may still hold one
+
+    def escape_at(self, start: int, quote: str) -> Escape:
+        if start < self.yaml_end:
+            if self.found is None:
+                self.found = quoted_scalars(self.text, self.yaml_end)
+            found = self.found
+            while self.next < len(found) and found[self.next][1] <= start:
+                self.next += 1
+            if self.next < len(found) and found[self.next][0] < start:
+                return found[self.next][2]
+        return Escape.YAML_DOUBLE if quote == '\\"' else Escape.NONE
 
 
 def unescape(raw: str, escape: Escape) -> str:
