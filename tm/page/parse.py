@@ -4,6 +4,8 @@ A pair is `<span data-ttu-id="ID">target</span><span class="sxs-lookup"><span da
 Targets and sources may themselves hold inline HTML (`<span class="docon …"></span>`), so the texts are
 matched with balanced `<span>` nesting; a text holding an unbalanced literal `<span` falls back to the
 first closing marker. Attribute quotes may be `\\"` when the pair sits in a double-quoted YAML scalar.
+A `data-ttu-id` or `data-stu-id` span inside a pair's texts is never taken for inline HTML: it is a
+diagnostic (or, if it forms a whole pair, a pair, and the one around it the diagnostic).
 
 Problems are returned as `Diagnostic`s (stable codes), never printed: the caller decides what is fatal.
 """
@@ -126,12 +128,40 @@ def _scan_careful(relpath: str, text: str, meta: dict[str, str], bom: bool, yaml
             diagnostics.append(Diagnostic("TM101", line, _why_unmatched(text, opening)))
             pos = opening.end()
             continue
+        nested = _nested_marker(text, match)
+        if nested >= 0:  # a stray span swallowed into the texts as if it were inline HTML
+            diagnostic, inner_pair = _nested_diagnostic(text, match, nested, line)
+            diagnostics.append(diagnostic)
+            pos = opening.end() if inner_pair else match.end()
+            continue
         pairs.append(_make_pair(text, match, line, scalars))
         pos = match.end()
     lookups = text.count("data-stu-id=")
     if lookups > len(pairs) and not diagnostics:
         diagnostics.append(_orphan_lookup(text, pairs))
     return ParseResult(Page(relpath, text, tuple(pairs), meta, bom), tuple(diagnostics))
+
+
+def _nested_marker(text: str, match: re.Match[str]) -> int:
+    """Where the first `data-ttu-id=`/`data-stu-id=` inside a pair's target or source is, or -1."""
+    found = [at for group in ("target", "source") for marker in ("data-ttu-id=", "data-stu-id=")
+             if (at := text.find(marker, *match.span(group))) >= 0]
+    return min(found, default=-1)
+
+
+def _nested_diagnostic(text: str, match: re.Match[str], at: int, line: int) -> tuple[Diagnostic, bool]:
+    """The diagnostic for a span marker at `at` inside the pair `match` (on `line`), and whether that span is
+    itself a whole pair (then the pair around it is the malformed one, and the inner one is read as a pair)."""
+    host = match.group("id")
+    where = line + text.count("\n", match.start(), at)
+    if text.startswith("data-stu-id=", at):
+        return Diagnostic("TM102", where, f"sxs-lookup span inside the pair {host!r} has no data-ttu-id half"), False
+    inner = _OPEN.match(text, text.rfind("<", 0, at))
+    inner_id = inner.group(2) if inner else text[at : at + 80].split(">", 1)[0]
+    if inner is not None and PAIR.match(text, inner.start()):
+        return Diagnostic("TM101", line, f"span data-ttu-id={host!r} holds the pair {inner_id!r} in its text"), True
+    message = f"span data-ttu-id={inner_id!r} inside the pair {host!r} has no sxs-lookup half"
+    return Diagnostic("TM101", where, message), False
 
 
 def _make_pair(text: str, match: re.Match[str], line: int, scalars: _Scalars) -> Pair:
