@@ -11,6 +11,9 @@ from helpers import SAMPLES
 from tm.extract import page_to_catalog
 from tm.extract_fast import page_po
 from tm.formats import po
+from tm.merge import merge_page
+from tm.merge_fast import merge_text
+from tm.model import Catalog, Entry
 from tm.page import Mode, parse_page, render_page
 
 
@@ -74,3 +77,38 @@ def test_well_formed_inline_spans_are_still_part_of_the_text() -> None:
     assert result.diagnostics == () and result.page.pairs[0].target == target
     assert po.write(page_to_catalog(result.page)) == page_po("p.md", text).data
     assert render_page(result.page, Mode.BILINGUAL) == text
+
+
+@pytest.mark.parametrize("char", ["\0", "\x01", "\x1b", "\x7f", "\x9b", "\ud800", "\uffff"],
+                         ids=["NUL", "SOH", "ESC", "DEL", "CSI", "surrogate", "U+FFFF"])
+def test_merge_will_not_put_a_character_no_page_may_hold_into_a_page(char: str) -> None:
+    text = HEAD + "# " + pair("a-1", "Titre", "Title") + "\n" + pair("a-2", "Texte", "Text") + "\n"
+    catalog = Catalog([Entry("a-1", "Title", "Nouveau titre"), Entry("a-2", "Text", f"Te{char}xte", line=9)])
+    fast = merge_text("p.md", text, catalog)
+    model = merge_page(parse_page("p.md", text).page, catalog)
+    for merged in (fast, model):
+        assert [(u.id, u.line, u.char) for u in merged.unwritable] == [("a-2", 9, char)]
+        assert merged.applied == 1
+    assert fast == model
+
+
+@pytest.mark.parametrize("page", ["index.md", "guide/index.yml"])
+def test_a_catalog_with_a_nul_in_a_msgstr_is_an_error_and_its_page_is_not_written(cli, tmp_path: Path,
+                                                                                  page: str) -> None:
+    docs = Path(shutil.copytree(SAMPLES, tmp_path / "docs"))
+    assert cli("extract", docs, "--out", tmp_path / "loc", "-q").code == 0
+    catalog_path = tmp_path / "loc/fr-FR" / (page[:-3] + ".po" if page.endswith(".md") else page + ".po")
+    catalog = po.read(catalog_path.read_bytes(), path=str(catalog_path))
+    entry = catalog.entries[1]
+    entry.target, entry.fuzzy = "Bien\0venue", False
+    catalog_path.write_bytes(po.write(catalog))
+    line = po.read(catalog_path.read_bytes(), path="x").entries[1].line
+    result = cli("merge", tmp_path / "loc/fr-FR", "--pages", docs, "--out", tmp_path / "out")
+    assert result.code == 2
+    assert [line for line in result.err.splitlines() if line.startswith("error:")] == [
+        f"error: {catalog_path}:{line}: the msgstr of {entry.id} holds U+0000, a character no page may hold; "
+        f"page {docs}/{page} not merged [TM103]"]
+    assert "Traceback" not in result.err
+    written = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.*"))
+    assert page not in written and len(written) == 3
+    assert cli("extract", tmp_path / "out", "--out", tmp_path / "again", "-q").code == 0  # every page written reads
