@@ -107,6 +107,8 @@ def test_quotes_outside_quoted_scalars_are_literal() -> None:
 
 
 def test_quoted_scalars_finds_flow_and_multi_line_scalars() -> None:
-    text = "a: ['x', \"y\\\"z\"]\nb: 'one\n  two'' three' # 'no'\n- \"item\"\nc: >-\n  'folded'\nd: plain 'no'\n"
+    text = ("a: ['x', \"y\\\"z\"]\nb: 'one\n  two'' three' # 'no'\n- \"item\"\nc: >-\n  'folded'\nd: plain, 'no\n"
+            "e: {k: 'v',\n  l: [\"w\"]}\nf: See [a](b), 'no\n- [link](x.md), 'no\ng: 'yes'\n")
     found = [(text[start:end], escape.value) for start, end, escape in quoted_scalars(text)]
-    assert found == [("'x'", "sq"), ('"y\\"z"', "dq"), ("'one\n  two'' three'", "sq"), ('"item"', "dq")]
+    assert found == [("'x'", "sq"), ('"y\\"z"', "dq"), ("'one\n  two'' three'", "sq"), ('"item"', "dq"),
+                     ("'v'", "sq"), ('"w"', "dq"), ("'yes'", "sq")]

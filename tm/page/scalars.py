@@ -20,8 +20,8 @@ from tm.model import Escape
 # The rest of a single- or double-quoted scalar after its opening quote (it may run over several lines).
 _SINGLE_REST = re.compile(r"[^']*(?:''[^']*)*'")
 _DOUBLE_REST = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-# What a line may hold before a quoted scalar starts: indentation, `- ` items, a `key:`, `? `, flow `[{,`.
-_NEXT = re.compile(r"""['"#\n]""")
+# The characters that may change what follows: quotes, comments, flow collections.
+_NEXT = re.compile(r"""['"#\[\]{}]""")
 # A line whose value is a block scalar indicator (`key: |`, `- >-`, `|2`), maybe followed by a comment.
 _BLOCK = re.compile(r"""([ \t]*(?:-[ \t]+)*)([^\s#'"-][^\n#]*?:[ \t]+)?[|>][1-9+-]{0,2}[ \t]*(?:#[^\n]*)?""")
 
@@ -29,58 +29,71 @@ _BLOCK = re.compile(r"""([ \t]*(?:-[ \t]+)*)([^\s#'"-][^\n#]*?:[ \t]+)?[|>][1-9+
 def quoted_scalars(text: str, end: int | None = None) -> list[tuple[int, int, Escape]]:
     """`(start, end, escape)` of each quoted scalar of `text[:end]`, quotes included, in text order."""
     end = len(text) if end is None else end
-    found: list[tuple[int, int, Escape]] = []
+    scan = _Scan(text, end)
     pos = 0
     while pos < end:
         line_end = text.find("\n", pos, end)
         line_end = end if line_end < 0 else line_end
-        block = _BLOCK.fullmatch(text, pos, line_end)
+        block = _BLOCK.fullmatch(text, pos, line_end) if not scan.flow else None
         if block is not None:
             pos = _block_end(text, line_end, end, _parent_column(block))
             continue
-        pos = _scan_line(text, pos, line_end, end, found)
-    return found
+        pos = scan.line(pos, line_end)
+    return scan.found
 
 
-def _scan_line(text: str, pos: int, line_end: int, end: int, found: list[tuple[int, int, Escape]]) -> int:
-    """Record the quoted scalars that start on the line at `pos`; returns where the next line starts."""
-    while True:
-        hit = _NEXT.search(text, pos, line_end)
-        if hit is None:
-            return line_end + 1
-        at = hit.start()
-        char = text[at]
-        if char == "#":
-            if at == 0 or text[at - 1] in " \t\n":
-                return line_end + 1  # a comment
+class _Scan:
+    """The scan of the lines outside block scalars: the quoted scalars found, and how deep in flow collections
+    (`[…]`, `{…}`, which may run over several lines) the scan is."""
+
+    def __init__(self, text: str, end: int) -> None:
+        self.text = text
+        self.end = end
+        self.flow = 0
+        self.found: list[tuple[int, int, Escape]] = []
+
+    def line(self, pos: int, line_end: int) -> int:
+        """Scan the line at `pos`; returns where the next line starts (after a scalar running over lines)."""
+        text = self.text
+        while True:
+            hit = _NEXT.search(text, pos, line_end)
+            if hit is None:
+                return line_end + 1
+            at = hit.start()
+            char = text[at]
             pos = at + 1
-            continue
-        if not _starts_scalar(text, at):
-            pos = at + 1  # a quote inside a plain scalar
-            continue
-        rest = (_SINGLE_REST if char == "'" else _DOUBLE_REST).match(text, at + 1, end)
-        close = rest.end() if rest is not None else end
-        found.append((at, close, Escape.YAML_SINGLE if char == "'" else Escape.YAML_DOUBLE))
-        if close >= line_end:  # the scalar ran over several lines: go on after it
-            line_end = text.find("\n", close, end)
-            line_end = end if line_end < 0 else line_end
-        pos = close
+            if char == "#":
+                if at == 0 or text[at - 1] in " \t\n":
+                    return line_end + 1  # a comment
+            elif char in "]}":
+                self.flow = max(self.flow - 1, 0)
+            elif not self._starts_node(at):
+                continue  # a quote or bracket inside a plain scalar
+            elif char in "[{":
+                self.flow += 1
+            else:
+                rest = (_SINGLE_REST if char == "'" else _DOUBLE_REST).match(text, pos, self.end)
+                pos = rest.end() if rest is not None else self.end
+                self.found.append((at, pos, Escape.YAML_SINGLE if char == "'" else Escape.YAML_DOUBLE))
+                if pos > line_end:  # the scalar ran over several lines: go on after it
+                    line_end = text.find("\n", pos, self.end)
+                    line_end = self.end if line_end < 0 else line_end
 
-
-def _starts_scalar(text: str, at: int) -> bool:
-    """True when a quote at `at` opens a scalar: only blanks before it on its line, or after `- `, `: `, `? `,
-    or a flow indicator (`[`, `{`, `,`)."""
-    before = at - 1
-    while before >= 0 and text[before] in " \t":
-        before -= 1
-    if before < 0 or text[before] == "\n":
-        return True
-    char = text[before]
-    if char in "[{,":
-        return True
-    if char in ":-?" and before + 1 < at:  # the indicator must be followed by a blank
-        return before == 0 or text[before - 1] in " \t\n" or char == ":"
-    return False
+    def _starts_node(self, at: int) -> bool:
+        """True when a quote or bracket at `at` opens a node: only blanks before it on its line, or after `- `,
+        `: `, `? `, or in a flow collection after `[`, `{` or `,`."""
+        text = self.text
+        before = at - 1
+        while before >= 0 and text[before] in " \t":
+            before -= 1
+        if before < 0 or text[before] == "\n":
+            return True
+        char = text[before]
+        if char in "[{,":
+            return self.flow > 0
+        if char in ":-?" and before + 1 < at:  # the indicator must be followed by a blank
+            return char == ":" or before == 0 or text[before - 1] in " \t\n"
+        return False
 
 
 def _parent_column(block: re.Match[str]) -> int:
