@@ -98,7 +98,8 @@ def test_front_matter_scalar_with_several_pairs() -> None:
 def test_quotes_outside_quoted_scalars_are_literal() -> None:
     """In a plain scalar, a block scalar or a comment a quote opens nothing, and `''` is two quotes."""
     text = ("### YamlMime:FAQ\n# it's a comment with 'quotes'\nitems:\n  - question: don't "
-            + pair("b-1", "Q''s", "Q''s") + "\n    answer: |\n      'quoted' line\n      " + pair("b-2", "l''a", "it''s")
+            + pair("b-1", "Q''s", "Q''s") + "\n    answer: |\n      'quoted' line\n      "
+            + pair("b-2", "l''a", "it''s")
             + "\n\n      'again'\n  - question: '" + pair("b-3", "l''a", "it''s") + "'\n")
     page = parse_page("faq.yml", text).page
     assert [(p.id, p.target, p.escape) for p in page.pairs] == [

@@ -8,15 +8,14 @@ only place that turns their bytes into a tree, and it refuses, before libxml2 se
 
 A plain `<!DOCTYPE tmx SYSTEM "tmx14.dtd">`, as TMX tools write it, is accepted and never loaded. The parser
 itself runs with `resolve_entities=False`, `load_dtd=False`, `no_network=True`, and a resolver that answers
-any request for an external resource with nothing.
+any request for an external resource with nothing. After parsing, the DOCTYPE is checked again (this covers
+encodings such as UTF-16 that the byte-level pre-check cannot read), and an entity reference left in the tree
+(`&x;` that only an unread external DTD could define) is an error, not silently dropped text.
 
 There is no size limit (a caller may set one): what tm writes, tm reads, and an export of a large catalog
 is larger than any fixed limit (a segment over 10 MB, a file over 100 MB). With no entity ever expanded the
 tree grows with the input and no faster, so libxml2's `huge_tree` mode is on: it lifts its 10 MB text-node
-and 256-level depth limits (to 1 GB and 2048 levels); the entity checks above are what makes it safe. After parsing, the DOCTYPE is
-checked again (this covers encodings such as UTF-16 that the byte-level pre-check cannot read), and an entity
-reference left in the tree (`&x;` that only an unread external DTD could define) is an error, not silently
-dropped text.
+and 256-level depth limits (to 1 GB and 2048 levels); the entity checks above are what makes it safe.
 
 >>> parse(b"<a>x</a>", path="t.xml").text
 'x'
