@@ -49,7 +49,10 @@ def pair(pair_id: str, target: str, source: str, quote: str = '"') -> str:
 
 
 FRONT = "---\ntitle: T\nms.contentlocale: fr-fr\nms.lasthandoff: 02/05/2021\nms.translationtype: {kind}\n---\n"
-_texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="<"), max_size=20)
+# Hypothesis also draws the string constants of tm's modules: a literal `data-stu-id=` outside a pair makes a
+# malformed page, which the fast path rightly leaves to the model path.
+_texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="<"), max_size=20).map(
+    lambda text: text.replace("-id=", "-id"))
 _prefixes = st.sampled_from(["", "# ", "## ", "   ### ", "| a | ", "- ", "* ", "1. ", "> - ", "[", "Voir ", "\t",
                              "#x "])
 

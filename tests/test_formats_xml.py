@@ -465,11 +465,32 @@ def test_unsafe_or_broken_xml_is_an_input_error(name: str, adapter: ModuleType, 
     assert str(caught.value).startswith(f"{name}:{line}: " if line else f"{name}: ")
 
 
-def test_oversize_xml_is_refused_before_parsing() -> None:
-    with pytest.raises(InputError, match="limit for XML input"):
-        xliff.read(b" " * (safexml.MAX_BYTES + 1), path="huge.xlf")
+def test_a_caller_may_still_set_a_size_limit() -> None:
     with pytest.raises(InputError, match="limit"):
         safexml.parse(b"<a>" + b"x" * 100 + b"</a>", path="a.xml", max_bytes=50)
+
+
+def test_xml_larger_than_the_old_100_mb_limit_is_read() -> None:
+    """What tm writes, tm reads: an export of a large catalog (154 MB) was refused by a 100 MB limit."""
+    size = 101 * 1024 * 1024
+    root = safexml.parse(b"<a>" + b"x" * size + b"</a>", path="big.xlf")
+    assert len(root.text) == size
+
+
+@pytest.mark.parametrize("adapter", ADAPTERS, ids=lambda a: a.NAME)
+def test_a_segment_larger_than_libxml2s_default_text_limit_reads_back(adapter: ModuleType) -> None:
+    """libxml2 refuses a text node over 10 MB unless in huge-tree mode, which the reader now allows."""
+    long = "Un paragraphe très long, écrit d'un seul tenant. " * 240_000  # 12 MB
+    written = catalog([Entry("a-1", "Short source.", long, notes=("paragraph",)), Entry("a-2", "Hi", "Salut")])
+    back = adapter.read(adapter.write(written), path=f"big{adapter.SUFFIXES[0]}")
+    assert [(e.id, e.target) for e in back.entries] == [("a-1", long), ("a-2", "Salut")]
+
+
+def test_deep_nesting_is_read_up_to_huge_tree_limits_and_refused_beyond() -> None:
+    deep = b"<a>" * 1000 + b"x" + b"</a>" * 1000
+    assert safexml.parse(deep, path="deep.xml").tag == "a"
+    with pytest.raises(InputError, match="not well-formed XML"):
+        safexml.parse(b"<a>" * 100_000 + b"</a>" * 100_000, path="deeper.xml")
 
 
 @pytest.mark.parametrize(

@@ -75,8 +75,12 @@ def place_notes(text: str, pairs: list[tuple[int, str, bool]], *, yaml_page: boo
     is_heading = False
     last = ("", "", "")  # the last note made, and its place and heading: consecutive pairs mostly share them
     rfind = text.rfind
+    start = searched = 0  # the start of the line of the last pair, and how far the text was searched for it
     for pos, source, yaml_value in pairs:
-        start = rfind("\n", 0, pos) + 1
+        newline = rfind("\n", searched, pos)  # not from 0: a line may hold thousands of pairs
+        if newline >= 0:
+            start = newline + 1
+        searched = pos
         if start != line_start:
             line_start = start
             line_place = "YAML value" if yaml_page or yaml_value else _line_place(text[start:pos])

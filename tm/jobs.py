@@ -284,6 +284,11 @@ class MergeJob:
             if parsed is None:
                 return result
             merged = merge_page(parsed.page, catalog, self.mode, gate=gate)
+        if merged.unwritable:
+            result.errors += [f"{catalog_path}:{bad.line}: the msgstr of {bad.id} holds U+{ord(bad.char):04X}, a "
+                              f"character no page may hold; page {_where(self.shown, relpath)} not merged [TM103]"
+                              for bad in merged.unwritable]
+            return result
         for stale in merged.stale:
             result.stale.append(f"{catalog_path}:{stale.line}: stale entry {stale.id}: "
                                 "its msgid is no longer the page's source; not applied")

@@ -4,10 +4,14 @@ Only reviewed entries (not fuzzy, not empty) replace the page's own translation;
 no longer equals the page's source for that id is stale (the English changed since it was reviewed): it is
 not applied, and is reported so nobody's review silently disappears. Unreviewed entries are never applied,
 so they are neither stale nor counted: the page's own machine translation is the newer one.
+
+A reviewed translation holding a character no page may hold (a NUL, another control character) is not
+applied either: it is listed in `PageMerge.unwritable`, and the caller must not write that page.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -34,6 +38,22 @@ class Refused:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class Unwritable:
+    """A reviewed entry whose translation holds a character no page may hold (`char`, the first of them)."""
+
+    id: str
+    line: int
+    char: str
+
+
+# What a page may not hold: the characters outside YAML 1.2's printable set (C0 and C1 controls except tab,
+# line feed, carriage return and NEL; DEL; lone surrogates; U+FFFE, U+FFFF). A NUL makes extract read the
+# page as binary, a surrogate cannot be encoded, the others make a `.yml` page invalid YAML. All of them are
+# outside `str.isprintable()`, which is checked first (nearly free, where the regex is not).
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
 @dataclass(slots=True)
 class PageMerge:
     """The merged text of one page and what went into it."""
@@ -43,6 +63,7 @@ class PageMerge:
     stale: list[Stale] = field(default_factory=list)
     refused: list[Refused] = field(default_factory=list)
     unknown: int = 0
+    unwritable: list[Unwritable] = field(default_factory=list)  # when any, the page must not be written
 
 
 Gate = Callable[[Entry], "str | None"]
@@ -84,6 +105,8 @@ def choose_targets(catalog: Catalog, sources: dict[str, str], result: PageMerge,
             result.unknown += 1
         elif entry.source != page_source:
             result.stale.append(Stale(entry.id, entry.line, entry.source, page_source))
+        elif not entry.target.isprintable() and (bad := _UNWRITABLE.search(entry.target)) is not None:
+            result.unwritable.append(Unwritable(entry.id, entry.line, bad.group()))
         else:
             reason = gate(entry) if gate is not None else None
             if reason is None:

@@ -4,6 +4,8 @@ A pair is `<span data-ttu-id="ID">target</span><span class="sxs-lookup"><span da
 Targets and sources may themselves hold inline HTML (`<span class="docon …"></span>`), so the texts are
 matched with balanced `<span>` nesting; a text holding an unbalanced literal `<span` falls back to the
 first closing marker. Attribute quotes may be `\\"` when the pair sits in a double-quoted YAML scalar.
+A `data-ttu-id` or `data-stu-id` span inside a pair's texts is never taken for inline HTML: it is a
+diagnostic (or, if it forms a whole pair, a pair, and the one around it the diagnostic).
 
 Problems are returned as `Diagnostic`s (stable codes), never printed: the caller decides what is fatal.
 """
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from tm.errors import InputError
 from tm.model import Escape, Page, Pair
 from tm.page.meta import front_matter_end, read_meta
+from tm.page.scalars import quoted_scalars
 
 YAML_SUFFIXES = (".yml", ".yaml")
 
@@ -43,7 +46,6 @@ _LOOSE_PAIR = re.compile(
     re.DOTALL,
 )
 _ANY_LOOKUP = re.compile(r"""<span class=\\?["']sxs-lookup\\?["']><span data-stu-id=\\?["']([^"'\\<>\s]*)""")
-_YAML_SINGLE_START = re.compile(r"""[ \t]*(?:- +)?(?:[^\s:'"#][^:'"]*:[ \t]+)?'""")
 _YAML_DQ_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.DOTALL)
 _YAML_DQ_SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "a": "\a", "b": "\b", "e": "\x1b",
                    "f": "\f", "v": "\v", " ": " ", "/": "/", '"': '"', "\\": "\\", "\t": "\t",
@@ -85,11 +87,12 @@ def _scan_fast(text: str, yaml_end: int) -> list[Pair] | None:
     pairs = []
     line = 1
     line_pos = 0
+    scalars = _Scalars(text, yaml_end)
     for match in PAIR.finditer(text):
         start = match.start()
         line += text.count("\n", line_pos, start)
         line_pos = start
-        pairs.append(_make_pair(text, match, line, in_yaml=start < yaml_end))
+        pairs.append(_make_pair(text, match, line, scalars))
     return pairs if all_paired(text, len(pairs)) else None
 
 
@@ -112,6 +115,7 @@ def _scan_careful(relpath: str, text: str, meta: dict[str, str], bom: bool, yaml
     pos = 0
     line = 1
     line_pos = 0
+    scalars = _Scalars(text, yaml_end)
     while True:
         opening = _OPEN.search(text, pos)
         if opening is None:
@@ -124,7 +128,13 @@ def _scan_careful(relpath: str, text: str, meta: dict[str, str], bom: bool, yaml
             diagnostics.append(Diagnostic("TM101", line, _why_unmatched(text, opening)))
             pos = opening.end()
             continue
-        pairs.append(_make_pair(text, match, line, in_yaml=start < yaml_end))
+        nested = _nested_marker(text, match)
+        if nested >= 0:  # a stray span swallowed into the texts as if it were inline HTML
+            diagnostic, inner_pair = _nested_diagnostic(text, match, nested, line)
+            diagnostics.append(diagnostic)
+            pos = opening.end() if inner_pair else match.end()
+            continue
+        pairs.append(_make_pair(text, match, line, scalars))
         pos = match.end()
     lookups = text.count("data-stu-id=")
     if lookups > len(pairs) and not diagnostics:
@@ -132,13 +142,35 @@ def _scan_careful(relpath: str, text: str, meta: dict[str, str], bom: bool, yaml
     return ParseResult(Page(relpath, text, tuple(pairs), meta, bom), tuple(diagnostics))
 
 
-def _make_pair(text: str, match: re.Match[str], line: int, *, in_yaml: bool) -> Pair:
+def _nested_marker(text: str, match: re.Match[str]) -> int:
+    """Where the first `data-ttu-id=`/`data-stu-id=` inside a pair's target or source is, or -1."""
+    found = [at for group in ("target", "source") for marker in ("data-ttu-id=", "data-stu-id=")
+             if (at := text.find(marker, *match.span(group))) >= 0]
+    return min(found, default=-1)
+
+
+def _nested_diagnostic(text: str, match: re.Match[str], at: int, line: int) -> tuple[Diagnostic, bool]:
+    """The diagnostic for a span marker at `at` inside the pair `match` (on `line`), and whether that span is
+    itself a whole pair (then the pair around it is the malformed one, and the inner one is read as a pair)."""
+    host = match.group("id")
+    where = line + text.count("\n", match.start(), at)
+    if text.startswith("data-stu-id=", at):
+        return Diagnostic("TM102", where, f"sxs-lookup span inside the pair {host!r} has no data-ttu-id half"), False
+    inner = _OPEN.match(text, text.rfind("<", 0, at))
+    inner_id = inner.group(2) if inner else text[at : at + 80].split(">", 1)[0]
+    if inner is not None and PAIR.match(text, inner.start()):
+        return Diagnostic("TM101", line, f"span data-ttu-id={host!r} holds the pair {inner_id!r} in its text"), True
+    message = f"span data-ttu-id={inner_id!r} inside the pair {host!r} has no sxs-lookup half"
+    return Diagnostic("TM101", where, message), False
+
+
+def _make_pair(text: str, match: re.Match[str], line: int, scalars: _Scalars) -> Pair:
     (start, end), (quote_start, quote_end), (id_start, id_end), (target_start, target_end), (source_start, source_end) = (
         match.regs
     )
     target, source = text[target_start:target_end], text[source_start:source_end]
-    if in_yaml or quote_end - quote_start == 2:
-        escape = _escape_of(text, start, text[quote_start:quote_end], in_yaml=in_yaml)
+    if start < scalars.yaml_end or quote_end - quote_start == 2:
+        escape = scalars.escape_at(start, text[quote_start:quote_end])
         if escape is not Escape.NONE:
             target, source = unescape(target, escape), unescape(source, escape)
             return Pair(text[id_start:id_end], target, source, line, start, end, target_start, target_end,
@@ -147,16 +179,26 @@ def _make_pair(text: str, match: re.Match[str], line: int, *, in_yaml: bool) -> 
                 source_end)
 
 
-def _escape_of(text: str, start: int, quote: str, *, in_yaml: bool) -> Escape:
-    """How a pair in YAML is escaped: by its `\\"` quotes, or by the single-quoted scalar it opens on its line."""
-    if quote == '\\"':
-        return Escape.YAML_DOUBLE
-    if not in_yaml:
-        return Escape.NONE
-    line_start = text.rfind("\n", 0, start) + 1
-    if _YAML_SINGLE_START.fullmatch(text, line_start, start):
-        return Escape.YAML_SINGLE
-    return Escape.NONE
+class _Scalars:
+    """How the pairs of one page are escaped: by the quoted YAML scalar each sits in (found once per page, and
+    only if a pair is in the YAML part), else by `\\"` attribute quotes (an older pipeline's front matter)."""
+
+    def __init__(self, text: str, yaml_end: int) -> None:
+        self.text = text
+        self.yaml_end = yaml_end
+        self.found: list[tuple[int, int, Escape]] | None = None
+        self.next = 0  # pairs come in text order: the first scalar that may still hold one
+
+    def escape_at(self, start: int, quote: str) -> Escape:
+        if start < self.yaml_end:
+            if self.found is None:
+                self.found = quoted_scalars(self.text, self.yaml_end)
+            found = self.found
+            while self.next < len(found) and found[self.next][1] <= start:
+                self.next += 1
+            if self.next < len(found) and found[self.next][0] < start:
+                return found[self.next][2]
+        return Escape.YAML_DOUBLE if quote == '\\"' else Escape.NONE
 
 
 def unescape(raw: str, escape: Escape) -> str:
