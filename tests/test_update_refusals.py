@@ -198,3 +198,30 @@ def test_stale_temporary_files_are_removed_and_live_ones_kept(cli, tree: Path) -
     finally:
         sleeper.kill()
         sleeper.wait()
+
+
+def test_extract_never_writes_two_pages_to_one_catalog(cli, tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    shutil.copytree(OLD, first)
+    shutil.copytree(NEW, second)  # index.md in both
+    shutil.copy(NEW / "whats-new.md", first / "index.MD")  # index.MD and index.md: both index.po
+    result = cli("extract", first, second, "--out", tmp_path / "out", "--json")
+    assert result.code == 2
+    assert f"error: {first / 'index.md'}: not extracted: its catalog index.po would overwrite the one of " \
+           f"{first / 'index.MD'}" in result.err
+    assert f"error: {second / 'index.md'}: not extracted: its catalog index.po would overwrite the one of " \
+           f"{first / 'index.MD'}" in result.err
+    written = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.po"))
+    assert json.loads(result.out)["files_written"] == len(written)
+    assert po.read((tmp_path / "out" / "fr-FR" / "index.po").read_bytes(), path="x").page == "index.MD"
+
+
+def test_extract_of_two_locales_with_the_same_page_names_writes_both(cli, tmp_path: Path) -> None:
+    german = tmp_path / "de"
+    shutil.copytree(NEW, german)
+    for page in german.rglob("*.*"):
+        text = page.read_text("utf-8")
+        page.write_text(text.replace("contentlocale: fr-FR", "contentlocale: de-de").replace("fr-fr", "de-DE"), "utf-8")
+    result = cli("extract", NEW, german, "--out", tmp_path / "out")
+    assert result.code == 0, result.err
+    assert (tmp_path / "out" / "fr-FR" / "index.po").exists() and (tmp_path / "out" / "de-DE" / "index.po").exists()
