@@ -131,39 +131,45 @@ class Staging:
 
     def commit(self, deletes: list[str]) -> None:
         """Put the staged catalogs in place and delete `deletes` (paths under `base`); resumable (`recover`)."""
+        base = os.path.join(self.base, "")
         staged = self._staged()
-        deletes = sorted(set(deletes) - {os.path.join(self.base, rel) for rel in staged})
+        deletes = sorted(set(deletes) - {base + rel for rel in staged})
         if not staged and not deletes:
             self.discard()
             return
-        lines = "".join(os.path.relpath(p, self.base) + "\n" for p in deletes)
+        lines = "".join(p[len(base):] + "\n" for p in deletes)  # paths under `base`, as the walk found them
         write_atomic(os.path.join(self.root, _COMMIT), lines.encode("utf-8", "surrogateescape"))
-        self._apply()
+        self._apply(staged)
 
     def discard(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
 
     def _staged(self) -> list[str]:
-        """The staged catalogs, as paths relative to `files`."""
+        """The staged catalogs, as paths relative to `files` (cut as strings: `relpath` per file was most of
+        a commit's time)."""
+        top = self.files
+        cut = len(os.path.join(top, ""))
         found = []
-        for folder, _, names in os.walk(self.files):
-            found += [os.path.relpath(os.path.join(folder, name), self.files) for name in names]
+        for folder, _, names in os.walk(top):
+            rel = os.path.join(folder[cut:], "") if len(folder) > len(top) else ""
+            found += [rel + name for name in names]
         return found
 
-    def _apply(self) -> None:
+    def _apply(self, staged: list[str] | None = None) -> None:
+        """Commit: move the staged catalogs (`_staged()` unless given) into place, then delete; resumable."""
         with open(os.path.join(self.root, _COMMIT), encoding="utf-8", errors="surrogateescape") as lines:
             deletes = [line.rstrip("\n") for line in lines if line.strip()]
+        files, base = os.path.join(self.files, ""), os.path.join(self.base, "")
         made: set[str] = set()
-        for rel in self._staged():
-            target = os.path.join(self.base, rel)
-            folder = os.path.dirname(target)
+        for rel in self._staged() if staged is None else staged:
+            folder = os.path.dirname(rel)
             if folder not in made:
-                os.makedirs(folder, exist_ok=True)
+                os.makedirs(base + folder, exist_ok=True)
                 made.add(folder)
-            os.replace(os.path.join(self.files, rel), target)
+            os.replace(files + rel, base + rel)
         for rel in deletes:
             with contextlib.suppress(FileNotFoundError):
-                os.unlink(os.path.join(self.base, rel))
+                os.unlink(base + rel)
         self.discard()
 
 
