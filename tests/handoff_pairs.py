@@ -7,9 +7,10 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-_WORDS = ("install configure the a SDK runtime project build select window close open file folder app service "
-          "client server version update package command line terminal option value setting default new old "
-          "library code sample test debug deploy container image cloud local remote user account key").split()
+_WORDS = ["install", "configure", "the", "a", "SDK", "runtime", "project", "build", "select", "window", "close",
+          "open", "file", "folder", "app", "service", "client", "server", "version", "update", "package", "command",
+          "line", "terminal", "option", "value", "setting", "default", "new", "old", "library", "code", "sample",
+          "test", "debug", "deploy", "container", "image", "cloud", "local", "remote", "user", "account", "key"]
 
 
 def _sentence(rng: random.Random) -> str:

@@ -32,11 +32,31 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return root / "locales" / "fr-FR", new
 
 
+def _finish(run: subprocess.Popen[bytes]) -> int:
+    """The exit status of `run`, which must end within two minutes (else it is killed, and the test fails)."""
+    try:
+        return run.wait(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(run.pid, signal.SIGKILL)
+        run.wait()
+        raise
+
+
+def _wait_for_session(pid: int) -> None:
+    """Until no process of the session `pid` leads is left (they hold the tree's lock while they live)."""
+    for _ in range(200):
+        try:
+            os.killpg(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+
+
 def _clean_run(tree: Path, new: Path, where: Path) -> tuple[dict[str, bytes], float]:
     shutil.copytree(tree, where)
     start = time.monotonic()
     run = _tm("update", where, new, "-q")
-    assert run.wait() == 0, run.stderr.read() if run.stderr else ""
+    assert _finish(run) == 0, run.stderr.read() if run.stderr else ""
     return snapshot(where), time.monotonic() - start
 
 
@@ -53,12 +73,13 @@ def test_an_update_killed_at_any_point_then_run_again_gives_the_bytes_of_a_clean
         run = _tm("update", copy, new, "-q")
         time.sleep(took * at)
         if run.poll() is None:
-            os.killpg(run.pid, how)
-        run.wait()
-        if how == signal.SIGINT:  # workers and parent all get it, as from a terminal; nothing may linger
-            time.sleep(0.2)
+            # SIGKILL: the whole process group. SIGINT: the parent, as `kill -INT`; a terminal's Ctrl-C reaches
+            # the workers too, which must then ignore it (else the pool can hang: tm.jobs, not tested here).
+            os.killpg(run.pid, how) if how == signal.SIGKILL else os.kill(run.pid, how)
+        _finish(run)
+        _wait_for_session(run.pid)  # until no worker is left (they hold the tree's lock while they live)
         again = _tm("update", copy, new, "-q")
-        assert again.wait() == 0, (how, at, again.stderr.read() if again.stderr else "")
+        assert _finish(again) == 0, (how, at, again.stderr.read() if again.stderr else "")
         left = [p.name for p in copy.rglob(".*") if p.name != ".tm.lock"]
         assert left == [], (how, at, left)
         if snapshot(copy) != clean:

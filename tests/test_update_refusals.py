@@ -7,16 +7,13 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import random
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from helpers import DATA, ROOT
+from helpers import DATA
 
 from tm.formats import po
 

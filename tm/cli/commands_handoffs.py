@@ -11,8 +11,10 @@ forward to a new handoff with `tm.update`, in two passes over worker processes:
 2. with the tree's memory complete (and pages renamed detected by content), the pending pages get their
    offers and are written, and the set-aside pages are done.
 
-Each catalog is read once in the common case and written only when its bytes change (atomically), so a
-second run writes nothing. This module is the only one here that touches files.
+Each catalog is read once in the common case and written only when its bytes change, so a second run
+writes nothing. Written catalogs are staged and committed together once both passes are done, unless the
+update is refused (`tm.cli.update_tree`: lock, staging, refusals). This module and that one are the only
+ones here that touch files.
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ import gc
 import hashlib
 import os
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import islice
@@ -33,32 +34,33 @@ import typer
 
 from tm import __version__
 from tm.align import DEFAULT_THRESHOLD, gc_paused, match_pages
-from tm.catalogs import catalog_relpath, page_relpath
+from tm.catalogs import catalog_relpath
 from tm.cli._app import Jobs, Json, Quiet, Repo, Rev, app, pages_source, print_json
-from tm.diff import CLASSES, DiffOptions, DiffReport, compare, review_catalogs
-from tm.errors import BadArgument, InputError
-from tm.extract_fast import page_entries
-from tm.fileio import read_file, write_atomic
-from tm.formats import catalog_suffixes, for_path, po
-from tm.jobs import default_jobs, parallel_map
 from tm.cli.update_tree import (
     STAGE_NAME,
     Losses,
     Staging,
     TreeLock,
-    clean_stale,
     locale_dirs,
+    lost_reviews,
+    page_key,
     refusals,
+    tree_catalogs,
     tree_locale,
-    unreadable_parts,
-    write_staged,
+    under,
 )
+from tm.diff import CLASSES, DiffOptions, DiffReport, compare, review_catalogs
+from tm.errors import BadArgument, InputError
+from tm.extract_fast import page_entries
+from tm.fileio import read_file, write_atomic, write_file
+from tm.formats import catalog_suffixes, for_path, po
+from tm.jobs import default_jobs, parallel_map
 from tm.model import Catalog, LazyCatalog, Page, canonical_locale
 from tm.page import parse_page
 from tm.page.parse import decode_page
 from tm.progress import Reporter
 from tm.report_html import render_html
-from tm.sources import PAGE_SUFFIXES, Content, DirectorySource, GitSource, Source, content, deferred, walk_files
+from tm.sources import PAGE_SUFFIXES, Content, DirectorySource, GitSource, Source, content, deferred
 from tm.update import (
     OUTCOMES,
     Memory,
@@ -313,7 +315,7 @@ class _UpdateJob:
         if item.catalog and old is None:
             return done
         where = self._catalog_name(item.catalog) if item.catalog else ""
-        if old is not None:  # pass 2 reads it again for a renamed page: `_lost` needs it, the parent ignores it
+        if old is not None:  # pass 2 reads it again for a renamed page: `lost_reviews` needs it, the parent ignores it
             done.reviews = reviews(old, where)
             done.reviewed = 0 if self.final else len(done.reviews.sources)
         if item.data is None:
@@ -337,7 +339,7 @@ class _UpdateJob:
                              where=where, drop_obsolete=self.drop_obsolete)
         if not self._set_aside(item, done, result.wants_memory):
             self._write(item, result, done, raw, stamp)
-            done.lost = _lost(done.reviews, [pair.source for pair in page.pairs], result.counts)
+            done.lost = lost_reviews(done.reviews, [pair.source for pair in page.pairs], result.counts)
         return done
 
     def _check_locale(self, declared: str, old: LazyCatalog | None, done: _Done) -> None:
@@ -367,7 +369,7 @@ class _UpdateJob:
             self._check_locale(canonical_locale(page.header.get("X-Ms-Contentlocale", "")), old, done)
         result = update_page_text(old, page, threshold=self.threshold, memory=memory, where=where,
                                   drop_obsolete=self.drop_obsolete)
-        lost = _lost(done.reviews, page.sources, result.counts)
+        lost = lost_reviews(done.reviews, page.sources, result.counts)
         if result.wants_memory and not self.final:  # done but for the offers: pass 2 adds them
             done.deferred, done.pending = True, _Pending(result, stamp, lost)
             return True
@@ -440,7 +442,7 @@ class _UpdateJob:
         if raw == data:
             done.unchanged += 1
         else:
-            write_staged(self._staged(path), data)
+            write_file(self._staged(path), data)
             done.written += 1
 
     def _staged(self, path: str) -> str:
@@ -506,17 +508,6 @@ def _tree_name(base: str, path: str) -> str:
     """A catalog's path in the tree (`core/intro.po`): how the memory names it. Catalog paths are found under
     `base` (`catalogs_by_page`), so they start with it."""
     return path[len(os.path.join(base, "")):].replace(os.sep, "/")
-
-
-def _lost(found: Reviews | None, sources: list[str], counts: dict[str, int]) -> int:
-    """How many of the old catalog's reviewed entries (`found`) an update to a page of these `sources` makes
-    obsolete, at least: those whose source is not among them, but for the ones carried to a similar source.
-    (A carried entry may also be a person's fuzzy one: then this counts fewer than the truth, never more.)"""
-    if found is None or not found.sources:
-        return 0
-    missing = Counter(found.sources)
-    missing.subtract(sources)
-    return max(0, sum(n for n in missing.values() if n > 0) - counts.get("carried", 0))
 
 
 def _encode(path: str, catalog: Catalog, stamp: str) -> bytes:
@@ -667,7 +658,9 @@ def _update_root(catalog_dir: Path) -> Path:
 def _update_passes(first: _UpdateJob, source: Source, report: Reporter, jobs: int | None) -> _Summary:
     """Both passes of `tm update` (see the module docstring), catalogs staged; what they did."""
     base = first.base
-    by_page, skip = _tree_catalogs(base, source, report)
+    by_page, skip, problems = tree_catalogs(base, source)
+    for message in problems:
+        report.error(message)
     summary = _Summary()
     later: list[_Done] = []
     collected: list[Reviews] = []
@@ -677,8 +670,8 @@ def _update_passes(first: _UpdateJob, source: Source, report: Reporter, jobs: in
 
     def items() -> Iterator[_Item]:
         for relpath, data in deferred(source):
-            key = _page_key(relpath)
-            if _under(key, skip):
+            key = page_key(relpath)
+            if under(key, skip):
                 continue
             if key in seen:
                 clashes.append(f"{first._where(_Item(relpath, None, None))}: its catalog {catalog_relpath(relpath)} "
@@ -687,7 +680,7 @@ def _update_passes(first: _UpdateJob, source: Source, report: Reporter, jobs: in
             seen[key] = relpath
             yield _Item(relpath, data, by_page.get(key))
         for relpath, path in by_page.items():
-            if relpath not in seen and not _under(relpath, skip):
+            if relpath not in seen and not under(relpath, skip):
                 yield _Item(relpath, None, path)
 
     total = len(source) + max(0, len(by_page) - len(source))
@@ -697,7 +690,7 @@ def _update_passes(first: _UpdateJob, source: Source, report: Reporter, jobs: in
         if done.reviews is not None:
             collected.append(done.reviews)
         if done.needs_offers:
-            skipped.append(by_page[_page_key(done.relpath)])
+            skipped.append(by_page[page_key(done.relpath)])
         if done.deferred:
             later.append(done)
         else:
@@ -725,36 +718,9 @@ def _update_passes(first: _UpdateJob, source: Source, report: Reporter, jobs: in
     return summary
 
 
-def _tree_catalogs(base: str, source: Source, report: Reporter) -> tuple[dict[str, str], list[str]]:
-    """`{page: catalog path}` of the tree, and the folders (page relpaths) the update must leave alone: those
-    of the handoff or of the tree that cannot be listed, whose pages would otherwise look removed or new.
-    Stale temporary files of `write_atomic` are removed on the way."""
-    hidden: list[str] = []
-    unreadable: list[str] = []
-    found = sorted(walk_files(base, catalog_suffixes(), unreadable=unreadable, hidden=hidden))
-    clean_stale(hidden)
-    for rel in unreadable:
-        report.error(f"{os.path.join(base, rel)}: cannot list this folder of the catalog tree; "
-                     "the catalogs of its pages left as they were")
-    skip = list(unreadable)
-    for where, rel in unreadable_parts(source):
-        report.error(f"{where}: cannot list this folder of the handoff; the catalogs of its pages left as they were")
-        skip.append(rel)
-    return {page_relpath(rel): path for rel, path in found}, skip
-
-
-def _page_key(relpath: str) -> str:
-    """The page name of the catalog `relpath` has (`P.MD` and `P.md` both `P.md`: one catalog, `P.po`)."""
-    return page_relpath(catalog_relpath(relpath))
-
-
-def _under(relpath: str, folders: list[str]) -> bool:
-    return any(not folder or relpath.startswith(folder + "/") for folder in folders)
-
-
 def _second_pass(later: list[_Done], by_page: dict[str, str], summary: _Summary) -> Iterator[_Item]:
     """The set-aside pages: renames paired by content, then new pages, orphaned catalogs, deferred updates."""
-    added = {d.relpath: d for d in later if d.data is not None and by_page.get(_page_key(d.relpath)) is None}
+    added = {d.relpath: d for d in later if d.data is not None and by_page.get(page_key(d.relpath)) is None}
     removed = {d.relpath: d for d in later if d.data is None and d.pending is None}
     renamed = match_pages({p: d.sources for p, d in removed.items()}, {p: d.sources for p, d in added.items()})
     summary.pages_renamed = renamed
@@ -768,7 +734,7 @@ def _second_pass(later: list[_Done], by_page: dict[str, str], summary: _Summary)
             old_path = next(p for p, n in renamed.items() if n == done.relpath)
             yield _Item(done.relpath, done.data, by_page[old_path], renamed_from=old_path)
         else:
-            yield _Item(done.relpath, done.data, by_page.get(_page_key(done.relpath)), pending=done.pending)
+            yield _Item(done.relpath, done.data, by_page.get(page_key(done.relpath)), pending=done.pending)
 
 
 def _report(report: Reporter, done: _Done) -> None:

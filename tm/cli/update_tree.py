@@ -24,13 +24,17 @@ import contextlib
 import os
 import re
 import shutil
+from collections import Counter
 from dataclasses import dataclass, field
 from types import TracebackType
 
+from tm.catalogs import catalog_relpath, page_relpath
 from tm.errors import BadArgument
 from tm.fileio import write_atomic
+from tm.formats import catalog_suffixes
 from tm.model import canonical_locale
-from tm.sources import DirectorySource, MultiSource, Source
+from tm.sources import DirectorySource, MultiSource, Source, walk_files
+from tm.update import Reviews
 
 try:
     import fcntl
@@ -38,7 +42,7 @@ except ImportError:  # not on a POSIX system: no lock
     fcntl = None  # type: ignore[assignment]
 
 __all__ = ["LOCK_NAME", "STAGE_NAME", "Losses", "Staging", "TreeLock", "clean_stale", "locale_dirs",
-           "refusals", "tree_locale", "unreadable_parts", "write_staged"]
+           "lost_reviews", "page_key", "refusals", "tree_catalogs", "tree_locale", "under", "unreadable_parts"]
 
 LOCK_NAME = ".tm.lock"
 STAGE_NAME = ".tm-update"
@@ -55,13 +59,13 @@ class TreeLock:
         self.path = os.path.join(base, LOCK_NAME)
         self._fd = -1
 
-    def __enter__(self) -> TreeLock:
+    def __enter__(self) -> None:
         try:
             self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
         except OSError as exc:
             raise BadArgument(f"{self.path}: cannot lock the tree: {exc.strerror}") from None
         if fcntl is None:
-            return self
+            return
         try:
             fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -71,34 +75,10 @@ class TreeLock:
                               f"{f' (pid {holder})' if holder else ''}; run this one when it has finished") from None
         os.ftruncate(self._fd, 0)
         os.write(self._fd, f"{os.getpid()}\n".encode())
-        return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
         os.close(self._fd)  # releases the lock
-
-
-_made: set[str] = set()  # staging folders this process made (a `makedirs` per file is a measurable cost)
-
-
-def write_staged(path: str, data: bytes) -> None:
-    """Write a staged catalog (no temporary sibling: a staged file is not in the tree until committed)."""
-    folder = os.path.dirname(path)
-    if folder not in _made:
-        os.makedirs(folder, exist_ok=True)
-        _made.add(folder)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
-    try:
-        fd = os.open(path, flags, 0o666)
-    except FileNotFoundError:  # made by an earlier update of this process, and removed since
-        os.makedirs(folder, exist_ok=True)
-        fd = os.open(path, flags, 0o666)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-    finally:
-        os.close(fd)
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +191,33 @@ def tree_locale(base: str) -> str:
     return name if _LOCALE.fullmatch(name) and canonical_locale(name) == name else ""
 
 
+def tree_catalogs(base: str, source: Source) -> tuple[dict[str, str], list[str], list[str]]:
+    """`{page: catalog path}` of the tree; the folders (page relpaths) the update must leave alone, those of
+    the handoff or of the tree that cannot be listed, whose pages would otherwise look removed or new; and
+    an error message for each. Stale temporary files of `write_atomic` are removed on the way."""
+    hidden: list[str] = []
+    unreadable: list[str] = []
+    found = sorted(walk_files(base, catalog_suffixes(), unreadable=unreadable, hidden=hidden))
+    clean_stale(hidden)
+    errors = [f"{os.path.join(base, rel)}: cannot list this folder of the catalog tree; the catalogs of its pages "
+              "left as they were" for rel in unreadable]
+    skip = list(unreadable)
+    for where, rel in unreadable_parts(source):
+        errors.append(f"{where}: cannot list this folder of the handoff; the catalogs of its pages left as they were")
+        skip.append(rel)
+    return {page_relpath(rel): path for rel, path in found}, skip, errors
+
+
+def page_key(relpath: str) -> str:
+    """The page name of the catalog `relpath` has (`P.MD` and `P.md` both `P.md`: one catalog, `P.po`)."""
+    return page_relpath(catalog_relpath(relpath))
+
+
+def under(relpath: str, folders: list[str]) -> bool:
+    """Whether the page `relpath` is in one of `folders` ("" is the whole tree)."""
+    return any(not folder or relpath.startswith(folder + "/") for folder in folders)
+
+
 def unreadable_parts(source: Source) -> list[tuple[str, str]]:
     """`(shown, relpath prefix)` of each folder of the pages given that could not be listed."""
     if isinstance(source, MultiSource):
@@ -229,6 +236,17 @@ class Losses:
     reviewed: int = 0  # active reviewed entries of the tree before the update
     lost: int = 0  # of those, the ones the update makes obsolete (at least)
     other_locales: dict[str, list[str]] = field(default_factory=dict)  # locale → pages that declare it
+
+
+def lost_reviews(found: Reviews | None, sources: list[str], counts: dict[str, int]) -> int:
+    """How many of the old catalog's reviewed entries (`found`) an update to a page of these `sources` makes
+    obsolete, at least: those whose source is not among them, but for the ones carried to a similar source.
+    (A carried entry may also be a person's fuzzy one: then this counts fewer than the truth, never more.)"""
+    if found is None or not found.sources:
+        return 0
+    missing = Counter(found.sources)
+    missing.subtract(sources)
+    return max(0, sum(n for n in missing.values() if n > 0) - counts.get("carried", 0))
 
 
 def refusals(losses: Losses, *, tree: str, shown: str, locale: str, removed: list[str], drop: bool) -> list[str]:
