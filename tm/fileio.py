@@ -65,3 +65,23 @@ def write_atomic(path: Path | str, data: bytes) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def write_file(path: str, data: bytes) -> None:
+    """Write `data` at `path` in place (no temporary sibling), making its folder if needed: for files no
+    reader sees while they are written, such as the catalogs `tm update` stages before committing them."""
+    folder = os.path.dirname(path)
+    if folder not in _made:
+        os.makedirs(folder or ".", exist_ok=True)
+        _made.add(folder)
+    try:
+        fd = os.open(path, _FLAGS, 0o666)
+    except FileNotFoundError:  # made earlier by this process, and removed since
+        os.makedirs(folder or ".", exist_ok=True)
+        fd = os.open(path, _FLAGS, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)

@@ -11,13 +11,14 @@ forward to a new handoff with `tm.update`, in two passes over worker processes:
 2. with the tree's memory complete (and pages renamed detected by content), the pending pages get their
    offers and are written, and the set-aside pages are done.
 
-Each catalog is read once in the common case and written only when its bytes change (atomically), so a
-second run writes nothing. This module is the only one here that touches files.
+Each catalog is read once in the common case and written only when its bytes change, so a second run
+writes nothing. Written catalogs are staged and committed together once both passes are done, unless the
+update is refused (`tm.cli.update_tree`: lock, staging, refusals). This module and that one are the only
+ones here that touch files.
 """
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import hashlib
 import os
@@ -33,15 +34,28 @@ import typer
 
 from tm import __version__
 from tm.align import DEFAULT_THRESHOLD, gc_paused, match_pages
-from tm.catalogs import catalog_relpath, catalogs_by_page
+from tm.catalogs import catalog_relpath
 from tm.cli._app import Jobs, Json, Quiet, Repo, Rev, app, pages_source, print_json
+from tm.cli.update_tree import (
+    STAGE_NAME,
+    Losses,
+    Staging,
+    TreeLock,
+    locale_dirs,
+    lost_reviews,
+    page_key,
+    refusals,
+    tree_catalogs,
+    tree_locale,
+    under,
+)
 from tm.diff import CLASSES, DiffOptions, DiffReport, compare, review_catalogs
 from tm.errors import BadArgument, InputError
 from tm.extract_fast import page_entries
-from tm.fileio import read_file, write_atomic
+from tm.fileio import read_file, write_atomic, write_file
 from tm.formats import catalog_suffixes, for_path, po
 from tm.jobs import default_jobs, parallel_map
-from tm.model import Catalog, LazyCatalog, Page
+from tm.model import Catalog, LazyCatalog, Page, canonical_locale
 from tm.page import parse_page
 from tm.page.parse import decode_page
 from tm.progress import Reporter
@@ -218,6 +232,7 @@ class _Pending:
 
     result: PageUpdateText
     stamp: str
+    lost: int
 
 
 @dataclass(slots=True)
@@ -237,11 +252,21 @@ class _Done:
     needs_offers: bool = False
     pending: _Pending | None = None
     errors: list[str] = field(default_factory=list)
+    # For `update_tree.refusals`: whether the page has pairs, the locale it declares when not the tree's,
+    # the reviewed entries of the old catalog (pass 1), those made obsolete (when written), catalogs to delete.
+    pairs: bool = False
+    other_locale: str = ""
+    reviewed: int = 0
+    lost: int = 0
+    deletes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
 class _UpdateJob:
     """Update one catalog; in pass 1 (`final=False`) pages needing the tree's memory are set aside.
+
+    Catalogs are written to the tree's staging area (`update_tree.Staging`), and deleted ones listed in
+    `_Done.deletes`: the parent commits them all once the update is known not to be refused.
 
     A PO catalog written here carries `X-Tm-Update: <page digest> <entries digest> <reviewed entries>`: when
     the page is byte for byte the one it was updated against (same tm version and options) and nobody
@@ -254,6 +279,7 @@ class _UpdateJob:
     drop_obsolete: bool
     shown: str
     final: bool
+    locale: str = ""  # the tree's locale when its folder says it (`update_tree.tree_locale`)
 
     def __call__(self, item: _Item) -> _Done:
         """Update one page's catalog; a page given as a path is read here, and set aside as that path."""
@@ -283,13 +309,15 @@ class _UpdateJob:
             reviewed = _stamped(raw, stamp)
             if reviewed is not None:  # nothing changed since the last update
                 done.unchanged, done.pages, done.needs_offers = 1, 1, reviewed > 0
+                done.reviewed, done.pairs = reviewed, item.data is not None
                 return done
         old = self._decode(item.catalog, raw, done) if item.catalog and raw is not None else None
         if item.catalog and old is None:
             return done
         where = self._catalog_name(item.catalog) if item.catalog else ""
-        if old is not None and not self.final:
+        if old is not None:  # pass 2 reads it again for a renamed page: `lost_reviews` needs it, the parent ignores it
             done.reviews = reviews(old, where)
+            done.reviewed = 0 if self.final else len(done.reviews.sources)
         if item.data is None:
             return self._orphan(item, old, raw, done) if old is not None else done
         decoded = self._decode_page(item, done)
@@ -302,6 +330,8 @@ class _UpdateJob:
         page = self._parse(item, text, bom, done)
         if page is None or (old is None and not page.pairs):
             return done
+        if page.pairs:
+            self._check_locale(page.locale, old, done)
         if old is None and not self.final:
             done.deferred, done.data, done.sources = True, item.data, [p.source for p in page.pairs]
             return done
@@ -309,7 +339,15 @@ class _UpdateJob:
                              where=where, drop_obsolete=self.drop_obsolete)
         if not self._set_aside(item, done, result.wants_memory):
             self._write(item, result, done, raw, stamp)
+            done.lost = lost_reviews(done.reviews, [pair.source for pair in page.pairs], result.counts)
         return done
+
+    def _check_locale(self, declared: str, old: LazyCatalog | None, done: _Done) -> None:
+        """Note a page with pairs, and the locale it declares when that is not the tree's (or its catalog's)."""
+        done.pairs = True
+        expected = self.locale or (old.locale if old is not None else "")
+        if declared and expected and declared != expected:
+            done.other_locale = declared
 
     def _set_aside(self, item: _Item, done: _Done, wants_memory: bool) -> bool:
         """In pass 1, a page that asked the tree's memory waits for pass 2, when the memory is known."""
@@ -327,12 +365,16 @@ class _UpdateJob:
         page = page_entries(item.relpath, text, locale=old.locale)
         if page is None:
             return False
+        if page.sources:
+            self._check_locale(canonical_locale(page.header.get("X-Ms-Contentlocale", "")), old, done)
         result = update_page_text(old, page, threshold=self.threshold, memory=memory, where=where,
                                   drop_obsolete=self.drop_obsolete)
+        lost = lost_reviews(done.reviews, page.sources, result.counts)
         if result.wants_memory and not self.final:  # done but for the offers: pass 2 adds them
-            done.deferred, done.pending = True, _Pending(result, stamp)
+            done.deferred, done.pending = True, _Pending(result, stamp, lost)
             return True
         self._write_text(item, result, stamp, done, raw)
+        done.lost = lost
         return True
 
     def _offer_pending(self, item: _Item, pending: _Pending) -> _Done:
@@ -343,6 +385,7 @@ class _UpdateJob:
         result = offer_lookups(pending.result, memory, threshold=self.threshold,
                                where=self._catalog_name(item.catalog))
         self._write_text(item, result, pending.stamp, done, None)
+        done.lost = pending.lost
         return done
 
     def _write_text(self, item: _Item, result: PageUpdateText, stamp: str, done: _Done, raw: bytes | None) -> None:
@@ -366,8 +409,9 @@ class _UpdateJob:
         assert item.catalog is not None
         result = obsolete_catalog(old.catalog(), drop_obsolete=self.drop_obsolete)
         done.counts = result.counts
+        done.lost = len(done.reviews.sources) if done.reviews else 0
         if self.drop_obsolete:
-            _unlink(item.catalog)
+            done.deletes.append(item.catalog)
             done.deleted = 1
         else:
             self._put(item.catalog, _encode(item.catalog, result.catalog, self._page_digest(b"")), done, raw)
@@ -384,7 +428,7 @@ class _UpdateJob:
         self._put(target, data, done, raw if item.catalog == target else None)
         done.counts = counts
         if item.catalog is not None and item.catalog != target:
-            _unlink(item.catalog)
+            done.deletes.append(item.catalog)
             done.deleted = 1
 
     def _put(self, path: str, data: bytes, done: _Done, raw: bytes | None) -> None:
@@ -398,8 +442,12 @@ class _UpdateJob:
         if raw == data:
             done.unchanged += 1
         else:
-            write_atomic(path, data)
+            write_file(self._staged(path), data)
             done.written += 1
+
+    def _staged(self, path: str) -> str:
+        """Where the catalog `path` of the tree is staged (`update_tree.Staging.path`, without its `relpath`)."""
+        return os.path.join(self.base, STAGE_NAME, "files", path[len(os.path.join(self.base, "")):])
 
     def _read_bytes(self, path: str, done: _Done) -> bytes | None:
         try:
@@ -462,11 +510,6 @@ def _tree_name(base: str, path: str) -> str:
     return path[len(os.path.join(base, "")):].replace(os.sep, "/")
 
 
-def _unlink(path: str) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(path)
-
-
 def _encode(path: str, catalog: Catalog, stamp: str) -> bytes:
     """The catalog file's bytes; a PO file of a page gets its `X-Tm-Update` stamp (see `_UpdateJob`)."""
     adapter = for_path(os.path.basename(path)) or po
@@ -509,7 +552,7 @@ class _OffersJob:
 
 @dataclass(slots=True)
 class _Summary:
-    """What `tm update` reports."""
+    """What `tm update` reports, and what it would do to the tree's reviews (`losses`) and catalogs."""
 
     pages: int = 0
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
@@ -519,20 +562,33 @@ class _Summary:
     pages_added: list[str] = field(default_factory=list)
     pages_removed: list[str] = field(default_factory=list)
     pages_renamed: dict[str, str] = field(default_factory=dict)
+    losses: Losses = field(default_factory=Losses)
+    deletes: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
 
     def add(self, done: _Done) -> None:
+        """A page's final outcome (pass 1 if not set aside, else pass 2)."""
         for key, n in done.counts.items():
             self.counts[key] += n
         self.files_written += done.written
         self.files_unchanged += done.unchanged
         self.files_deleted += done.deleted
         self.pages += done.pages
+        self.losses.lost += done.lost
+        self.deletes += done.deletes
+
+    def note(self, done: _Done) -> None:
+        """What pass 1 learnt of every page and catalog: pairs, declared locale, reviews before the update."""
+        self.losses.reviewed += done.reviewed
+        self.losses.pages_with_pairs += done.pairs
+        if done.other_locale:
+            self.losses.other_locales.setdefault(done.other_locale, []).append(done.relpath)
 
     def to_json(self, errors: list[str]) -> dict[str, object]:
         return {"pages": self.pages, "entries": self.counts, "files_written": self.files_written,
                 "files_unchanged": self.files_unchanged, "files_deleted": self.files_deleted,
                 "pages_added": self.pages_added, "pages_removed": self.pages_removed,
-                "pages_renamed": self.pages_renamed, "errors": errors}
+                "pages_renamed": self.pages_renamed, "refused": bool(self.refused), "errors": errors}
 
 
 @app.command()
@@ -543,47 +599,106 @@ def update(
     threshold: Threshold = DEFAULT_THRESHOLD,
     drop_obsolete: Annotated[bool, typer.Option(
         "--drop-obsolete", help="Remove obsolete entries, and the catalogs of pages that left the handoff.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Update even from a handoff without pairs or of another "
+                                        "locale, or when most reviewed entries would become obsolete.")] = False,
     repo: Repo = None,
     rev: Rev = None,
     jobs: Jobs = None,
     json_out: Json = False,
     quiet: Quiet = False,
 ) -> int:
-    """Carry the reviewed translations of a catalog tree forward to a new handoff."""
+    """Carry the reviewed translations of a catalog tree forward to a new handoff.
+
+    Nothing is written until every page is done and the update is not refused (see `update_tree`).
+    """
+    base = _update_root(catalog_dir)
+    source, shown = pages_source(sources or [], repo, rev)
+    report = Reporter(quiet=quiet or json_out)
+    job = _UpdateJob(str(base), threshold, drop_obsolete, shown, final=False, locale=tree_locale(str(base)))
+    with TreeLock(str(base)):
+        staging = Staging(str(base))
+        recovered = staging.recover()
+        if recovered:
+            report.warning(f"{base}: {recovered}")
+        try:
+            summary = _update_passes(job, source, report, jobs)
+        except BaseException:
+            staging.discard()
+            raise
+        if not force:
+            summary.refused = refusals(summary.losses, tree=str(base), shown=shown, locale=job.locale,
+                                       removed=summary.pages_removed, drop=drop_obsolete)
+        for message in summary.refused:
+            report.error(message)
+        if summary.refused:
+            staging.discard()
+            summary.files_written = summary.files_deleted = 0
+        else:
+            staging.commit(summary.deletes)
+    if json_out:
+        print_json(summary.to_json(report.errors))
+    elif not quiet and not summary.refused:
+        _print_update(summary, base)
+    return 2 if report.errors else 0
+
+
+def _update_root(catalog_dir: Path) -> Path:
+    """The locale's tree to update; a folder holding the trees of locales is refused (which one is meant?)."""
     if not catalog_dir.is_dir():
         raise BadArgument(f"{catalog_dir}: not a directory of catalogs")
     base = catalog_root(catalog_dir)
-    source, shown = pages_source(sources or [], repo, rev)
-    by_page = catalogs_by_page([str(base)])
-    report = Reporter(quiet=quiet or json_out)
+    if not tree_locale(str(base)):
+        found = locale_dirs(str(base))
+        if found:
+            raise BadArgument(f"{base} holds the catalog trees of {', '.join(found)}: give the one to update, "
+                              f"e.g. {base / found[0]}")
+    return base
+
+
+def _update_passes(first: _UpdateJob, source: Source, report: Reporter, jobs: int | None) -> _Summary:
+    """Both passes of `tm update` (see the module docstring), catalogs staged; what they did."""
+    base = first.base
+    by_page, skip, problems = tree_catalogs(base, source)
+    for message in problems:
+        report.error(message)
     summary = _Summary()
-    first = _UpdateJob(str(base), threshold, drop_obsolete, shown, final=False)
     later: list[_Done] = []
     collected: list[Reviews] = []
     skipped: list[str] = []
-    seen: set[str] = set()
+    seen: dict[str, str] = {}
+    clashes: list[str] = []
 
     def items() -> Iterator[_Item]:
         for relpath, data in deferred(source):
-            seen.add(relpath)
-            yield _Item(relpath, data, by_page.get(relpath))
+            key = page_key(relpath)
+            if under(key, skip):
+                continue
+            if key in seen:
+                clashes.append(f"{first._where(_Item(relpath, None, None))}: its catalog {catalog_relpath(relpath)} "
+                               f"is also the catalog of {seen[key]}; not updated (rename one of the two pages)")
+                continue
+            seen[key] = relpath
+            yield _Item(relpath, data, by_page.get(key))
         for relpath, path in by_page.items():
-            if relpath not in seen:
+            if relpath not in seen and not under(relpath, skip):
                 yield _Item(relpath, None, path)
 
     total = len(source) + max(0, len(by_page) - len(source))
     for done in _Mapper(report, jobs, total, "update")(first, items()):
         _report(report, done)
+        summary.note(done)
         if done.reviews is not None:
             collected.append(done.reviews)
         if done.needs_offers:
-            skipped.append(by_page[done.relpath])
+            skipped.append(by_page[page_key(done.relpath)])
         if done.deferred:
             later.append(done)
         else:
             summary.add(done)
+    for message in clashes:
+        report.error(message)
     if later and skipped:  # the memory needs the reviews of the catalogs pass 1 did not read
-        reading = _Mapper(report, jobs, len(skipped), "memory")(_OffersJob(str(base)), skipped)
+        reading = _Mapper(report, jobs, len(skipped), "memory")(_OffersJob(base), skipped)
         collected.extend(reading)
     collected.sort(key=itemgetter(0))  # by `where`: tree order, however the passes went
     with gc_paused():
@@ -594,23 +709,18 @@ def update(
         gc.freeze()  # the memory lives as long as the run: no collection need scan its ~300,000 containers
     _MEMORY[:] = [memory]
     try:
-        final = _UpdateJob(str(base), threshold, drop_obsolete, shown, final=True)
         second = list(_second_pass(later, by_page, summary))
-        for done in _Mapper(report, jobs, len(second), "update")(final, second):
+        for done in _Mapper(report, jobs, len(second), "update")(replace(first, final=True), second):
             _report(report, done)
             summary.add(done)
     finally:
         _MEMORY.clear()
-    if json_out:
-        print_json(summary.to_json(report.errors))
-    elif not quiet:
-        _print_update(summary, base)
-    return 2 if report.errors else 0
+    return summary
 
 
 def _second_pass(later: list[_Done], by_page: dict[str, str], summary: _Summary) -> Iterator[_Item]:
     """The set-aside pages: renames paired by content, then new pages, orphaned catalogs, deferred updates."""
-    added = {d.relpath: d for d in later if d.data is not None and by_page.get(d.relpath) is None}
+    added = {d.relpath: d for d in later if d.data is not None and by_page.get(page_key(d.relpath)) is None}
     removed = {d.relpath: d for d in later if d.data is None and d.pending is None}
     renamed = match_pages({p: d.sources for p, d in removed.items()}, {p: d.sources for p, d in added.items()})
     summary.pages_renamed = renamed
@@ -624,7 +734,7 @@ def _second_pass(later: list[_Done], by_page: dict[str, str], summary: _Summary)
             old_path = next(p for p, n in renamed.items() if n == done.relpath)
             yield _Item(done.relpath, done.data, by_page[old_path], renamed_from=old_path)
         else:
-            yield _Item(done.relpath, done.data, by_page.get(done.relpath), pending=done.pending)
+            yield _Item(done.relpath, done.data, by_page.get(page_key(done.relpath)), pending=done.pending)
 
 
 def _report(report: Reporter, done: _Done) -> None:

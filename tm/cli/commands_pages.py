@@ -8,15 +8,17 @@ from typing import Annotated
 
 import typer
 
-from tm.catalogs import find_catalogs, read_catalog
+from tm.catalogs import catalog_relpath, find_catalogs, read_catalog
 from tm.cli._app import Jobs, Json, Quiet, Repo, Rev, app, pages_source, print_json
 from tm.errors import BadArgument, InputError
 from tm.formats import get_format
 from tm.jobs import ExtractJob, FileResult, MergeJob, default_jobs, parallel_map
 from tm.model import canonical_locale
 from tm.page import Mode
+from tm.page.meta import read_meta
+from tm.page.parse import decode_page
 from tm.progress import Reporter
-from tm.sources import Content, deferred
+from tm.sources import Content, content, deferred
 
 
 def _add(totals: dict[str, int], result: FileResult, keys: tuple[str, ...]) -> None:
@@ -50,11 +52,15 @@ def extract(
                      count_words=json_out or not quiet)
     keys = ("pages", "segments", "words", "files_written")
     totals = dict.fromkeys(keys, 0)
-    results = parallel_map(job, deferred(source), jobs=jobs or default_jobs(), total=len(source))
+    clashes: list[str] = []
+    pages = _one_per_catalog(deferred(source), canonical_locale(locale) if locale else "", clashes)
+    results = parallel_map(job, pages, jobs=jobs or default_jobs(), total=len(source))
     for result in report.track(results, total=len(source), label="extract"):
         for message in result.errors:
             report.error(message)
         _add(totals, result, keys)
+    for message in clashes:
+        report.error(message)
     if json_out:
         print_json({**totals, "errors": report.errors})
     elif not quiet:
@@ -63,6 +69,38 @@ def extract(
             f"{totals['files_written']} catalogs written under {out}"
         )
     return 2 if report.errors else 0
+
+
+def _one_per_catalog(pages: Iterator[tuple[str, Content]], locale: str, clashes: list[str]
+                     ) -> Iterator[tuple[str, Content]]:
+    """`pages` but those whose catalog would overwrite an earlier page's (`P.MD` after `P.md`, the same
+    relpath under two directories given), each told in `clashes`: the first page keeps the catalog. Pages of
+    two locales do not clash (their catalogs are in two trees); only clashing pages are read here for it."""
+    seen: dict[str, tuple[str, Content]] = {}
+    for relpath, data in pages:
+        key = catalog_relpath(relpath, "")
+        first = seen.get(key)
+        if first is None:
+            seen[key] = relpath, data
+        elif locale or _declared_locale(relpath, data) == _declared_locale(*first):
+            clashes.append(f"{_named(relpath, data)}: not extracted: its catalog {catalog_relpath(relpath)} would "
+                           f"overwrite the one of {_named(*first)}")
+            continue
+        yield relpath, data
+
+
+def _named(relpath: str, data: Content) -> str:
+    return data if isinstance(data, str) else relpath
+
+
+def _declared_locale(relpath: str, data: Content) -> str:
+    """The page's `ms.contentlocale` ("" if unreadable: the job reports that)."""
+    try:
+        text, _ = decode_page(relpath, content(data))
+    except (OSError, InputError):
+        return ""
+    return canonical_locale(read_meta(text, yaml_page=relpath.lower().endswith((".yml", ".yaml")))
+                            .get("ms.contentlocale", ""))
 
 
 def _catalogs_by_page(paths: list[str]) -> dict[str, Path]:
