@@ -16,9 +16,10 @@ from pathlib import Path
 import polib
 import pytest
 from helpers import DATA
+from lxml import etree
 
 from tm.errors import InputError
-from tm.formats import po
+from tm.formats import FORMATS, po
 from tm.model import Catalog, Entry
 
 CATALOGS = sorted((DATA / "po").glob("*.po"))
@@ -134,3 +135,61 @@ def test_stats_counts_plural_entries(cli) -> None:
     assert result.code == 0, result.err
     entries = json.loads(result.out)["total"]["entries"]
     assert entries == {"reviewed": 7, "mt": 1, "untranslated": 1, "obsolete": 2, "total": 9}
+
+
+# ---------------------------------------------------------------- through XLIFF and back
+
+
+needs_po2xliff = pytest.mark.skipif(shutil.which("po2xliff") is None, reason="translate-toolkit not installed")
+
+
+@needs_msgfmt
+@needs_po2xliff
+@pytest.mark.parametrize("path", CATALOGS, ids=lambda p: p.name)
+def test_po2xliff_output_converts_to_a_valid_catalog(cli, path: Path, tmp_path: Path) -> None:
+    """translate-toolkit's XLIFF: its header unit is the header (not an entry), its plural groups plural entries,
+    its multi-line notes stay comments."""
+    (tmp_path / "x").mkdir()
+    xlf = tmp_path / "x" / f"{path.stem}.xlf"
+    subprocess.run(["po2xliff", "--progress=none", str(path), str(xlf)], check=True, capture_output=True)
+    result = cli("export", xlf, "--format", "po", "--out", tmp_path / "po", "-q")
+    assert result.code == 0, result.err
+    out = tmp_path / "po" / f"{path.stem}.po"
+    msgfmt_check(out)
+    original, converted = polib.pofile(str(path)), polib.pofile(str(out))
+    assert converted.metadata == original.metadata
+    assert [(e.msgid, e.msgid_plural, e.msgstr, e.msgstr_plural) for e in converted] == [
+        (e.msgid, e.msgid_plural, e.msgstr, e.msgstr_plural) for e in original]  # po2xliff keeps no `#~`
+    stats = json.loads(cli("stats", out, "--json").out)["total"]["entries"]
+    assert stats["reviewed"] == len(converted.translated_entries())  # the header is no entry
+
+
+@pytest.mark.parametrize("path", CATALOGS, ids=lambda p: p.name)
+def test_po_through_xliff_keeps_every_message(cli, path: Path, tmp_path: Path) -> None:
+    assert cli("export", path, "--format", "xliff", "--out", tmp_path / "x", "-q").code == 0
+    xlf = tmp_path / "x" / f"{path.stem}.xlf"
+    if Path(__file__).parents[1].parent.joinpath("shared", "schemas").is_dir():
+        from test_formats_xml import _xsd
+
+        schema = _xsd("xliff-core-1.2-strict.xsd")
+        assert schema.validate(etree.parse(str(xlf))), schema.error_log.last_error
+    assert cli("export", xlf, "--format", "po", "--out", tmp_path / "po", "-q").code == 0
+    assert polib_view(tmp_path / "po" / path.name) == polib_view(path)
+
+
+@pytest.mark.parametrize("fmt", ["xliff2", "tmx"])
+def test_formats_without_plurals_refuse_plural_entries(cli, fmt: str, tmp_path: Path) -> None:
+    result = cli("export", DATA / "po", "--format", fmt, "--out", tmp_path / "out")
+    assert result.code == 2
+    assert f"latin1.po:33: plural entries (msgid_plural) cannot be written as {fmt}" in result.err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("fmt", ["xliff", "xliff2", "tmx"])
+def test_entries_without_context_keep_none_through_every_format(fmt: str) -> None:
+    adapter = FORMATS[fmt]
+    catalog = Catalog([Entry("", "Open", "Ouvrir", has_context=False), Entry("", "Open", "Ouvert"),
+                       Entry("menu", "Open", "Ouvrir")], {"Language": "fr"}, locale="fr")
+    again = adapter.read(adapter.write(catalog), path=f"x{adapter.SUFFIXES[0]}")
+    assert [(e.id, e.has_context, e.target) for e in again.entries] == [
+        ("", False, "Ouvrir"), ("", True, "Ouvert"), ("menu", True, "Ouvrir")]
