@@ -193,3 +193,12 @@ def test_entries_without_context_keep_none_through_every_format(fmt: str) -> Non
     again = adapter.read(adapter.write(catalog), path=f"x{adapter.SUFFIXES[0]}")
     assert [(e.id, e.has_context, e.target) for e in again.entries] == [
         ("", False, "Ouvrir"), ("", True, "Ouvert"), ("menu", True, "Ouvrir")]
+
+
+def test_a_template_with_a_fuzzy_header_is_written_back_byte_for_byte() -> None:
+    template = (b'# SOME DESCRIPTIVE TITLE.\n#, fuzzy\nmsgid ""\nmsgstr ""\n'
+                b'"Content-Type: text/plain; charset=CHARSET\\n"\n"Plural-Forms: nplurals=INTEGER; plural=EXPRESSION;\\n"\n'
+                b'\n#: a.c:1\n#, c-format\nmsgid "%d file"\nmsgid_plural "%d files"\nmsgstr[0] ""\nmsgstr[1] ""\n')
+    catalog = po.read(template, path="t.pot")
+    assert catalog.header_flags == ("fuzzy",) and not catalog.entries[0].reviewed
+    assert po.write(catalog) == template

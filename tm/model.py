@@ -106,13 +106,17 @@ class Entry:
 
 @dataclass(slots=True)
 class Catalog:
-    """The entries of one page (or of any PO file), with the header fields in file order."""
+    """The entries of one page (or of any PO file), with the header fields in file order.
+
+    `header_flags` are the header entry's flags (a template's or a new catalog's header is often `fuzzy`).
+    """
 
     entries: list[Entry] = field(default_factory=list)
     header: dict[str, str] = field(default_factory=dict)
     locale: str = ""
     page: str = ""
     header_comments: tuple[str, ...] = ()
+    header_flags: tuple[str, ...] = ()
 
     @property
     def active(self) -> list[Entry]:

@@ -89,6 +89,8 @@ def entry_text(entry: Entry) -> str:
 def header_text(catalog: Catalog) -> str:
     """The header entry: header comments, `msgid ""`, and one `"Key: value\\n"` line per field."""
     lines = [f"# {c}".rstrip() + "\n" for c in _lines(catalog.header_comments)]
+    if catalog.header_flags:
+        lines.append("#, " + ", ".join(catalog.header_flags) + "\n")
     lines.append('msgid ""\nmsgstr ""\n')
     fields = [f"{key}: {value}" for key, value in catalog.header.items()]
     if not plain("".join(fields)):  # one test for the usual header that needs no escapes
@@ -812,6 +814,7 @@ def _finish(builder: _Builder, catalog: Catalog, path: str) -> None:
     plural_targets = _plural_targets(builder, fields, path)
     if msgid == "" and "msgctxt" not in fields and not builder.obsolete and not catalog.header:
         _set_header(catalog, fields["msgstr"], builder.comments)
+        catalog.header_flags = tuple(builder.flags)
     else:
         flags = tuple(f for f in builder.flags if f != "fuzzy")
         catalog.entries.append(
