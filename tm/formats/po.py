@@ -727,9 +727,11 @@ _CHARSET_BYTES = re.compile(rb"charset=([^\s\\\";]*)")
 def _declared_charset(data: bytes) -> str | None:
     """The charset named by the header's `Content-Type`, None for UTF-8 (or none, or gettext's `CHARSET`
     placeholder). Looked for in the header only: one bounded `find` for the usual UTF-8 catalog."""
-    cut = data.find(b"\n\n", 0, 16384)
-    at = data.find(b"charset=", 0, cut if cut >= 0 else 16384)
+    at = data.find(b"charset=", 0, 16384)
     if at < 0 or data.startswith((b"UTF-8", b"utf-8"), at + 8):
+        return None
+    cut = data.find(b"\n\n", 0, at)
+    if cut >= 0 and data[:cut].strip():  # after the header: an entry's text, not the header's field
         return None
     name = _CHARSET_BYTES.match(data, at).group(1).decode("ascii", "replace")  # type: ignore[union-attr]
     return None if name.lower() in ("utf-8", "utf8", "charset", "") else name
