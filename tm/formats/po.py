@@ -5,6 +5,9 @@ entries (and `msgfmt -c` accepts), and that `read` sees what polib sees. The hot
 polib spends most of a handoff's time wrapping lines on save and is 5-10x slower to parse; a full handoff is
 ~12,500 catalogs. Lines are not wrapped (like `msgcat --no-wrap`): one segment is one line, so a reviewed
 change is a one-line git diff; strings holding newlines are split after each `\\n`, as gettext does.
+
+Catalogs other tools write keep their messages: no `msgctxt` where there was none, plural entries with all
+their forms, and the charset the header declares (see `write`).
 """
 
 from __future__ import annotations
@@ -226,9 +229,10 @@ def read(data: bytes, *, path: str, reviewed_only: bool = False, comments: bool 
          ) -> Catalog:
     """Parse PO bytes; a syntax error raises `InputError` with the file's line number.
 
-    Plural entries keep `msgstr[0]` as the target (handoff pages have no plurals). Files laid out as
-    gettext and `tm` write them take a fast path, a regex per entry; anything else (wrapped comments,
-    unusual order, obsolete entries, syntax errors) is read line by line with exact error lines.
+    The text is decoded in the charset the header declares. Files laid out as gettext and `tm` write them
+    take a fast path, a regex per entry; anything else (wrapped comments, unusual order, obsolete entries,
+    plural entries, syntax errors) is read line by line with exact error lines: the fast readers know no
+    plural grammar, so a catalog with plural entries always takes the line reader.
 
     `reviewed_only` keeps only reviewed entries (what `tm merge` applies); the whole file is still checked,
     but most entries of a machine-translated handoff are never built. `comments=False` leaves out comments,
