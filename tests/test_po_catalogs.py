@@ -137,6 +137,15 @@ def test_stats_counts_plural_entries(cli) -> None:
     assert entries == {"reviewed": 7, "mt": 1, "untranslated": 1, "obsolete": 2, "total": 9}
 
 
+def test_stats_counts_a_plural_entry_with_an_empty_form_untranslated(cli, tmp_path: Path) -> None:
+    path = tmp_path / "half.po"
+    path.write_text('msgid "%d task"\nmsgid_plural "%d tasks"\nmsgstr[0] "%d tâche"\nmsgstr[1] ""\n\n'
+                    'msgid "%d day"\nmsgid_plural "%d days"\nmsgstr[0] "%d jour"\nmsgstr[1] "%d jours"\n')
+    entries = json.loads(cli("stats", path, "--json").out)["total"]["entries"]
+    assert (entries["reviewed"], entries["untranslated"]) == (1, 1) == (
+        len(polib.pofile(str(path)).translated_entries()), len(polib.pofile(str(path)).untranslated_entries()))
+
+
 # ---------------------------------------------------------------- through XLIFF and back
 
 
