@@ -22,7 +22,7 @@ from tm.errors import InputError
 from tm.extract import count_words, page_to_catalog
 from tm.extract_fast import page_po
 from tm.fileio import write_atomic
-from tm.formats import get_format
+from tm.formats import check_writable, get_format
 from tm.merge import merge_page
 from tm.merge_fast import merge_text
 from tm.model import Entry
@@ -245,6 +245,11 @@ class ExportJob:
             result.errors.append(str(exc))
             return result
         adapter = get_format(self.format)
+        try:
+            check_writable(adapter.NAME, catalog, path=str(item.path))
+        except InputError as exc:
+            result.errors.append(str(exc))
+            return result
         options = {"reviewed_state": self.reviewed_state} if self.reviewed_state else {}
         if self.inline:
             options["inline"] = self.inline

@@ -68,6 +68,11 @@ class Entry:
 
     `fuzzy` marks a translation nobody has reviewed yet (machine translation, or a carried-forward guess).
     `previous_source` is the old English of a fuzzy match (`#| msgid`).
+
+    Catalogs written by others may hold what a page's pair never makes, kept so that they are written back as
+    the same messages: `has_context` is False for an entry without `msgctxt` (its `id` is then ""; gettext
+    tells it from `msgctxt ""`); a plural entry has its `msgid_plural` as `plural_source` and its
+    `msgstr[1]`, `msgstr[2]`, … as `plural_targets` (`msgstr[0]` is `target`).
     """
 
     id: str
@@ -82,22 +87,36 @@ class Entry:
     references: tuple[str, ...] = ()
     obsolete: bool = False
     line: int = field(default=0, compare=False)
+    has_context: bool = True
+    plural_source: str | None = None
+    plural_targets: tuple[str, ...] = ()
+    previous_plural_source: str | None = None
 
     @property
     def reviewed(self) -> bool:
-        """A translation a person accepted: not fuzzy, not empty, not obsolete."""
-        return bool(self.target) and not self.fuzzy and not self.obsolete
+        """A translation a person accepted: not fuzzy, not empty (no plural form empty), not obsolete."""
+        return (bool(self.target) and not self.fuzzy and not self.obsolete
+                and (not self.plural_targets or all(self.plural_targets)))
+
+    @property
+    def plural(self) -> bool:
+        """A plural entry (`msgid_plural`): no page's pair is one."""
+        return self.plural_source is not None
 
 
 @dataclass(slots=True)
 class Catalog:
-    """The entries of one page (or of any PO file), with the header fields in file order."""
+    """The entries of one page (or of any PO file), with the header fields in file order.
+
+    `header_flags` are the header entry's flags (a template's or a new catalog's header is often `fuzzy`).
+    """
 
     entries: list[Entry] = field(default_factory=list)
     header: dict[str, str] = field(default_factory=dict)
     locale: str = ""
     page: str = ""
     header_comments: tuple[str, ...] = ()
+    header_flags: tuple[str, ...] = ()
 
     @property
     def active(self) -> list[Entry]:
@@ -151,10 +170,11 @@ class LazyCatalog:
     third of an update. `plain[i]` says the i-th active entry is such an entry: no translator comment, no
     flag but `fuzzy`, and fuzzy or empty (so not a person's work); `entry(i)` builds it. `reviewed` holds the
     msgstr of the reviewed entries as plain (no comment, no flag, no `NOTE_PREFIX` note), which an update
-    keeps as they are.
+    keeps as they are. `kept` holds the active entries no pair can take (plural entries), which an update
+    writes back as they are, after the page's.
     """
 
-    __slots__ = ("_build", "_entries", "header", "header_comments", "locale", "obsolete", "page", "plain",
+    __slots__ = ("_build", "_entries", "header", "header_comments", "kept", "locale", "obsolete", "page", "plain",
                  "reviewed", "sources")
 
     def __init__(self, head: Catalog, sources: list[str], plain: list[bool], build: Callable[[int], Entry],
@@ -164,18 +184,20 @@ class LazyCatalog:
                                                                      head.header_comments)
         self.sources, self.plain, self.obsolete = sources, plain, obsolete or []
         self.reviewed = reviewed or {}
+        self.kept: list[Entry] = []
         self._build = build
         self._entries: dict[int, Entry] = {}
 
     @classmethod
     def of(cls, catalog: Catalog) -> LazyCatalog:
         """A catalog already read in full (another format, another layout) behind the same interface."""
-        active = catalog.active
+        active = [e for e in catalog.active if not e.plural]
         plain = [not e.comments and not e.flags and (e.fuzzy or not e.target) for e in active]
         reviewed = {i: e.target for i, e in enumerate(active) if e.reviewed and not e.comments and not e.flags
                     and not any(n.startswith(NOTE_PREFIX) for n in e.notes)}
         lazy = cls(catalog, [e.source for e in active], plain, active.__getitem__, catalog.obsolete, reviewed)
         lazy._entries = dict(enumerate(active))
+        lazy.kept = [e for e in catalog.active if e.plural]
         return lazy
 
     def __len__(self) -> int:
@@ -191,4 +213,4 @@ class LazyCatalog:
     def catalog(self) -> Catalog:
         """Every entry built: the `Catalog` a full read gives."""
         active = [self.entry(i) for i in range(len(self.sources))]
-        return Catalog(active + self.obsolete, self.header, self.locale, self.page, self.header_comments)
+        return Catalog(active + self.kept + self.obsolete, self.header, self.locale, self.page, self.header_comments)

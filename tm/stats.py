@@ -22,7 +22,7 @@ def state_of(entry: Entry) -> str:
     """The review state of one entry (one of `STATES`)."""
     if entry.obsolete:
         return "obsolete"
-    if not entry.target:
+    if not entry.target or not all(entry.plural_targets):  # a plural entry: every form translated, as polib says
         return "untranslated"
     return "mt" if entry.fuzzy else "reviewed"
 

@@ -15,7 +15,10 @@ translations as follows:
 |                                    | the new handoff's target, fuzzy                                  |
 | no counterpart in the new page     | obsolete (`#~`), kept unless `drop_obsolete`                     |
 
-Translator comments (`# …`) and flags follow their entry.
+Translator comments (`# …`) and flags follow their entry. An entry without `msgctxt` (a catalog another tool
+wrote) is aligned by its source like any other. Plural entries (`msgid_plural`), which no pair can take, stay
+as they are after the page's entries while the page is in the handoff, and go obsolete with the rest when it
+leaves.
 
 **Provenance.** A reviewed entry (not fuzzy, msgstr set) is human. A fuzzy entry whose msgstr came from a
 person carries the flag `tm-human` (`#, fuzzy, tm-human`), and its `#| msgid` stays the source that person
@@ -102,7 +105,7 @@ def reviews(catalog: Catalog | LazyCatalog, where: str) -> Reviews:
                 found.targets.append(target)
         return found
     for entry in catalog.entries:
-        if entry.reviewed:
+        if entry.reviewed and not entry.plural:  # a plural entry's msgstr[0] is not a pair's translation
             found.sources.append(entry.source)
             found.targets.append(entry.target)
     return found
@@ -216,7 +219,7 @@ def update_page(
     """`carry_forward` with counts; `old=None` for a new page; `where` names this catalog in the memory."""
     locale = (old.locale if old else "") or page.locale
     fresh = page_to_catalog(page, locale=locale)
-    active = old.active if old else []
+    active = [e for e in old.active if not e.plural] if old else []
     counts = dict.fromkeys(OUTCOMES, 0)
     entries: list[Entry | None] = [None] * len(fresh.entries)
     vanished: list[Entry] = []
@@ -235,6 +238,7 @@ def update_page(
         entries[link.new] = entry
         counts[outcome] += 1
     result = [e for e in entries if e is not None]
+    result += [e for e in old.active if e.plural] if old else []  # no pair takes them: kept as they are
     obsolete = _obsolete_tail(old.obsolete if old else [], vanished, counts, drop_obsolete)
     header = _header(old.header if old else {}, fresh.header)
     catalog = Catalog(result + obsolete, header, locale, page.relpath,
@@ -320,7 +324,7 @@ def update_page_text(
         counts[outcome] += 1
     obsolete = _obsolete_tail(old.obsolete, vanished, counts, drop_obsolete)
     assert None not in chunks  # every pair of the page is linked: `lookups` index the chunks as they are
-    texts = [*chunks, *map(po.entry_text, obsolete)]
+    texts = [*chunks, *map(po.entry_text, old.kept), *map(po.entry_text, obsolete)]
     return PageUpdateText(_header(old.header, page.header), old.locale or page.locale, old.header_comments,
                           texts, reviewed, counts, lookups)  # type: ignore[arg-type]
 

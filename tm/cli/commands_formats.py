@@ -12,7 +12,7 @@ from tm.catalogs import CatalogFile, find_catalogs, read_catalog
 from tm.cli._app import Jobs, Json, Quiet, app, print_json
 from tm.errors import BadArgument, InputError
 from tm.fileio import write_atomic
-from tm.formats import get_format
+from tm.formats import check_writable, get_format
 from tm.jobs import ExportJob, default_jobs, parallel_map
 from tm.model import Catalog
 from tm.progress import Reporter
@@ -107,6 +107,7 @@ def _read_each(files: list[CatalogFile], report: Reporter, counts: dict[str, int
     for item in report.track(files, total=len(files), label="export"):
         try:
             catalog = read_catalog(item.path, comments=False)  # a memory keeps no comments
+            check_writable("tmx", catalog, path=str(item.path))
         except InputError as exc:
             report.error(str(exc))
             continue

@@ -522,10 +522,12 @@ def _encode(path: str, catalog: Catalog, stamp: str) -> bytes:
 
 
 def _stamped_po(header: dict[str, str], comments: tuple[str, ...], body: str, reviewed: int, stamp: str) -> bytes:
-    """A PO catalog's bytes: the header with its `X-Tm-Update` stamp (which digests `body`), then `body`."""
-    data = body.encode("utf-8")
+    """A PO catalog's bytes: the header with its `X-Tm-Update` stamp (which digests `body`), then `body`, in the
+    charset the header declares (`po.encoding`)."""
+    header, codec = po.encoding(header, body, comments)
+    data = body.encode(codec)
     stamped = {**header, STAMP: f"{stamp} {_digest(data)} {reviewed}"}
-    return po.header_text(Catalog([], stamped, header_comments=comments)).encode("utf-8") + data
+    return po.header_text(Catalog([], stamped, header_comments=comments)).encode(codec) + data
 
 
 def _stamped(raw: bytes, stamp: str) -> int | None:

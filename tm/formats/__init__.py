@@ -13,7 +13,7 @@ from importlib import import_module
 from types import ModuleType
 from typing import Protocol
 
-from tm.errors import BadArgument
+from tm.errors import BadArgument, InputError
 from tm.formats import po
 from tm.model import Catalog
 
@@ -52,6 +52,21 @@ class _Formats(Mapping[str, ModuleType]):
 FORMATS: Mapping[str, ModuleType] = _Formats()
 _XML_ROOT = re.compile(rb"<(xliff|tmx)\b([^>]*)>")
 _VERSION = re.compile(rb"\bversion\s*=\s*[\"']([0-9.]+)")
+
+
+# The formats that hold a plural entry (`msgid_plural`, `msgstr[n]`); the others would drop its forms.
+_PLURALS = ("po", "xliff")
+
+
+def check_writable(name: str, catalog: Catalog, *, path: str) -> None:
+    """Raise `InputError` (at the first plural entry) when format `name` cannot hold every message of `catalog`
+    read from `path`: tm refuses rather than write a catalog with other messages."""
+    if name in _PLURALS:
+        return
+    plural = next((e for e in catalog.entries if e.plural), None)
+    if plural is not None:
+        raise InputError(path, plural.line or None, f"plural entries (msgid_plural) cannot be written as {name}: "
+                                                    "export to po or xliff")
 
 
 def get_format(name: str) -> ModuleType:

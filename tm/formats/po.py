@@ -5,6 +5,9 @@ entries (and `msgfmt -c` accepts), and that `read` sees what polib sees. The hot
 polib spends most of a handoff's time wrapping lines on save and is 5-10x slower to parse; a full handoff is
 ~12,500 catalogs. Lines are not wrapped (like `msgcat --no-wrap`): one segment is one line, so a reviewed
 change is a one-line git diff; strings holding newlines are split after each `\\n`, as gettext does.
+
+Catalogs other tools write keep their messages: no `msgctxt` where there was none, plural entries with all
+their forms, and the charset the header declares (see `write`).
 """
 
 from __future__ import annotations
@@ -22,14 +25,52 @@ _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\v
 _NEEDS_ESCAPE = re.compile(r'[\\"\n\t\r\v\b\f]')
 _UNESCAPES = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "b": "\b", "f": "\f", "a": "\a", "\\": "\\", '"': '"'}
 _ESCAPED = re.compile(r"\\(.)")
+_PLURAL_FORM = re.compile(r"msgstr\[[0-9]+\]")
+_CHARSET = re.compile(r"charset=([^\s;]*)")
 
 
 # ---------------------------------------------------------------- writing
 
 
 def write(catalog: Catalog) -> bytes:
-    """The catalog as UTF-8 PO text: header, then active entries in order, then obsolete ones."""
-    return "".join(generate(catalog)).encode("utf-8")
+    """The catalog as PO bytes: header, then active entries in order, then obsolete ones.
+
+    The text is encoded in the charset the header declares (UTF-8 when it declares none), so a catalog in
+    Latin-1 stays in Latin-1; one with text that charset cannot hold is written in UTF-8 and its header
+    says so (as `msgcat` does with catalogs of mixed charsets).
+    """
+    chunks = list(generate(catalog))
+    header, codec = encoding(catalog.header, "".join(chunks[1:]), catalog.header_comments)
+    if header is not catalog.header:
+        chunks[0] = header_text(Catalog([], header, header_comments=catalog.header_comments))
+    return "".join(chunks).encode(codec)
+
+
+def charset(header: dict[str, str]) -> str | None:
+    """The charset the header's `Content-Type` names, None for UTF-8 (or none named, or gettext's `CHARSET`)."""
+    content_type = header.get("Content-Type", "")
+    if content_type.endswith(("charset=UTF-8", "charset=utf-8")):
+        return None
+    found = _CHARSET.search(content_type)
+    name = found.group(1) if found else ""
+    return None if name.lower() in ("utf-8", "utf8", "charset", "") else name
+
+
+def encoding(header: dict[str, str], body: str, comments: tuple[str, ...] = ()) -> tuple[dict[str, str], str]:
+    """The header to write and the codec to write a catalog in: the header's charset if it can hold the text
+    (`body`, the entries' PO text, and the header's fields and `comments`), else UTF-8 with the header's
+    `Content-Type` changed to say so. The header is `header` itself when unchanged."""
+    codec = charset(header)
+    if codec is None:
+        return header, "utf-8"
+    try:
+        for text in (body, *header, *header.values(), *comments):
+            text.encode(codec)
+    except (UnicodeEncodeError, LookupError):
+        utf8 = dict(header)
+        utf8["Content-Type"] = _CHARSET.sub("charset=UTF-8", header["Content-Type"])
+        return utf8, "utf-8"
+    return header, codec
 
 
 def generate(catalog: Catalog) -> Iterator[str]:
@@ -50,7 +91,9 @@ def entry_text(entry: Entry) -> str:
 
 def header_text(catalog: Catalog) -> str:
     """The header entry: header comments, `msgid ""`, and one `"Key: value\\n"` line per field."""
-    lines = [f"# {c}".rstrip() + "\n" for c in catalog.header_comments]
+    lines = [f"# {c}".rstrip() + "\n" for c in _lines(catalog.header_comments)]
+    if catalog.header_flags:
+        lines.append("#, " + ", ".join(catalog.header_flags) + "\n")
     lines.append('msgid ""\nmsgstr ""\n')
     fields = [f"{key}: {value}" for key, value in catalog.header.items()]
     if not plain("".join(fields)):  # one test for the usual header that needs no escapes
@@ -62,11 +105,11 @@ def header_text(catalog: Catalog) -> str:
 def _entry_text(entry: Entry, prefix: str) -> str:
     """One entry in gettext's order: `# `, `#.`, `#:`, `#,`, `#|`, msgctxt, msgid, msgstr."""
     if (not prefix and not entry.comments and not entry.flags and entry.previous_id is None
-            and entry.previous_source is None):
+            and entry.previous_source is None and entry.has_context and entry.plural_source is None):
         return _plain_entry_text(entry)
-    out = "".join(f"# {c}\n" if c else "#\n" for c in entry.comments) if entry.comments else ""
+    out = "".join(f"# {c}\n" if c else "#\n" for c in _lines(entry.comments)) if entry.comments else ""
     if not entry.obsolete:
-        for note in entry.notes:
+        for note in _lines(entry.notes):
             out += f"#. {note}\n"
         if entry.references:
             out += "#: " + " ".join(entry.references) + "\n"
@@ -80,17 +123,30 @@ def _entry_text(entry: Entry, prefix: str) -> str:
             out += _field(previous + "msgctxt", entry.previous_id, previous)
         if entry.previous_source is not None:
             out += _field(previous + "msgid", entry.previous_source, previous)
-    return (
-        out
-        + _field(prefix + "msgctxt", entry.id, prefix)
-        + _field(prefix + "msgid", entry.source, prefix)
-        + _field(prefix + "msgstr", entry.target, prefix)
-    )
+        if entry.previous_plural_source is not None:
+            out += _field(previous + "msgid_plural", entry.previous_plural_source, previous)
+    if entry.has_context:
+        out += _field(prefix + "msgctxt", entry.id, prefix)
+    out += _field(prefix + "msgid", entry.source, prefix)
+    if entry.plural_source is None:
+        return out + _field(prefix + "msgstr", entry.target, prefix)
+    out += _field(prefix + "msgid_plural", entry.plural_source, prefix)
+    forms = (entry.target, *entry.plural_targets)
+    return out + "".join(_field(f"{prefix}msgstr[{n}]", form, prefix) for n, form in enumerate(forms))
+
+
+def _lines(items: tuple[str, ...]) -> tuple[str, ...] | list[str]:
+    """Comments as lines: one holding a line break (as XLIFF notes may) becomes several."""
+    if not any("\n" in item or "\r" in item for item in items):
+        return items
+    return [line for item in items for line in item.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
 
 
 def _plain_entry_text(entry: Entry) -> str:
     """The common case of a freshly extracted entry (notes, references, maybe fuzzy)."""
     notes = "".join([f"#. {note}\n" for note in entry.notes]) if entry.notes else ""
+    if notes.count("\n") != len(entry.notes) or "\r" in notes:  # a note holding a line break
+        notes = "".join([f"#. {note}\n" for note in _lines(entry.notes)])
     references = "#: " + " ".join(entry.references) + "\n" if entry.references else ""
     fuzzy = "#, fuzzy\n" if entry.fuzzy else ""
     return message_text(f"{notes}{references}{fuzzy}", entry.id, entry.source, entry.target)
@@ -142,7 +198,8 @@ def _split_lf(text: str) -> list[str]:
 class _Builder:
     """Collects the fields of the entry being read; `finish()` turns them into an `Entry`."""
 
-    __slots__ = ("comments", "current", "fields", "flags", "keyword_line", "line", "notes", "obsolete", "references")
+    __slots__ = ("comments", "current", "fields", "flags", "indexed", "keyword_line", "line", "notes", "obsolete",
+                 "references")
 
     def __init__(self) -> None:
         self.reset()
@@ -155,6 +212,7 @@ class _Builder:
         self.fields: dict[str, list[str]] = {}
         self.current: list[str] | None = None
         self.obsolete = False
+        self.indexed = False  # a `msgstr[n]` keyword was read (stored as "msgstr" for n = 0)
         self.line = 0
         self.keyword_line = 0
 
@@ -171,9 +229,10 @@ def read(data: bytes, *, path: str, reviewed_only: bool = False, comments: bool 
          ) -> Catalog:
     """Parse PO bytes; a syntax error raises `InputError` with the file's line number.
 
-    Plural entries keep `msgstr[0]` as the target (handoff pages have no plurals). Files laid out as
-    gettext and `tm` write them take a fast path, a regex per entry; anything else (wrapped comments,
-    unusual order, obsolete entries, syntax errors) is read line by line with exact error lines.
+    The text is decoded in the charset the header declares. Files laid out as gettext and `tm` write them
+    take a fast path, a regex per entry; anything else (wrapped comments, unusual order, obsolete entries,
+    plural entries, syntax errors) is read line by line with exact error lines: the fast readers know no
+    plural grammar, so a catalog with plural entries always takes the line reader.
 
     `reviewed_only` keeps only reviewed entries (what `tm merge` applies); the whole file is still checked,
     but most entries of a machine-translated handoff are never built. `comments=False` leaves out comments,
@@ -526,6 +585,7 @@ def _entry(groups: tuple[str | None, ...], line: int, source: str, *, comments: 
         tuple(refs.replace("#:", " ").split()) if refs and comments else (),
         obsolete,
         line,
+        ctxt is not None,
     )
 
 
@@ -653,18 +713,32 @@ def _read_lines(text: str, path: str) -> Catalog:
 
 
 def _decode(data: bytes, path: str) -> str:
+    """The file's text, in the charset its header declares (UTF-8 if it declares none)."""
     data = data.removeprefix(BOM)
+    codec = _declared_charset(data)
     try:
-        return data.decode("utf-8")
+        return data.decode(codec or "utf-8")
+    except LookupError:
+        raise InputError(path, 1, f"unknown charset {codec!r}") from None
     except UnicodeDecodeError as exc:
-        charset = re.search(rb"charset=([\w.-]+)", data[:4096])
-        if charset and charset.group(1).lower() not in (b"utf-8", b"utf8"):
-            try:
-                return data.decode(charset.group(1).decode("ascii"))
-            except (LookupError, UnicodeDecodeError):
-                pass
         line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(path, line, "invalid UTF-8") from None
+        raise InputError(path, line, f"invalid {codec or 'UTF-8'}") from None
+
+
+_CHARSET_BYTES = re.compile(rb"charset=([^\s\\\";]*)")
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The charset named by the header's `Content-Type`, None for UTF-8 (or none, or gettext's `CHARSET`
+    placeholder). Looked for in the header only: one bounded `find` for the usual UTF-8 catalog."""
+    at = data.find(b"charset=", 0, 16384)
+    if at < 0 or data.startswith((b"UTF-8", b"utf-8"), at + 8):
+        return None
+    cut = data.find(b"\n\n", 0, at)
+    if cut >= 0 and data[:cut].strip():  # after the header: an entry's text, not the header's field
+        return None
+    name = _CHARSET_BYTES.match(data, at).group(1).decode("ascii", "replace")  # type: ignore[union-attr]
+    return None if name.lower() in ("utf-8", "utf8", "charset", "") else name
 
 
 def _comment(builder: _Builder, catalog: Catalog, line: str, number: int, path: str, obsolete: bool) -> None:
@@ -700,11 +774,16 @@ def _keyword(
         raise InputError(path, number, f"expected a quoted string after {keyword!r}")
     name = keyword
     if keyword.startswith("msgstr["):
+        if _PLURAL_FORM.fullmatch(keyword) is None:
+            raise InputError(path, number, f"unknown keyword {keyword!r}")
         name = "msgstr" if keyword == "msgstr[0]" else keyword
+        builder.indexed = not previous
     elif keyword not in ("msgctxt", "msgid", "msgid_plural", "msgstr"):
         raise InputError(path, number, f"unknown keyword {keyword!r}")
     if previous:
         name = "previous_" + name
+    elif name == "msgid_plural" and ("msgid" not in builder.fields or "msgstr" in builder.fields):
+        raise InputError(path, number, "msgid_plural not right after msgid")
     elif name in ("msgctxt", "msgid") and "msgstr" in builder.fields:
         _finish(builder, catalog, path)
     elif name in ("msgctxt", "msgid") and "msgid" in builder.fields:
@@ -738,8 +817,10 @@ def _finish(builder: _Builder, catalog: Catalog, path: str) -> None:
     if "msgstr" not in fields:
         raise InputError(path, builder.keyword_line or builder.line, "msgid without msgstr")
     msgid = fields["msgid"]
+    plural_targets = _plural_targets(builder, fields, path)
     if msgid == "" and "msgctxt" not in fields and not builder.obsolete and not catalog.header:
         _set_header(catalog, fields["msgstr"], builder.comments)
+        catalog.header_flags = tuple(builder.flags)
     else:
         flags = tuple(f for f in builder.flags if f != "fuzzy")
         catalog.entries.append(
@@ -756,9 +837,29 @@ def _finish(builder: _Builder, catalog: Catalog, path: str) -> None:
                 references=tuple(builder.references),
                 obsolete=builder.obsolete,
                 line=builder.keyword_line or builder.line,
+                has_context="msgctxt" in fields,
+                plural_source=fields.get("msgid_plural"),
+                plural_targets=plural_targets,
+                previous_plural_source=fields.get("previous_msgid_plural"),
             )
         )
     builder.reset()
+
+
+def _plural_targets(builder: _Builder, fields: dict[str, str], path: str) -> tuple[str, ...]:
+    """`msgstr[1]`, `msgstr[2]`, … of a plural entry (in order, none missing); a mismatch is an `InputError`."""
+    line = builder.keyword_line or builder.line
+    if "msgid_plural" not in fields:
+        if builder.indexed:
+            raise InputError(path, line, "msgstr[n] without msgid_plural")
+        return ()
+    if not builder.indexed:
+        raise InputError(path, line, "msgid_plural without msgstr[n]")
+    forms = [key for key in fields if key.startswith("msgstr[")]
+    targets = tuple(fields.get(f"msgstr[{n}]") for n in range(1, len(forms) + 1))
+    if None in targets:
+        raise InputError(path, line, "plural forms msgstr[n] not numbered 0, 1, 2, …")
+    return targets  # type: ignore[return-value]
 
 
 def _set_header(catalog: Catalog, text: str, comments: list[str]) -> None:

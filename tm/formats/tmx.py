@@ -233,6 +233,8 @@ def _full_props(entry: Entry) -> str:
     props += (_prop("x-reference", reference) for reference in entry.references)
     if entry.previous_id is not None:
         props.append(_prop("x-previous-id", entry.previous_id))
+    if not entry.has_context:  # a PO entry without msgctxt
+        props.append(_prop("x-no-context", "yes"))
     props += (_prop("x-comment", comment) for comment in entry.comments)
     props += (_prop("x-extracted-comment", note) for note in entry.notes)
     return "".join(props)
@@ -393,6 +395,8 @@ def _read_entry_prop(entry: Entry, kind: str, value: str) -> None:
         entry.references += (value,)
     elif kind == "x-previous-id":
         entry.previous_id = value
+    elif kind == "x-no-context":
+        entry.has_context = value != "yes"
     elif kind == "x-comment":
         entry.comments += (value,)
     elif kind == "x-extracted-comment":

@@ -28,6 +28,11 @@ translator who sets `state="translated"` after editing gets a reviewed entry. Wi
 as `<note from="tm-header">Key: value</note>` in the file header (and a locale that is not an `xs:language`,
 such as `fr_FR`, as `<note from="tm-locale">`).
 
+Catalogs that are not a page's keep their gettext messages: an entry without `msgctxt` has an `x-no-context`
+context, and a plural entry is a `<group restype="x-gettext-plurals">` of one unit per form, as
+translate-toolkit's po2xliff writes them (tm adds `x-msgid-plural`, so one form is enough). po2xliff's header
+unit (`restype="x-gettext-domain-header"`) is read as the catalog's header, not as an entry.
+
 Characters XML 1.0 cannot hold are `<ph ctype="x-tm-char">` holding the code point in hex when they occur in
 a source or target, and become U+FFFD in metadata (ids, comments, header), the one lossy case.
 """
@@ -99,7 +104,8 @@ def _document(catalog: Catalog, reviewed_state: str, inline: str) -> Iterator[st
     yield "</header>\n<body>\n"
     ids = unit_ids([entry.id for entry in catalog.entries], valid=bool)
     for entry, unit_id in zip(catalog.entries, ids):
-        yield _unit(entry, unit_id, reviewed_state, inline)
+        yield _unit(entry, unit_id, reviewed_state, inline) if entry.plural_source is None else _plurals(
+            entry, unit_id, reviewed_state, inline)
     yield "</body>\n</file>\n</xliff>\n"
 
 
@@ -129,13 +135,26 @@ def _unit(entry: Entry, unit_id: str, reviewed_state: str, inline: str) -> str:
         )
     for reference in entry.references:
         unit += _location(reference)
-    if entry.flags or entry.previous_id is not None or entry.obsolete:
+    if entry.flags or entry.previous_id is not None or entry.obsolete or not entry.has_context or entry.plural:
         unit += _tm_contexts(entry)
     for comment in entry.comments:
         unit += f'<note from="translator">{escape_text(comment)}</note>\n'
     for note in entry.notes:
         unit += f'<note from="developer">{escape_text(note)}</note>\n'
     return unit + "</trans-unit>\n"
+
+
+def _plurals(entry: Entry, unit_id: str, reviewed_state: str, inline: str) -> str:
+    """A plural entry as po2xliff writes one: a group with a unit per form (`id[0]`, `id[1]`, …), the first with
+    the msgid and the entry's locations and notes, the others with the msgid_plural."""
+    forms = (entry.target, *entry.plural_targets)
+    units = [_unit(entry, f"{unit_id}[0]", reviewed_state, inline)]
+    bare = Entry(entry.id, entry.plural_source or "", fuzzy=entry.fuzzy, obsolete=entry.obsolete)
+    for n, form in enumerate(forms[1:], 1):
+        bare.target = form
+        units.append(_unit(bare, f"{unit_id}[{n}]", reviewed_state, inline))
+    return (f'<group id="{escape_attr(unit_id)}" resname="{escape_attr(entry.id)}" restype="{_GETTEXT_PLURALS}">\n'
+            + "".join(units) + "</group>\n")
 
 
 def _state(entry: Entry, reviewed_state: str) -> tuple[str, str]:
@@ -171,10 +190,17 @@ def _text(text: str) -> str:
 
 
 def _tm_contexts(entry: Entry) -> str:
-    """tm's own fields (flags, previous id, obsolete) as an `x-tm` context group."""
+    """tm's own fields (flags, previous id, obsolete; no msgctxt, msgid_plural and its previous text for a PO
+    catalog's entries) as an `x-tm` context group."""
     contexts = [_context("x-flag", flag) for flag in entry.flags]
     if entry.previous_id is not None:
         contexts.append(_context("x-previous-id", entry.previous_id))
+    if not entry.has_context:
+        contexts.append(_context("x-no-context", "yes"))
+    if entry.plural_source is not None:
+        contexts.append(_context("x-msgid-plural", entry.plural_source))
+    if entry.previous_plural_source is not None:
+        contexts.append(_context("x-previous-msgid-plural", entry.previous_plural_source))
     if entry.obsolete:
         contexts.append(_context("x-obsolete", "yes"))
     return f'<context-group purpose="x-tm">{"".join(contexts)}</context-group>\n'
@@ -226,8 +252,50 @@ def read(data: bytes, *, path: str) -> Catalog:
             catalog.locale = file.get("target-language", "")
             _read_header(file.find(f"{ns}header"), ns, catalog)
         for unit in file.iter(f"{ns}trans-unit"):
-            catalog.entries.append(_read_unit(unit, ns, path))
+            group = unit.getparent()
+            if unit.get("restype") == _GETTEXT_HEADER:
+                _read_gettext_header(unit, ns, catalog)
+            elif group is not None and group.get("restype") == _GETTEXT_PLURALS:
+                if unit is group.find(f"{ns}trans-unit"):
+                    catalog.entries.append(_read_plurals(group, ns, path))
+            else:
+                catalog.entries.append(_read_unit(unit, ns, path))
     return catalog
+
+
+# How translate-toolkit's po2xliff writes the PO header and a plural entry (a group of one unit per form).
+_GETTEXT_HEADER = "x-gettext-domain-header"
+_GETTEXT_PLURALS = "x-gettext-plurals"
+
+
+def _read_gettext_header(unit: etree._Element, ns: str, catalog: Catalog) -> None:
+    """The PO header po2xliff wrote as a unit: its fields (unless tm's own header notes gave them) and comments."""
+    if not catalog.header:
+        text = unit.findtext(f"{ns}target") or unit.findtext(f"{ns}source") or ""
+        for line in text.split("\n"):
+            key, sep, value = line.partition(":")
+            if sep and key.strip():
+                catalog.header[key.strip()] = value.strip()
+    if not catalog.header_comments:
+        comments = [note.text or "" for note in unit.iter(f"{ns}note") if note.get("from") != "developer"]
+        catalog.header_comments = tuple(line for c in comments for line in c.removesuffix("\n").split("\n"))
+
+
+def _read_plurals(group: etree._Element, ns: str, path: str) -> Entry:
+    """One plural entry from a group of units, one per form: the first unit's source is the msgid, the second's
+    the msgid_plural; the group's id, locations and notes are the entry's."""
+    forms = [_read_unit(unit, ns, path) for unit in group.iterfind(f"{ns}trans-unit")]
+    entry = forms[0]
+    entry.id = group.get("resname", group.get("id", entry.id.partition("[")[0]))
+    if entry.plural_source is None:  # tm writes it in the first unit, po2xliff as the second unit's source
+        entry.plural_source = forms[1].source if len(forms) > 1 else entry.source
+    entry.plural_targets = tuple(form.target for form in forms[1:])
+    entry.fuzzy = any(form.fuzzy for form in forms)
+    entry.line = group.sourceline or entry.line
+    for child in group:
+        if child.tag != f"{ns}trans-unit":
+            _read_unit_child(child, ns, path, entry)
+    return entry
 
 
 def _namespace(root: etree._Element, path: str) -> str:
@@ -308,6 +376,12 @@ def _read_context_group(group: etree._Element, ns: str, entry: Entry) -> None:
                 entry.previous_id = value
             elif kind == "x-obsolete":
                 entry.obsolete = value == "yes"
+            elif kind == "x-no-context":
+                entry.has_context = value != "yes"
+            elif kind == "x-msgid-plural":
+                entry.plural_source = value
+            elif kind == "x-previous-msgid-plural":
+                entry.previous_plural_source = value
     elif "location" in purposes:
         files = [value for kind, value in contexts if kind == "sourcefile"]
         lines = [value for kind, value in contexts if kind == "linenumber"]

@@ -105,7 +105,7 @@ def _unit(entry: Entry, unit_id: str, reviewed_state: str) -> str:
     unit = f'<unit id="{escape_attr(unit_id)}" name="{escape_attr(entry.id)}" xml:space="preserve"{obsolete}>\n'
     if entry.previous_source is not None:
         unit += _match(entry.previous_source, entry.target)
-    if entry.flags or entry.references or entry.previous_id is not None:
+    if entry.flags or entry.references or entry.previous_id is not None or not entry.has_context:
         unit += _unit_metadata(entry)
     if entry.comments or entry.notes:
         unit += _notes(entry)
@@ -154,6 +154,8 @@ def _unit_metadata(entry: Entry) -> str:
     metas += (_meta("reference", reference) for reference in entry.references)
     if entry.previous_id is not None:
         metas.append(_meta("previous-id", entry.previous_id))
+    if not entry.has_context:  # a PO entry without msgctxt
+        metas.append(_meta("no-context", "yes"))
     return f'<mda:metadata><mda:metaGroup category="tm">{"".join(metas)}</mda:metaGroup></mda:metadata>\n'
 
 
@@ -267,6 +269,8 @@ def _read_modules(unit: etree._Element, entry: Entry, path: str) -> None:
                 entry.references += (value,)
             elif kind == "previous-id":
                 entry.previous_id = value
+            elif kind == "no-context":
+                entry.has_context = value != "yes"
     notes = unit.find(f"{_X}notes")
     for note in () if notes is None else notes.iterchildren(f"{_X}note"):
         if note.get("category") == "developer":
