@@ -41,7 +41,7 @@ from tm.align import DEFAULT_THRESHOLD, FuzzyIndex, Link, align, gc_paused
 from tm.extract import page_to_catalog
 from tm.extract_fast import PageEntries
 from tm.formats import po
-from tm.model import NOTE_PREFIX, Catalog, Entry, LazyCatalog, Page
+from tm.model import NOTE_PREFIX, Catalog, Entry, LazyCatalog, Page, changed_by_person
 
 __all__ = [
     "HUMAN_FLAG", "OUTCOMES", "Memory", "Offer", "PageUpdate", "PageUpdateText", "Reviews", "carry_forward",
@@ -58,8 +58,9 @@ _PAGE_FIELDS = ("Project-Id-Version", "POT-Creation-Date", "X-Generator", "X-Pag
 
 
 def is_human(entry: Entry) -> bool:
-    """The msgstr is a person's work: reviewed, or a fuzzy carried-forward translation flagged `tm-human`."""
-    return bool(entry.target) and (not entry.fuzzy or HUMAN_FLAG in entry.flags)
+    """The msgstr is a person's work: reviewed, or fuzzy but not the vendor translation the entry records
+    (`changed_by_person`), or flagged `tm-human` (in `#,` or in a `#=` sticky line)."""
+    return bool(entry.target) and (not entry.fuzzy or HUMAN_FLAG in entry.flags or changed_by_person(entry))
 
 
 class Offer(NamedTuple):
@@ -293,14 +294,14 @@ def update_page_text(
         links = [(k, k, 1.0) for k in left]
     else:
         links = _prefer_human(align(old.sources, page.sources, threshold=threshold), old.sources,
-                              lambda i: not plain[i] and is_human(old.entry(i)))
+                              lambda i: old.by_person(i) if plain[i] else is_human(old.entry(i)))
     for i, k, score in links:
         if k is None:
             assert i is not None
             vanished.append(_obsolete(old.entry(i)))
             continue
         if i is not None and old.sources[i] == page.sources[k]:
-            if plain[i]:
+            if plain[i] and (old.targets[i] == page.targets[k] or not old.by_person(i)):
                 chunks[k] = page.texts[k]  # the handoff's entry, as `_from_handoff` gives it
                 counts["handoff"] += 1
                 reviewed += page.reviewed(k)
@@ -331,9 +332,11 @@ def _copy_in_place(old: LazyCatalog, page: PageEntries, chunks: list[str | None]
     handoff): the handoff's own where the old entry was plain, the review where it kept one as is. Fills
     their `chunks` and `counts`; returns how many written entries are reviewed, and the indexes left."""
     texts, kept, left = page.texts, old.reviewed, []
+    targets, new_targets = old.targets, page.targets
     handoff = reviews = 0
     for k, plain in enumerate(old.plain):
-        if plain:
+        # a plain entry holds the vendor's translation, unless a person changed it (and the flag was lost)
+        if plain and (targets[k] == new_targets[k] or not old.by_person(k)):
             chunks[k] = texts[k]  # the handoff's entry, as `_from_handoff` gives it
             handoff += 1
         elif (target := kept.get(k)) is not None:  # a review without comments or flags, as `_carry` keeps it
@@ -345,7 +348,7 @@ def _copy_in_place(old: LazyCatalog, page: PageEntries, chunks: list[str | None]
     counts["kept"] += reviews
     if page.machine_translated:  # its entries are fuzzy: none of the handoff's is reviewed
         return reviews, left
-    return reviews + sum(page.reviewed(k) for k, plain in enumerate(old.plain) if plain), left
+    return reviews + sum(page.reviewed(k) for k, text in enumerate(chunks) if text is texts[k]), left
 
 
 def offer_lookups(result: PageUpdateText, memory: Memory, *, threshold: float = DEFAULT_THRESHOLD, where: str = ""
@@ -422,9 +425,9 @@ def _carry(before: Entry | None, new: Entry, score: float) -> tuple[Entry, str]:
         if before.reviewed:
             return _made(new, before.target, False, before.flags, before.comments, _notes(new, before), None), "kept"
         if is_human(before):
-            return _made(new, before.target, True, before.flags, before.comments, _notes(new, before),
-                         before.previous_source), "pending"
-        return _from_handoff(new, before), "handoff"
+            return _made(new, before.target, True, _with(before.flags, HUMAN_FLAG), before.comments,
+                         _notes(new, before), before.previous_source), "pending"
+        return _from_handoff(new, before, _notes(new, before)), "handoff"
     if is_human(before):
         translated = before.previous_source if before.fuzzy and before.previous_source else before.source
         return _made(new, before.target, True, _with(before.flags, HUMAN_FLAG), before.comments, _notes(new, before),
@@ -439,11 +442,12 @@ def _made(new: Entry, target: str, fuzzy: bool, flags: tuple[str, ...], comments
                  new.line)
 
 
-def _from_handoff(new: Entry, before: Entry) -> Entry:
-    """The handoff's entry, with the old entry's translator comments and flags."""
-    if not before.comments and not before.flags:
+def _from_handoff(new: Entry, before: Entry, notes: tuple[str, ...] | None = None) -> Entry:
+    """The handoff's entry, with the old entry's translator comments and flags (and `notes` if given)."""
+    notes = new.notes if notes is None else notes
+    if not before.comments and not before.flags and notes is new.notes:
         return new
-    return _made(new, new.target, new.fuzzy, _without(before.flags, HUMAN_FLAG), before.comments, new.notes, None)
+    return _made(new, new.target, new.fuzzy, _without(before.flags, HUMAN_FLAG), before.comments, notes, None)
 
 
 def _notes(new: Entry, before: Entry) -> tuple[str, ...]:

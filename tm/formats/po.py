@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 
 from tm.errors import InputError
-from tm.model import NOTE_PREFIX, Catalog, Entry, EntryText, LazyCatalog, canonical_locale, entry_texts
+from tm.model import NOTE_PREFIX, VENDOR_MARK, Catalog, Entry, EntryText, LazyCatalog, canonical_locale, entry_texts
 
 NAME = "po"
 SUFFIXES = (".po", ".pot")
@@ -364,6 +364,8 @@ def _stream_lazy(text: str) -> LazyCatalog | None:
     sources: list[str] = []
     plain: list[bool] = []
     reviewed: dict[int, str] = {}
+    targets: list[str] = []
+    recorded: list[str] = []
     join, count = _checked_join, text.count
     matches = _LOOSE_ENTRY.finditer(text)
     pos = 0
@@ -382,6 +384,8 @@ def _stream_lazy(text: str) -> LazyCatalog | None:
                 sources += alone.sources
                 plain += alone.plain
                 reviewed.update(alone.reviewed)
+                targets += alone.targets
+                recorded += alone.recorded
             pos = first.end()
         for match in matches:
             start = match.start()
@@ -401,8 +405,12 @@ def _stream_lazy(text: str) -> LazyCatalog | None:
                 source = join(msgid)
             found.append(match)
             sources.append(source)
-            plain.append(not tc and (flags == "#, fuzzy\n" or flags is None and not target))
-            if flags is None and not tc and target and NOTE_PREFIX not in notes:
+            targets.append(target)
+            # the vendor digest `tm` writes at the end of the last note (else found when the entry is built)
+            recorded.append(notes[-13:-1] if notes[-22:-13] == VENDOR_MARK else "")
+            tm_note = NOTE_PREFIX in notes
+            plain.append(not tc and not tm_note and (flags == "#, fuzzy\n" or flags is None and not target))
+            if flags is None and not tc and target and not tm_note:
                 reviewed[len(found) - 1] = target
         if count("\n", pos) != len(text) - pos:
             raise _NotCanonical
@@ -420,7 +428,7 @@ def _stream_lazy(text: str) -> LazyCatalog | None:
                 lines.append(line)
         return _entry(found[i].groups(), lines[i], sources[i])
 
-    return LazyCatalog(head, sources, plain, build, reviewed=reviewed)
+    return LazyCatalog(head, sources, plain, build, reviewed=reviewed, targets=targets, recorded=recorded)
 
 
 def _stream_texts(text: str) -> list[EntryText] | None:
@@ -673,12 +681,12 @@ def _comment(builder: _Builder, catalog: Catalog, line: str, number: int, path: 
     if builder.empty:
         builder.line = number
     kind = line[1:2]
-    body = line[2:].strip() if kind in ".:,|" else line[1:].removeprefix(" ")
+    body = line[2:].strip() if kind in ".:,=|" else line[1:].removeprefix(" ")
     if kind == ".":
         builder.notes.append(line[3:] if line.startswith("#. ") else line[2:])
     elif kind == ":":
         builder.references.extend(body.split())
-    elif kind == ",":
+    elif kind in (",", "="):  # `#=`: gettext's sticky flags (0.26), read as flags
         builder.flags.extend(f.strip() for f in body.split(",") if f.strip())
     elif kind == "|" and body.startswith('"'):
         if builder.current is None:
@@ -741,7 +749,7 @@ def _finish(builder: _Builder, catalog: Catalog, path: str) -> None:
     if msgid == "" and "msgctxt" not in fields and not builder.obsolete and not catalog.header:
         _set_header(catalog, fields["msgstr"], builder.comments)
     else:
-        flags = tuple(f for f in builder.flags if f != "fuzzy")
+        flags = tuple(dict.fromkeys(f for f in builder.flags if f != "fuzzy"))  # once, if in `#,` and `#=`
         catalog.entries.append(
             Entry(
                 id=fields.get("msgctxt", ""),

@@ -1,0 +1,157 @@
+"""Provenance survives the tools translators use: after msgcat, msgattrib, msguniq, msgmerge, a polib save, a
+Lokalize-style re-wrap or a Poedit-style save (unknown flags dropped), `tm update` loses no human translation.
+
+The human origin of a fuzzy entry rests on the vendor digest `tm` records in each entry's `#.` note (gettext
+tools and PO editors keep extracted comments), not on the `tm-human` flag they drop.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import polib
+import pytest
+
+from tm.formats import po
+from tm.model import Catalog, Entry
+from tm.update import HUMAN_FLAG, is_human
+
+PAGES, PAIRS = 6, 24
+
+
+def handoff(root: Path, version: int) -> Path:
+    """A generated MT handoff. Version 2 edits the source of every 4th pair (so its review becomes fuzzy,
+    human), and the vendor re-translates every 5th unchanged source (new MT for the same English)."""
+    for p in range(PAGES):
+        body = []
+        for k in range(PAIRS):
+            source, target = f"Step {k} of page {p}: run `dotnet build` in the folder.", f"Étape {k} de la page {p}."
+            if version == 2 and k % 4 == 1:
+                source = source.replace("in the folder", "in the project folder")
+                target = f"Étape {k} de la page {p}, dans le projet."
+            elif version == 2 and k % 5 == 0:
+                target = f"Étape n° {k} de la page {p}."
+            pair_id = f"{'ab12c' if version == 1 else 'cd34e'}-{100 + k}"
+            body.append(f'<span data-ttu-id="{pair_id}">{target}</span><span class="sxs-lookup">'
+                        f'<span data-stu-id="{pair_id}">{source}</span></span>\n\n')
+        lasthandoff = "12/01/2020" if version == 1 else "02/04/2021"
+        text = (f"---\ntitle: Page {p}\nms.contentlocale: fr-FR\nms.translationtype: MT\n"
+                f"ms.lasthandoff: {lasthandoff}\n---\n# Page {p}\n\n" + "".join(body))
+        (root / f"v{version}" / f"page{p}.md").parent.mkdir(parents=True, exist_ok=True)
+        (root / f"v{version}" / f"page{p}.md").write_text(text, encoding="utf-8")
+    return root / f"v{version}"
+
+
+def tm(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "tm", *map(str, args)], capture_output=True, text=True, check=False)
+
+
+def read(path: Path) -> Catalog:
+    return po.read(path.read_bytes(), path=str(path))
+
+
+def review(tree: Path) -> None:
+    """Every 3rd entry reviewed (msgstr edited, fuzzy off); every 7th edited but left fuzzy, as a translator who
+    has not finished does."""
+    for path in sorted(tree.glob("*.po")):
+        catalog = read(path)
+        for k, entry in enumerate(catalog.entries):
+            if k % 3 == 0:
+                entry.target, entry.fuzzy = f"{entry.target} (relu)", False
+            elif k % 7 == 0:
+                entry.target = f"{entry.target} (retouché)"
+        path.write_bytes(po.write(catalog))
+
+
+def human_translations(tree: Path) -> dict[tuple[str, str], str]:
+    """(catalog, source) → msgstr of every entry that holds a person's translation."""
+    found = {}
+    for path in sorted(tree.glob("*.po")):
+        for entry in read(path).entries:
+            if not entry.obsolete and ("(relu)" in entry.target or "(retouché)" in entry.target):
+                found[(path.name, entry.source)] = entry.target
+    return found
+
+
+def _gettext(*args: str | Path) -> None:
+    subprocess.run(list(map(str, args)), check=True, capture_output=True)
+
+
+def _msgmerge(path: Path) -> None:
+    pot = path.with_suffix(".pot")
+    _gettext("msgattrib", "--clear-fuzzy", "--empty", "--clear-previous", path, "-o", pot)
+    _gettext("msgmerge", "-q", "--previous", "-o", path, path, pot)
+    pot.unlink()
+
+
+def _polib(path: Path, *, wrap: int = 78, known_flags_only: bool = False) -> None:
+    catalog = polib.pofile(str(path), wrapwidth=wrap)
+    for entry in catalog:
+        if known_flags_only:  # Poedit keeps fuzzy and the *-format flags, and drops the others
+            entry.flags = [f for f in entry.flags if f == "fuzzy" or f.endswith("-format")]
+    catalog.wrapwidth = wrap
+    catalog.save(str(path))
+
+
+TOOLS: dict[str, Callable[[Path], None]] = {
+    "msgcat --no-wrap": lambda p: _gettext("msgcat", "--no-wrap", p, "-o", p),
+    "msgcat": lambda p: _gettext("msgcat", p, "-o", p),
+    "msgattrib": lambda p: _gettext("msgattrib", p, "-o", p),
+    "msguniq": lambda p: _gettext("msguniq", p, "-o", p),
+    "msgmerge": _msgmerge,
+    "polib": _polib,
+    "lokalize (re-wrapped at 80)": lambda p: _polib(p, wrap=80),
+    "poedit (unknown flags dropped)": lambda p: _polib(p, wrap=79, known_flags_only=True),
+}
+
+
+@pytest.fixture(scope="module")
+def updated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[tuple[str, str], str]]:
+    """A tree extracted from v1, reviewed, updated to v2; its human translations; the v2 pages."""
+    root = tmp_path_factory.mktemp("handoffs")
+    v1, v2 = handoff(root, 1), handoff(root, 2)
+    assert tm("extract", v1, "--out", root / "locales", "-q").returncode == 0
+    tree = root / "locales" / "fr-FR"
+    review(tree)
+    done = tm("update", tree, v2, "--json")
+    assert done.returncode == 0, done.stderr
+    humans = human_translations(tree)
+    fuzzy_humans = [e for p in tree.glob("*.po") for e in read(p).entries if e.fuzzy and is_human(e)]
+    assert len(fuzzy_humans) > 20 and all(HUMAN_FLAG in e.flags for e in fuzzy_humans)
+    return tree, v2, humans
+
+
+@pytest.mark.skipif(shutil.which("msgcat") is None, reason="GNU gettext is not installed")
+@pytest.mark.parametrize("tool", list(TOOLS))
+def test_no_human_translation_is_lost_after_a_gettext_tool_or_editor(
+        updated: tuple[Path, Path, dict[tuple[str, str], str]], tool: str, tmp_path: Path) -> None:
+    tree, v2, humans = updated
+    copy = tmp_path / "fr-FR"
+    shutil.copytree(tree, copy)
+    for path in sorted(copy.glob("*.po")):
+        TOOLS[tool](path)
+    done = tm("update", copy, v2, "--json")
+    assert done.returncode == 0, done.stderr
+    after = human_translations(copy)
+    lost = {key: text for key, text in humans.items() if after.get(key) != text}
+    assert not lost, f"{len(lost)} of {len(humans)} human translations lost after {tool}"
+    again = tm("update", copy, v2, "--json")
+    assert json.loads(again.stdout)["files_written"] == 0
+
+
+def test_a_fuzzy_entry_edited_by_a_person_is_human_without_any_flag() -> None:
+    from tm.model import VENDOR_MARK, vendor_digest
+
+    note = f"machine translation (MT), handoff 02/04/2021{VENDOR_MARK}{vendor_digest('Bonjour.')}"
+    untouched = Entry("a-1", "Hello.", "Bonjour.", fuzzy=True, notes=("paragraph", note))
+    edited = Entry("a-1", "Hello.", "Salut !", fuzzy=True, notes=("paragraph", note))
+    older = Entry("a-1", "Hello.", "Salut !", fuzzy=True, notes=("paragraph", "machine translation (MT)"))
+    sticky = po.read(b'msgid ""\nmsgstr ""\n\n#= tm-human\n#, fuzzy\nmsgid "Hello."\nmsgstr "Salut !"\n', path="s.po")
+    assert not is_human(untouched) and is_human(edited) and not is_human(older)
+    assert is_human(sticky.entries[0]) and sticky.entries[0].flags == (HUMAN_FLAG,)
