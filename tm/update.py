@@ -10,18 +10,24 @@ translations as follows:
 | same source, human but still fuzzy | as it was (msgstr, fuzzy, `#| msgid`): still awaiting its review |
 | same source, machine translation   | the new handoff's target, fuzzy                                  |
 | similar source, human              | the human msgstr, fuzzy, `#| msgid` = the source it translated   |
-| similar source MT, or none         | a reviewed translation of the same (else a similar) source from  |
-|                                    | the `memory` of the tree, fuzzy, with a note naming where; else  |
-|                                    | the new handoff's target, fuzzy                                  |
+| similar source MT, or none         | the new handoff's target (fuzzy on an MT page), with the best    |
+|                                    | reviewed translation of a similar source in the tree's `memory`  |
+|                                    | as an offer beside it (`tm.offers`); on an MT page, a reviewed   |
+|                                    | translation of the same source takes the msgstr (fuzzy, with a   |
+|                                    | note naming where, and one keeping the handoff's translation)    |
 | no counterpart in the new page     | obsolete (`#~`), kept unless `drop_obsolete`                     |
 
-Translator comments (`# …`) and flags follow their entry.
+Translator comments (`# …`), flags and `tm:` notes follow their entry.
 
-**Provenance.** A reviewed entry (not fuzzy, msgstr set) is human. A fuzzy entry whose msgstr came from a
-person carries the flag `tm-human` (`#, fuzzy, tm-human`), and its `#| msgid` stays the source that person
-translated, however many handoffs go by before someone reviews it; a fuzzy entry without the flag is
-machine translation. Offers from elsewhere add a `#. tm: …` note naming the catalog they came from, kept
-with the entry. Extracted catalogs need no migration: they have no human fuzzy entries yet.
+**Provenance.** Each entry's second extracted comment ends with `, vendor ` and a digest of the handoff's
+translation (`tm.model.vendor_digest`), which every entry written here takes from the new page. A msgstr
+that differs from the translation its entry records was written by a person, and is never replaced by MT:
+a reviewed entry (not fuzzy, msgstr set), and a fuzzy one whose msgstr no longer has the recorded digest,
+are human. The digest compares with the handoff the catalog was made from, not the new one, whose vendor
+may have re-translated unchanged English. GNU gettext tools and PO editors keep extracted comments but
+drop flags they do not know, so the flag `tm-human` (`#, fuzzy, tm-human`, also read from gettext's `#=`
+sticky-flag lines) is still written and read (catalogs of older tm record no digest) but not relied on.
+A human fuzzy entry's `#| msgid` stays the source that person translated, however many handoffs go by.
 
 **Idempotence.** Updating twice to the same handoff changes nothing: every entry written by the first run
 aligns exactly with its pair, and each rule above maps its own output to itself.
@@ -42,6 +48,7 @@ from tm.extract import page_to_catalog
 from tm.extract_fast import PageEntries
 from tm.formats import po
 from tm.model import NOTE_PREFIX, Catalog, Entry, LazyCatalog, Page, changed_by_person
+from tm.offers import HANDOFF_NOTE, handoff_note, offer_note
 
 __all__ = [
     "HUMAN_FLAG", "OUTCOMES", "Memory", "Offer", "PageUpdate", "PageUpdateText", "Reviews", "carry_forward",
@@ -49,7 +56,7 @@ __all__ = [
 ]
 
 HUMAN_FLAG = "tm-human"
-OUTCOMES = ("kept", "pending", "carried", "offered", "handoff", "obsolete", "dropped")
+OUTCOMES = ("kept", "pending", "carried", "offered", "handoff", "offers", "obsolete", "dropped")
 
 # Header fields that describe the page and its handoff: taken from the new page; the others (translator,
 # team, revision date, plural forms) are the catalog's own and stay.
@@ -357,10 +364,10 @@ def offer_lookups(result: PageUpdateText, memory: Memory, *, threshold: float = 
     `update_page_text` gives when given `memory` in the first place."""
     for k, entry in result.lookups:
         offered, outcome = _offer(entry, memory, threshold, where)
-        if outcome == "offered":
+        if offered is not entry:
             result.chunks[k] = po.entry_text(offered)
             result.counts["handoff"] -= 1
-            result.counts["offered"] += 1
+            result.counts[outcome] += 1
             result.reviewed += offered.reviewed - entry.reviewed
     result.lookups = []
     return result
@@ -451,26 +458,31 @@ def _from_handoff(new: Entry, before: Entry, notes: tuple[str, ...] | None = Non
 
 
 def _notes(new: Entry, before: Entry) -> tuple[str, ...]:
-    """The page's notes, then the `tm:` notes the old entry carried (where an offer came from)."""
+    """The page's notes, then the `tm:` notes the old entry carried (offers, where a translation came from);
+    a note keeping the handoff's translation shows the new handoff's."""
     if not before.notes or not any(n.startswith(NOTE_PREFIX) for n in before.notes):
         return new.notes
-    return new.notes + tuple(n for n in before.notes if n.startswith(NOTE_PREFIX))
+    carried = tuple(n if not n.startswith(HANDOFF_NOTE) else handoff_note(new.target)
+                    for n in before.notes if n.startswith(NOTE_PREFIX))
+    return new.notes + carried
 
 
 def _offer(new: Entry, memory: Memory, threshold: float, where: str) -> tuple[Entry, str]:
-    """A reviewed translation of the same or a similar source from the memory, else the handoff's own."""
+    """The handoff's entry `new` with the memory's offer: a reviewed translation of the same source takes the
+    msgstr of an MT entry (fuzzy, the handoff's translation kept in a note); any other offer (a similar source,
+    or an HT page) is a note beside the handoff's translation (see `tm.offers`)."""
     found = memory.lookup(new.source, threshold=threshold, where=where)
-    if found is None:
+    if found is None or found[0].target == new.target:
         return new, "handoff"
     offer, score = found
-    if score == 1.0:
-        note = f"{NOTE_PREFIX}reviewed translation of this source in {offer.where}"
-        previous = None
-    else:
-        note = f"{NOTE_PREFIX}reviewed translation of a similar source ({score:.2f}) in {offer.where}"
-        previous = offer.source
-    return replace(new, target=offer.target, fuzzy=True, flags=_with(new.flags, HUMAN_FLAG),
-                   notes=new.notes + (note,), previous_source=previous), "offered"
+    if score == 1.0 and (new.fuzzy or not new.target):  # machine translation, or none
+        notes = (f"{NOTE_PREFIX}reviewed translation of this source in {offer.where}",)
+        if new.target:
+            notes += (handoff_note(new.target),)
+        return replace(new, target=offer.target, fuzzy=True, flags=_with(new.flags, HUMAN_FLAG),
+                       notes=new.notes + notes), "offered"
+    note = offer_note(score, "reviewed", offer.where, offer.source, offer.target, new.source)
+    return replace(new, notes=new.notes + (note,)), "offers"
 
 
 def _obsolete(entry: Entry) -> Entry:
