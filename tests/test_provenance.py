@@ -155,3 +155,85 @@ def test_a_fuzzy_entry_edited_by_a_person_is_human_without_any_flag() -> None:
     sticky = po.read(b'msgid ""\nmsgstr ""\n\n#= tm-human\n#, fuzzy\nmsgid "Hello."\nmsgstr "Salut !"\n', path="s.po")
     assert not is_human(untouched) and is_human(edited) and not is_human(older)
     assert is_human(sticky.entries[0]) and sticky.entries[0].flags == (HUMAN_FLAG,)
+
+
+# ---------------------------------------------------------------- corpus: 2020-12 → 2021-02
+
+
+def _pages(repo: Path, rev: str, out: Path, ht_every: int) -> Path:
+    """The handoff's pages under `out`, every `ht_every`-th page (in path order) turned HT."""
+    out.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(repo), "archive", rev, "docs"], capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(out)], input=archive.stdout, check=True)
+    for n, path in enumerate(sorted((out / "docs").rglob("*.md"))):
+        if n % ht_every == 0:
+            text = path.read_bytes()
+            path.write_bytes(text.replace(b"ms.translationtype: MT", b"ms.translationtype: HT", 1))
+    return out / "docs"
+
+
+def _review_every_third(tree: Path) -> None:
+    n = 0
+    for path in sorted(tree.rglob("*.po")):
+        catalog = read(path)
+        for entry in catalog.entries:
+            n += 1
+            if n % 3 == 0:
+                entry.target, entry.fuzzy = f"RELU{n} {entry.target}", False
+        path.write_bytes(po.write(catalog))
+
+
+def _translations(tree: Path) -> dict[str, set[tuple[str, str]]]:
+    """Each catalog's (source, msgstr) pairs."""
+    return {path.relative_to(tree).as_posix(): {(e.source, e.target) for e in read(path).entries}
+            for path in sorted(tree.rglob("*.po"))}
+
+
+@pytest.mark.corpus
+def test_corpus_no_new_segment_takes_another_sources_translation_and_no_review_is_lost_to_msgcat(
+        corpus_repo: Path, tmp_path: Path) -> None:
+    """Bars of issue 13 (items 1 and 2) on 2020-12 → 2021-02, every 3rd entry reviewed, every 4th page HT."""
+    from tm.catalogs import catalog_relpath
+
+    old_pages = _pages(corpus_repo, "sxs~1", tmp_path / "old", 4)
+    new_pages = _pages(corpus_repo, "sxs", tmp_path / "new", 4)
+    assert tm("extract", old_pages, "--out", tmp_path / "locales", "-q").returncode == 0
+    assert tm("extract", new_pages, "--out", tmp_path / "handoff", "-q").returncode == 0
+    tree = tmp_path / "locales" / "fr-FR"
+    _review_every_third(tree)
+    before = _translations(tree)
+    reviewed = {(e.source, e.target) for path in tree.rglob("*.po") for e in read(path).entries if e.reviewed}
+    done = tm("update", tree, new_pages, "--json")
+    assert done.returncode == 0, done.stderr[-2000:]
+    summary = json.loads(done.stdout)
+    renamed = {catalog_relpath(n): catalog_relpath(o) for o, n in summary["pages_renamed"].items()}
+
+    handoff_root = tmp_path / "handoff" / "fr-FR"
+    foreign, new_segments = [], 0
+    for path in sorted(handoff_root.rglob("*.po")):
+        rel = path.relative_to(handoff_root).as_posix()
+        handoff = {e.id: e.target for e in read(path).entries}
+        own = before.get(renamed.get(rel, rel), set())
+        for entry in read(tree / rel).entries:
+            if entry.obsolete or entry.target == handoff.get(entry.id):
+                continue
+            new_segments += (entry.source, entry.target) not in own
+            if ((entry.previous_source or entry.source, entry.target) not in own
+                    and (entry.source, entry.target) not in reviewed):
+                foreign.append((rel, entry.source, entry.target))
+    assert not foreign, f"{len(foreign)} msgstrs are another source's translation, e.g. {foreign[:3]}"
+    assert summary["entries"]["offers"] > 500 and summary["entries"]["offered"] > 0 and new_segments > 0
+
+    humans = {(path.relative_to(tree).as_posix(), e.id): e.target for path in tree.rglob("*.po")
+              for e in read(path).entries if not e.obsolete and e.fuzzy and is_human(e)}
+    assert len(humans) > 1000
+    paths = [str(p) for p in sorted(tree.rglob("*.po"))]
+    for path in paths:
+        subprocess.run(["msgcat", "--no-wrap", path, "-o", path], check=True, capture_output=True)
+    assert not any(HUMAN_FLAG in e.flags for p in paths for e in read(Path(p)).entries)
+    done = tm("update", tree, new_pages, "--json")
+    assert done.returncode == 0, done.stderr[-2000:]
+    after = {(path.relative_to(tree).as_posix(), e.id): e.target for path in tree.rglob("*.po")
+             for e in read(path).entries if not e.obsolete}
+    lost = [key for key, text in humans.items() if after.get(key) != text]
+    assert not lost, f"{len(lost)} of {len(humans)} human translations lost after msgcat --no-wrap"
