@@ -15,6 +15,7 @@ from pathlib import Path
 
 import polib
 import pytest
+from test_formats_xml import validate  # noqa: F401  (the schema fixture)
 
 from tm.formats import po
 from tm.model import Catalog, Entry
@@ -237,3 +238,58 @@ def test_corpus_no_new_segment_takes_another_sources_translation_and_no_review_i
              for e in read(path).entries if not e.obsolete}
     lost = [key for key, text in humans.items() if after.get(key) != text]
     assert not lost, f"{len(lost)} of {len(humans)} human translations lost after msgcat --no-wrap"
+
+
+# ---------------------------------------------------------------- offers in the XLIFF exports
+
+
+def _offered_catalog() -> Catalog:
+    from tm.offers import handoff_note, offer_note
+
+    notes = ("paragraph", "machine translation (MT), handoff 02/04/2021, vendor 0123456789ab")
+    similar = Entry("b-1", "Install PowerShell 6.2 with `winget`.", "Installer PowerShell 6.2 avec `winget`.",
+                    fuzzy=True, notes=notes + (offer_note(0.91, "reviewed", "guide/a.po",
+                                                          "Install PowerShell 6.0 with `winget`.",
+                                                          "Installez PowerShell 6.0 avec `winget`.",
+                                                          "Install PowerShell 6.2 with `winget`."),))
+    same = Entry("b-2", "Select **OK**.", "Cliquez sur **OK**.", fuzzy=True, flags=(HUMAN_FLAG,),
+                 notes=notes + ("tm: reviewed translation of this source in guide/a.po",
+                                handoff_note("Sélectionnez **OK**.")))
+    return Catalog([similar, same], {"Language": "fr_FR"}, "fr-FR", "p.md")
+
+
+def test_offers_are_alt_trans_in_xliff_1_2(validate) -> None:  # type: ignore[no-untyped-def]
+    from lxml import etree
+
+    from tm.formats import xliff
+
+    catalog = _offered_catalog()
+    data = xliff.write(catalog)
+    validate(xliff, data)
+    assert xliff.read(data, path="p.xlf") == catalog
+    ns = {"x": xliff.NS}
+    units = etree.fromstring(data).findall(".//x:trans-unit", ns)
+    similar = units[0].find("x:alt-trans", ns)
+    assert (similar.get("match-quality"), similar.get("origin"), similar.get("alttranstype")) == (
+        "91", "guide/a.po", "proposal")
+    assert similar.findtext("x:note", namespaces=ns) == "numbers differ"
+    assert "".join(similar.find("x:target", ns).itertext()).startswith("Installez PowerShell 6.0")
+    handoff = units[1].find("x:alt-trans", ns)
+    assert handoff.get("origin") == "handoff" and "Sélectionnez" in "".join(handoff.find("x:target", ns).itertext())
+
+
+def test_offers_are_mtc_matches_in_xliff_2(validate) -> None:  # type: ignore[no-untyped-def]
+    from lxml import etree
+
+    from tm.formats import xliff2
+
+    catalog = _offered_catalog()
+    data = xliff2.write(catalog)
+    validate(xliff2, data)
+    assert xliff2.read(data, path="p.xliff") == catalog
+    root = etree.fromstring(data)
+    matches = root.findall(f".//{{{xliff2.MTC}}}match")
+    assert [(m.get("similarity"), m.get("origin"), m.get("type"), m.get("subType")) for m in matches] == [
+        ("91.0", "guide/a.po", "tm", "tm:offer"), ("100.0", "handoff", "mt", None)]
+    assert [m.text for m in root.iter(f"{{{xliff2.MDA}}}meta") if m.get("type") == "differs"] == ["numbers"]
+    assert all(len(unit.findall(f"{{{xliff2.MTC}}}matches")) == 1 for unit in root.iter(f"{{{xliff2.NS}}}unit"))

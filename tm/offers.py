@@ -14,18 +14,19 @@ is kept beside it the same way:
 
     #. tm: handoff's translation: "Installer .NET"
 
-The XLIFF exports turn offers into translation candidates (`<alt-trans>`, `<mtc:match>`): `parse_offer`.
+The XLIFF exports turn both into translation candidates (`<alt-trans>`, `<mtc:match>`): `candidates`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from typing import NamedTuple
 
-from tm.model import NOTE_PREFIX
+from tm.model import NOTE_PREFIX, Entry
 
-__all__ = ["HANDOFF_NOTE", "OFFER_NOTE", "Candidate", "differences", "handoff_note", "offer_note", "parse_offer"]
+__all__ = ["HANDOFF_NOTE", "OFFER_NOTE", "Candidate", "candidates", "differences", "handoff_note", "offer_note", "parse_offer"]
 
 OFFER_NOTE = f"{NOTE_PREFIX}offer "
 HANDOFF_NOTE = f"{NOTE_PREFIX}handoff's translation: "
@@ -73,6 +74,21 @@ def offer_note(score: float, origin: str, where: str, source: str, target: str, 
 def handoff_note(target: str) -> str:
     """The `#.` line that keeps the handoff's translation beside a person's translation of the same source."""
     return f"{HANDOFF_NOTE}{json.dumps(target, ensure_ascii=False)}"
+
+
+def candidates(entry: Entry) -> list[Candidate]:
+    """The offers an entry's notes hold, and the handoff's translation kept beside a person's (origin
+    "handoff", same source), for the XLIFF exports."""
+    found = []
+    for note in entry.notes:
+        if note.startswith(NOTE_PREFIX):
+            offer = parse_offer(note)
+            if offer is None and note.startswith(HANDOFF_NOTE):
+                with contextlib.suppress(ValueError):
+                    offer = Candidate(1.0, "handoff", "", "", entry.source, json.loads(note[len(HANDOFF_NOTE):]))
+            if offer is not None:
+                found.append(offer)
+    return found
 
 
 def parse_offer(note: str) -> Candidate | None:
