@@ -431,7 +431,7 @@ def _carry(before: Entry | None, new: Entry, score: float) -> tuple[Entry, str]:
     if before.source == new.source:
         if before.reviewed:
             return _made(new, before.target, False, before.flags, before.comments, _notes(new, before), None), "kept"
-        if is_human(before):
+        if is_human(before) and not (before.target == new.target and _plain(before)):
             return _made(new, before.target, True, _with(before.flags, HUMAN_FLAG), before.comments,
                          _notes(new, before), before.previous_source), "pending"
         return _from_handoff(new, before, _notes(new, before)), "handoff"
@@ -440,6 +440,12 @@ def _carry(before: Entry | None, new: Entry, score: float) -> tuple[Entry, str]:
         return _made(new, before.target, True, _with(before.flags, HUMAN_FLAG), before.comments, _notes(new, before),
                      translated if translated != new.source else None), "carried"
     return _from_handoff(new, before), "lookup"
+
+
+def _plain(entry: Entry) -> bool:
+    """No translator comment, flag or `tm:` note: a fuzzy entry like this whose msgstr is the new handoff's is
+    the handoff's entry, whoever wrote it (the same text; `update_page_text` copies it without building it)."""
+    return not entry.comments and not entry.flags and not any(n.startswith(NOTE_PREFIX) for n in entry.notes)
 
 
 def _made(new: Entry, target: str, fuzzy: bool, flags: tuple[str, ...], comments: tuple[str, ...],
