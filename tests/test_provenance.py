@@ -100,6 +100,18 @@ def _polib(path: Path, *, wrap: int = 78, known_flags_only: bool = False) -> Non
     catalog.save(str(path))
 
 
+def _wrap_comments(path: Path, width: int = 50) -> None:
+    """Extracted comments re-wrapped into several `#.` lines, as an editor that wraps every line might."""
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        while line.startswith("#. ") and len(line) > width and " " in line[3:width]:
+            cut = line.rindex(" ", 3, width)
+            out.append(line[:cut])
+            line = "#. " + line[cut + 1:]
+        out.append(line)
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+
+
 TOOLS: dict[str, Callable[[Path], None]] = {
     "msgcat --no-wrap": lambda p: _gettext("msgcat", "--no-wrap", p, "-o", p),
     "msgcat": lambda p: _gettext("msgcat", p, "-o", p),
@@ -109,6 +121,7 @@ TOOLS: dict[str, Callable[[Path], None]] = {
     "polib": _polib,
     "lokalize (re-wrapped at 80)": lambda p: _polib(p, wrap=80),
     "poedit (unknown flags dropped)": lambda p: _polib(p, wrap=79, known_flags_only=True),
+    "comments re-wrapped, flags dropped": lambda p: (_polib(p, known_flags_only=True), _wrap_comments(p)),
 }
 
 
