@@ -132,6 +132,22 @@ def test_on_an_ht_page_the_handoffs_translation_stays_and_reviews_are_offers() -
     assert parse_offer(similar.notes[-1]).differs == "numbers"  # type: ignore[union-attr]
 
 
+def test_an_ht_pages_own_translation_is_not_carried_to_an_edited_source_unless_a_person_changed_it() -> None:
+    from tm.extract import page_to_catalog
+
+    old = page_to_catalog(page(("a-1", "Install .NET Core on Windows", "Installieren von .NET Core unter Windows"),
+                               ("a-2", "Install PowerShell 6.0 now", "PowerShell 6.0 jetzt installieren"),
+                               kind="HT"))
+    old.entries[1].target = "Installieren Sie PowerShell 6.0 jetzt"  # a person's edit
+    new = carry_forward(old, page(("b-1", "Install .NET on Windows", "Installieren von .NET unter Windows"),
+                                  ("b-2", "Install PowerShell 6.2 now", "PowerShell 6.2 jetzt installieren"),
+                                  kind="HT"))
+    vendor, person = new.entries
+    assert (vendor.target, vendor.fuzzy, vendor.previous_source) == ("Installieren von .NET unter Windows", False, None)
+    assert (person.target, person.fuzzy, person.previous_source) == (
+        "Installieren Sie PowerShell 6.0 jetzt", True, "Install PowerShell 6.0 now")
+
+
 def test_update_counts_offers() -> None:
     memory = Memory([Offer("Close the window.", "Fermez la fenêtre (relu).", "index.po")])
     result = update_page(None, page(("b-1", "Close all the windows.", "Fermez toutes les fenêtres."),

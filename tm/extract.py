@@ -28,6 +28,7 @@ _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _ASCII_WORD = re.compile(r"\w+(?:(?:['-]|[.,](?=\d))\w+)*")
 _WORD = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+(?:(?:[-'’]|[.,](?=\d))[^\W{_CJK}]+)*")
 _MARKUP = re.compile(r"`[^`]*`|<[^>]*>|\]\([^)]*\)|&\w+;")
+HT_NOTE = "human translation (HT)"  # starts the second extracted comment of an HT page's entries
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +165,7 @@ def _handoff_date(value: str) -> str:
 def translation_note(page: Page) -> str:
     """The second extracted comment of every entry: how the page was translated, and in which handoff; each
     entry adds `VENDOR_MARK` and the digest of the page's translation (its provenance, see `tm.update`)."""
-    kind = "machine translation (MT)" if page.machine_translated else "human translation (HT)"
+    kind = "machine translation (MT)" if page.machine_translated else HT_NOTE
     handoff = page.meta.get("ms.lasthandoff", "")
     return f"{kind}, handoff {handoff}" if handoff else kind
 

@@ -10,6 +10,7 @@ translations as follows:
 | same source, human but still fuzzy | as it was (msgstr, fuzzy, `#| msgid`): still awaiting its review |
 | same source, machine translation   | the new handoff's target, fuzzy                                  |
 | similar source, human              | the human msgstr, fuzzy, `#| msgid` = the source it translated   |
+|                                    | (not an HT page's translation as the vendor made it: below)      |
 | similar source MT, or none         | the new handoff's target (fuzzy on an MT page), with the best    |
 |                                    | reviewed translation of a similar source in the tree's `memory`  |
 |                                    | as an offer beside it (`tm.offers`); on an MT page, a reviewed   |
@@ -44,10 +45,10 @@ from itertools import chain, repeat
 from typing import NamedTuple
 
 from tm.align import DEFAULT_THRESHOLD, FuzzyIndex, Link, align, gc_paused
-from tm.extract import page_to_catalog
+from tm.extract import HT_NOTE, page_to_catalog
 from tm.extract_fast import PageEntries
 from tm.formats import po
-from tm.model import NOTE_PREFIX, Catalog, Entry, LazyCatalog, Page, changed_by_person
+from tm.model import NOTE_PREFIX, Catalog, Entry, LazyCatalog, Page, changed_by_person, recorded_digest
 from tm.offers import HANDOFF_NOTE, handoff_note, offer_note
 
 __all__ = [
@@ -435,11 +436,18 @@ def _carry(before: Entry | None, new: Entry, score: float) -> tuple[Entry, str]:
             return _made(new, before.target, True, _with(before.flags, HUMAN_FLAG), before.comments,
                          _notes(new, before), before.previous_source), "pending"
         return _from_handoff(new, before, _notes(new, before)), "handoff"
-    if is_human(before):
+    if is_human(before) and not _vendor_ht(before):
         translated = before.previous_source if before.fuzzy and before.previous_source else before.source
         return _made(new, before.target, True, _with(before.flags, HUMAN_FLAG), before.comments, _notes(new, before),
                      translated if translated != new.source else None), "carried"
     return _from_handoff(new, before), "lookup"
+
+
+def _vendor_ht(entry: Entry) -> bool:
+    """An HT page's entry as the vendor translated it (not fuzzy, the msgstr its vendor digest records): a human
+    translation, but of its own source only; nobody here reviewed it, so it is not carried to an edited one."""
+    return (not entry.fuzzy and len(entry.notes) > 1 and entry.notes[1].startswith(HT_NOTE)
+            and not changed_by_person(entry) and recorded_digest(entry.notes) is not None)
 
 
 def _plain(entry: Entry) -> bool:
