@@ -16,6 +16,7 @@ from pathlib import Path
 import polib
 import pytest
 from test_formats_xml import validate  # noqa: F401  (the schema fixture)
+from test_update import _review_every_third
 
 from tm.formats import po
 from tm.model import Catalog, Entry
@@ -186,17 +187,6 @@ def _pages(repo: Path, rev: str, out: Path, ht_every: int) -> Path:
     return out / "docs"
 
 
-def _review_every_third(tree: Path) -> None:
-    n = 0
-    for path in sorted(tree.rglob("*.po")):
-        catalog = read(path)
-        for entry in catalog.entries:
-            n += 1
-            if n % 3 == 0:
-                entry.target, entry.fuzzy = f"RELU{n} {entry.target}", False
-        path.write_bytes(po.write(catalog))
-
-
 def _translations(tree: Path) -> dict[str, set[tuple[str, str]]]:
     """Each catalog's (source, msgstr) pairs."""
     return {path.relative_to(tree).as_posix(): {(e.source, e.target) for e in read(path).entries}
@@ -274,7 +264,7 @@ def _offered_catalog() -> Catalog:
     return Catalog([similar, same], {"Language": "fr_FR"}, "fr-FR", "p.md")
 
 
-def test_offers_are_alt_trans_in_xliff_1_2(validate) -> None:  # type: ignore[no-untyped-def]
+def test_offers_are_alt_trans_in_xliff_1_2(validate) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     from lxml import etree
 
     from tm.formats import xliff
@@ -294,7 +284,7 @@ def test_offers_are_alt_trans_in_xliff_1_2(validate) -> None:  # type: ignore[no
     assert handoff.get("origin") == "handoff" and "Sélectionnez" in "".join(handoff.find("x:target", ns).itertext())
 
 
-def test_offers_are_mtc_matches_in_xliff_2(validate) -> None:  # type: ignore[no-untyped-def]
+def test_offers_are_mtc_matches_in_xliff_2(validate) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     from lxml import etree
 
     from tm.formats import xliff2

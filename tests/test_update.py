@@ -17,9 +17,9 @@ from helpers import DATA
 from tm.catalogs import catalog_relpath
 from tm.formats import po
 from tm.model import Catalog, Entry, Page
+from tm.offers import Candidate, parse_offer
 from tm.page import parse_page
 from tm.sources import GitSource
-from tm.offers import Candidate, parse_offer
 from tm.update import HUMAN_FLAG, Memory, Offer, Reviews, carry_forward, is_human, update_page
 
 OLD, NEW = DATA / "handoffs" / "old", DATA / "handoffs" / "new"
@@ -258,13 +258,21 @@ SCENARIOS = [
     (Catalog([mt("a-1", "Select **OK**.", "MT"), reviewed("a-2", "Select **OK**.", "R1"),
               reviewed("a-3", "Select **OK**.", "R2")]),
      page(("b-1", "Select **OK**.", "MT"), ("b-2", "Select **OK**!", "MT"))),
+    (Catalog([mt("a-1", "Keep.", "MT")]),  # a new segment offered a similar source's review, on MT and HT pages
+     page(("b-1", "Keep.", "MT"), ("b-2", "Close all the windows.", "Fermez tout."))),
+    (Catalog([reviewed("a-1", "Keep.", "Gardé.")]),
+     page(("b-1", "Keep.", "Gardé."), ("b-2", "Close all the windows.", "Fermez tout."), ("b-3", "New one.", "N."),
+          kind="HT")),
 ]
 
 
 @pytest.mark.parametrize(("old", "new_page"), SCENARIOS)
 def test_updating_twice_changes_nothing(old: Catalog, new_page: Page) -> None:
-    memory = Memory([Offer("New one.", "Un nouveau (relu).", "x.po"), Offer("Keep.", "Gardé.", "y.po")])
+    memory = Memory([Offer("New one.", "Un nouveau (relu).", "x.po"), Offer("Keep.", "Gardé.", "y.po"),
+                     Offer("Close the window.", "Fermez la fenêtre (relu).", "z.po")])
     once = carry_forward(old, new_page, memory=memory)
+    offered = any(parse_offer(n) for e in once.entries for n in e.notes)
+    assert offered == any(p.source == "Close all the windows." for p in new_page.pairs)
     twice = carry_forward(once, new_page, memory=memory)
     assert twice == once
     assert po.write(twice) == po.write(once)

@@ -14,8 +14,7 @@ from tm.formats import po
 from tm.model import VENDOR_MARK, Catalog, Entry, LazyCatalog, Page, vendor_digest
 from tm.page import load_page, parse_page
 from tm.sources import GitSource
-from tm.update import (HUMAN_FLAG, NOTE_PREFIX, Memory, Offer, offer_lookups, offers, update_page,
-                       update_page_text)
+from tm.update import HUMAN_FLAG, NOTE_PREFIX, Memory, Offer, offer_lookups, offers, update_page, update_page_text
 
 HEADER = {"Language": "fr_FR", "Last-Translator": "Anne", "X-Page": "p.md", "X-Ms-Lasthandoff": "09/24/2020"}
 

@@ -490,7 +490,7 @@ def _offer(new: Entry, memory: Memory, threshold: float, where: str) -> tuple[En
         return new, "handoff"
     offer, score = found
     if score == 1.0 and (new.fuzzy or not new.target):  # machine translation, or none
-        notes = (f"{NOTE_PREFIX}reviewed translation of this source in {offer.where}",)
+        notes: tuple[str, ...] = (f"{NOTE_PREFIX}reviewed translation of this source in {offer.where}",)
         if new.target:
             notes += (handoff_note(new.target),)
         return replace(new, target=offer.target, fuzzy=True, flags=_with(new.flags, HUMAN_FLAG),
