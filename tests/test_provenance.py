@@ -233,7 +233,7 @@ def test_corpus_no_new_segment_takes_another_sources_translation_and_no_review_i
 
     humans = {(path.relative_to(tree).as_posix(), e.id): e.target for path in tree.rglob("*.po")
               for e in read(path).entries if not e.obsolete and e.fuzzy and is_human(e)}
-    assert len(humans) > 1000
+    assert len(humans) > 500
     paths = [str(p) for p in sorted(tree.rglob("*.po"))]
     for path in paths:
         subprocess.run(["msgcat", "--no-wrap", path, "-o", path], check=True, capture_output=True)
