@@ -97,7 +97,8 @@ def test_new_segment_keeps_the_handoffs_translation_and_is_offered_a_similar_sou
                           memory=memory).entries[0]
     assert (entry.target, entry.fuzzy, entry.previous_source, entry.flags) == (
         "Fermez toutes les fenêtres.", True, None, ())
-    assert entry.notes[2:] == ('tm: offer 0.87 (reviewed, index.po): "Close the window." → "Fermez la fenêtre (relu)."',)
+    assert entry.notes[2:] == (
+        'tm: offer 0.87 (reviewed, index.po): "Close the window." → "Fermez la fenêtre (relu)."',)
     assert parse_offer(entry.notes[2]) == Candidate(0.87, "reviewed", "index.po", "", "Close the window.",
                                                     "Fermez la fenêtre (relu).")
 

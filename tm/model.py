@@ -198,15 +198,15 @@ class LazyCatalog:
 
     def __init__(self, head: Catalog, sources: list[str], plain: list[bool], build: Callable[[int], Entry],
                  obsolete: list[Entry] | None = None, reviewed: dict[int, str] | None = None,
-                 targets: list[str] | None = None, recorded: list[str] | None = None) -> None:
+                 targets: list[str] | None = None, recorded: Callable[[int], str] | None = None) -> None:
         """`head`: a catalog with the header (its entries are not looked at). `targets`: each active entry's
-        msgstr; `recorded`: the vendor digest its last note records, or "" (see `by_person`)."""
+        msgstr; `recorded(i)`: the vendor digest the i-th one's last note records, or "" (see `by_person`)."""
         self.header, self.locale, self.page, self.header_comments = (head.header, head.locale, head.page,
                                                                      head.header_comments)
         self.sources, self.plain, self.obsolete = sources, plain, obsolete or []
         self.reviewed = reviewed or {}
         self.targets = targets if targets is not None else [build(i).target for i in range(len(sources))]
-        self.recorded = recorded if recorded is not None else [""] * len(sources)
+        self.recorded = recorded if recorded is not None else lambda i: ""
         self._build = build
         self._entries: dict[int, Entry] = {}
 
@@ -219,7 +219,7 @@ class LazyCatalog:
         reviewed = {i: e.target for i, e in enumerate(active) if e.reviewed and not e.comments and not e.flags
                     and not any(n.startswith(NOTE_PREFIX) for n in e.notes)}
         lazy = cls(catalog, [e.source for e in active], plain, active.__getitem__, catalog.obsolete, reviewed,
-                   [e.target for e in active], [recorded_digest(e.notes) or "" for e in active])
+                   [e.target for e in active], lambda i: recorded_digest(active[i].notes) or "")
         lazy._entries = dict(enumerate(active))
         return lazy
 
@@ -231,7 +231,7 @@ class LazyCatalog:
         target = self.targets[i]
         if not target:
             return False
-        recorded = self.recorded[i]
+        recorded = self.recorded(i)
         return recorded != vendor_digest(target) if recorded else changed_by_person(self.entry(i))
 
     def entry(self, i: int) -> Entry:

@@ -4,7 +4,7 @@ msgstr as extracted comments (`#.`), never in its place.
 An offer is one `#.` line, which gettext tools and PO editors keep and show as a note (Poedit's "Notes for
 translators", Lokalize's "Extracted comments"):
 
-    #. tm: offer 0.93 (reviewed, guide/install.po; numbers differ): "Install .NET Core 3.1" → "Installez .NET Core 3.1"
+    #. tm: offer 0.93 (reviewed, guide/install.po; numbers differ): "Install .NET 3.1" → "Installez .NET 3.1"
 
 the similarity of the two English sources, where the translation comes from (a person's review, and the
 catalog), what of the markup that must be carried over differs (numbers, code spans, links, placeholders),
@@ -26,7 +26,8 @@ from typing import NamedTuple
 
 from tm.model import NOTE_PREFIX, Entry
 
-__all__ = ["HANDOFF_NOTE", "OFFER_NOTE", "Candidate", "candidates", "differences", "handoff_note", "offer_note", "parse_offer"]
+__all__ = ["HANDOFF_NOTE", "OFFER_NOTE", "Candidate", "candidates", "differences", "handoff_note", "offer_note",
+           "parse_offer"]
 
 OFFER_NOTE = f"{NOTE_PREFIX}offer "
 HANDOFF_NOTE = f"{NOTE_PREFIX}handoff's translation: "
@@ -94,8 +95,9 @@ def candidates(entry: Entry) -> list[Candidate]:
 def parse_offer(note: str) -> Candidate | None:
     """The offer an extracted comment holds, or None for any other note.
 
-    >>> parse_offer(offer_note(0.93, "reviewed", "a.po", "Install 3.1", "Installez 3.1", "Install 5.0"))
-    Candidate(score=0.93, origin='reviewed', where='a.po', differs='numbers', source='Install 3.1', target='Installez 3.1')
+    >>> offer = parse_offer(offer_note(0.93, "reviewed", "a.po", "Install 3.1", "Installez 3.1", "Install 5.0"))
+    >>> offer.score, offer.where, offer.differs, offer.target
+    (0.93, 'a.po', 'numbers', 'Installez 3.1')
     """
     if not note.startswith(OFFER_NOTE):
         return None

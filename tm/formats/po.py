@@ -365,7 +365,6 @@ def _stream_lazy(text: str) -> LazyCatalog | None:
     plain: list[bool] = []
     reviewed: dict[int, str] = {}
     targets: list[str] = []
-    recorded: list[str] = []
     join, count = _checked_join, text.count
     matches = _LOOSE_ENTRY.finditer(text)
     pos = 0
@@ -385,7 +384,6 @@ def _stream_lazy(text: str) -> LazyCatalog | None:
                 plain += alone.plain
                 reviewed.update(alone.reviewed)
                 targets += alone.targets
-                recorded += alone.recorded
             pos = first.end()
         for match in matches:
             start = match.start()
@@ -406,11 +404,9 @@ def _stream_lazy(text: str) -> LazyCatalog | None:
             found.append(match)
             sources.append(source)
             targets.append(target)
-            # the vendor digest `tm` writes at the end of the last note (else found when the entry is built)
-            recorded.append(notes[-13:-1] if notes[-22:-13] == VENDOR_MARK else "")
-            tm_note = NOTE_PREFIX in notes
-            plain.append(not tc and not tm_note and (flags == "#, fuzzy\n" or flags is None and not target))
-            if flags is None and not tc and target and not tm_note:
+            plain.append(not tc and (flags == "#, fuzzy\n" or flags is None and not target)
+                         and NOTE_PREFIX not in notes)
+            if flags is None and not tc and target and NOTE_PREFIX not in notes:
                 reviewed[len(found) - 1] = target
         if count("\n", pos) != len(text) - pos:
             raise _NotCanonical
@@ -427,6 +423,10 @@ def _stream_lazy(text: str) -> LazyCatalog | None:
                 at = start
                 lines.append(line)
         return _entry(found[i].groups(), lines[i], sources[i])
+
+    def recorded(i: int) -> str:  # the vendor digest `tm` writes at the end of the last note, else ""
+        notes = found[i].group("notes")
+        return notes[-13:-1] if notes[-22:-13] == VENDOR_MARK else ""
 
     return LazyCatalog(head, sources, plain, build, reviewed=reviewed, targets=targets, recorded=recorded)
 
