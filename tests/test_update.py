@@ -326,6 +326,7 @@ def test_cli_update_of_the_sample_pair(cli, reviewed_tree: Path, jobs: str) -> N
     assert summary["pages_added"] == ["whats-new.md"] and summary["pages_removed"] == ["guide/retired.md"]
     assert summary["pages_renamed"] == {"guide/configure-sdk.md": "sdk/configure.md"}
     assert summary["errors"] == []
+    assert summary["entries"]["offers"] == 1  # "Close all the windows.", offered "Close the window."
 
     index = read(reviewed_tree / "index.po")
     entries = by_source(index)
