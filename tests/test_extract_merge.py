@@ -12,6 +12,8 @@ import polib
 import pytest
 from helpers import ROOT, SAMPLES
 
+from tm.model import vendor_digest
+
 
 @pytest.fixture
 def docs(tmp_path: Path) -> Path:
@@ -37,7 +39,8 @@ def test_extract_writes_one_catalog_per_page_with_pairs(cli, docs: Path, tmp_pat
     assert entry.msgid == "Run `dotnet new console` to create a *console* app."
     assert entry.msgstr == "Exécutez `dotnet new console` pour créer une application *console*."
     assert entry.fuzzy and entry.occurrences == [("index.md", "20")]
-    assert entry.comment == "list item under “News”\nmachine translation (MT), handoff 02/04/2021"
+    assert entry.comment == ("list item under “News”\nmachine translation (MT), handoff 02/04/2021, vendor "
+                             + vendor_digest(entry.msgstr))
     assert index.metadata["Language"] == "fr_FR" and index.metadata["X-Ms-Locfileid"] == "90558072"
     assert index.metadata["Plural-Forms"] == "nplurals=2; plural=(n > 1);"
     human = polib.pofile(str(tmp_path / "loc/fr-FR/guide/getting-started.po"))

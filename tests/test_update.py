@@ -17,6 +17,7 @@ from helpers import DATA
 from tm.catalogs import catalog_relpath
 from tm.formats import po
 from tm.model import Catalog, Entry, Page
+from tm.offers import Candidate, parse_offer
 from tm.page import parse_page
 from tm.sources import GitSource
 from tm.update import HUMAN_FLAG, Memory, Offer, Reviews, carry_forward, is_human, update_page
@@ -81,20 +82,78 @@ def test_new_segment_is_machine_translation_without_a_memory() -> None:
     assert (entry.target, entry.fuzzy, entry.flags) == ("Tout neuf.", True, ())
 
 
-def test_new_segment_gets_a_review_of_the_same_source_from_elsewhere() -> None:
+def test_new_segment_gets_a_review_of_the_same_source_from_elsewhere_with_the_handoffs_beside_it() -> None:
     memory = Memory([Offer("Select **OK**.", "Cliquez sur **OK**.", "guide/a.po")])
     entry = carry_forward(Catalog(), page(("b-101", "Select **OK**.", "Sélectionnez **OK**.")),
                           memory=memory).entries[0]
     assert (entry.target, entry.fuzzy, entry.previous_source) == ("Cliquez sur **OK**.", True, None)
     assert HUMAN_FLAG in entry.flags and "tm: reviewed translation of this source in guide/a.po" in entry.notes
+    assert 'tm: handoff\'s translation: "Sélectionnez **OK**."' in entry.notes
 
 
-def test_new_segment_gets_a_review_of_a_similar_source_from_elsewhere() -> None:
+def test_new_segment_keeps_the_handoffs_translation_and_is_offered_a_similar_source() -> None:
     memory = Memory([Offer("Close the window.", "Fermez la fenêtre (relu).", "index.po")])
     entry = carry_forward(Catalog(), page(("b-101", "Close all the windows.", "Fermez toutes les fenêtres.")),
                           memory=memory).entries[0]
-    assert (entry.target, entry.previous_source) == ("Fermez la fenêtre (relu).", "Close the window.")
-    assert any(n.startswith("tm: reviewed translation of a similar source (0.87) in index.po") for n in entry.notes)
+    assert (entry.target, entry.fuzzy, entry.previous_source, entry.flags) == (
+        "Fermez toutes les fenêtres.", True, None, ())
+    assert entry.notes[2:] == (
+        'tm: offer 0.87 (reviewed, index.po): "Close the window." → "Fermez la fenêtre (relu)."',)
+    assert parse_offer(entry.notes[2]) == Candidate(0.87, "reviewed", "index.po", "", "Close the window.",
+                                                    "Fermez la fenêtre (relu).")
+
+
+@pytest.mark.parametrize(("offered", "source", "differs"), [
+    ("PowerShell 6.0", "PowerShell 6.2", "numbers"),
+    ("40 PRs merged (12 from Community)", "100 PRs merged (14 from Community)", "numbers"),
+    ("Run `dotnet build` now.", "Run `dotnet test` now.", "code spans"),
+    ("See [the guide](a.md) first.", "See [the guide](b.md) first.", "links"),
+    ("Hello {name}, welcome to the site", "Hello {user}, welcome to the site", "placeholders"),
+])
+def test_an_offer_says_what_of_its_markup_differs_from_the_new_source(offered: str, source: str, differs: str
+                                                                      ) -> None:
+    memory = Memory([Offer(offered, f"FR {offered}", "x.po")])
+    entry = carry_forward(Catalog(), page(("b-1", source, f"MT {source}")), memory=memory, threshold=0.6).entries[0]
+    assert entry.target == f"MT {source}"
+    assert parse_offer(entry.notes[-1]).differs == differs  # type: ignore[union-attr]
+    assert f"; {differs} differ)" in entry.notes[-1]
+
+
+def test_on_an_ht_page_the_handoffs_translation_stays_and_reviews_are_offers() -> None:
+    memory = Memory([Offer("Install .NET on Windows", "Installer .NET sous Windows (relu)", "a.po"),
+                     Offer("Install .NET Core on Windows", "Installieren von .NET Core unter Windows", "b.po")])
+    new = carry_forward(Catalog(), page(("b-1", "Install .NET on Windows", "Installieren von .NET unter Windows"),
+                                        ("b-2", "Install .NET 5 on Windows", "Installieren von .NET 5 unter Windows"),
+                                        kind="HT"), memory=memory)
+    same, similar = new.entries
+    assert (same.target, same.fuzzy, similar.target, similar.fuzzy) == (
+        "Installieren von .NET unter Windows", False, "Installieren von .NET 5 unter Windows", False)
+    assert parse_offer(same.notes[-1]) == Candidate(1.0, "reviewed", "a.po", "", "Install .NET on Windows",
+                                                    "Installer .NET sous Windows (relu)")
+    assert parse_offer(similar.notes[-1]).differs == "numbers"  # type: ignore[union-attr]
+
+
+def test_an_ht_pages_own_translation_is_not_carried_to_an_edited_source_unless_a_person_changed_it() -> None:
+    from tm.extract import page_to_catalog
+
+    old = page_to_catalog(page(("a-1", "Install .NET Core on Windows", "Installieren von .NET Core unter Windows"),
+                               ("a-2", "Install PowerShell 6.0 now", "PowerShell 6.0 jetzt installieren"),
+                               kind="HT"))
+    old.entries[1].target = "Installieren Sie PowerShell 6.0 jetzt"  # a person's edit
+    new = carry_forward(old, page(("b-1", "Install .NET on Windows", "Installieren von .NET unter Windows"),
+                                  ("b-2", "Install PowerShell 6.2 now", "PowerShell 6.2 jetzt installieren"),
+                                  kind="HT"))
+    vendor, person = new.entries
+    assert (vendor.target, vendor.fuzzy, vendor.previous_source) == ("Installieren von .NET unter Windows", False, None)
+    assert (person.target, person.fuzzy, person.previous_source) == (
+        "Installieren Sie PowerShell 6.0 jetzt", True, "Install PowerShell 6.0 now")
+
+
+def test_update_counts_offers() -> None:
+    memory = Memory([Offer("Close the window.", "Fermez la fenêtre (relu).", "index.po")])
+    result = update_page(None, page(("b-1", "Close all the windows.", "Fermez toutes les fenêtres."),
+                                    ("b-2", "Brand new.", "Tout neuf.")), memory=memory)
+    assert (result.counts["offers"], result.counts["handoff"], result.counts["offered"]) == (1, 1, 0)
 
 
 def test_memory_prefers_the_asking_catalog() -> None:
@@ -200,13 +259,21 @@ SCENARIOS = [
     (Catalog([mt("a-1", "Select **OK**.", "MT"), reviewed("a-2", "Select **OK**.", "R1"),
               reviewed("a-3", "Select **OK**.", "R2")]),
      page(("b-1", "Select **OK**.", "MT"), ("b-2", "Select **OK**!", "MT"))),
+    (Catalog([mt("a-1", "Keep.", "MT")]),  # a new segment offered a similar source's review, on MT and HT pages
+     page(("b-1", "Keep.", "MT"), ("b-2", "Close all the windows.", "Fermez tout."))),
+    (Catalog([reviewed("a-1", "Keep.", "Gardé.")]),
+     page(("b-1", "Keep.", "Gardé."), ("b-2", "Close all the windows.", "Fermez tout."), ("b-3", "New one.", "N."),
+          kind="HT")),
 ]
 
 
 @pytest.mark.parametrize(("old", "new_page"), SCENARIOS)
 def test_updating_twice_changes_nothing(old: Catalog, new_page: Page) -> None:
-    memory = Memory([Offer("New one.", "Un nouveau (relu).", "x.po"), Offer("Keep.", "Gardé.", "y.po")])
+    memory = Memory([Offer("New one.", "Un nouveau (relu).", "x.po"), Offer("Keep.", "Gardé.", "y.po"),
+                     Offer("Close the window.", "Fermez la fenêtre (relu).", "z.po")])
     once = carry_forward(old, new_page, memory=memory)
+    offered = any(parse_offer(n) for e in once.entries for n in e.notes)
+    assert offered == any(p.source == "Close all the windows." for p in new_page.pairs)
     twice = carry_forward(once, new_page, memory=memory)
     assert twice == once
     assert po.write(twice) == po.write(once)
@@ -259,6 +326,7 @@ def test_cli_update_of_the_sample_pair(cli, reviewed_tree: Path, jobs: str) -> N
     assert summary["pages_added"] == ["whats-new.md"] and summary["pages_removed"] == ["guide/retired.md"]
     assert summary["pages_renamed"] == {"guide/configure-sdk.md": "sdk/configure.md"}
     assert summary["errors"] == []
+    assert summary["entries"]["offers"] == 1  # "Close all the windows.", offered "Close the window."
 
     index = read(reviewed_tree / "index.po")
     entries = by_source(index)
@@ -285,7 +353,9 @@ def test_cli_update_of_the_sample_pair(cli, reviewed_tree: Path, jobs: str) -> N
     assert added["Select **OK**."].target == "Cliquez sur **OK** (relu)."
     assert "tm: reviewed translation of this source in index.po" in added["Select **OK**."].notes
     assert added["Restart the terminal after the installation."].target == "Redémarrez (relu)."
-    assert added["Close all the windows."].previous_source == "Close the window."
+    close = added["Close all the windows."]
+    assert (close.target, close.previous_source) == ("Fermez toutes les fenêtres.", None)
+    assert parse_offer(close.notes[-1]).target == "Fermez la fenêtre (relu)."  # type: ignore[union-attr]
     assert all(e.fuzzy for e in added.values())
 
     retired = read(reviewed_tree / "guide" / "retired.po")

@@ -11,11 +11,10 @@ from hypothesis import strategies as st
 from tm.extract import page_to_catalog
 from tm.extract_fast import page_entries
 from tm.formats import po
-from tm.model import Catalog, Entry, LazyCatalog, Page
+from tm.model import VENDOR_MARK, Catalog, Entry, LazyCatalog, Page, vendor_digest
 from tm.page import load_page, parse_page
 from tm.sources import GitSource
-from tm.update import (HUMAN_FLAG, NOTE_PREFIX, Memory, Offer, offer_lookups, offers, update_page,
-                       update_page_text)
+from tm.update import HUMAN_FLAG, NOTE_PREFIX, Memory, Offer, offer_lookups, offers, update_page, update_page_text
 
 HEADER = {"Language": "fr_FR", "Last-Translator": "Anne", "X-Page": "p.md", "X-Ms-Lasthandoff": "09/24/2020"}
 
@@ -55,7 +54,8 @@ def page_of(pairs: list[tuple[str, str]], kind: str) -> Page:
 
 
 _entry = st.tuples(st.sampled_from(SOURCES), st.sampled_from(["", "MT", "Relu"]),
-                   st.sampled_from(["mt", "reviewed", "human-fuzzy", "commented", "flagged", "noted", "obsolete"]))
+                   st.sampled_from(["mt", "reviewed", "human-fuzzy", "commented", "flagged", "noted", "obsolete",
+                                    "vendor", "edited"]))
 
 
 def entry_of(n: int, spec: tuple[str, str, str]) -> Entry:
@@ -70,6 +70,9 @@ def entry_of(n: int, spec: tuple[str, str, str]) -> Entry:
         entry.flags = ("md-text",)
     elif kind == "noted":
         entry.notes = ("paragraph", f"{NOTE_PREFIX}reviewed translation of this source in x.po")
+    elif kind in ("vendor", "edited"):  # the vendor digest recorded: of its msgstr, or of what a person changed
+        note = f"machine translation (MT), handoff 09/24/2020{VENDOR_MARK}"
+        entry.notes = ("paragraph", note + vendor_digest(target if kind == "vendor" else "MT d'origine"))
     elif kind == "obsolete":
         entry.obsolete, entry.notes, entry.references = True, (), ()
     return entry

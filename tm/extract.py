@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tm import __version__
-from tm.model import Catalog, Entry, Escape, Page
+from tm.model import VENDOR_MARK, Catalog, Entry, Escape, Page, vendor_digest
 from tm.page.parse import YAML_SUFFIXES
 
 # The handoff fields copied into the catalog header as X- fields (ms.lasthandoff → X-Ms-Lasthandoff).
@@ -28,6 +28,7 @@ _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _ASCII_WORD = re.compile(r"\w+(?:(?:['-]|[.,](?=\d))\w+)*")
 _WORD = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+(?:(?:[-'’]|[.,](?=\d))[^\W{_CJK}]+)*")
 _MARKUP = re.compile(r"`[^`]*`|<[^>]*>|\]\([^)]*\)|&\w+;")
+HT_NOTE = "human translation (HT)"  # starts the second extracted comment of an HT page's entries
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +56,8 @@ def page_to_catalog(page: Page, *, locale: str = "") -> Catalog:
     notes = place_notes(page.text, [(p.start, p.source, p.escape is not Escape.NONE) for p in page.pairs],
                         yaml_page=yaml_page)
     entries = [
-        Entry(pair.id, pair.source, pair.target, fuzzy and pair.target != "", (), None, None, (), (note, kind_note),
-              (f"{reference}{pair.line}",))
+        Entry(pair.id, pair.source, pair.target, fuzzy and pair.target != "", (), None, None, (),
+              (note, f"{kind_note}{VENDOR_MARK}{vendor_digest(pair.target)}"), (f"{reference}{pair.line}",))
         for pair, note in zip(page.pairs, notes)
     ]
     return Catalog(entries=entries, header=make_header(page, locale), locale=locale, page=page.relpath)
@@ -166,8 +167,9 @@ def _handoff_date(value: str) -> str:
 
 
 def translation_note(page: Page) -> str:
-    """The second extracted comment of every entry: how the page was translated, and in which handoff."""
-    kind = "machine translation (MT)" if page.machine_translated else "human translation (HT)"
+    """The second extracted comment of every entry: how the page was translated, and in which handoff; each
+    entry adds `VENDOR_MARK` and the digest of the page's translation (its provenance, see `tm.update`)."""
+    kind = "machine translation (MT)" if page.machine_translated else HT_NOTE
     handoff = page.meta.get("ms.lasthandoff", "")
     return f"{kind}, handoff {handoff}" if handoff else kind
 

@@ -13,10 +13,11 @@ None and the caller takes the model path, which is also the one that reports mal
 from __future__ import annotations
 
 from dataclasses import dataclass
+from hashlib import blake2b
 
 from tm.extract import count_words, make_header, place_notes, reference_path, translation_note
 from tm.formats import po
-from tm.model import Catalog, Entry, Page
+from tm.model import VENDOR_MARK, Catalog, Entry, Page
 from tm.page.meta import front_matter_end, read_meta
 from tm.page.parse import PAIR, all_paired, raw_is_text
 
@@ -79,32 +80,32 @@ class PageEntries:
     texts: list[str]
     machine_translated: bool
     kind_note: str
+    digests: list[str]  # `vendor_digest` of each pair's translation
+    targets: list[str]
     reference: str
-    page_text: str  # the page, and each pair's regex spans: ids and targets are sliced when asked for
+    page_text: str  # the page, and each pair's regex spans: ids are sliced when asked for
     spans: Spans
 
     def id(self, k: int) -> str:
         start, end = self.spans[k][2]
         return self.page_text[start:end]
 
-    def target(self, k: int) -> str:
-        start, end = self.spans[k][3]
-        return self.page_text[start:end]
-
     def entry(self, k: int) -> Entry:
         """The k-th entry, as `page_to_catalog` builds it."""
-        target = self.target(k)
+        target = self.targets[k]
         return Entry(self.id(k), self.sources[k], target, self.machine_translated and target != "", (), None, None,
-                     (), (self.notes[k], self.kind_note), (f"{self.reference}{self.lines[k]}",))
+                     (), (self.notes[k], f"{self.kind_note}{VENDOR_MARK}{self.digests[k]}"),
+                     (f"{self.reference}{self.lines[k]}",))
 
     def reviewed_text(self, k: int, target: str) -> str:
         """`texts[k]` with `target` as a reviewed msgstr (not fuzzy): an update keeping a review writes it."""
-        head = f"\n#. {self.notes[k]}\n#. {self.kind_note}\n#: {self.reference}{self.lines[k]}\n"
+        head = (f"\n#. {self.notes[k]}\n#. {self.kind_note}{VENDOR_MARK}{self.digests[k]}\n"
+                f"#: {self.reference}{self.lines[k]}\n")
         return po.message_text(head, self.id(k), self.sources[k], target)
 
     def reviewed(self, k: int) -> bool:
         """`entry(k).reviewed`, without building it: an HT page's translations count as reviewed."""
-        return not self.machine_translated and self.target(k) != ""
+        return not self.machine_translated and self.targets[k] != ""
 
 
 def page_entries(relpath: str, text: str, *, locale: str = "") -> PageEntries | None:
@@ -117,9 +118,11 @@ def page_entries(relpath: str, text: str, *, locale: str = "") -> PageEntries | 
     fuzzy_flag = "#, fuzzy\n" if page.machine_translated else ""
     kind_note = translation_note(page)
     reference = f"{reference_path(relpath)}:"
-    comments = f"{kind_note}\n#: {reference}"
+    comments = f"\n#: {reference}"
     message, plain, count = po.message_text, po.plain, text.count
     lines: list[int] = []
+    digests: list[str] = []
+    targets: list[str] = []
     texts: list[str] = []
     line = 1
     line_pos = 0
@@ -129,12 +132,16 @@ def page_entries(relpath: str, text: str, *, locale: str = "") -> PageEntries | 
         line_pos = start
         lines.append(line)
         target = text[target_start:target_end]
+        targets.append(target)
         pair_id = text[id_start:id_end]
         flag = fuzzy_flag if target else ""
+        digest = blake2b(target.encode(), digest_size=6).hexdigest()  # `vendor_digest`, inline
+        digests.append(digest)
         if plain(pair_id + source + target):  # `po.message_text` in one f-string
-            texts.append(f'\n#. {note}\n#. {comments}{line}\n{flag}msgctxt "{pair_id}"\nmsgid "{source}"\n'
-                         f'msgstr "{target}"\n')
+            texts.append(f'\n#. {note}\n#. {kind_note}{VENDOR_MARK}{digest}{comments}{line}\n{flag}'
+                         f'msgctxt "{pair_id}"\nmsgid "{source}"\nmsgstr "{target}"\n')
         else:
-            texts.append(message(f"\n#. {note}\n#. {comments}{line}\n{flag}", pair_id, source, target))
+            texts.append(message(f"\n#. {note}\n#. {kind_note}{VENDOR_MARK}{digest}{comments}{line}\n{flag}",
+                                 pair_id, source, target))
     return PageEntries(make_header(page, locale), locale, sources, lines, notes, texts, page.machine_translated,
-                       kind_note, reference, text, spans)
+                       kind_note, digests, targets, reference, text, spans)

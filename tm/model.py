@@ -8,6 +8,8 @@ the exact input (see `tm.page.render_page`).
 from __future__ import annotations
 
 import enum
+import hashlib
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -132,6 +134,42 @@ class Catalog:
 # Starts the extracted comments `tm update` adds to an entry (where an offered translation came from).
 NOTE_PREFIX = "tm: "
 
+# Ends the second extracted comment of every entry: ", vendor " + `vendor_digest` of the handoff's translation.
+VENDOR_MARK = ", vendor "
+_RECORDED = re.compile(r"(?:^|[ ,])vendor ([0-9a-f]{12})$")
+
+
+def vendor_digest(text: str) -> str:
+    """A short digest of the handoff's (the vendor's) translation of a segment, recorded beside the entry.
+
+    An entry's msgstr that no longer has this digest was changed by a person, whatever its flags say: this is
+    how `tm update` tells reviews from machine translation after an editor dropped the flags it does not know.
+
+    >>> vendor_digest("Installez Visual Studio.")
+    'f17f62d75174'
+    """
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=6).hexdigest()
+
+
+def recorded_digest(notes: tuple[str, ...]) -> str | None:
+    """The vendor digest an entry's extracted comments record (the last one), or None (catalogs of older tm)."""
+    for note in reversed(notes):
+        found = _RECORDED.search(note)
+        if found:
+            return found.group(1)
+    return None
+
+
+def changed_by_person(entry: Entry) -> bool:
+    """The msgstr is set and is not the vendor translation the entry records: a person wrote it.
+
+    False when nothing is recorded (catalogs of older tm, catalogs made by other tools).
+    """
+    if not entry.target:
+        return False
+    recorded = recorded_digest(entry.notes)
+    return recorded is not None and recorded != vendor_digest(entry.target)
+
 
 EntryText = tuple[str, str, str, bool, int]
 """What checks look at in an entry: `(id, source, target, fuzzy, line)`."""
@@ -168,23 +206,28 @@ class LazyCatalog:
     Most entries of a handoff are machine translation nobody touched: an update copies the new handoff's
     entry in their place and needs only their sources. Building ~420,000 `Entry`s it then threw away was a
     third of an update. `plain[i]` says the i-th active entry is such an entry: no translator comment, no
-    flag but `fuzzy`, and fuzzy or empty (so not a person's work); `entry(i)` builds it. `reviewed` holds the
-    msgstr of the reviewed entries as plain (no comment, no flag, no `NOTE_PREFIX` note), which an update
-    keeps as they are. `kept` holds the active entries no pair can take (plural entries), which an update
+    flag but `fuzzy`, no `NOTE_PREFIX` note, and fuzzy or empty: a person's work only if `by_person(i)` (its
+    msgstr is not the vendor translation it records); `entry(i)` builds it. `reviewed` holds the msgstr of
+    the reviewed entries as plain (no comment, no flag, no `NOTE_PREFIX` note), which an update keeps as
+    they are. `kept` holds the active entries no pair can take (plural entries), which an update
     writes back as they are, after the page's.
     """
 
-    __slots__ = ("_build", "_entries", "header", "header_comments", "kept", "locale", "obsolete", "page", "plain",
-                 "reviewed", "sources")
+    __slots__ = ("_build", "_entries", "header", "header_comments", "locale", "obsolete", "page", "plain",
+                 "kept", "recorded", "reviewed", "sources", "targets")
 
     def __init__(self, head: Catalog, sources: list[str], plain: list[bool], build: Callable[[int], Entry],
-                 obsolete: list[Entry] | None = None, reviewed: dict[int, str] | None = None) -> None:
-        """`head`: a catalog with the header (its entries are not looked at)."""
+                 obsolete: list[Entry] | None = None, reviewed: dict[int, str] | None = None,
+                 targets: list[str] | None = None, recorded: Callable[[int], str] | None = None) -> None:
+        """`head`: a catalog with the header (its entries are not looked at). `targets`: each active entry's
+        msgstr; `recorded(i)`: the vendor digest the i-th one's last note records, or "" (see `by_person`)."""
         self.header, self.locale, self.page, self.header_comments = (head.header, head.locale, head.page,
                                                                      head.header_comments)
         self.sources, self.plain, self.obsolete = sources, plain, obsolete or []
         self.reviewed = reviewed or {}
         self.kept: list[Entry] = []
+        self.targets = targets if targets is not None else [build(i).target for i in range(len(sources))]
+        self.recorded = recorded if recorded is not None else lambda i: ""
         self._build = build
         self._entries: dict[int, Entry] = {}
 
@@ -192,16 +235,26 @@ class LazyCatalog:
     def of(cls, catalog: Catalog) -> LazyCatalog:
         """A catalog already read in full (another format, another layout) behind the same interface."""
         active = [e for e in catalog.active if not e.plural]
-        plain = [not e.comments and not e.flags and (e.fuzzy or not e.target) for e in active]
+        plain = [not e.comments and not e.flags and (e.fuzzy or not e.target)
+                 and not any(n.startswith(NOTE_PREFIX) for n in e.notes) for e in active]
         reviewed = {i: e.target for i, e in enumerate(active) if e.reviewed and not e.comments and not e.flags
                     and not any(n.startswith(NOTE_PREFIX) for n in e.notes)}
-        lazy = cls(catalog, [e.source for e in active], plain, active.__getitem__, catalog.obsolete, reviewed)
+        lazy = cls(catalog, [e.source for e in active], plain, active.__getitem__, catalog.obsolete, reviewed,
+                   [e.target for e in active], lambda i: recorded_digest(active[i].notes) or "")
         lazy._entries = dict(enumerate(active))
         lazy.kept = [e for e in catalog.active if e.plural]
         return lazy
 
     def __len__(self) -> int:
         return len(self.sources)
+
+    def by_person(self, i: int) -> bool:
+        """`changed_by_person` of the i-th active entry, without building it when its digest was read."""
+        target = self.targets[i]
+        if not target:
+            return False
+        recorded = self.recorded(i)
+        return recorded != vendor_digest(target) if recorded else changed_by_person(self.entry(i))
 
     def entry(self, i: int) -> Entry:
         """The i-th active entry (built once)."""

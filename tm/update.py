@@ -10,21 +10,28 @@ translations as follows:
 | same source, human but still fuzzy | as it was (msgstr, fuzzy, `#| msgid`): still awaiting its review |
 | same source, machine translation   | the new handoff's target, fuzzy                                  |
 | similar source, human              | the human msgstr, fuzzy, `#| msgid` = the source it translated   |
-| similar source MT, or none         | a reviewed translation of the same (else a similar) source from  |
-|                                    | the `memory` of the tree, fuzzy, with a note naming where; else  |
-|                                    | the new handoff's target, fuzzy                                  |
+|                                    | (not an HT page's translation as the vendor made it: below)      |
+| similar source MT, or none         | the new handoff's target (fuzzy on an MT page), with the best    |
+|                                    | reviewed translation of a similar source in the tree's `memory`  |
+|                                    | as an offer beside it (`tm.offers`); on an MT page, a reviewed   |
+|                                    | translation of the same source takes the msgstr (fuzzy, with a   |
+|                                    | note naming where, and one keeping the handoff's translation)    |
 | no counterpart in the new page     | obsolete (`#~`), kept unless `drop_obsolete`                     |
 
-Translator comments (`# …`) and flags follow their entry. An entry without `msgctxt` (a catalog another tool
-wrote) is aligned by its source like any other. Plural entries (`msgid_plural`), which no pair can take, stay
-as they are after the page's entries while the page is in the handoff, and go obsolete with the rest when it
-leaves.
+Translator comments (`# …`), flags and `tm:` notes follow their entry. An entry without `msgctxt` (a catalog
+another tool wrote) is aligned by its source like any other. Plural entries (`msgid_plural`), which no pair can
+take, stay as they are after the page's entries while the page is in the handoff, and go obsolete with the
+rest when it leaves.
 
-**Provenance.** A reviewed entry (not fuzzy, msgstr set) is human. A fuzzy entry whose msgstr came from a
-person carries the flag `tm-human` (`#, fuzzy, tm-human`), and its `#| msgid` stays the source that person
-translated, however many handoffs go by before someone reviews it; a fuzzy entry without the flag is
-machine translation. Offers from elsewhere add a `#. tm: …` note naming the catalog they came from, kept
-with the entry. Extracted catalogs need no migration: they have no human fuzzy entries yet.
+**Provenance.** Each entry's second extracted comment ends with `, vendor ` and a digest of the handoff's
+translation (`tm.model.vendor_digest`), which every entry written here takes from the new page. A msgstr
+that differs from the translation its entry records was written by a person, and is never replaced by MT:
+a reviewed entry (not fuzzy, msgstr set), and a fuzzy one whose msgstr no longer has the recorded digest,
+are human. The digest compares with the handoff the catalog was made from, not the new one, whose vendor
+may have re-translated unchanged English. GNU gettext tools and PO editors keep extracted comments but
+drop flags they do not know, so the flag `tm-human` (`#, fuzzy, tm-human`, also read from gettext's `#=`
+sticky-flag lines) is still written and read (catalogs of older tm record no digest) but not relied on.
+A human fuzzy entry's `#| msgid` stays the source that person translated, however many handoffs go by.
 
 **Idempotence.** Updating twice to the same handoff changes nothing: every entry written by the first run
 aligns exactly with its pair, and each rule above maps its own output to itself.
@@ -41,10 +48,11 @@ from itertools import chain, repeat
 from typing import NamedTuple
 
 from tm.align import DEFAULT_THRESHOLD, FuzzyIndex, Link, align, gc_paused
-from tm.extract import page_to_catalog
+from tm.extract import HT_NOTE, page_to_catalog
 from tm.extract_fast import PageEntries
 from tm.formats import po
-from tm.model import NOTE_PREFIX, Catalog, Entry, LazyCatalog, Page
+from tm.model import NOTE_PREFIX, Catalog, Entry, LazyCatalog, Page, changed_by_person, recorded_digest
+from tm.offers import HANDOFF_NOTE, handoff_note, offer_note
 
 __all__ = [
     "HUMAN_FLAG", "OUTCOMES", "Memory", "Offer", "PageUpdate", "PageUpdateText", "Reviews", "carry_forward",
@@ -52,7 +60,7 @@ __all__ = [
 ]
 
 HUMAN_FLAG = "tm-human"
-OUTCOMES = ("kept", "pending", "carried", "offered", "handoff", "obsolete", "dropped")
+OUTCOMES = ("kept", "pending", "carried", "offered", "handoff", "offers", "obsolete", "dropped")
 
 # Header fields that describe the page and its handoff: taken from the new page; the others (translator,
 # team, revision date, plural forms) are the catalog's own and stay.
@@ -61,8 +69,9 @@ _PAGE_FIELDS = ("Project-Id-Version", "POT-Creation-Date", "X-Generator", "X-Pag
 
 
 def is_human(entry: Entry) -> bool:
-    """The msgstr is a person's work: reviewed, or a fuzzy carried-forward translation flagged `tm-human`."""
-    return bool(entry.target) and (not entry.fuzzy or HUMAN_FLAG in entry.flags)
+    """The msgstr is a person's work: reviewed, or fuzzy but not the vendor translation the entry records
+    (`changed_by_person`), or flagged `tm-human` (in `#,` or in a `#=` sticky line)."""
+    return bool(entry.target) and (not entry.fuzzy or HUMAN_FLAG in entry.flags or changed_by_person(entry))
 
 
 class Offer(NamedTuple):
@@ -297,14 +306,14 @@ def update_page_text(
         links = [(k, k, 1.0) for k in left]
     else:
         links = _prefer_human(align(old.sources, page.sources, threshold=threshold), old.sources,
-                              lambda i: not plain[i] and is_human(old.entry(i)))
+                              lambda i: old.by_person(i) if plain[i] else is_human(old.entry(i)))
     for i, k, score in links:
         if k is None:
             assert i is not None
             vanished.append(_obsolete(old.entry(i)))
             continue
         if i is not None and old.sources[i] == page.sources[k]:
-            if plain[i]:
+            if plain[i] and (old.targets[i] == page.targets[k] or not old.by_person(i)):
                 chunks[k] = page.texts[k]  # the handoff's entry, as `_from_handoff` gives it
                 counts["handoff"] += 1
                 reviewed += page.reviewed(k)
@@ -335,9 +344,11 @@ def _copy_in_place(old: LazyCatalog, page: PageEntries, chunks: list[str | None]
     handoff): the handoff's own where the old entry was plain, the review where it kept one as is. Fills
     their `chunks` and `counts`; returns how many written entries are reviewed, and the indexes left."""
     texts, kept, left = page.texts, old.reviewed, []
+    targets, new_targets = old.targets, page.targets
     handoff = reviews = 0
     for k, plain in enumerate(old.plain):
-        if plain:
+        # a plain entry holds the vendor's translation, unless a person changed it (and the flag was lost)
+        if plain and (targets[k] == new_targets[k] or not old.by_person(k)):
             chunks[k] = texts[k]  # the handoff's entry, as `_from_handoff` gives it
             handoff += 1
         elif (target := kept.get(k)) is not None:  # a review without comments or flags, as `_carry` keeps it
@@ -349,7 +360,7 @@ def _copy_in_place(old: LazyCatalog, page: PageEntries, chunks: list[str | None]
     counts["kept"] += reviews
     if page.machine_translated:  # its entries are fuzzy: none of the handoff's is reviewed
         return reviews, left
-    return reviews + sum(page.reviewed(k) for k, plain in enumerate(old.plain) if plain), left
+    return reviews + sum(page.reviewed(k) for k, text in enumerate(chunks) if text is texts[k]), left
 
 
 def offer_lookups(result: PageUpdateText, memory: Memory, *, threshold: float = DEFAULT_THRESHOLD, where: str = ""
@@ -358,10 +369,10 @@ def offer_lookups(result: PageUpdateText, memory: Memory, *, threshold: float = 
     `update_page_text` gives when given `memory` in the first place."""
     for k, entry in result.lookups:
         offered, outcome = _offer(entry, memory, threshold, where)
-        if outcome == "offered":
+        if offered is not entry:
             result.chunks[k] = po.entry_text(offered)
             result.counts["handoff"] -= 1
-            result.counts["offered"] += 1
+            result.counts[outcome] += 1
             result.reviewed += offered.reviewed - entry.reviewed
     result.lookups = []
     return result
@@ -425,15 +436,28 @@ def _carry(before: Entry | None, new: Entry, score: float) -> tuple[Entry, str]:
     if before.source == new.source:
         if before.reviewed:
             return _made(new, before.target, False, before.flags, before.comments, _notes(new, before), None), "kept"
-        if is_human(before):
-            return _made(new, before.target, True, before.flags, before.comments, _notes(new, before),
-                         before.previous_source), "pending"
-        return _from_handoff(new, before), "handoff"
-    if is_human(before):
+        if is_human(before) and not (before.target == new.target and _plain(before)):
+            return _made(new, before.target, True, _with(before.flags, HUMAN_FLAG), before.comments,
+                         _notes(new, before), before.previous_source), "pending"
+        return _from_handoff(new, before, _notes(new, before)), "handoff"
+    if is_human(before) and not _vendor_ht(before):
         translated = before.previous_source if before.fuzzy and before.previous_source else before.source
         return _made(new, before.target, True, _with(before.flags, HUMAN_FLAG), before.comments, _notes(new, before),
                      translated if translated != new.source else None), "carried"
     return _from_handoff(new, before), "lookup"
+
+
+def _vendor_ht(entry: Entry) -> bool:
+    """An HT page's entry as the vendor translated it (not fuzzy, the msgstr its vendor digest records): a human
+    translation, but of its own source only; nobody here reviewed it, so it is not carried to an edited one."""
+    return (not entry.fuzzy and len(entry.notes) > 1 and entry.notes[1].startswith(HT_NOTE)
+            and not changed_by_person(entry) and recorded_digest(entry.notes) is not None)
+
+
+def _plain(entry: Entry) -> bool:
+    """No translator comment, flag or `tm:` note: a fuzzy entry like this whose msgstr is the new handoff's is
+    the handoff's entry, whoever wrote it (the same text; `update_page_text` copies it without building it)."""
+    return not entry.comments and not entry.flags and not any(n.startswith(NOTE_PREFIX) for n in entry.notes)
 
 
 def _made(new: Entry, target: str, fuzzy: bool, flags: tuple[str, ...], comments: tuple[str, ...],
@@ -443,34 +467,40 @@ def _made(new: Entry, target: str, fuzzy: bool, flags: tuple[str, ...], comments
                  new.line)
 
 
-def _from_handoff(new: Entry, before: Entry) -> Entry:
-    """The handoff's entry, with the old entry's translator comments and flags."""
-    if not before.comments and not before.flags:
+def _from_handoff(new: Entry, before: Entry, notes: tuple[str, ...] | None = None) -> Entry:
+    """The handoff's entry, with the old entry's translator comments and flags (and `notes` if given)."""
+    notes = new.notes if notes is None else notes
+    if not before.comments and not before.flags and notes is new.notes:
         return new
-    return _made(new, new.target, new.fuzzy, _without(before.flags, HUMAN_FLAG), before.comments, new.notes, None)
+    return _made(new, new.target, new.fuzzy, _without(before.flags, HUMAN_FLAG), before.comments, notes, None)
 
 
 def _notes(new: Entry, before: Entry) -> tuple[str, ...]:
-    """The page's notes, then the `tm:` notes the old entry carried (where an offer came from)."""
+    """The page's notes, then the `tm:` notes the old entry carried (offers, where a translation came from);
+    a note keeping the handoff's translation shows the new handoff's."""
     if not before.notes or not any(n.startswith(NOTE_PREFIX) for n in before.notes):
         return new.notes
-    return new.notes + tuple(n for n in before.notes if n.startswith(NOTE_PREFIX))
+    carried = tuple(n if not n.startswith(HANDOFF_NOTE) else handoff_note(new.target)
+                    for n in before.notes if n.startswith(NOTE_PREFIX))
+    return new.notes + carried
 
 
 def _offer(new: Entry, memory: Memory, threshold: float, where: str) -> tuple[Entry, str]:
-    """A reviewed translation of the same or a similar source from the memory, else the handoff's own."""
+    """The handoff's entry `new` with the memory's offer: a reviewed translation of the same source takes the
+    msgstr of an MT entry (fuzzy, the handoff's translation kept in a note); any other offer (a similar source,
+    or an HT page) is a note beside the handoff's translation (see `tm.offers`)."""
     found = memory.lookup(new.source, threshold=threshold, where=where)
-    if found is None:
+    if found is None or found[0].target == new.target:
         return new, "handoff"
     offer, score = found
-    if score == 1.0:
-        note = f"{NOTE_PREFIX}reviewed translation of this source in {offer.where}"
-        previous = None
-    else:
-        note = f"{NOTE_PREFIX}reviewed translation of a similar source ({score:.2f}) in {offer.where}"
-        previous = offer.source
-    return replace(new, target=offer.target, fuzzy=True, flags=_with(new.flags, HUMAN_FLAG),
-                   notes=new.notes + (note,), previous_source=previous), "offered"
+    if score == 1.0 and (new.fuzzy or not new.target):  # machine translation, or none
+        notes: tuple[str, ...] = (f"{NOTE_PREFIX}reviewed translation of this source in {offer.where}",)
+        if new.target:
+            notes += (handoff_note(new.target),)
+        return replace(new, target=offer.target, fuzzy=True, flags=_with(new.flags, HUMAN_FLAG),
+                       notes=new.notes + notes), "offered"
+    note = offer_note(score, "reviewed", offer.where, offer.source, offer.target, new.source)
+    return replace(new, notes=new.notes + (note,)), "offers"
 
 
 def _obsolete(entry: Entry) -> Entry:

@@ -749,5 +749,6 @@ def _print_update(summary: _Summary, base: Path) -> None:
     print(f"{summary.pages} catalogs under {base} ({summary.files_written} written, {summary.files_unchanged} "
           f"unchanged, {summary.files_deleted} deleted): {c['kept']} reviewed kept, {c['pending']} still awaiting "
           f"review, {c['carried']} carried to an edited source, {c['offered']} offered from elsewhere, "
-          f"{c['handoff']} from the handoff, {c['obsolete']} made obsolete; pages: {len(summary.pages_added)} added, "
+          f"{c['handoff'] + c['offers']} from the handoff ({c['offers']} with offers beside them), "
+          f"{c['obsolete']} made obsolete; pages: {len(summary.pages_added)} added, "
           f"{len(summary.pages_removed)} removed, {len(summary.pages_renamed)} renamed")

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 
 from tm.errors import InputError
-from tm.model import NOTE_PREFIX, Catalog, Entry, EntryText, LazyCatalog, canonical_locale, entry_texts
+from tm.model import NOTE_PREFIX, VENDOR_MARK, Catalog, Entry, EntryText, LazyCatalog, canonical_locale, entry_texts
 
 NAME = "po"
 SUFFIXES = (".po", ".pot")
@@ -423,6 +423,7 @@ def _stream_lazy(text: str) -> LazyCatalog | None:
     sources: list[str] = []
     plain: list[bool] = []
     reviewed: dict[int, str] = {}
+    targets: list[str] = []
     join, count = _checked_join, text.count
     matches = _LOOSE_ENTRY.finditer(text)
     pos = 0
@@ -441,6 +442,7 @@ def _stream_lazy(text: str) -> LazyCatalog | None:
                 sources += alone.sources
                 plain += alone.plain
                 reviewed.update(alone.reviewed)
+                targets += alone.targets
             pos = first.end()
         for match in matches:
             start = match.start()
@@ -460,7 +462,9 @@ def _stream_lazy(text: str) -> LazyCatalog | None:
                 source = join(msgid)
             found.append(match)
             sources.append(source)
-            plain.append(not tc and (flags == "#, fuzzy\n" or flags is None and not target))
+            targets.append(target)
+            plain.append(not tc and (flags == "#, fuzzy\n" or flags is None and not target)
+                         and NOTE_PREFIX not in notes)
             if flags is None and not tc and target and NOTE_PREFIX not in notes:
                 reviewed[len(found) - 1] = target
         if count("\n", pos) != len(text) - pos:
@@ -479,7 +483,11 @@ def _stream_lazy(text: str) -> LazyCatalog | None:
                 lines.append(line)
         return _entry(found[i].groups(), lines[i], sources[i])
 
-    return LazyCatalog(head, sources, plain, build, reviewed=reviewed)
+    def recorded(i: int) -> str:  # the vendor digest `tm` writes at the end of the last note, else ""
+        notes = found[i].group("notes")
+        return notes[-13:-1] if notes[-22:-13] == VENDOR_MARK else ""
+
+    return LazyCatalog(head, sources, plain, build, reviewed=reviewed, targets=targets, recorded=recorded)
 
 
 def _stream_texts(text: str) -> list[EntryText] | None:
@@ -747,12 +755,12 @@ def _comment(builder: _Builder, catalog: Catalog, line: str, number: int, path: 
     if builder.empty:
         builder.line = number
     kind = line[1:2]
-    body = line[2:].strip() if kind in ".:,|" else line[1:].removeprefix(" ")
+    body = line[2:].strip() if kind in ".:,=|" else line[1:].removeprefix(" ")
     if kind == ".":
         builder.notes.append(line[3:] if line.startswith("#. ") else line[2:])
     elif kind == ":":
         builder.references.extend(body.split())
-    elif kind == ",":
+    elif kind in (",", "="):  # `#=`: gettext's sticky flags (0.26), read as flags
         builder.flags.extend(f.strip() for f in body.split(",") if f.strip())
     elif kind == "|" and body.startswith('"'):
         if builder.current is None:
@@ -822,7 +830,7 @@ def _finish(builder: _Builder, catalog: Catalog, path: str) -> None:
         _set_header(catalog, fields["msgstr"], builder.comments)
         catalog.header_flags = tuple(builder.flags)
     else:
-        flags = tuple(f for f in builder.flags if f != "fuzzy")
+        flags = tuple(dict.fromkeys(f for f in builder.flags if f != "fuzzy"))  # once, if in `#,` and `#=`
         catalog.entries.append(
             Entry(
                 id=fields.get("msgctxt", ""),

@@ -15,6 +15,7 @@ States, written and read back:
 | MT, not reviewed (fuzzy, target)       | `state="needs-translation" state-qualifier="mt-suggestion"`   |
 | fuzzy with a previous source           | `state="needs-translation" state-qualifier="fuzzy-match"` + `<alt-trans alttranstype="previous-version">` holding the previous source |
 | fuzzy without target                   | `state="needs-translation"`                                    |
+| with offers (`tm.offers`)              | one `<alt-trans alttranstype="proposal" match-quality="87" origin="CATALOG">` each (the handoff's translation kept beside a person's: `origin="handoff"`), a `<note>` saying what of the markup differs |
 | untranslated                           | `state="new"`, empty                                           |
 
 A fuzzy target is `needs-translation`, the one state (with `new`, `needs-adaptation` and `needs-l10n`) that Poedit
@@ -48,6 +49,7 @@ from tm.errors import InputError
 from tm.formats.inline import Code, Token, number_codes, plain, tokenize
 from tm.formats.safexml import clean_metadata, encode, escape_attr, escape_text, parse, unit_ids
 from tm.model import Catalog, Entry
+from tm.offers import Candidate, candidates
 
 __all__ = ["INLINE_FORMS", "NAME", "SOURCE_LANGUAGE", "SUFFIXES", "read", "write"]
 
@@ -133,6 +135,8 @@ def _unit(entry: Entry, unit_id: str, reviewed_state: str, inline: str) -> str:
             f'<alt-trans alttranstype="previous-version">\n<source>{previous_xml}</source>\n'
             f"<target>{old_target_xml}</target>\n</alt-trans>\n"
         )
+    if entry.notes:
+        unit += "".join(_alt_trans(offer, inline) for offer in candidates(entry))
     for reference in entry.references:
         unit += _location(reference)
     if entry.flags or entry.previous_id is not None or entry.obsolete or not entry.has_context or entry.plural:
@@ -155,6 +159,17 @@ def _plurals(entry: Entry, unit_id: str, reviewed_state: str, inline: str) -> st
         units.append(_unit(bare, f"{unit_id}[{n}]", reviewed_state, inline))
     return (f'<group id="{escape_attr(unit_id)}" resname="{escape_attr(entry.id)}" restype="{_GETTEXT_PLURALS}">\n'
             + "".join(units) + "</group>\n")
+
+
+def _alt_trans(offer: Candidate, inline: str) -> str:
+    """An offer (`tm.offers`) as a proposal: similarity in percent, the catalog (or "handoff") as its origin,
+    and a note saying what of its markup differs from the unit's source."""
+    source_xml, target_xml = _segment_pair(offer.source, offer.target, inline)
+    origin = offer.where if offer.origin != "handoff" else "handoff"
+    note = f"<note>{escape_text(offer.differs)} differ</note>\n" if offer.differs else ""
+    return (f'<alt-trans match-quality="{round(offer.score * 100)}" origin="{escape_attr(origin)}" '
+            f'alttranstype="proposal">\n<source>{source_xml}</source>\n<target>{target_xml}</target>\n{note}'
+            "</alt-trans>\n")
 
 
 def _state(entry: Entry, reviewed_state: str) -> tuple[str, str]:

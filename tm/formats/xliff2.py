@@ -22,7 +22,10 @@ is reserved). Reading: `translated`, `reviewed` and `final` are reviewed (a tran
 gets a reviewed entry); `initial` with a target is fuzzy.
 
 Modules, as the spec places them (before `<notes>`): the previous source of a fuzzy match is a Translation
-Candidates `<mtc:match ref="#s1" type="tm" subType="tm:previous-version">`; flags, references and the previous
+Candidates `<mtc:match ref="#s1" type="tm" subType="tm:previous-version">`, and each offer (`tm.offers`) a
+`<mtc:match similarity="87.0" origin="CATALOG" type="tm" subType="tm:offer">` (what of its markup differs
+from the source in its `<mda:meta type="differs">`; the handoff's translation kept beside a person's:
+`type="mt" origin="handoff"`); the readers leave offers to the notes they come from; flags, references and the previous
 id are Metadata `<mda:meta type="flag|reference|previous-id">` in `<mda:metaGroup category="tm">`; the PO header
 is `<mda:metaGroup category="tm-header">` (and `tm-header-comments`) on the file. Translator comments are
 `<note category="translator">`, extracted comments `<note category="developer" appliesTo="source">`.
@@ -40,6 +43,7 @@ from tm.errors import InputError
 from tm.formats.inline import Code, Token, number_codes, plain, tokenize
 from tm.formats.safexml import clean_metadata, encode, escape_attr, escape_text, parse, unit_ids
 from tm.model import Catalog, Entry
+from tm.offers import Candidate, candidates
 
 __all__ = ["NAME", "SOURCE_LANGUAGE", "SUFFIXES", "read", "write"]
 
@@ -103,8 +107,9 @@ def _unit(entry: Entry, unit_id: str, reviewed_state: str) -> str:
     source_xml, target_xml = _segment_pair(entry.source, entry.target, data)
     obsolete = ' translate="no" type="tm:obsolete"' if entry.obsolete else ""
     unit = f'<unit id="{escape_attr(unit_id)}" name="{escape_attr(entry.id)}" xml:space="preserve"{obsolete}>\n'
-    if entry.previous_source is not None:
-        unit += _match(entry.previous_source, entry.target)
+    offers = candidates(entry) if entry.notes else []
+    if entry.previous_source is not None or offers:
+        unit += _matches(entry, offers)
     if entry.flags or entry.references or entry.previous_id is not None or not entry.has_context:
         unit += _unit_metadata(entry)
     if entry.comments or entry.notes:
@@ -138,15 +143,26 @@ def _segment_pair(source: str, target: str, data: dict[str, str]) -> tuple[str, 
     return _inline(source_tokens, source_ids, data), _inline(target_tokens, target_ids, data)
 
 
-def _match(previous_source: str, target: str) -> str:
-    """The previous English of a fuzzy match as a translation candidate, with its own original data."""
+def _matches(entry: Entry, offers: list[Candidate]) -> str:
+    """Translation candidates: the previous English of a fuzzy match, then the offers (`tm.offers`)."""
+    matches = [_match(entry.previous_source, entry.target, ' type="tm" subType="tm:previous-version"')
+               ] if entry.previous_source is not None else []
+    for offer in offers:
+        kind = ' type="mt" origin="handoff"' if offer.origin == "handoff" else (
+            f' type="tm" origin="{escape_attr(offer.where)}" subType="tm:offer"')
+        differs = (f'<mda:metadata><mda:metaGroup category="tm"><mda:meta type="differs">{escape_text(offer.differs)}'
+                   "</mda:meta></mda:metaGroup></mda:metadata>") if offer.differs else ""
+        matches.append(_match(offer.source, offer.target, f' similarity="{offer.score * 100:.1f}"{kind}', differs))
+    return f"<mtc:matches>{''.join(matches)}</mtc:matches>\n"
+
+
+def _match(source: str, target: str, attributes: str, metadata: str = "") -> str:
+    """One candidate, with its own original data."""
     data: dict[str, str] = {}
-    source_xml, target_xml = _segment_pair(previous_source, target, data)
+    source_xml, target_xml = _segment_pair(source, target, data)
     original = _original_data(data).rstrip() if data else ""
-    return (
-        '<mtc:matches><mtc:match ref="#s1" type="tm" subType="tm:previous-version">'
-        f"{original}<source>{source_xml}</source><target>{target_xml}</target></mtc:match></mtc:matches>\n"
-    )
+    return (f'<mtc:match ref="#s1"{attributes}>{metadata}{original}<source>{source_xml}</source>'
+            f"<target>{target_xml}</target></mtc:match>")
 
 
 def _unit_metadata(entry: Entry) -> str:
