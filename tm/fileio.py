@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from pathlib import Path
 
 # Directories this process already made: a handoff writes ~12,500 files into ~1,000 directories, and a
 # `makedirs` per file is a measurable part of a run. A directory removed behind our back is made again.
 _made: set[str] = set()
 _FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
-_READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+# O_NONBLOCK: a FIFO opens without waiting for a writer (and is then refused as not a regular file).
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
 # This process's id, for temporary names (a system call each time otherwise); workers fork and get their own.
 _pid = os.getpid()
 
@@ -23,12 +26,33 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_new_pid)
 
 
-def read_file(path: Path | str) -> bytes:
-    """The bytes of a file, read with a size hint and no buffered file object (which costs four more system
-    calls per file: a handoff is ~13,000 pages, and as many catalogs)."""
+class NotRegularFile(OSError):
+    """A path that names a FIFO, a device (a link to /dev/zero), a socket where a file was expected:
+    reading it would wait forever or never end, so it is refused; `strerror` says what it is."""
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device"
+
+
+def read_file(path: Path | str, *, limit: int | None = None) -> bytes:
+    """The bytes of a regular file (its first `limit` bytes if given), read with a size hint and no buffered
+    file object (which costs four more system calls per file: a handoff is ~13,000 pages, and as many
+    catalogs). Anything but a regular file is a `NotRegularFile` error."""
     fd = os.open(path, _READ_FLAGS)
     try:
-        size = os.fstat(fd).st_size
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), os.fspath(path))
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFile(errno.EINVAL, f"{_kind(info.st_mode)}, not a regular file", os.fspath(path))
+        if limit is not None:
+            return os.read(fd, limit)
+        size = info.st_size
         data = os.read(fd, size + 1)  # one byte more: a file that grew since is still read to its end
         if len(data) <= size:
             return data

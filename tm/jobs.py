@@ -109,6 +109,7 @@ class FileResult:
     refused: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def _where(shown: str, relpath: str) -> str:
@@ -259,6 +260,7 @@ class MergeJob:
     mode: Mode
     shown: str = ""
     check: bool = False
+    allow_unmatched: bool = False  # reviewed entries of ids the page does not have: a warning, not an error
 
     def __call__(self, item: tuple[str, Content, str | None]) -> FileResult:
         relpath, data, catalog_path = item
@@ -286,8 +288,22 @@ class MergeJob:
                                 "its msgid is no longer the page's source; not applied")
         for refused in merged.refused:
             result.refused.append(f"{catalog_path}:{refused.line}: {refused.id} not applied: {refused.reason}")
+        result.unknown_ids = merged.unknown
+        if merged.first_unknown is not None:
+            message = _unknown_ids(str(catalog_path), relpath, merged.unknown, merged.first_unknown)
+            if not self.allow_unmatched:
+                result.errors.append(f"{message}; page not written (--allow-unmatched to merge anyway)")
+                return result
+            result.warnings.append(message)
         write_atomic(os.path.join(self.out, relpath), merged.text.encode("utf-8"))
         result.files_written = 1
         result.applied = merged.applied
-        result.unknown_ids = merged.unknown
         return result
+
+
+def _unknown_ids(catalog_path: str, relpath: str, count: int, first: Entry) -> str:
+    """What merge says of a catalog whose reviewed entries name pairs its page does not have (a catalog of
+    another page or handoff, or one whose msgctxt a tool dropped)."""
+    entries = "1 reviewed entry has" if count == 1 else f"{count} reviewed entries have"
+    which = "the first has none" if not first.id else f"the first: {first.id}"
+    return f"{catalog_path}:{first.line}: {entries} a pair id that {relpath} does not have ({which})"

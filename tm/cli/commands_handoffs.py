@@ -33,7 +33,7 @@ import typer
 
 from tm import __version__
 from tm.align import DEFAULT_THRESHOLD, gc_paused, match_pages
-from tm.catalogs import catalog_relpath, catalogs_by_page
+from tm.catalogs import catalog_relpath, catalogs_by_page, locale_folder, locale_folders
 from tm.cli._app import Jobs, Json, Quiet, Repo, Rev, app, pages_source, print_json
 from tm.diff import CLASSES, DiffOptions, DiffReport, compare, review_catalogs
 from tm.errors import BadArgument, InputError
@@ -64,7 +64,6 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 Threshold = Annotated[float, typer.Option(min=0.0, max=1.0, help="Least similarity (0-1) for an edited segment.")]
-_LOCALE_DIR = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*", re.IGNORECASE)
 _PAGE_CLASSES = ("pages_added", "pages_removed", "pages_renamed")
 
 
@@ -72,14 +71,9 @@ _PAGE_CLASSES = ("pages_added", "pages_removed", "pages_renamed")
 
 
 def catalog_root(root: Path) -> Path:
-    """The locale directory of a catalog tree: `locales` holding only `fr-FR/` means `locales/fr-FR`."""
-    if not root.is_dir():
-        return root
-    children = [p for p in root.iterdir() if not p.name.startswith(".")]
-    dirs = [p for p in children if p.is_dir()]
-    if len(dirs) == 1 and len(children) == 1 and _LOCALE_DIR.fullmatch(dirs[0].name):
-        return dirs[0]
-    return root
+    """The locale directory of a catalog tree (`tm.catalogs.locale_folder`): `locales` holding only `fr-FR/`
+    means `locales/fr-FR`; a locales root of several locales is refused."""
+    return Path(locale_folder(str(root))) if root.is_dir() else root
 
 
 def _side(name: str) -> Source:
@@ -90,7 +84,8 @@ def _side(name: str) -> Source:
     pages = DirectorySource(path)
     if len(pages) or not path.is_dir():
         return pages
-    return DirectorySource(catalog_root(path), catalog_suffixes())
+    folders = locale_folders(str(path))  # several locales: compared by their paths in the root
+    return DirectorySource(Path(folders[0]) if len(folders) == 1 else path, catalog_suffixes())
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from tm.catalogs import find_catalogs, read_catalog
+from tm.catalogs import page_catalogs, read_catalog
 from tm.cli._app import Jobs, Json, Quiet, Repo, Rev, app, pages_source, print_json
 from tm.errors import BadArgument, InputError
 from tm.formats import get_format
@@ -65,23 +65,21 @@ def extract(
     return 2 if report.errors else 0
 
 
-def _catalogs_by_page(paths: list[str]) -> dict[str, Path]:
-    """Each page's catalog file; a single catalog file named directly is matched by its `X-Page` header."""
-    files = list(find_catalogs(paths))
-    by_page: dict[str, Path] = {}
-    for item in files:
-        if item.page in by_page:
-            raise BadArgument(f"{by_page[item.page]} and {item.path} are both catalogs of {item.page}; "
-                              "give one of them")
-        by_page[item.page] = item.path
-    if len(files) == 1 and len(paths) == 1 and Path(paths[0]).is_file():
+def _unmatched(by_page: dict[str, str], unused: list[str], pages: str, allow: bool, report: Reporter) -> None:
+    """Report the catalogs no page took: one that cannot be read is an error in any case; one with reviewed
+    entries is an error too (they were not applied), a warning with `--allow-unmatched`; one with nothing
+    reviewed (such as the all-obsolete catalog `update` leaves of a removed page) is a warning."""
+    for page in unused:
         try:
-            page = read_catalog(files[0].path).page
-        except InputError:
-            page = ""
-        if page:
-            by_page = {page: files[0].path}
-    return by_page
+            reviewed = read_catalog(by_page[page], reviewed_only=True, header=False).entries
+        except InputError as exc:
+            report.error(str(exc))
+            continue
+        message = f"{by_page[page]}: no page {page}" + (f" in {pages}" if pages else "") + "; catalog not used"
+        if reviewed and not allow:
+            report.error(f"{message} (--allow-unmatched to merge anyway)")
+        else:
+            report.warning(message + ("" if reviewed else " (nothing reviewed in it)"))
 
 
 @app.command()
@@ -95,6 +93,9 @@ def merge(
     rev: Rev = None,
     check: Annotated[bool, typer.Option("--check", help="Do not apply reviewed translations that fail an "
                                         "error-level QA check (see tm check); report them.")] = False,
+    allow_unmatched: Annotated[bool, typer.Option(
+        "--allow-unmatched", help="A catalog of no page, or with pair ids its page does not have, is a warning, "
+        "not an error (its page is still written).")] = False,
     jobs: Jobs = None,
     json_out: Json = False,
     quiet: Quiet = False,
@@ -104,8 +105,10 @@ def merge(
         raise BadArgument("--out DIR is required")
     source, shown = pages_source([pages] if pages else [], repo, rev)
     report = Reporter(quiet=quiet or json_out)
-    by_page = _catalogs_by_page(catalogs)
-    job = MergeJob(out, mode, shown, check)
+    by_page, unreadable = page_catalogs(catalogs)
+    for message in unreadable:
+        report.error(message)
+    job = MergeJob(out, mode, shown, check, allow_unmatched)
     names: set[str] = set()
     stale_entries: list[str] = []
     refused_entries: list[str] = []
@@ -122,7 +125,7 @@ def merge(
     for result in report.track(results, total=len(source), label="merge"):
         for message in result.errors:
             report.error(message)
-        for message in result.stale + result.refused:
+        for message in result.stale + result.refused + result.warnings:
             report.warning(message)
         stale_entries += result.stale
         refused_entries += result.refused
@@ -131,8 +134,7 @@ def merge(
         totals["stale"] += len(result.stale)
         totals["refused"] += len(result.refused)
     unused = sorted(set(by_page) - names)
-    for page in unused:
-        report.warning(f"{by_page[page]}: no page {page} in the pages given; catalog not used")
+    _unmatched(by_page, unused, shown, allow_unmatched, report)
     if json_out:
         print_json({**totals, "unused_catalogs": [str(by_page[p]) for p in unused], "stale_entries": stale_entries,
                     "refused_entries": refused_entries, "errors": report.errors})
