@@ -102,9 +102,7 @@ def page_catalogs(paths: list[str]) -> tuple[dict[str, str], list[str]]:
     by_page: dict[str, str] = {}
     errors: list[str] = []
     for name in paths:
-        found = [(os.path.basename(name), name)] if not os.path.isdir(name) else list(_walk_catalogs([
-            locale_folder(name)]))
-        for relpath, path in found:
+        for relpath, path in _walk_catalogs([locale_folder(name) if os.path.isdir(name) else name]):
             try:
                 page = header_page(path) or page_relpath(relpath)
             except InputError as exc:
@@ -140,10 +138,10 @@ def _walk_catalogs(paths: list[str]) -> Iterator[tuple[str, str]]:
     """`(relpath, path)` of the catalog files under each path, in order; a missing path is a `SourceError`."""
     suffixes = catalog_suffixes()
     for name in paths:
-        if os.path.isfile(name):
-            yield os.path.basename(name), name
-        elif os.path.isdir(name):
+        if os.path.isdir(name):
             yield from sorted(walk_files(name, suffixes))
+        elif os.path.exists(name):  # a file, or a FIFO or device that reading refuses with a message
+            yield os.path.basename(name), name
         else:
             raise SourceError(f"{name}: no such file or directory")
 

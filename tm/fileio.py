@@ -7,6 +7,8 @@ import os
 import stat
 from pathlib import Path
 
+from tm.errors import OutputError
+
 # Directories this process already made: a handoff writes ~12,500 files into ~1,000 directories, and a
 # `makedirs` per file is a measurable part of a run. A directory removed behind our back is made again.
 _made: set[str] = set()
@@ -65,19 +67,38 @@ def read_file(path: Path | str, *, limit: int | None = None) -> bytes:
 
 
 def write_atomic(path: Path | str, data: bytes) -> None:
-    """Replace `path` with `data` in one step (temp file in the same directory + `os.replace`)."""
+    """Replace `path` with `data` in one step (temp file in the same directory + `os.replace`); a file that
+    cannot be written (a parent that is a file, a full disk) is an `OutputError`, and leaves nothing behind."""
     name = os.fspath(path)
+    try:
+        _write_atomic(name, data)
+    except OSError as exc:
+        raise OutputError(name, _why_not_written(name, exc)) from None
+
+
+def _why_not_written(name: str, exc: OSError) -> str:
+    """`cannot write: out is a file, not a directory` rather than `[Errno 17] File exists: 'out/fr-FR'`."""
+    if isinstance(exc, (FileExistsError, NotADirectoryError)):
+        folder = os.path.dirname(name)
+        while folder and not os.path.exists(folder):
+            folder = os.path.dirname(folder)
+        if folder and not os.path.isdir(folder):
+            return f"cannot write: {folder} is a file, not a directory"
+    return f"cannot write: {exc.strerror or exc}"
+
+
+def _write_atomic(name: str, data: bytes) -> None:
     folder, base = os.path.split(name)
     tmp = os.path.join(folder, f".{base}.tmp{_pid}")
     if folder not in _made:
         os.makedirs(folder or ".", exist_ok=True)
         _made.add(folder)
-    try:
-        fd = os.open(tmp, _FLAGS, 0o666)
-    except FileNotFoundError:
-        os.makedirs(folder or ".", exist_ok=True)
-        fd = os.open(tmp, _FLAGS, 0o666)
-    try:
+    try:  # from the open on: an interruption (a worker's SIGTERM) returning from `open` leaves no file either
+        try:
+            fd = os.open(tmp, _FLAGS, 0o666)
+        except FileNotFoundError:
+            os.makedirs(folder or ".", exist_ok=True)
+            fd = os.open(tmp, _FLAGS, 0o666)
         try:
             view = memoryview(data)
             while view:

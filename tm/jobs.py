@@ -11,6 +11,8 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +27,7 @@ from tm.fileio import write_atomic
 from tm.formats import get_format
 from tm.merge import merge_page
 from tm.merge_fast import merge_text
-from tm.model import Entry
+from tm.model import Entry, is_language_tag
 from tm.page import Mode, parse_page
 from tm.page.parse import ParseResult, decode_page
 from tm.sources import Content, content
@@ -55,9 +57,26 @@ def parallel_map(func: Callable[[T], R], items: Iterable[T], *, jobs: int, total
         yield from map(func, items)
         return
     gc.freeze()  # what the parent built stays out of the workers' collections: fewer copy-on-write pages
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # until each worker ignores Ctrl-C
+    try:
+        pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_quiet_worker)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    with pool:
         for results in pool.imap(_Batch(func), batches(items, jobs=jobs, total=total)):
             yield from results
+
+
+def _quiet_worker() -> None:
+    """Ctrl-C reaches the whole process group: a worker ignores it (the parent stops the pool, and says so
+    once), and the parent's SIGTERM makes it exit through `finally` blocks, so no temporary file is left."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_worker)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def _exit_worker(signum: int, frame: object) -> None:
+    sys.exit(128 + signum)
 
 
 def batches(items: Iterable[T], *, jobs: int, total: int | None = None, largest: int = 256) -> Iterator[list[T]]:
@@ -164,6 +183,8 @@ class ExtractJob:
             message = "no ms.contentlocale in the front matter; give --locale"
             result.errors.append(str(InputError(_where(self.shown, relpath), 1, message)))
             return result
+        if self._bad_locale(relpath, text, catalog.locale, result):
+            return result
         for name in self.formats:
             adapter = get_format(name)
             write_atomic(os.path.join(self.out, catalog.locale, catalog_relpath(relpath, adapter.SUFFIXES[0])),
@@ -175,16 +196,33 @@ class ExtractJob:
             result.words = sum(count_words(e.source) for e in catalog.entries)
         return result
 
+    def _bad_locale(self, relpath: str, text: str, locale: str, result: FileResult) -> bool:
+        if is_language_tag(locale):
+            return False
+        result.errors.append(locale_error(_where(self.shown, relpath), text, locale))
+        return True
+
     def _extract_fast(self, relpath: str, text: str, result: FileResult) -> bool:
         """A common Markdown page straight to PO (`tm.extract_fast`); False sends it to the model path."""
         done = page_po(relpath, text, locale=self.locale, words=self.count_words)
         if done is None:
             return False
-        if done.segments:
+        if done.segments and not self._bad_locale(relpath, text, done.locale, result):
             write_atomic(os.path.join(self.out, done.locale, catalog_relpath(relpath, ".po")), done.data)
             result.files_written = result.pages = 1
             result.segments, result.words = done.segments, done.words
         return True
+
+
+def locale_error(where: str, text: str, locale: str) -> str:
+    """The TM103 error of a page whose `ms.contentlocale` is not a language tag (`../x`, `/tmp/x`): the
+    locale names the folder its catalog goes to, so nothing is written for it."""
+    pos = text.find("ms.contentlocale:")
+    line = text.count("\n", 0, pos) + 1 if pos >= 0 else 1
+    if pos >= 0:  # the value as written, not as `canonical_locale` cased it
+        locale = text[pos + 17:text.find("\n", pos) % (len(text) + 1)].strip().strip("'\"")
+    message = f"ms.contentlocale {locale!r} is not a language tag (such as fr-FR); nothing written for it [TM103]"
+    return str(InputError(where, line, message))
 
 
 def refuse_failing(entry: Entry) -> str | None:

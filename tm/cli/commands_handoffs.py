@@ -41,7 +41,7 @@ from tm.extract_fast import page_entries
 from tm.fileio import read_file, write_atomic
 from tm.formats import catalog_suffixes, for_path, po
 from tm.jobs import default_jobs, parallel_map
-from tm.model import Catalog, LazyCatalog, Page
+from tm.model import Catalog, LazyCatalog, Page, is_language_tag
 from tm.page import parse_page
 from tm.page.parse import decode_page
 from tm.progress import Reporter
@@ -134,15 +134,25 @@ def diff(
     if html:
         write_atomic(html, render_html(result, title=f"tm diff {labels[0]} → {labels[1]}").encode("utf-8"))
     if po_dir:
-        for relpath, catalog in review_catalogs(result).items():
-            write_atomic(po_dir / relpath, po.write(catalog))
+        _write_reviews(po_dir, result, labels[1], report)
     if json_out:
         print_json(result.to_json())
     elif not quiet:
         _print_diff(result, labels)
-    if result.errors:
+    if report.errors:
         return 2
     return 1 if classes and result.occurs(classes) else 0
+
+
+def _write_reviews(po_dir: Path, result: DiffReport, label: str, report: Reporter) -> None:
+    """The review catalogs under `po_dir/<locale>/`; a page whose locale is not a language tag (`../x`) gets
+    none, so nothing is written outside `po_dir` (TM103)."""
+    for relpath, catalog in review_catalogs(result).items():
+        if catalog.locale and not is_language_tag(catalog.locale):
+            report.error(f"{label}/{catalog.page}: ms.contentlocale {catalog.locale!r} is not a language tag "
+                         "(such as fr-FR); nothing written for it [TM103]")
+            continue
+        write_atomic(po_dir / relpath, po.write(catalog))
 
 
 def _fail_classes(value: str | None) -> tuple[str, ...]:

@@ -13,7 +13,7 @@ from tm.cli._app import Jobs, Json, Quiet, Repo, Rev, app, pages_source, print_j
 from tm.errors import BadArgument, InputError
 from tm.formats import get_format
 from tm.jobs import ExtractJob, FileResult, MergeJob, default_jobs, parallel_map
-from tm.model import canonical_locale
+from tm.model import canonical_locale, is_language_tag
 from tm.page import Mode
 from tm.progress import Reporter
 from tm.sources import Content, deferred
@@ -41,6 +41,8 @@ def extract(
     quiet: Quiet = False,
 ) -> int:
     """Harvest the span pairs of bilingual pages into one catalog per page."""
+    if locale is not None and not is_language_tag(canonical_locale(locale)):
+        raise BadArgument(f"--locale {locale}: not a language tag (such as fr-FR)")
     names = tuple(dict.fromkeys(formats or ["po"]))
     for name in names:
         get_format(name)
@@ -63,6 +65,17 @@ def extract(
             f"{totals['files_written']} catalogs written under {out}"
         )
     return 2 if report.errors else 0
+
+
+def _refuse_out_in_pages(pages: Path, out: Path) -> None:
+    """Merged pages written over the handoff's own (`--out` = `--pages`) lose every pair; written inside it,
+    they are merged again on the next run (`build/build/…`): both refused before anything is written."""
+    given, target = pages.resolve(), out.resolve()
+    if given.is_dir() and (target == given or given in target.parents):
+        raise BadArgument(f"--out {out} is {'--pages' if target == given else 'inside --pages'} {pages}: the "
+                          "merged pages would overwrite or nest in the handoff; give a folder outside it")
+    if not given.is_dir() and target / given.name == given:
+        raise BadArgument(f"--out {out} would write the merged page over --pages {pages}; give another folder")
 
 
 def _unmatched(by_page: dict[str, str], unused: list[str], pages: str, allow: bool, report: Reporter) -> None:
@@ -103,6 +116,8 @@ def merge(
     """Write the pages with the reviewed translations of the catalogs applied."""
     if out is None:
         raise BadArgument("--out DIR is required")
+    if pages and rev is None:
+        _refuse_out_in_pages(Path(pages), out)
     source, shown = pages_source([pages] if pages else [], repo, rev)
     report = Reporter(quiet=quiet or json_out)
     by_page, unreadable = page_catalogs(catalogs)
@@ -134,7 +149,7 @@ def merge(
         totals["stale"] += len(result.stale)
         totals["refused"] += len(result.refused)
     unused = sorted(set(by_page) - names)
-    _unmatched(by_page, unused, shown, allow_unmatched, report)
+    _unmatched(by_page, unused, pages or shown, allow_unmatched, report)
     if json_out:
         print_json({**totals, "unused_catalogs": [str(by_page[p]) for p in unused], "stale_entries": stale_entries,
                     "refused_entries": refused_entries, "errors": report.errors})
