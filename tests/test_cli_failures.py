@@ -305,3 +305,16 @@ def test_rev_never_reaches_git_as_an_option(cli, docs: Path, tmp_path: Path, mon
     assert (result.code, result.err) == (2, "error: --rev --output=y: not a revision (it starts with '-')\n")
     assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
     assert not (repo / "x").exists() and not (repo / "y").exists()
+
+
+def test_readme_errors_section_lists_every_code() -> None:
+    import re
+
+    from helpers import ROOT
+
+    emitted = {code for path in (ROOT / "tm").rglob("*.py") for code in re.findall(r"\bTM\d{3}\b", path.read_text())}
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## Errors"):readme.index("\n## ", readme.index("## Errors") + 1)]
+    listed = set(re.findall(r"^\| `(TM\d{3})` \|", section, re.MULTILINE))
+    assert emitted >= {"TM101", "TM102", "TM103", "TM201"}
+    assert sorted(emitted - listed) == []
