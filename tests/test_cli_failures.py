@@ -70,8 +70,8 @@ def test_catalog_of_no_page_is_an_error_even_quiet(cli, docs: Path, loc: Path, t
     review(gone, "42f44-105", "Vos applications tournent partout.")
     result = cli("merge", loc / "fr-FR", "--pages", docs, "--out", tmp_path / "build", "-q")
     assert result.code == 2
-    assert errors(result.err) == [f"error: {gone}: no page about.md in {docs}; catalog not used "
-                                  "(--allow-unmatched to merge anyway)"]
+    assert errors(result.err) == [(f"error: {gone}: no page about.md in {docs}; catalog not used "
+                                  "(--allow-unmatched to merge anyway)")]
     assert sorted(p.name for p in (tmp_path / "build").rglob("*.*")) == ["getting-started.md", "index.md", "index.yml"]
     result = cli("merge", loc / "fr-FR", "--pages", docs, "--out", tmp_path / "build2", "--allow-unmatched")
     assert result.code == 0 and errors(result.err) == []
@@ -88,9 +88,9 @@ def test_entries_without_pair_ids_are_an_error(cli, docs: Path, loc: Path, tmp_p
     first = path.read_text().splitlines().index('msgid "Welcome to .NET"') + 1
     result = cli("merge", loc, "--pages", docs, "--out", tmp_path / "build", "--json")
     assert result.code == 2
-    assert errors(result.err) == [f"error: {path}:{first}: 13 reviewed entries have a pair id that "
+    assert errors(result.err) == [(f"error: {path}:{first}: 13 reviewed entries have a pair id that "
                                   "index.md does not have (the first has none); page not written "
-                                  "(--allow-unmatched to merge anyway)"]
+                                  "(--allow-unmatched to merge anyway)")]
     report = json.loads(result.out)
     assert report["unknown_ids"] == 13 and ["error: " + e for e in report["errors"]] == errors(result.err)
     assert not (tmp_path / "build/index.md").exists()  # never a page merged without its reviews
@@ -118,8 +118,8 @@ def test_update_refuses_a_locales_root_of_several_locales(cli, docs: Path, loc: 
     before = {p: p.read_bytes() for p in loc.rglob("*.po")}
     result = cli("update", loc, docs)
     assert result.code == 2
-    assert errors(result.err) == [f"error: {loc} holds several locales (de-DE, fr-FR): give one locale folder, "
-                                  f"such as {loc}/de-DE"]
+    assert errors(result.err) == [(f"error: {loc} holds several locales (de-DE, fr-FR): give one locale folder, "
+                                  f"such as {loc}/de-DE")]
     assert {p: p.read_bytes() for p in loc.rglob("*.po")} == before
 
 
@@ -127,8 +127,8 @@ def test_merge_of_several_locales_says_which(cli, docs: Path, loc: Path, tmp_pat
     assert cli("extract", docs, "--out", loc, "--locale", "de-DE", "-q").code == 0
     result = cli("merge", loc, "--pages", docs, "--out", tmp_path / "build")
     assert result.code == 2
-    assert errors(result.err) == [f"error: {loc} holds several locales (de-DE, fr-FR): give one locale folder, "
-                                  f"such as {loc}/de-DE"]
+    assert errors(result.err) == [(f"error: {loc} holds several locales (de-DE, fr-FR): give one locale folder, "
+                                  f"such as {loc}/de-DE")]
     assert not (tmp_path / "build").exists()
 
 
@@ -145,9 +145,9 @@ def test_merge_refuses_out_in_pages(cli, docs: Path, loc: Path, where: str) -> N
     out = docs if where == "same" else docs / "build"
     result = cli("merge", loc, "--pages", docs, "--out", out)
     assert result.code == 2
-    assert errors(result.err) == [f"error: --out {out} is {'--pages' if where == 'same' else 'inside --pages'} "
+    assert errors(result.err) == [(f"error: --out {out} is {'--pages' if where == 'same' else 'inside --pages'} "
                                   f"{docs}: the merged pages would overwrite or nest in the handoff; give a folder "
-                                  "outside it"]
+                                  "outside it")]
     assert {p: p.read_bytes() for p in docs.rglob("*") if p.is_file()} == before
 
 
@@ -169,10 +169,10 @@ def test_extract_refuses_a_locale_that_is_not_a_language_tag(cli, docs: Path, tm
     result = cli("extract", docs, "--out", tmp_path / "out" / "loc")
     assert result.code == 2
     assert sorted(errors(result.err)) == [
-        f"error: {docs}/escape.md:8: ms.contentlocale '../ESC' is not a language tag (such as fr-FR); nothing "
-        "written for it [TM103]",
-        f"error: {docs}/guide/abs.yml:9: ms.contentlocale '{tmp_path}/ABS' is not a language tag (such as fr-FR); "
-        "nothing written for it [TM103]",
+        (f"error: {docs}/escape.md:8: ms.contentlocale '../ESC' is not a language tag (such as fr-FR); nothing "
+         "written for it [TM103]"),
+        (f"error: {docs}/guide/abs.yml:9: ms.contentlocale '{tmp_path}/ABS' is not a language tag (such as fr-FR); "
+         "nothing written for it [TM103]"),
     ]
     assert files(tmp_path / "out") == ["loc/fr-FR/" + c for c in CATALOGS]
     assert not (tmp_path / "ABS").exists() and not (tmp_path / "abs").exists()
@@ -257,7 +257,7 @@ def test_ctrl_c_with_two_jobs_is_one_line(docs: Path, tmp_path: Path) -> None:
         time.sleep(0.01)
     time.sleep(0.2)
     os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole process group
-    out, err = proc.communicate(timeout=60)
+    _, err = proc.communicate(timeout=60)
     assert (proc.returncode, err) == (130, "error: interrupted\n")
     assert not [p for p in (tmp_path / "loc").rglob(".*")]  # no temporary file left behind
 
