@@ -115,8 +115,9 @@ def page_catalogs(paths: list[str]) -> tuple[dict[str, str], list[str]]:
 
 
 def header_page(path: str) -> str:
-    """The `X-Page` of a catalog file's header, "" if it has none; the first 4 KiB of a PO file are enough
-    (a handoff's 12,500 catalogs are read in ~0.1 s), other formats are read whole."""
+    """The `X-Page` of a catalog file's header, "" if it has none. Of a PO file, the first 4 KiB are read
+    when they hold the header (as `extract` writes it): `merge` looks up every catalog of a handoff this way
+    before any work starts. Other formats, and unusual headers, are read whole."""
     try:
         data = read_file(path, limit=4096)
     except OSError as exc:
@@ -126,7 +127,7 @@ def header_page(path: str) -> str:
         found = _X_PAGE.search(data)
         if found is not None:
             return re.sub(r"\\(.)", r"\1", found.group(1).decode("utf-8", "replace"))
-        if b"X-Page" not in data:
+        if b"X-Page" not in data and b"\n\n" in data:  # the whole header was read, and names no page
             return ""
     try:
         return read_catalog(path).page
