@@ -318,3 +318,19 @@ def test_readme_errors_section_lists_every_code() -> None:
     listed = set(re.findall(r"^\| `(TM\d{3})` \|", section, re.MULTILINE))
     assert emitted >= {"TM101", "TM102", "TM103", "TM201"}
     assert sorted(emitted - listed) == []
+
+
+def test_page_of_an_unreadable_catalog_is_not_merged_without_it(cli, docs: Path, loc: Path, tmp_path: Path) -> None:
+    catalog = loc / "fr-FR/index.po"
+    catalog.chmod(0)
+    try:
+        if catalog.read_bytes():  # root reads it anyway: make it a FIFO instead
+            catalog.unlink()
+            import os
+
+            os.mkfifo(catalog)
+    except PermissionError:
+        pass
+    result = cli("merge", loc, "--pages", docs, "--out", tmp_path / "build")
+    assert result.code == 2 and len(errors(result.err)) == 1 and errors(result.err)[0].startswith(f"error: {catalog}: ")
+    assert files(tmp_path / "build") == ["about.md", "guide/getting-started.md", "guide/index.yml"]

@@ -92,26 +92,26 @@ def locale_folder(root: str) -> str:
     return folders[0]
 
 
-def page_catalogs(paths: list[str]) -> tuple[dict[str, str], list[str]]:
+def page_catalogs(paths: list[str]) -> dict[str, str]:
     """`{page: catalog path}` of the catalogs under `paths` (files, one locale folder or a locales root of one
-    locale), and the `path: message` errors of the files that cannot be read.
+    locale).
 
     A catalog's page is its `X-Page` header (the page `extract` wrote it from), else its place in its locale
-    folder (`fr-FR/core/intro.po` → `core/intro.md`). Two catalogs of one page are a `BadArgument`.
+    folder (`fr-FR/core/intro.po` → `core/intro.md`), which is also where a file that cannot be read goes: the
+    reader of its entries reports it, and its page is not merged without it. Two catalogs of one page are a
+    `BadArgument`.
     """
     by_page: dict[str, str] = {}
-    errors: list[str] = []
     for name in paths:
         for relpath, path in _walk_catalogs([locale_folder(name) if os.path.isdir(name) else name]):
             try:
                 page = header_page(path) or page_relpath(relpath)
-            except InputError as exc:
-                errors.append(str(exc))
-                continue
+            except InputError:
+                page = page_relpath(relpath)
             if page in by_page:
                 raise BadArgument(f"{by_page[page]} and {path} are both catalogs of {page}; give one of them")
             by_page[page] = path
-    return by_page, errors
+    return by_page
 
 
 def header_page(path: str) -> str:

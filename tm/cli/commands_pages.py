@@ -120,9 +120,7 @@ def merge(
         _refuse_out_in_pages(Path(pages), out)
     source, shown = pages_source([pages] if pages else [], repo, rev)
     report = Reporter(quiet=quiet or json_out)
-    by_page, unreadable = page_catalogs(catalogs)
-    for message in unreadable:
-        report.error(message)
+    by_page = page_catalogs(catalogs)
     job = MergeJob(out, mode, shown, check, allow_unmatched)
     names: set[str] = set()
     stale_entries: list[str] = []
