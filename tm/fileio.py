@@ -19,6 +19,20 @@ _READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY"
 _pid = os.getpid()
 
 
+# The temporary file being written, if any: a worker process stopped by its pool removes it (`remove_partial`).
+_partial = ""
+
+
+def remove_partial() -> None:
+    """Remove the temporary file this process is writing, if any (a signal handler's last act: nothing is
+    raised, so no `finally` of the interrupted code is relied on)."""
+    if _partial:
+        try:
+            os.unlink(_partial)
+        except OSError:
+            pass
+
+
 def _new_pid() -> None:
     global _pid
     _pid = os.getpid()
@@ -88,8 +102,9 @@ def _why_not_written(name: str, exc: OSError) -> str:
 
 
 def _write_atomic(name: str, data: bytes) -> None:
+    global _partial
     folder, base = os.path.split(name)
-    tmp = os.path.join(folder, f".{base}.tmp{_pid}")
+    tmp = _partial = os.path.join(folder, f".{base}.tmp{_pid}")
     if folder not in _made:
         os.makedirs(folder or ".", exist_ok=True)
         _made.add(folder)
@@ -110,3 +125,5 @@ def _write_atomic(name: str, data: bytes) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+    finally:
+        _partial = ""

@@ -12,7 +12,6 @@ import gc
 import multiprocessing
 import os
 import signal
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,7 @@ from tm.checks import RULES, Finding, Level, check_pair, check_texts
 from tm.errors import InputError
 from tm.extract import count_words, page_to_catalog
 from tm.extract_fast import page_po
-from tm.fileio import write_atomic
+from tm.fileio import remove_partial, write_atomic
 from tm.formats import get_format
 from tm.merge import merge_page
 from tm.merge_fast import merge_text
@@ -69,14 +68,17 @@ def parallel_map(func: Callable[[T], R], items: Iterable[T], *, jobs: int, total
 
 def _quiet_worker() -> None:
     """Ctrl-C reaches the whole process group: a worker ignores it (the parent stops the pool, and says so
-    once), and the parent's SIGTERM makes it exit through `finally` blocks, so no temporary file is left."""
+    once); on the parent's SIGTERM it removes the temporary file it is writing, if any, and exits at once
+    (an exception raised from a signal handler can land in a finalizer that swallows it, and the worker
+    would then wait for tasks forever)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _exit_worker)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _exit_worker(signum: int, frame: object) -> None:
-    sys.exit(128 + signum)
+    remove_partial()
+    os._exit(128 + signum)
 
 
 def batches(items: Iterable[T], *, jobs: int, total: int | None = None, largest: int = 256) -> Iterator[list[T]]:
