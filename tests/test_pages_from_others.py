@@ -107,7 +107,7 @@ def test_a_catalog_with_a_nul_in_a_msgstr_is_an_error_and_its_page_is_not_writte
     assert result.code == 2
     assert [line for line in result.err.splitlines() if line.startswith("error:")] == [
         f"error: {catalog_path}:{line}: the msgstr of {entry.id} holds U+0000, a character no page may hold; "
-        f"page {docs}/{page} not merged [TM103]"]
+        f"page {docs}/{page} not merged [TM104]"]
     assert "Traceback" not in result.err
     written = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.*"))
     assert page not in written and len(written) == 3

@@ -140,6 +140,11 @@ def test_a_folder_of_several_locales_is_refused(cli, tree: Path) -> None:
     before = snapshot(locales)
     result = cli("update", locales, NEW, "--jobs", "1")
     assert result.code == 2 and snapshot(locales) == before
+    assert f"error: {locales} holds several locales (de-DE, fr-FR): give one locale folder, such as " \
+           f"{locales / 'de-DE'}" in result.err
+    (locales / "README.md").write_text("The catalogs of the docs, by locale.\n")  # not only locale folders
+    result = cli("update", locales, NEW, "--jobs", "1")
+    assert result.code == 2
     assert f"error: {locales} holds the catalog trees of de-DE, fr-FR: give the one to update, e.g. " \
            f"{locales / 'de-DE'}" in result.err
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-from tm.errors import InputError, SourceError
+from tm.errors import BadArgument, InputError, SourceError
 from tm.fileio import read_file
 from tm.formats import catalog_suffixes, for_data
 from tm.model import Catalog, EntryText, entry_texts
@@ -63,14 +63,86 @@ def catalog_paths(paths: list[str]) -> list[str]:
     return [path for _, path in _walk_catalogs(paths)]
 
 
+# A folder named like a locale (`fr-FR`, `pt_BR`, `zh-Hant-TW`, `de`): what `extract --out` puts under its root.
+_LOCALE_NAME = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*", re.IGNORECASE)
+# The page a PO catalog belongs to, as `tm extract` writes it: one line of the header (no wrapping).
+_X_PAGE = re.compile(rb'^"X-Page: ((?:[^"\\\n]|\\.)*)\\n"\r?$', re.MULTILINE)
+
+
+def locale_folders(root: str) -> list[str]:
+    """The locale folders of a catalog tree: a locales root (only folders named like locales: `fr-FR/`,
+    `de-DE/`) gives each of them, any other folder itself."""
+    try:
+        children = [e for e in os.scandir(root) if not e.name.startswith(".")]
+    except OSError:
+        return [root]
+    if children and all(e.is_dir() and _LOCALE_NAME.fullmatch(e.name) for e in children):
+        return sorted(e.path for e in children)
+    return [root]
+
+
+def locale_folder(root: str) -> str:
+    """The one locale folder of a tree (`locales` holding only `fr-FR/` means `locales/fr-FR`); a locales root
+    of several locales is a `BadArgument` (a command that writes one locale's catalogs cannot take it)."""
+    folders = locale_folders(root)
+    if len(folders) > 1:
+        names = ", ".join(os.path.basename(f) for f in folders)
+        raise BadArgument(f"{root.rstrip('/')} holds several locales ({names}): give one locale folder, "
+                          f"such as {folders[0]}")
+    return folders[0]
+
+
+def page_catalogs(paths: list[str]) -> dict[str, str]:
+    """`{page: catalog path}` of the catalogs under `paths` (files, one locale folder or a locales root of one
+    locale).
+
+    A catalog's page is its `X-Page` header (the page `extract` wrote it from), else its place in its locale
+    folder (`fr-FR/core/intro.po` → `core/intro.md`), which is also where a file that cannot be read goes: the
+    reader of its entries reports it, and its page is not merged without it. Two catalogs of one page are a
+    `BadArgument`.
+    """
+    by_page: dict[str, str] = {}
+    for name in paths:
+        for relpath, path in _walk_catalogs([locale_folder(name) if os.path.isdir(name) else name]):
+            try:
+                page = header_page(path) or page_relpath(relpath)
+            except InputError:
+                page = page_relpath(relpath)
+            if page in by_page:
+                raise BadArgument(f"{by_page[page]} and {path} are both catalogs of {page}; give one of them")
+            by_page[page] = path
+    return by_page
+
+
+def header_page(path: str) -> str:
+    """The `X-Page` of a catalog file's header, "" if it has none. Of a PO file, the first 4 KiB are read
+    when they hold the header (as `extract` writes it): `merge` looks up every catalog of a handoff this way
+    before any work starts. Other formats, and unusual headers, are read whole."""
+    try:
+        data = read_file(path, limit=4096)
+    except OSError as exc:
+        raise InputError(path, None, exc.strerror or "cannot read") from None
+    adapter = for_data(os.path.basename(path), data)
+    if adapter is not None and adapter.NAME == "po":
+        found = _X_PAGE.search(data)
+        if found is not None:
+            return re.sub(r"\\(.)", r"\1", found.group(1).decode("utf-8", "replace"))
+        if b"X-Page" not in data and b"\n\n" in data:  # the whole header was read, and names no page
+            return ""
+    try:
+        return read_catalog(path).page
+    except InputError:
+        return ""  # reported when the catalog is read for its entries
+
+
 def _walk_catalogs(paths: list[str]) -> Iterator[tuple[str, str]]:
     """`(relpath, path)` of the catalog files under each path, in order; a missing path is a `SourceError`."""
     suffixes = catalog_suffixes()
     for name in paths:
-        if os.path.isfile(name):
-            yield os.path.basename(name), name
-        elif os.path.isdir(name):
+        if os.path.isdir(name):
             yield from sorted(walk_files(name, suffixes))
+        elif os.path.exists(name):  # a file, or a FIFO or device that reading refuses with a message
+            yield os.path.basename(name), name
         else:
             raise SourceError(f"{name}: no such file or directory")
 

@@ -3,7 +3,9 @@
     TmError (exit 1)
     ├── BadArgument (2)   a command line that cannot be run as given
     ├── InputError (2)    a file that cannot be read as what it claims to be: carries path and line
-    └── SourceError (2)   a source that cannot be listed (missing directory, unknown git revision)
+    ├── OutputError (2)   a file that cannot be written (`--out` is a file, disk full): carries path
+    ├── SourceError (2)   a source that cannot be listed (missing directory, unknown git revision)
+    └── Interrupted (130) Ctrl-C (SIGINT), raised by the CLI's handler instead of KeyboardInterrupt
 
 Anything else that escapes is a bug and is allowed to print a traceback.
 """
@@ -43,3 +45,27 @@ class InputError(TmError):
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.message}"
+
+
+class OutputError(TmError):
+    """A file that cannot be written; `str()` is `path: message`. Raised in worker processes too, so it
+    pickles by its arguments."""
+
+    exit_code = 2
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(path, message)
+        self.path = path
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class Interrupted(TmError):
+    """The user pressed Ctrl-C: the run stops, and says so in one line (exit 130, as shells report SIGINT)."""
+
+    exit_code = 130
+
+    def __str__(self) -> str:
+        return "interrupted"

@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from pathlib import Path
+
+from tm.errors import OutputError
 
 # Directories this process already made: a handoff writes ~12,500 files into ~1,000 directories, and a
 # `makedirs` per file is a measurable part of a run. A directory removed behind our back is made again.
 _made: set[str] = set()
 _FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
-_READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+# O_NONBLOCK: a FIFO opens without waiting for a writer (and is then refused as not a regular file).
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
 # This process's id, for temporary names (a system call each time otherwise); workers fork and get their own.
 _pid = os.getpid()
+
+
+# The temporary file being written, if any: a worker process stopped by its pool removes it (`remove_partial`).
+_partial = ""
+
+
+def remove_partial() -> None:
+    """Remove the temporary file this process is writing, if any (a signal handler's last act: nothing is
+    raised, so no `finally` of the interrupted code is relied on)."""
+    if _partial:
+        try:
+            os.unlink(_partial)
+        except OSError:
+            pass
 
 
 def _new_pid() -> None:
@@ -23,12 +42,33 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_new_pid)
 
 
-def read_file(path: Path | str) -> bytes:
-    """The bytes of a file, read with a size hint and no buffered file object (which costs four more system
-    calls per file: a handoff is ~13,000 pages, and as many catalogs)."""
+class NotRegularFile(OSError):
+    """A path that names a FIFO, a device (a link to /dev/zero), a socket where a file was expected:
+    reading it would wait forever or never end, so it is refused; `strerror` says what it is."""
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device"
+
+
+def read_file(path: Path | str, *, limit: int | None = None) -> bytes:
+    """The bytes of a regular file (its first `limit` bytes if given), read with a size hint and no buffered
+    file object (which costs four more system calls per file: a handoff is ~13,000 pages, and as many
+    catalogs). Anything but a regular file is a `NotRegularFile` error."""
     fd = os.open(path, _READ_FLAGS)
     try:
-        size = os.fstat(fd).st_size
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), os.fspath(path))
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFile(errno.EINVAL, f"{_kind(info.st_mode)}, not a regular file", os.fspath(path))
+        if limit is not None:
+            return os.read(fd, limit)
+        size = info.st_size
         data = os.read(fd, size + 1)  # one byte more: a file that grew since is still read to its end
         if len(data) <= size:
             return data
@@ -41,30 +81,39 @@ def read_file(path: Path | str) -> bytes:
 
 
 def write_atomic(path: Path | str, data: bytes) -> None:
-    """Replace `path` with `data` in one step (temp file in the same directory + `os.replace`)."""
+    """Replace `path` with `data` in one step (temp file in the same directory + `os.replace`); a file that
+    cannot be written (a parent that is a file, a full disk) is an `OutputError`, and leaves nothing behind."""
     name = os.fspath(path)
+    try:
+        _write_atomic(name, data)
+    except OSError as exc:
+        raise OutputError(name, _why_not_written(name, exc)) from None
+
+
+def _why_not_written(name: str, exc: OSError) -> str:
+    """`cannot write: out is a file, not a directory` rather than `[Errno 17] File exists: 'out/fr-FR'`."""
+    if isinstance(exc, (FileExistsError, NotADirectoryError)):
+        folder = os.path.dirname(name)
+        while folder and not os.path.exists(folder):
+            folder = os.path.dirname(folder)
+        if folder and not os.path.isdir(folder):
+            return f"cannot write: {folder} is a file, not a directory"
+    return f"cannot write: {exc.strerror or exc}"
+
+
+def _write_atomic(name: str, data: bytes) -> None:
+    global _partial
     folder, base = os.path.split(name)
-    tmp = os.path.join(folder, f".{base}.tmp{_pid}")
-    if folder not in _made:
-        os.makedirs(folder or ".", exist_ok=True)
-        _made.add(folder)
-    try:
-        fd = os.open(tmp, _FLAGS, 0o666)
-    except FileNotFoundError:
-        os.makedirs(folder or ".", exist_ok=True)
-        fd = os.open(tmp, _FLAGS, 0o666)
-    try:
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-        finally:
-            os.close(fd)
+    tmp = _partial = os.path.join(folder, f".{base}.tmp{_pid}")
+    try:  # from the open on: an interruption (a worker's SIGTERM) returning from `open` leaves no file either
+        write_file(tmp, data)
         os.replace(tmp, name)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+    finally:
+        _partial = ""
 
 
 def write_file(path: str, data: bytes) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,11 +22,11 @@ from tm.checks import RULES, Finding, Level, check_pair, check_texts
 from tm.errors import InputError
 from tm.extract import count_words, page_to_catalog
 from tm.extract_fast import page_po
-from tm.fileio import write_atomic
+from tm.fileio import remove_partial, write_atomic
 from tm.formats import check_writable, get_format
 from tm.merge import merge_page
 from tm.merge_fast import merge_text
-from tm.model import Entry
+from tm.model import Entry, is_language_tag
 from tm.page import Mode, parse_page
 from tm.page.parse import ParseResult, decode_page
 from tm.sources import Content, content
@@ -55,9 +56,29 @@ def parallel_map(func: Callable[[T], R], items: Iterable[T], *, jobs: int, total
         yield from map(func, items)
         return
     gc.freeze()  # what the parent built stays out of the workers' collections: fewer copy-on-write pages
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # until each worker ignores Ctrl-C
+    try:
+        pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_quiet_worker)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    with pool:
         for results in pool.imap(_Batch(func), batches(items, jobs=jobs, total=total)):
             yield from results
+
+
+def _quiet_worker() -> None:
+    """Ctrl-C reaches the whole process group: a worker ignores it (the parent stops the pool, and says so
+    once); on the parent's SIGTERM it removes the temporary file it is writing, if any, and exits at once
+    (an exception raised from a signal handler can land in a finalizer that swallows it, and the worker
+    would then wait for tasks forever)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_worker)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def _exit_worker(signum: int, frame: object) -> None:
+    remove_partial()
+    os._exit(128 + signum)
 
 
 def batches(items: Iterable[T], *, jobs: int, total: int | None = None, largest: int = 256) -> Iterator[list[T]]:
@@ -109,6 +130,7 @@ class FileResult:
     refused: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def _where(shown: str, relpath: str) -> str:
@@ -163,6 +185,8 @@ class ExtractJob:
             message = "no ms.contentlocale in the front matter; give --locale"
             result.errors.append(str(InputError(_where(self.shown, relpath), 1, message)))
             return result
+        if self._bad_locale(relpath, text, catalog.locale, result):
+            return result
         for name in self.formats:
             adapter = get_format(name)
             write_atomic(os.path.join(self.out, catalog.locale, catalog_relpath(relpath, adapter.SUFFIXES[0])),
@@ -174,16 +198,33 @@ class ExtractJob:
             result.words = sum(count_words(e.source) for e in catalog.entries)
         return result
 
+    def _bad_locale(self, relpath: str, text: str, locale: str, result: FileResult) -> bool:
+        if is_language_tag(locale):
+            return False
+        result.errors.append(locale_error(_where(self.shown, relpath), text, locale))
+        return True
+
     def _extract_fast(self, relpath: str, text: str, result: FileResult) -> bool:
         """A common Markdown page straight to PO (`tm.extract_fast`); False sends it to the model path."""
         done = page_po(relpath, text, locale=self.locale, words=self.count_words)
         if done is None:
             return False
-        if done.segments:
+        if done.segments and not self._bad_locale(relpath, text, done.locale, result):
             write_atomic(os.path.join(self.out, done.locale, catalog_relpath(relpath, ".po")), done.data)
             result.files_written = result.pages = 1
             result.segments, result.words = done.segments, done.words
         return True
+
+
+def locale_error(where: str, text: str, locale: str) -> str:
+    """The TM103 error of a page whose `ms.contentlocale` is not a language tag (`../x`, `/tmp/x`): the
+    locale names the folder its catalog goes to, so nothing is written for it."""
+    pos = text.find("ms.contentlocale:")
+    line = text.count("\n", 0, pos) + 1 if pos >= 0 else 1
+    if pos >= 0:  # the value as written, not as `canonical_locale` cased it
+        locale = text[pos + 17:text.find("\n", pos) % (len(text) + 1)].strip().strip("'\"")
+    message = f"ms.contentlocale {locale!r} is not a language tag (such as fr-FR); nothing written for it [TM103]"
+    return str(InputError(where, line, message))
 
 
 def refuse_failing(entry: Entry) -> str | None:
@@ -267,6 +308,7 @@ class MergeJob:
     mode: Mode
     shown: str = ""
     check: bool = False
+    allow_unmatched: bool = False  # reviewed entries of ids the page does not have: a warning, not an error
 
     def __call__(self, item: tuple[str, Content, str | None]) -> FileResult:
         relpath, data, catalog_path = item
@@ -291,7 +333,7 @@ class MergeJob:
             merged = merge_page(parsed.page, catalog, self.mode, gate=gate)
         if merged.unwritable:
             result.errors += [f"{catalog_path}:{bad.line}: the msgstr of {bad.id} holds U+{ord(bad.char):04X}, a "
-                              f"character no page may hold; page {_where(self.shown, relpath)} not merged [TM103]"
+                              f"character no page may hold; page {_where(self.shown, relpath)} not merged [TM104]"
                               for bad in merged.unwritable]
             return result
         for stale in merged.stale:
@@ -299,8 +341,22 @@ class MergeJob:
                                 "its msgid is no longer the page's source; not applied")
         for refused in merged.refused:
             result.refused.append(f"{catalog_path}:{refused.line}: {refused.id} not applied: {refused.reason}")
+        result.unknown_ids = merged.unknown
+        if merged.first_unknown is not None:
+            message = _unknown_ids(str(catalog_path), relpath, merged.unknown, merged.first_unknown)
+            if not self.allow_unmatched:
+                result.errors.append(f"{message}; page not written (--allow-unmatched to merge anyway)")
+                return result
+            result.warnings.append(message)
         write_atomic(os.path.join(self.out, relpath), merged.text.encode("utf-8"))
         result.files_written = 1
         result.applied = merged.applied
-        result.unknown_ids = merged.unknown
         return result
+
+
+def _unknown_ids(catalog_path: str, relpath: str, count: int, first: Entry) -> str:
+    """What merge says of a catalog whose reviewed entries name pairs its page does not have (a catalog of
+    another page or handoff, or one whose msgctxt a tool dropped)."""
+    entries = "1 reviewed entry has" if count == 1 else f"{count} reviewed entries have"
+    which = "the first has none" if not first.id else f"the first: {first.id}"
+    return f"{catalog_path}:{first.line}: {entries} a pair id that {relpath} does not have ({which})"

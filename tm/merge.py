@@ -62,7 +62,8 @@ class PageMerge:
     applied: int = 0
     stale: list[Stale] = field(default_factory=list)
     refused: list[Refused] = field(default_factory=list)
-    unknown: int = 0
+    unknown: int = 0  # reviewed entries whose pair id the page does not have
+    first_unknown: Entry | None = None
     unwritable: list[Unwritable] = field(default_factory=list)  # when any, the page must not be written
 
 
@@ -103,6 +104,7 @@ def choose_targets(catalog: Catalog, sources: dict[str, str], result: PageMerge,
         page_source = sources.get(entry.id)
         if page_source is None:
             result.unknown += 1
+            result.first_unknown = result.first_unknown or entry
         elif entry.source != page_source:
             result.stale.append(Stale(entry.id, entry.line, entry.source, page_source))
         elif not entry.target.isprintable() and (bad := _UNWRITABLE.search(entry.target)) is not None:

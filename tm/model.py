@@ -180,6 +180,19 @@ def entry_texts(entries: Iterable[Entry]) -> list[EntryText]:
     return [(e.id, e.source, e.target, e.fuzzy, e.line) for e in entries if not e.obsolete]
 
 
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
+
+
+def is_language_tag(tag: str) -> bool:
+    """Whether `tag` has the shape of a BCP 47 language tag: a locale names a folder of the catalog tree, so
+    `../x` or `/tmp/x` from a page's `ms.contentlocale` must never become a path.
+
+    >>> is_language_tag("fr-FR"), is_language_tag("zh-Hant-TW"), is_language_tag("es-419"), is_language_tag("../ESC")
+    (True, True, True, False)
+    """
+    return _LANGUAGE_TAG.fullmatch(tag) is not None
+
+
 def canonical_locale(tag: str) -> str:
     """BCP 47 casing: language lower, script title, region upper.
 

@@ -62,10 +62,10 @@ class DirectorySource:
 
     def __post_init__(self) -> None:
         root = Path(self.root)
-        if root.is_file():
-            self._paths = [(root.name, str(root))]
-        elif root.is_dir():
+        if root.is_dir():
             self._paths = sorted(walk_files(root, self.suffixes, unreadable=self.unreadable))
+        elif root.exists():  # a file, or a FIFO or device that reading refuses with a message
+            self._paths = [(root.name, str(root))]
         else:
             raise SourceError(f"{root}: no such file or directory")
 
@@ -122,6 +122,8 @@ class GitSource:
     _blobs: list[tuple[str, str]] = field(default_factory=list, init=False, repr=False)
 
     def __post_init__(self) -> None:
+        if self.rev.startswith("-"):  # git would take it as an option (`--output=FILE` writes a file)
+            raise SourceError(f"--rev {self.rev}: not a revision (it starts with '-')")
         self._blobs = sorted(self._list())
 
     def __len__(self) -> int:

@@ -7,7 +7,11 @@ as they are met, still write the good files, and exit 2 at the end.
 
 from __future__ import annotations
 
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
 
 from tm.cli import (
     commands_formats,  # noqa: F401 - registers export
@@ -17,7 +21,7 @@ from tm.cli import (
     commands_review,  # noqa: F401 - registers stats and check
 )
 from tm.cli._app import app
-from tm.errors import TmError
+from tm.errors import Interrupted, TmError
 
 __all__ = ["app", "main", "run"]
 
@@ -25,10 +29,17 @@ __all__ = ["app", "main", "run"]
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI in-process and return its exit status (tests call this)."""
     try:
-        result = app(args=argv, prog_name="tm", standalone_mode=False)
+        with _interrupts_as_errors():
+            result = app(args=argv, prog_name="tm", standalone_mode=False)
     except TmError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:
+        return 1
+    except OSError as exc:  # a write outside `tm.fileio` (which raises OutputError): still one line
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
     except Exception as exc:
         if not _is_parser_exception(exc):
             raise
@@ -39,9 +50,26 @@ def run(argv: list[str] | None = None) -> int:
         if show is not None:
             show()
         return int(getattr(exc, "exit_code", 2))
-    except BrokenPipeError:
-        return 1
     return result if isinstance(result, int) else 0
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise Interrupted()
+
+
+@contextmanager
+def _interrupts_as_errors() -> Iterator[None]:
+    """Ctrl-C raises `Interrupted` (a `TmError`) rather than KeyboardInterrupt, which click would turn into a
+    blank line and `Abort`; worker processes ignore it and the parent stops them (`tm.jobs`)."""
+    try:
+        previous = signal.signal(signal.SIGINT, _interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _is_parser_exception(exc: Exception) -> bool:

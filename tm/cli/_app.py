@@ -7,6 +7,7 @@ imports them and holds the single error boundary (`run`).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -29,7 +30,16 @@ Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no 
 Json = Annotated[bool, typer.Option("--json", help="Print a machine-readable JSON report on stdout.")]
 Repo = Annotated[Path | None, typer.Option(help="Git repository to read pages from (with --rev).")]
 Rev = Annotated[str | None, typer.Option(help="Read pages from this git revision of --repo.")]
-Jobs = Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: one per CPU).")]
+
+
+def _positive(value: int | None) -> int | None:
+    if value is not None and value < 1:
+        raise BadArgument(f"--jobs {value}: give 1 or more worker processes")
+    return value
+
+
+Jobs = Annotated[int | None, typer.Option("--jobs", "-j", callback=_positive,
+                                          help="Worker processes (default: one per CPU).")]
 
 
 def print_json(data: object) -> None:
@@ -46,4 +56,6 @@ def pages_source(paths: list[str], repo: Path | None, rev: str | None) -> tuple[
         return source, rev
     if len(paths) == 1 and Path(paths[0]).is_dir():
         return source, paths[0].rstrip("/")
+    if len(paths) == 1:  # a file: messages name it as given
+        return source, os.path.dirname(paths[0])
     return source, ""

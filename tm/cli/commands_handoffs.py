@@ -34,7 +34,7 @@ import typer
 
 from tm import __version__
 from tm.align import DEFAULT_THRESHOLD, gc_paused, match_pages
-from tm.catalogs import catalog_relpath
+from tm.catalogs import catalog_relpath, catalogs_by_page, locale_folder, locale_folders
 from tm.cli._app import Jobs, Json, Quiet, Repo, Rev, app, pages_source, print_json
 from tm.cli.update_tree import (
     STAGE_NAME,
@@ -55,7 +55,7 @@ from tm.extract_fast import page_entries
 from tm.fileio import read_file, write_atomic, write_file
 from tm.formats import catalog_suffixes, for_path, po
 from tm.jobs import default_jobs, parallel_map
-from tm.model import Catalog, LazyCatalog, Page, canonical_locale
+from tm.model import Catalog, LazyCatalog, Page, canonical_locale, is_language_tag
 from tm.page import parse_page
 from tm.page.parse import decode_page
 from tm.progress import Reporter
@@ -78,7 +78,6 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 Threshold = Annotated[float, typer.Option(min=0.0, max=1.0, help="Least similarity (0-1) for an edited segment.")]
-_LOCALE_DIR = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*", re.IGNORECASE)
 _PAGE_CLASSES = ("pages_added", "pages_removed", "pages_renamed")
 
 
@@ -86,14 +85,9 @@ _PAGE_CLASSES = ("pages_added", "pages_removed", "pages_renamed")
 
 
 def catalog_root(root: Path) -> Path:
-    """The locale directory of a catalog tree: `locales` holding only `fr-FR/` means `locales/fr-FR`."""
-    if not root.is_dir():
-        return root
-    children = [p for p in root.iterdir() if not p.name.startswith(".")]
-    dirs = [p for p in children if p.is_dir()]
-    if len(dirs) == 1 and len(children) == 1 and _LOCALE_DIR.fullmatch(dirs[0].name):
-        return dirs[0]
-    return root
+    """The locale directory of a catalog tree (`tm.catalogs.locale_folder`): `locales` holding only `fr-FR/`
+    means `locales/fr-FR`; a locales root of several locales is refused."""
+    return Path(locale_folder(str(root))) if root.is_dir() else root
 
 
 def _side(name: str) -> Source:
@@ -104,7 +98,8 @@ def _side(name: str) -> Source:
     pages = DirectorySource(path)
     if len(pages) or not path.is_dir():
         return pages
-    return DirectorySource(catalog_root(path), catalog_suffixes())
+    folders = locale_folders(str(path))  # several locales: compared by their paths in the root
+    return DirectorySource(Path(folders[0]) if len(folders) == 1 else path, catalog_suffixes())
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,15 +148,25 @@ def diff(
     if html:
         write_atomic(html, render_html(result, title=f"tm diff {labels[0]} → {labels[1]}").encode("utf-8"))
     if po_dir:
-        for relpath, catalog in review_catalogs(result).items():
-            write_atomic(po_dir / relpath, po.write(catalog))
+        _write_reviews(po_dir, result, labels[1], report)
     if json_out:
         print_json(result.to_json())
     elif not quiet:
         _print_diff(result, labels)
-    if result.errors:
+    if report.errors:
         return 2
     return 1 if classes and result.occurs(classes) else 0
+
+
+def _write_reviews(po_dir: Path, result: DiffReport, label: str, report: Reporter) -> None:
+    """The review catalogs under `po_dir/<locale>/`; a page whose locale is not a language tag (`../x`) gets
+    none, so nothing is written outside `po_dir` (TM103)."""
+    for relpath, catalog in review_catalogs(result).items():
+        if catalog.locale and not is_language_tag(catalog.locale):
+            report.error(f"{label}/{catalog.page}: ms.contentlocale {catalog.locale!r} is not a language tag "
+                         "(such as fr-FR); nothing written for it [TM103]")
+            continue
+        write_atomic(po_dir / relpath, po.write(catalog))
 
 
 def _fail_classes(value: str | None) -> tuple[str, ...]:

@@ -8,12 +8,12 @@ from typing import Annotated
 
 import typer
 
-from tm.catalogs import catalog_relpath, find_catalogs, read_catalog
+from tm.catalogs import catalog_relpath, page_catalogs, read_catalog
 from tm.cli._app import Jobs, Json, Quiet, Repo, Rev, app, pages_source, print_json
 from tm.errors import BadArgument, InputError
 from tm.formats import get_format
 from tm.jobs import ExtractJob, FileResult, MergeJob, default_jobs, parallel_map
-from tm.model import canonical_locale
+from tm.model import canonical_locale, is_language_tag
 from tm.page import Mode
 from tm.page.meta import read_meta
 from tm.page.parse import decode_page
@@ -43,6 +43,8 @@ def extract(
     quiet: Quiet = False,
 ) -> int:
     """Harvest the span pairs of bilingual pages into one catalog per page."""
+    if locale is not None and not is_language_tag(canonical_locale(locale)):
+        raise BadArgument(f"--locale {locale}: not a language tag (such as fr-FR)")
     names = tuple(dict.fromkeys(formats or ["po"]))
     for name in names:
         get_format(name)
@@ -103,23 +105,32 @@ def _declared_locale(relpath: str, data: Content) -> str:
                             .get("ms.contentlocale", ""))
 
 
-def _catalogs_by_page(paths: list[str]) -> dict[str, Path]:
-    """Each page's catalog file; a single catalog file named directly is matched by its `X-Page` header."""
-    files = list(find_catalogs(paths))
-    by_page: dict[str, Path] = {}
-    for item in files:
-        if item.page in by_page:
-            raise BadArgument(f"{by_page[item.page]} and {item.path} are both catalogs of {item.page}; "
-                              "give one of them")
-        by_page[item.page] = item.path
-    if len(files) == 1 and len(paths) == 1 and Path(paths[0]).is_file():
+def _refuse_out_in_pages(pages: Path, out: Path) -> None:
+    """Merged pages written over the handoff's own (`--out` = `--pages`) lose every pair; written inside it,
+    they are merged again on the next run (`build/build/…`): both refused before anything is written."""
+    given, target = pages.resolve(), out.resolve()
+    if given.is_dir() and (target == given or given in target.parents):
+        raise BadArgument(f"--out {out} is {'--pages' if target == given else 'inside --pages'} {pages}: the "
+                          "merged pages would overwrite or nest in the handoff; give a folder outside it")
+    if not given.is_dir() and target / given.name == given:
+        raise BadArgument(f"--out {out} would write the merged page over --pages {pages}; give another folder")
+
+
+def _unmatched(by_page: dict[str, str], unused: list[str], pages: str, allow: bool, report: Reporter) -> None:
+    """Report the catalogs no page took: one that cannot be read is an error in any case; one with reviewed
+    entries is an error too (they were not applied), a warning with `--allow-unmatched`; one with nothing
+    reviewed (such as the all-obsolete catalog `update` leaves of a removed page) is a warning."""
+    for page in unused:
         try:
-            page = read_catalog(files[0].path).page
-        except InputError:
-            page = ""
-        if page:
-            by_page = {page: files[0].path}
-    return by_page
+            reviewed = read_catalog(by_page[page], reviewed_only=True, header=False).entries
+        except InputError as exc:
+            report.error(str(exc))
+            continue
+        message = f"{by_page[page]}: no page {page}" + (f" in {pages}" if pages else "") + "; catalog not used"
+        if reviewed and not allow:
+            report.error(f"{message} (--allow-unmatched to merge anyway)")
+        else:
+            report.warning(message + ("" if reviewed else " (nothing reviewed in it)"))
 
 
 @app.command()
@@ -133,6 +144,9 @@ def merge(
     rev: Rev = None,
     check: Annotated[bool, typer.Option("--check", help="Do not apply reviewed translations that fail an "
                                         "error-level QA check (see tm check); report them.")] = False,
+    allow_unmatched: Annotated[bool, typer.Option(
+        "--allow-unmatched", help="A catalog of no page, or with pair ids its page does not have, is a warning, "
+        "not an error (its page is still written).")] = False,
     jobs: Jobs = None,
     json_out: Json = False,
     quiet: Quiet = False,
@@ -140,10 +154,12 @@ def merge(
     """Write the pages with the reviewed translations of the catalogs applied."""
     if out is None:
         raise BadArgument("--out DIR is required")
+    if pages and rev is None:
+        _refuse_out_in_pages(Path(pages), out)
     source, shown = pages_source([pages] if pages else [], repo, rev)
     report = Reporter(quiet=quiet or json_out)
-    by_page = _catalogs_by_page(catalogs)
-    job = MergeJob(out, mode, shown, check)
+    by_page = page_catalogs(catalogs)
+    job = MergeJob(out, mode, shown, check, allow_unmatched)
     names: set[str] = set()
     stale_entries: list[str] = []
     refused_entries: list[str] = []
@@ -160,7 +176,7 @@ def merge(
     for result in report.track(results, total=len(source), label="merge"):
         for message in result.errors:
             report.error(message)
-        for message in result.stale + result.refused:
+        for message in result.stale + result.refused + result.warnings:
             report.warning(message)
         stale_entries += result.stale
         refused_entries += result.refused
@@ -169,8 +185,7 @@ def merge(
         totals["stale"] += len(result.stale)
         totals["refused"] += len(result.refused)
     unused = sorted(set(by_page) - names)
-    for page in unused:
-        report.warning(f"{by_page[page]}: no page {page} in the pages given; catalog not used")
+    _unmatched(by_page, unused, pages or shown, allow_unmatched, report)
     if json_out:
         print_json({**totals, "unused_catalogs": [str(by_page[p]) for p in unused], "stale_entries": stale_entries,
                     "refused_entries": refused_entries, "errors": report.errors})
