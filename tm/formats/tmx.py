@@ -38,7 +38,7 @@ from tm.formats.inline import Code, Token, number_codes, plain, tokenize
 from tm.formats.safexml import clean, clean_metadata, encode, escape_attr, escape_text, parse, unit_ids
 from tm.model import Catalog, Entry
 
-__all__ = ["NAME", "SOURCE_LANGUAGE", "SUFFIXES", "read", "read_many", "write", "write_memory"]
+__all__ = ["NAME", "SOURCE_LANGUAGE", "SUFFIXES", "read", "read_many", "write", "write_memory", "write_units"]
 
 NAME = "tmx"
 SUFFIXES = (".tmx",)
@@ -81,6 +81,25 @@ def _memory(best: dict[tuple[str, str, str], _Best], *, cleaned: bool) -> Iterat
             where = _Where(clean(where.page), clean(where.handoff), clean(where.locale))
         yield _tu(entry, tuid.hexdigest(), where, full=False, count=item.count)
     yield _END
+
+
+def write_units(units: Iterable[tuple[Entry, str, str, str, str, int, dict[str, str]]]) -> bytes:
+    """A memory whose units are already unique (`tm memory export`): (entry, tuid, page, handoff date, locale,
+    count, extra props) per `<tu>`, written as `write_memory` writes its units."""
+    units = list(units)
+    for cleaned in (False, True):
+        parts = [_start("")]
+        for entry, tuid, page, handoff, locale, count, extra in units:
+            if cleaned:
+                entry = clean_metadata(Catalog([entry]), previous_source=True).entries[0]
+                page, handoff, extra = clean(page), clean(handoff), {k: clean(v) for k, v in extra.items()}
+            props = "".join(_prop(kind, value) for kind, value in extra.items())
+            parts.append(_tu(entry, tuid, _Where(page, handoff, locale), full=False, count=count, props=props))
+        parts.append(_END)
+        data = encode("".join(parts))
+        if data is not None:
+            return data
+    return "".join(parts).encode("utf-8")
 
 
 def _start(props: str) -> str:
@@ -158,11 +177,11 @@ def _best_occurrences(catalogs: Iterable[Catalog]) -> dict[tuple[str, str, str],
     return best
 
 
-def _tu(entry: Entry, tuid: str, where: _Where, *, full: bool, count: int = 1) -> str:
+def _tu(entry: Entry, tuid: str, where: _Where, *, full: bool, count: int = 1, props: str = "") -> str:
     """One `<tu>`: props (and the previous-source note), then the source and target `<tuv>`s."""
     tu = (
         f'<tu tuid="{escape_attr(tuid)}"{where.date}><prop type="x-ttu-id">{escape_text(entry.id)}</prop>{where.props}'
-        f'<prop type="x-translationtype">{"MT" if entry.fuzzy else "HT"}</prop>'
+        f'<prop type="x-translationtype">{"MT" if entry.fuzzy else "HT"}</prop>{props}'
     )
     if entry.obsolete:
         tu += '<prop type="x-obsolete">yes</prop>'
