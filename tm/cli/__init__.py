@@ -12,6 +12,7 @@ import sys
 from tm.cli import (
     commands_formats,  # noqa: F401 - registers export
     commands_handoffs,  # noqa: F401
+    commands_memory,  # noqa: F401 - registers the memory group
     commands_pages,  # noqa: F401 - registers extract and merge
     commands_review,  # noqa: F401 - registers stats and check
 )

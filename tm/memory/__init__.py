@@ -69,4 +69,5 @@ def add_catalog_entries(con: sqlite3.Connection, locale: str, entries: list[tupl
         keys = [(s, loc, t) for s, loc, t, m in kept if m == mt]
         batch.add_pairs(keys, MT if mt else REVIEWED, when, page_id)
     batch.flush()
+    batch.close()
     return len(kept)

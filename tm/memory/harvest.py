@@ -171,48 +171,50 @@ def read_blobs(repo: Path, shas: list[str]) -> Iterator[tuple[str, bytes]]:
 
 def add_history(con: sqlite3.Connection, repo: Path, revs: list[str], *, paths: tuple[str, ...] = (),
                 locale: str = "") -> AddReport:
-    """Harvest the commits of `revs` (a branch, or `A..B`) not harvested yet, oldest first."""
+    """Harvest the commits of `revs` (a branch, or `A..B`) not harvested yet, oldest first: the page versions
+    each commit added or changed (a version read before, come back with a revert, is read again for its date)."""
     report = AddReport()
     done_revs = seen_revs(con)
     commits = [c for c in git_commits(repo, revs, paths) if c.sha not in done_revs]
     if not commits:
         return report
     known = seen_blobs(con)
-    batch = Batch(con)
-    wanted: list[str] = []
-    for commit in commits:
-        wanted += (sha for _, sha in commit.blobs if bytes.fromhex(sha) not in known)
-    contents = read_blobs(repo, list(dict.fromkeys(wanted)))
-    for commit in commits:
-        when = (commit.date, batch.rev(commit.sha, commit.date))
-        for path, sha in commit.blobs:
-            raw = bytes.fromhex(sha)
-            page = batch.page_id(_relative(path, paths))
-            if raw in known:
-                batch.replay(raw, when, page)
-                report.replayed += 1
-                continue
-            _, data = next(contents)
-            known.add(raw)
-            report.files += 1
-            _add_page(batch, report, f"{commit.sha[:12]}:{path}", data, raw, when, page, locale)
-        report.commits += 1
-        if len(batch.seen) > FLUSH_EVERY:
-            batch.flush()
-    batch.flush()
+    with Batch(con) as batch:
+        _read_commits(batch, report, repo, commits, known, paths, locale)
     report.pairs = batch.pairs
     return report
 
 
-def _add_page(batch: Batch, report: AddReport, name: str, data: bytes, sha: bytes, when: tuple[int, int],
-              page: int, locale: str) -> None:
+def _read_commits(batch: Batch, report: AddReport, repo: Path, commits: list[Commit], known: set[bytes],
+                  paths: tuple[str, ...], locale: str) -> None:
+    contents = read_blobs(repo, [sha for commit in commits for _, sha in commit.blobs])
+    for commit in commits:
+        when = (commit.date, batch.rev(commit.sha, commit.date))
+        for path, sha in commit.blobs:
+            _, data = next(contents)
+            raw = bytes.fromhex(sha)
+            if raw in known:
+                report.replayed += 1
+            else:
+                known.add(raw)
+                report.files += 1
+                batch.add_blob(raw)
+            _add_page(batch, report, f"{commit.sha[:12]}:{path}", data, when, batch.page_id(_relative(path, paths)),
+                      locale)
+        report.commits += 1
+        if len(batch.seen) > FLUSH_EVERY:
+            batch.flush()
+
+
+def _add_page(batch: Batch, report: AddReport, name: str, data: bytes, when: tuple[int, int], page: int,
+              locale: str) -> None:
     try:
         found = page_pairs(name, data, locale=locale)
     except InputError as exc:
         report.errors.append(str(exc))
-        found = None
-    keys = batch.add_pairs(found.keys, found.origin, when, page) if found else []
-    batch.add_blob(sha, keys)
+        return
+    if found is not None:
+        batch.add_pairs(found.keys, found.origin, when, page)
 
 
 def _relative(path: str, prefixes: tuple[str, ...]) -> str:
@@ -244,12 +246,12 @@ def add_pages(con: sqlite3.Connection, root: str, *, locale: str = "") -> AddRep
         except InputError as exc:
             report.errors.append(f"{path}:{exc.line}: {exc.message}" if exc.line else f"{path}: {exc.message}")
             continue
-        keys: list[Key] = []
         if found is not None:
-            keys = batch.add_pairs(found.keys, found.origin, _handoff_rev(batch, "pages", found.handoff),
-                                   batch.page_id(relpath))
-        batch.add_blob(sha, keys)
+            batch.add_pairs(found.keys, found.origin, _handoff_rev(batch, "pages", found.handoff),
+                            batch.page_id(relpath))
+        batch.add_blob(sha)
     batch.flush()
+    batch.close()
     report.pairs = batch.pairs
     return report
 
@@ -297,7 +299,6 @@ def add_catalogs(con: sqlite3.Connection, files: list[tuple[str, str]], *, local
             continue
         known.add(sha)
         report.files += 1
-        keys: list[Key] = []
         for catalog in catalogs:
             when = _handoff_rev(batch, "tmx" if tmx else "catalogs", catalog.header.get("X-Ms-Lasthandoff", ""))
             page = batch.page_id(catalog.page or ("" if tmx else page_relpath(relpath)))
@@ -305,8 +306,9 @@ def add_catalogs(con: sqlite3.Connection, files: list[tuple[str, str]], *, local
             for key, origin in catalog_keys(catalog, locale=locale):
                 by_origin.setdefault(origin, []).append(key)
             for origin, group in sorted(by_origin.items()):
-                keys += batch.add_pairs(group, origin, when, page)
-        batch.add_blob(sha, keys)
+                batch.add_pairs(group, origin, when, page)
+        batch.add_blob(sha)
     batch.flush()
+    batch.close()
     report.pairs = batch.pairs
     return report
