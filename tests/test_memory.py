@@ -244,6 +244,37 @@ def test_cli_errors_are_one_line(tmp_path: Path, cli, monkeypatch) -> None:  # t
     assert bad.code == 2 and "bad.md:4: invalid UTF-8" in bad.err
 
 
+def test_analyze_bands(history: History, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    db = tmp_path / "m.sqlite"
+    with memory.open_memory(db) as con:
+        memory.add_history(con, history.root, ["main"], paths=("docs",))
+    job = tmp_path / "job"
+    job.mkdir()
+    (job / "a.md").write_text(page((S1, ""), (S2, "")), encoding="utf-8")  # both exact, seen on a.md
+    (job / "c.md").write_text(page((S3, ""), ("Wait for the download.", ""), (S3, ""),
+                                   ("The garbage collector frees all memory.", ""),
+                                   ("The garbage collector frees 10 MB.", "")), encoding="utf-8")
+    result = cli("memory", "analyze", job, "--db", db, "--json")
+    assert result.code == 0, result.err
+    report = json.loads(result.out)
+    assert report["pages"]["a.md"]["segments"]["context"] == 2
+    assert {k: v for k, v in report["pages"]["c.md"]["segments"].items() if v} == {
+        "100": 1, "new": 1, "repetition": 1, "85-94": 1, "75-84": 1}
+    assert report["total"]["penalized"] == 1 and report["total"]["total_segments"] == 7  # 10 is not in S1
+    assert report["total"]["words"]["repetition"] == 4
+
+
+def test_penalty_lowers_a_fuzzy_score_when_numbers_differ(history: History, tmp_path: Path) -> None:
+    from tm.memory.analyze import analyze
+
+    with memory.open_memory(tmp_path / "m.sqlite") as con:
+        memory.add_history(con, history.root, ["main"], paths=("docs",))
+        plain = analyze(con, [("x.md", ["The garbage collector frees memory!"])])
+        numbered = analyze(con, [("x.md", ["The garbage collector frees memory 22."])])  # 95.9 - 2
+    assert plain.total.segments["95-99"] == 1 and plain.total.penalized == 0
+    assert numbered.total.segments["85-94"] == 1 and numbered.total.penalized == 1
+
+
 HISTORY_BUNDLE = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dotnet-docs-fr-fr-history.bundle"
 
 

@@ -219,3 +219,28 @@ def stats_command(db: Db = None, locale: Locale = "", json_out: Json = False) ->
         print(f"  {loc}: " + ", ".join(f"{name} {origins.get(name, 0)}" for name in ORIGINS))
     print(f"seen {result.first_seen or '-'} → {result.last_seen or '-'}, {result.size_bytes / 1e6:.1f} MB")
     return 0
+
+
+@memory_app.command("analyze")
+def analyze_command(
+    paths: Annotated[list[str], typer.Argument(help="Pages or catalogs of the job (files or trees).")],
+    db: Db = None, locale: Locale = "", json_out: Json = False,
+) -> int:
+    """Words of a job by match band against the memory (context, repetition, 100%, 95-99, 85-94, 75-84, new)."""
+    from tm.memory.analyze import BANDS, analyze, job_segments
+
+    con = connect(find_db(db, near=paths), create=False)
+    try:
+        result = analyze(con, job_segments(paths), locale=locale)
+    finally:
+        con.close()
+    if json_out:
+        print_json(result.to_json())
+        return 0
+    total = result.total
+    print(f"{'band':<12}{'segments':>10}{'words':>10}")
+    for band in BANDS:
+        print(f"{band:<12}{total.segments[band]:>10}{total.words[band]:>10}")
+    print(f"{'total':<12}{sum(total.segments.values()):>10}{sum(total.words.values()):>10}")
+    print(f"{total.penalized} fuzzy scores lowered for differing numbers, code spans or placeholders")
+    return 0

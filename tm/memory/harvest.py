@@ -174,15 +174,34 @@ def add_history(con: sqlite3.Connection, repo: Path, revs: list[str], *, paths: 
     """Harvest the commits of `revs` (a branch, or `A..B`) not harvested yet, oldest first: the page versions
     each commit added or changed (a version read before, come back with a revert, is read again for its date)."""
     report = AddReport()
+    tips = _tips(repo, revs)
+    key = "tips:" + "\0".join([str(repo.resolve()), *revs, "--", *paths])
+    stored = con.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    if stored is not None and stored[0] == tips:
+        return report  # nothing new since the last run: the log is not even read
     done_revs = seen_revs(con)
     commits = [c for c in git_commits(repo, revs, paths) if c.sha not in done_revs]
-    if not commits:
-        return report
+    if commits:
+        _harvest(con, report, repo, commits, paths, locale)
+    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, tips))
+    return report
+
+
+def _tips(repo: Path, revs: list[str]) -> str:
+    """The commits `revs` name now (`git rev-parse`), to tell a run with nothing new at once."""
+    done = subprocess.run(["git", "-C", str(repo), "rev-parse", *revs, "--"], capture_output=True, check=False)
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise SourceError(f"{repo}: git rev-parse: {message[0] if message else 'failed'}")
+    return done.stdout.decode().replace("\n", " ").strip()
+
+
+def _harvest(con: sqlite3.Connection, report: AddReport, repo: Path, commits: list[Commit],
+             paths: tuple[str, ...], locale: str) -> None:
     known = seen_blobs(con)
     with Batch(con) as batch:
         _read_commits(batch, report, repo, commits, known, paths, locale)
     report.pairs = batch.pairs
-    return report
 
 
 def _read_commits(batch: Batch, report: AddReport, repo: Path, commits: list[Commit], known: set[bytes],

@@ -123,7 +123,8 @@ class Seen:
     first: tuple[int, int]
     last: tuple[int, int]
     count: int
-    page: int
+    page: int  # the page of `last`
+    pages: int | set[int]  # every page it was seen on (a set once there are several)
 
 
 class Batch:
@@ -143,7 +144,6 @@ class Batch:
         self.con = con
         self.pages: dict[str, int] = dict(con.execute("SELECT path, id FROM pages"))
         self.seen: dict[Key, Seen] = {}
-        self.page_links: set[tuple[Key, int]] = set()
         self.blobs: list[bytes] = []
         self.revs: list[tuple[int, str, int]] = []
         self.new_pages: list[tuple[int, str]] = []
@@ -181,7 +181,7 @@ class Batch:
         for key in keys:
             found = seen.get(key)
             if found is None:
-                seen[key] = Seen(origin, when, when, 1, page)
+                seen[key] = Seen(origin, when, when, 1, page, page)
                 continue
             found.count += 1
             if origin < found.origin:
@@ -190,7 +190,12 @@ class Batch:
                 found.first = when
             if when >= found.last:
                 found.last, found.page = when, page
-        self.page_links.update([(key, page) for key in keys])
+            pages = found.pages
+            if pages != page:
+                if isinstance(pages, int):
+                    found.pages = {pages, page}
+                else:
+                    pages.add(page)
 
     def add_blob(self, sha: bytes) -> None:
         """Remember that a page version (or file) was read."""
@@ -211,7 +216,7 @@ class Batch:
     def flush(self) -> None:
         """Hand what was read so far to the writer (waiting while it still writes the previous flush)."""
         rows = self._rows()
-        self.seen, self.page_links, self.blobs, self.revs, self.new_pages = {}, set(), [], [], []
+        self.seen, self.blobs, self.revs, self.new_pages = {}, [], [], []
         if self._writer is None:
             self._writer = threading.Thread(target=self._write_all, args=(_db_path(self.con),), daemon=True)
             self._writer.start()
@@ -237,23 +242,26 @@ class Batch:
             self._sources = {row[0] for row in self.con.execute("SELECT id FROM sources")}
             self._translations = {row[0] for row in self.con.execute("SELECT id FROM translations")}
             self._loaded = True
-        ids: dict[Key, int] = {}
         sources: dict[str, int] = {}
         rows = []
-        for key, s in self.seen.items():
-            source, locale, target = key
+        links = []
+        for (source, locale, target), s in self.seen.items():
             source_id = sources.get(source)
             if source_id is None:
                 source_id = sources[source] = text_id(source)
-            ids[key] = tid = translation_id(source, locale, target)
+            tid = translation_id(source, locale, target)
             rows.append((tid, source_id, locale, target, s.origin, s.first[0], s.first[1], s.last[0], s.last[1],
                          s.count, s.page))
+            if isinstance(s.pages, int):
+                links.append((tid, s.pages))
+            else:
+                links += ((tid, page) for page in s.pages)
         rows.sort()
+        links.sort()
         new_sources = sorted((sid, text) for text, sid in sources.items() if sid not in self._sources)
         self._sources.update(sid for sid, _ in new_sources)
         new = [(row[0], row[3]) for row in rows if row[0] not in self._translations]
         self._translations.update(tid for tid, _ in new)
-        links = sorted((ids[key], page) for key, page in self.page_links)
         return _Rows(self.revs, self.new_pages, new_sources, rows, new, links, [(sha,) for sha in self.blobs])
 
     def _write_all(self, path: str) -> None:
