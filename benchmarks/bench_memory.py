@@ -100,6 +100,7 @@ def perturb(text: str, rng: random.Random) -> str:
 
 def lookups(db: Path, samples: int) -> list[str]:
     import tm.memory as memory
+    from tm.memory.query import fuzzy_sources
     from rapidfuzz import fuzz, process
 
     rng = random.Random(16)
@@ -111,7 +112,7 @@ def lookups(db: Path, samples: int) -> list[str]:
                  "(bar p99 < 1 ms)")
     long_enough = [s for s in sources if 8 <= len(s.split(" ")) <= 40]
     queries = [perturb(s, rng) for s in rng.sample(long_enough, samples)]
-    fuzzy_t, found = timed(lambda q: memory.fuzzy_sources(con, q, limit=1, threshold=0.8), queries)
+    fuzzy_t, found = timed(lambda q: fuzzy_sources(con, q, limit=1, threshold=0.8), queries)
     hits = total = 0
     for query, ours in zip(queries, found):
         best = process.extractOne(query, sources, scorer=fuzz.ratio, score_cutoff=80,
