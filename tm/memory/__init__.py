@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tm.memory.export import export_tmx
 from tm.memory.harvest import AddReport, add_catalogs, add_history, add_pages, page_pairs
 from tm.memory.query import Match, MemoryStats, exact, lookup, search, stats
 from tm.memory.store import MT, ORIGINS, REVIEWED, Batch, connect, default_db
@@ -43,6 +42,13 @@ __all__ = [
     "search",
     "stats",
 ]
+
+
+def export_tmx(con: sqlite3.Connection, *, origins: tuple[str, ...] = ORIGINS, locale: str = "") -> bytes:
+    """The memory as TMX bytes (see `tm.memory.export`; imported when used, as it needs lxml)."""
+    from tm.memory.export import export_tmx as export
+
+    return export(con, origins=origins, locale=locale)
 
 
 @contextmanager
