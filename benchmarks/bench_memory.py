@@ -143,10 +143,15 @@ def main() -> None:
     parser.add_argument("--branch", default="history")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--lookups-only", action="store_true", help="only the lookups, on the last memory made")
     args = parser.parse_args()
     repo = history_repo(args.history)
     db = SHM / "memory" / "memory.sqlite"
     db.parent.mkdir(parents=True, exist_ok=True)
+    if args.lookups_only:
+        for line in lookups(db, args.samples):
+            print(line)
+        return
     py = sys.executable
     env_path = f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"
     os.environ["PYTHONPATH"] = env_path

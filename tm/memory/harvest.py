@@ -30,7 +30,7 @@ from tm.page.meta import front_matter_end, read_meta
 from tm.page.parse import PAIR, YAML_SUFFIXES, all_paired, decode_page, parse_page, raw_is_text
 from tm.sources import PAGE_SUFFIXES, walk_files
 
-FLUSH_EVERY = 250_000  # translations held in memory before a batch is written
+FLUSH_EVERY = 150_000  # translations held in memory before a batch is written
 Key = tuple[str, str, str]
 
 

@@ -1,24 +1,28 @@
 """Reading the memory: exact and fuzzy lookup of a source, concordance of words or a phrase, counts.
 
-Fuzzy lookup takes its candidates from the FTS5 index: the query's rarest words (by document frequency,
-from the `fts5vocab` table), OR-ed, best 100 by bm25 among sources of a compatible length, then scores
-them with rapidfuzz (`ratio`, as `tm update` does). Words held by more than a tenth of the sources are not
-asked for, so a query made of common words does not scan half the memory. Concordance ranks by bm25 only
+Fuzzy lookup takes its candidates from the FTS5 index: the sources of a compatible length that hold one of
+the query's rarest words (by document frequency, see `terms` in `tm.memory.store`), and scores them all
+with rapidfuzz (`ratio`, as `tm update` does): the rarest words are taken (at least two, at most six) while
+the texts holding them add up to `FUZZY_BUDGET`, and words held by more than a tenth of the sources are not
+asked for, so a query made of common words does not score half the memory. Concordance ranks by bm25 only
 while the query's rarest word is in at most `RANKED_LIMIT` texts; beyond that it takes the first matches
-unranked, so a search for "the" answers as quickly as one for "garbage collector".
+unranked (ranking costs some microseconds per text), so a search for "the" answers as quickly as one for
+"garbage collector".
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from tm.memory.store import ORIGINS, text_id
 
-CANDIDATES = 100
-RANKED_LIMIT = 20_000
+CANDIDATES = 5_000  # texts scored by rapidfuzz at most (scoring is cheaper than ranking them with bm25)
+RANKED_LIMIT = 3_000
+FUZZY_BUDGET = 4_000  # fuzzy candidates come from the rarest words whose texts add up to about this many
 _WORD = re.compile(r"\w+")
 _MARK_START, _MARK_END = "\x02", "\x03"
 
@@ -103,7 +107,7 @@ def fuzzy_sources(con: sqlite3.Connection, text: str, *, limit: int = 10, thresh
     query = " OR ".join(_quote(word) for word in words)
     rows = con.execute(
         "SELECT s.text FROM source_fts JOIN sources s ON s.id = source_fts.rowid "
-        "WHERE source_fts MATCH ? AND s.length BETWEEN ? AND ? ORDER BY rank LIMIT ?",
+        "WHERE source_fts MATCH ? AND s.length BETWEEN ? AND ? LIMIT ?",
         (query, low, high, CANDIDATES)).fetchall()
     candidates = [row[0] for row in rows if row[0] != text]
     scored = process.extract(text, candidates, scorer=fuzz.ratio, score_cutoff=threshold * 100, limit=limit)
@@ -112,26 +116,38 @@ def fuzzy_sources(con: sqlite3.Connection, text: str, *, limit: int = 10, thresh
 
 def rare_words(con: sqlite3.Connection, text: str, *, side: str, keep: int = 6) -> list[str]:
     """The `keep` words of `text` held by the fewest texts of the index (words no text holds are dropped)."""
-    vocab = "source_vocab" if side == "source" else "target_vocab"
     words = list(dict.fromkeys(_fold(word) for word in _WORD.findall(text)))
     if not words:
         return []
-    counts = []
-    for word in words:
-        row = con.execute(f"SELECT doc FROM {vocab} WHERE term = ?", (word,)).fetchone()
-        if row is not None:
-            counts.append((row[0], word))
-    counts.sort()
+    counts = sorted((docs, word) for word in words if (docs := _docs(con, word, side)))
     total = max(1, _count(con, "sources" if side == "source" else "translations"))
-    common = [word for docs, word in counts if docs > total // 10]
-    rare = [word for docs, word in counts if docs <= total // 10]
-    return (rare or common[:1])[:keep]
+    rare = [(docs, word) for docs, word in counts if docs <= total // 10]
+    if not rare:
+        return [word for _, word in counts[:1]]
+    chosen, budget = [], 0
+    for docs, word in rare[:keep]:
+        if len(chosen) >= 2 and budget + docs > FUZZY_BUDGET:
+            break
+        chosen.append(word)
+        budget += docs
+    return chosen
+
+
+def _docs(con: sqlite3.Connection, word: str, side: str) -> int:
+    """How many texts of a side hold `word`: from `terms` (see `tm.memory.store`), else from the FTS5 vocabulary."""
+    row = con.execute("SELECT docs FROM terms WHERE side = ? AND term = ?", (side != "source", word)).fetchone()
+    if row is None and not _has_terms(con):
+        vocab = "source_vocab" if side == "source" else "target_vocab"
+        row = con.execute(f"SELECT doc FROM {vocab} WHERE term = ?", (word,)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _has_terms(con: sqlite3.Connection) -> bool:
+    return con.execute("SELECT 1 FROM terms LIMIT 1").fetchone() is not None
 
 
 def _fold(word: str) -> str:
     """A word as the FTS5 `unicode61 remove_diacritics 2` tokenizer stores it (lower case, no accents)."""
-    import unicodedata
-
     decomposed = unicodedata.normalize("NFD", word.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -209,10 +225,7 @@ def _marks(marked: str) -> tuple[str, list[tuple[int, int]]]:
 
 
 def _rarest_count(con: sqlite3.Connection, query: str, side: str) -> int:
-    vocab = "source_vocab" if side == "source" else "target_vocab"
-    counts = [con.execute(f"SELECT doc FROM {vocab} WHERE term = ?", (_fold(w),)).fetchone()
-              for w in _WORD.findall(query)]
-    return min((row[0] if row else 0 for row in counts), default=0)
+    return min((_docs(con, _fold(word), side) for word in _WORD.findall(query)), default=0)
 
 
 @dataclass(frozen=True, slots=True)
