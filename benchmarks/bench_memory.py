@@ -71,7 +71,7 @@ def history_repo(given: str | None) -> Path:
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def timed(fn, items):  # type: ignore[no-untyped-def]
@@ -99,9 +99,10 @@ def perturb(text: str, rng: random.Random) -> str:
 
 
 def lookups(db: Path, samples: int) -> list[str]:
-    import tm.memory as memory
-    from tm.memory.query import fuzzy_sources
     from rapidfuzz import fuzz, process
+
+    from tm import memory
+    from tm.memory.query import fuzzy_sources
 
     rng = random.Random(16)
     con = memory.connect(db, create=False)

@@ -12,7 +12,7 @@ import pytest
 from helpers import SCHEMAS
 from lxml import etree
 
-import tm.memory as memory
+from tm import memory
 from tm.formats import po
 from tm.model import Catalog, Entry
 

@@ -19,7 +19,17 @@ from tm.errors import BadArgument, SourceError
 from tm.fileio import write_atomic
 from tm.formats import catalog_suffixes
 from tm.memory import (
-    ORIGINS, AddReport, Match, add_catalogs, add_history, add_pages, connect, default_db, export_tmx, lookup, search,
+    ORIGINS,
+    AddReport,
+    Match,
+    add_catalogs,
+    add_history,
+    add_pages,
+    connect,
+    default_db,
+    export_tmx,
+    lookup,
+    search,
     stats,
 )
 from tm.memory.store import DEFAULT_NAME

@@ -24,10 +24,10 @@ from tm.memory.query import Match, MemoryStats, exact, lookup, search, stats
 from tm.memory.store import MT, ORIGINS, REVIEWED, Batch, connect, default_db
 
 __all__ = [
+    "ORIGINS",
     "AddReport",
     "Match",
     "MemoryStats",
-    "ORIGINS",
     "add_catalog_entries",
     "add_catalogs",
     "add_history",

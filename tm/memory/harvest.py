@@ -246,31 +246,41 @@ def _relative(path: str, prefixes: tuple[str, ...]) -> str:
 # Trees and files.
 
 
-def add_pages(con: sqlite3.Connection, root: str, *, locale: str = "") -> AddReport:
-    """Harvest a page tree (or one page); its handoff is each page's `ms.lasthandoff`."""
-    report = AddReport()
-    batch = Batch(con)
+def _new_files(con: sqlite3.Connection, files: list[tuple[str, str]], report: AddReport
+               ) -> Iterator[tuple[str, str, bytes, bytes]]:
+    """(relpath, path, content, blob id) of the files whose content was never read (the others are counted
+    as skipped; an unreadable one is an error)."""
     known = seen_blobs(con)
-    files = [(os.path.basename(root), root)] if os.path.isfile(root) else sorted(walk_files(root, PAGE_SUFFIXES))
     for relpath, path in files:
-        data = read_file(path)
+        try:
+            data = read_file(path)
+        except OSError as exc:
+            report.errors.append(f"{path}: {exc.strerror or 'cannot read'}")
+            continue
         sha = blob_id(data)
         if sha in known:
             report.skipped += 1
             continue
         known.add(sha)
-        report.files += 1
-        try:
-            found = page_pairs(relpath, data, locale=locale)
-        except InputError as exc:
-            report.errors.append(f"{path}:{exc.line}: {exc.message}" if exc.line else f"{path}: {exc.message}")
-            continue
-        if found is not None:
-            batch.add_pairs(found.keys, found.origin, _handoff_rev(batch, "pages", found.handoff),
-                            batch.page_id(relpath))
-        batch.add_blob(sha)
-    batch.flush()
-    batch.close()
+        yield relpath, path, data, sha
+
+
+def add_pages(con: sqlite3.Connection, root: str, *, locale: str = "") -> AddReport:
+    """Harvest a page tree (or one page); its handoff is each page's `ms.lasthandoff`."""
+    report = AddReport()
+    files = [(os.path.basename(root), root)] if os.path.isfile(root) else sorted(walk_files(root, PAGE_SUFFIXES))
+    with Batch(con) as batch:
+        for relpath, path, data, sha in _new_files(con, files, report):
+            try:
+                found = page_pairs(relpath, data, locale=locale)
+            except InputError as exc:
+                report.errors.append(f"{path}:{exc.line}: {exc.message}" if exc.line else f"{path}: {exc.message}")
+                continue
+            report.files += 1
+            if found is not None:
+                batch.add_pairs(found.keys, found.origin, _handoff_rev(batch, "pages", found.handoff),
+                                batch.page_id(relpath))
+            batch.add_blob(sha)
     report.pairs = batch.pairs
     return report
 
@@ -303,31 +313,26 @@ def add_catalogs(con: sqlite3.Connection, files: list[tuple[str, str]], *, local
     from tm.formats import tmx as tmx_format
 
     report = AddReport()
-    batch = Batch(con)
-    known = seen_blobs(con)
-    for relpath, path in files:
-        data = read_file(path)
-        sha = blob_id(data)
-        if sha in known:
-            report.skipped += 1
-            continue
-        try:
-            catalogs = tmx_format.read_many(data, path=path) if tmx else [read_catalog(path)]
-        except TmError as exc:
-            report.errors.append(str(exc))
-            continue
-        known.add(sha)
-        report.files += 1
-        for catalog in catalogs:
-            when = _handoff_rev(batch, "tmx" if tmx else "catalogs", catalog.header.get("X-Ms-Lasthandoff", ""))
-            page = batch.page_id(catalog.page or ("" if tmx else page_relpath(relpath)))
-            by_origin: dict[int, list[Key]] = {}
-            for key, origin in catalog_keys(catalog, locale=locale):
-                by_origin.setdefault(origin, []).append(key)
-            for origin, group in sorted(by_origin.items()):
-                batch.add_pairs(group, origin, when, page)
-        batch.add_blob(sha)
-    batch.flush()
-    batch.close()
+    with Batch(con) as batch:
+        for relpath, path, data, sha in _new_files(con, files, report):
+            try:
+                catalogs = tmx_format.read_many(data, path=path) if tmx else [read_catalog(path)]
+            except TmError as exc:
+                report.errors.append(str(exc))
+                continue
+            report.files += 1
+            for catalog in catalogs:
+                _add_catalog(batch, catalog, relpath, locale, "tmx" if tmx else "catalogs")
+            batch.add_blob(sha)
     report.pairs = batch.pairs
     return report
+
+
+def _add_catalog(batch: Batch, catalog: Catalog, relpath: str, locale: str, kind: str) -> None:
+    when = _handoff_rev(batch, kind, catalog.header.get("X-Ms-Lasthandoff", ""))
+    page = batch.page_id(catalog.page or ("" if kind == "tmx" else page_relpath(relpath)))
+    by_origin: dict[int, list[Key]] = {}
+    for key, origin in catalog_keys(catalog, locale=locale):
+        by_origin.setdefault(origin, []).append(key)
+    for origin, group in sorted(by_origin.items()):
+        batch.add_pairs(group, origin, when, page)

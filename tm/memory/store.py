@@ -28,7 +28,7 @@ import os
 import queue
 import sqlite3
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from tm.errors import SourceError
@@ -162,7 +162,7 @@ class Batch:
         self._writer: threading.Thread | None = None
         self._error: BaseException | None = None
 
-    def __enter__(self) -> Batch:
+    def __enter__(self) -> Batch:  # noqa: PYI034 - typing.Self needs Python 3.11
         return self
 
     def __exit__(self, kind: object, error: object, trace: object) -> None:
@@ -189,10 +189,8 @@ class Batch:
                 seen[key] = Seen(origin, when, when, 1, page, page)
                 continue
             found.count += 1
-            if origin < found.origin:
-                found.origin = origin
-            if when < found.first:
-                found.first = when
+            found.origin = min(found.origin, origin)
+            found.first = min(found.first, when)
             if when >= found.last:
                 found.last, found.page = when, page
             pages = found.pages
@@ -278,7 +276,7 @@ class Batch:
                 if self._error is None:
                     try:
                         _write(con, rows)
-                    except BaseException as exc:  # handed to the harvester's thread by _raise
+                    except BaseException as exc:  # noqa: BLE001 - handed to the harvester's thread by _raise
                         self._error = exc
             if self._error is None:
                 count_terms(con)
