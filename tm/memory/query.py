@@ -17,6 +17,7 @@ import sqlite3
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 from tm.memory.store import ORIGINS, text_id
 
@@ -62,7 +63,7 @@ _COLUMNS = ("t.target, t.origin, t.locale, t.first_seen, t.last_seen, (SELECT pa
             "t.count")
 
 
-def _match(source: str, row: tuple, score: float, marks: tuple = ()) -> Match:
+def _match(source: str, row: tuple[Any, ...], score: float, marks: tuple[tuple[str, int, int], ...] = ()) -> Match:
     target, origin, locale, first, last, page, count = row
     return Match(source, target, score, ORIGINS[origin], locale, iso_date(first), iso_date(last), page or "",
                  count, marks)
@@ -124,7 +125,8 @@ def rare_words(con: sqlite3.Connection, text: str, *, side: str, keep: int = 6) 
     rare = [(docs, word) for docs, word in counts if docs <= total // 10]
     if not rare:
         return [word for _, word in counts[:1]]
-    chosen, budget = [], 0
+    chosen: list[str] = []
+    budget = 0
     for docs, word in rare[:keep]:
         if len(chosen) >= 2 and budget + docs > FUZZY_BUDGET:
             break
@@ -192,10 +194,10 @@ def search(con: sqlite3.Connection, query: str, *, side: str = "source", locale:
     return _concordance(rows, side, limit)
 
 
-def _concordance(rows: list[tuple], side: str, limit: int) -> list[Match]:
+def _concordance(rows: list[tuple[Any, ...]], side: str, limit: int) -> list[Match]:
     """One match per text found, with its best translation (reviewed first, then the latest), in rank order;
     marks are offsets into the side searched."""
-    best: dict[str, tuple] = {}
+    best: dict[str, tuple[Any, ...]] = {}
     for row in rows:
         source, marked, target, origin, _, _, last = row[:7]
         key = source if side == "source" else f"{target}\0{source}"

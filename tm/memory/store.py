@@ -30,6 +30,7 @@ import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tm.errors import SourceError
 
@@ -214,7 +215,7 @@ class Batch:
                 return rev_id
         self.revs.append((self._next_rev, name, date))
         self._next_rev += 1
-        return self._next_rev - 1
+        return int(self._next_rev) - 1
 
     def flush(self) -> None:
         """Hand what was read so far to the writer (waiting while it still writes the previous flush)."""
@@ -289,7 +290,7 @@ class _Rows:
     revs: list[tuple[int, str, int]]
     pages: list[tuple[int, str]]
     sources: list[tuple[int, str]]
-    translations: list[tuple]
+    translations: list[tuple[Any, ...]]
     new_translations: list[tuple[int, str]]
     links: list[tuple[int, int]]
     blobs: list[tuple[bytes]]
