@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import SCHEMAS
+from helpers import BUNDLE, SCHEMAS
 from lxml import etree
 
 from tm import memory
@@ -275,7 +275,7 @@ def test_penalty_lowers_a_fuzzy_score_when_numbers_differ(history: History, tmp_
     assert numbered.total.segments["85-94"] == 1 and numbered.total.penalized == 1
 
 
-HISTORY_BUNDLE = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dotnet-docs-fr-fr-history.bundle"
+HISTORY_BUNDLE = BUNDLE.parent / "dotnet-docs-fr-fr-history.bundle"
 
 
 @pytest.fixture(scope="session")
@@ -311,3 +311,7 @@ def test_corpus_history_slice(history_repo: Path, tmp_path: Path) -> None:
         assert memory.add_history(con, history_repo, revs).commits == 0
         source, target = sorted(expected)[len(expected) // 2]
         assert target in [m.target for m in memory.lookup(con, source)]
+        data = memory.export_tmx(con)
+    from translate.storage.tmx import tmxfile
+
+    assert {(u.source, u.target) for u in tmxfile(data).units} == expected  # what a CAT tool would read

@@ -81,7 +81,7 @@ def add(
     if repo is None and not paths:
         raise BadArgument("give page trees, catalog trees or TMX files, or --repo DIR --branch B")
     report = Reporter(quiet=quiet or json_out)
-    con = connect(find_db(db, near=paths, create=True))
+    con = connect(find_db(db, near=paths if repo is None else None, create=True))
     total = AddReport()
     try:
         if repo is not None:
