@@ -315,3 +315,16 @@ def test_corpus_history_slice(history_repo: Path, tmp_path: Path) -> None:
     from translate.storage.tmx import tmxfile
 
     assert {(u.source, u.target) for u in tmxfile(data).units} == expected  # what a CAT tool would read
+
+
+def test_export_cleans_metadata_xml_cannot_hold(tmp_path: Path) -> None:
+    """A control character in a page name is replaced in that unit only; one in a segment stays, as a code."""
+    from translate.storage.tmx import tmxfile
+
+    with memory.open_memory(tmp_path / "m.sqlite") as con:
+        memory.add_catalog_entries(con, "fr-FR", [("Bell\x07 here.", "Cloche\x07 ici.", False)], page="a\x01.md")
+        memory.add_catalog_entries(con, "fr-FR", [(S2, "Exécutez.", True)], page="b.md")
+        data = memory.export_tmx(con)
+    root = etree.fromstring(data)
+    assert sorted(p.text for p in root.iter("prop") if p.get("type") == "x-page") == ["a\ufffd.md", "b.md"]
+    assert {(u.source, u.target) for u in tmxfile(data).units} >= {(S2, "Exécutez.")}

@@ -16,7 +16,6 @@ import typer
 
 from tm.cli._app import Json, Quiet, app, print_json
 from tm.errors import BadArgument, SourceError
-from tm.fileio import write_atomic
 from tm.formats import catalog_suffixes
 from tm.memory import (
     ORIGINS,
@@ -27,7 +26,6 @@ from tm.memory import (
     add_pages,
     connect,
     default_db,
-    export_tmx,
     lookup,
     search,
     stats,
@@ -197,13 +195,13 @@ def export_command(
     unknown = [o for o in origins if o not in ORIGINS]
     if unknown or not origins:
         raise BadArgument(f"--origin takes reviewed, ht, mt (not {', '.join(unknown) or 'nothing'})")
+    from tm.memory.export import write_tmx
+
     con = connect(find_db(db), create=False)
     try:
-        data = export_tmx(con, origins=origins, locale=locale)
+        units = write_tmx(con, out, origins=origins, locale=locale)
     finally:
         con.close()
-    write_atomic(out, data)
-    units = data.count(b"<tu ")
     if json_out:
         print_json({"out": str(out), "units": units, "origins": list(origins)})
     else:

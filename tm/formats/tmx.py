@@ -83,23 +83,21 @@ def _memory(best: dict[tuple[str, str, str], _Best], *, cleaned: bool) -> Iterat
     yield _END
 
 
-def write_units(units: Iterable[tuple[Entry, str, str, str, str, int, dict[str, str]]]) -> bytes:
-    """A memory whose units are already unique (`tm memory export`): (entry, tuid, page, handoff date, locale,
-    count, extra props) per `<tu>`, written as `write_memory` writes its units."""
-    units = list(units)
-    for cleaned in (False, True):
-        parts = [_start("")]
-        for entry, tuid, page, handoff, locale, count, extra in units:
-            if cleaned:
-                entry = clean_metadata(Catalog([entry]), previous_source=True).entries[0]
-                page, handoff, extra = clean(page), clean(handoff), {k: clean(v) for k, v in extra.items()}
-            props = "".join(_prop(kind, value) for kind, value in extra.items())
-            parts.append(_tu(entry, tuid, _Where(page, handoff, locale), full=False, count=count, props=props))
-        parts.append(_END)
-        data = encode("".join(parts))
-        if data is not None:
-            return data
-    return "".join(parts).encode("utf-8")
+def write_units(units: Iterable[tuple[Entry, str, str, str, str, int, dict[str, str]]]) -> Iterator[bytes]:
+    """A memory whose units are already unique (`tm memory export`), as chunks of bytes to write one after the
+    other: (entry, tuid, page, handoff date, locale, count, extra props) per `<tu>`, written as `write_memory`
+    writes its units. A unit whose metadata XML cannot hold is cleaned alone, so nothing is held whole."""
+    yield _start("").encode("utf-8")
+    for entry, tuid, page, handoff, locale, count, extra in units:
+        props = "".join(_prop(kind, value) for kind, value in extra.items())
+        data = encode(_tu(entry, tuid, _Where(page, handoff, locale), full=False, count=count, props=props))
+        if data is None:  # rare: a control character in metadata (segment texts encode them as codes)
+            entry = clean_metadata(Catalog([entry]), previous_source=True).entries[0]
+            props = "".join(_prop(kind, clean(value)) for kind, value in extra.items())
+            where = _Where(clean(page), clean(handoff), clean(locale))
+            data = _tu(entry, clean(tuid), where, full=False, count=count, props=props).encode("utf-8")
+        yield data
+    yield _END.encode("utf-8")
 
 
 def _start(props: str) -> str:

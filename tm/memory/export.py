@@ -8,8 +8,10 @@ otherwise, `creationdate` and `x-handoff` the date it was first seen, `x-page` t
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 
 from tm.formats import tmx
 from tm.memory.query import iso_date
@@ -19,7 +21,27 @@ from tm.model import Entry
 
 def export_tmx(con: sqlite3.Connection, *, origins: tuple[str, ...] = ORIGINS, locale: str = "") -> bytes:
     """The translations of the chosen origins (and locale) as TMX bytes, sources in alphabetical order."""
-    return tmx.write_units(_units(con, origins, locale))
+    return b"".join(tmx.write_units(_units(con, origins, locale)))
+
+
+def write_tmx(con: sqlite3.Connection, path: str | Path, *, origins: tuple[str, ...] = ORIGINS, locale: str = ""
+              ) -> int:
+    """`export_tmx` written to `path` chunk by chunk (a temporary file renamed at the end, as
+    `tm.fileio.write_atomic` does), so a memory of the whole history is never held in memory; returns the units."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    units = 0
+    try:
+        with open(tmp, "wb") as out:
+            for chunk in tmx.write_units(_units(con, origins, locale)):
+                out.write(chunk)
+                units += 1
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return units - 2  # the header and the end are chunks too
 
 
 def _units(con: sqlite3.Connection, origins: tuple[str, ...], locale: str
