@@ -173,6 +173,9 @@ def main() -> None:
     con.close()
     print(f"\nstore: {size / 1e6:.0f} MB for {counts[0]} sources, {counts[1]} translations (bar <= 300 MB)")
     print(f"re-run: median {statistics.median(rerun.seconds):.2f} s")
+    scan_cpu, harvest_cpu = statistics.median(scan.cpu), statistics.median(harvest.cpu)
+    print(f"CPU seconds (user + system, git included): scan {scan_cpu:.1f}, harvest {harvest_cpu:.1f} "
+          f"({harvest_cpu / scan_cpu:.1f}x; wall ratios suffer most when the machine is loaded)")
     for line in lookups(db, args.samples):
         print(line)
 

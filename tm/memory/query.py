@@ -22,7 +22,7 @@ from typing import Any
 from tm.memory.store import ORIGINS, text_id
 
 CANDIDATES = 5_000  # texts scored by rapidfuzz at most (scoring is cheaper than ranking them with bm25)
-RANKED_LIMIT = 3_000
+RANKED_LIMIT = 2_000
 FUZZY_BUDGET = 4_000  # fuzzy candidates come from the rarest words whose texts add up to about this many
 _WORD = re.compile(r"\w+")
 _MARK_START, _MARK_END = "\x02", "\x03"
