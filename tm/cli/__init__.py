@@ -16,6 +16,7 @@ from types import FrameType
 from tm.cli import (
     commands_formats,  # noqa: F401 - registers export
     commands_handoffs,  # noqa: F401
+    commands_memory,  # noqa: F401 - registers the memory group
     commands_normalize,  # noqa: F401 - registers normalize
     commands_pages,  # noqa: F401 - registers extract and merge
     commands_review,  # noqa: F401 - registers stats and check

@@ -44,7 +44,7 @@ from tm.formats.safexml import clean, clean_metadata, encode, escape_attr, escap
 from tm.model import Catalog, Entry
 
 __all__ = ["INLINE_FORMS", "NAME", "ORIGINS", "SOURCE_LANGUAGE", "SUFFIXES", "origin", "read", "read_many", "write",
-           "write_memory"]
+           "write_memory", "write_units"]
 
 NAME = "tmx"
 SUFFIXES = (".tmx",)
@@ -118,6 +118,30 @@ def _memory(best: dict[tuple[str, str, str], _Best], inline: str, *, cleaned: bo
             where = _Where(clean(where.page), clean(where.handoff), clean(where.locale))
         yield _tu(entry, tuid.hexdigest(), where, inline, full=False, count=item.count, source=source)
     yield _END
+
+
+def write_units(units: Iterable[tuple[Entry, str, str, str, str, int, dict[str, str]]], *, inline: str = "text"
+                ) -> Iterator[bytes]:
+    """A memory whose units are already unique (`tm memory export`), as chunks of bytes to write one after the
+    other: (entry, tuid, page, handoff date, locale, count, extra props) per `<tu>`, written as `write_memory`
+    writes its units; an `x-origin` among the extra props is the unit's origin. A unit whose metadata XML
+    cannot hold is cleaned alone, so nothing is held whole."""
+    _check_inline(inline)
+    yield _start("").encode("utf-8")
+    for entry, tuid, page, handoff, locale, count, extra in units:
+        kind = extra.get("x-origin", "")
+        others = {name: value for name, value in extra.items() if name != "x-origin"}
+        props = "".join(_prop(name, value) for name, value in others.items())
+        data = encode(_tu(entry, tuid, _Where(page, handoff, locale), inline, full=False, count=count, props=props,
+                          kind=kind))
+        if data is None:  # rare: a control character in metadata (segment texts encode them as codes)
+            entry = clean_metadata(Catalog([entry]), previous_source=True).entries[0]
+            props = "".join(_prop(name, clean(value)) for name, value in others.items())
+            where = _Where(clean(page), clean(handoff), clean(locale))
+            data = _tu(entry, clean(tuid), where, inline, full=False, count=count, props=props,
+                       kind=kind).encode("utf-8")
+        yield data
+    yield _END.encode("utf-8")
 
 
 def _start(props: str) -> str:
@@ -200,13 +224,14 @@ def _best_occurrences(catalogs: Iterable[Catalog], origins: frozenset[str]) -> d
 
 
 def _tu(entry: Entry, tuid: str, where: _Where, inline: str, *, full: bool, count: int = 1,
-        source: str | None = None) -> str:
+        source: str | None = None, props: str = "", kind: str = "") -> str:
     """One `<tu>`: props (and the previous-source note), then the source and target `<tuv>`s; a machine
-    translation's target `<tuv>` has `creationid="MT!"`, `source` replaces the entry's (see `_best_occurrences`)."""
-    kind = origin(entry) if entry.target else "reviewed"
+    translation's target `<tuv>` has `creationid="MT!"`, `source` replaces the entry's (see `_best_occurrences`),
+    `kind` the origin `origin(entry)` gives (a memory knows it better)."""
+    kind = kind or (origin(entry) if entry.target else "reviewed")
     tu = (
         f'<tu tuid="{escape_attr(tuid)}"{where.date}><prop type="x-ttu-id">{escape_text(entry.id)}</prop>{where.props}'
-        f'<prop type="x-translationtype">{"MT" if entry.fuzzy else "HT"}</prop>'
+        f'<prop type="x-translationtype">{"MT" if entry.fuzzy else "HT"}</prop>{props}'
     )
     if not full:
         tu += f'<prop type="x-origin">{kind}</prop>'

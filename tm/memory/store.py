@@ -1,0 +1,351 @@
+"""The memory's SQLite file: schema, connection, and the batched upserts every harvester ends in.
+
+The memory is derived data: everything in it comes from git history, page trees, catalogs and TMX files,
+so it can be deleted and rebuilt at any time (`tm memory add` again). Its schema:
+
+    sources(id, text, length)                  English sources, shared by every locale
+    translations(id, source, locale, target,   one row per (source, locale, target)
+                 origin, first_seen, first_rev, last_seen, last_rev, count, page)
+    pages(id, path)      translation_pages(translation, page)    every page a translation was seen on
+    revs(id, name, date)                       commits and handoffs a translation was seen in
+    blobs(sha)                                 page versions and files already read (git blob ids)
+    source_fts, target_fts                     FTS5 indexes (external content) for concordance and fuzzy candidates
+    terms(side, term, docs)                    how many sources (side 0) or targets (1) hold each word, copied
+                                               from `fts5vocab` after each add: it counts a common word's
+                                               documents by reading its whole list (20 ms for "the")
+
+Ids of sources and translations are 63-bit hashes of their text, so a harvester never has to look an id up:
+each batch is a few `INSERT … ON CONFLICT` statements. `origin` is 0 reviewed (by a person), 1 vendor human
+translation (HT), 2 vendor machine translation (MT); the best seen wins. `count` is how many times it was read
+(pairs of page versions, catalog entries); `first_seen`/`last_seen` are the dates (Unix time) of the
+earliest and latest commit or handoff that wrote it, `first_rev`/`last_rev` name them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import queue
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tm.errors import SourceError
+
+SCHEMA_VERSION = "1"
+ORIGINS = ("reviewed", "ht", "mt")
+REVIEWED, HT, MT = 0, 1, 2
+DEFAULT_NAME = os.path.join(".tm", "memory.sqlite")
+Key = tuple[str, str, str]  # (source, locale, target)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sources(id INTEGER PRIMARY KEY, text TEXT NOT NULL, length INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS translations(
+    id INTEGER PRIMARY KEY, source INTEGER NOT NULL, locale TEXT NOT NULL, target TEXT NOT NULL,
+    origin INTEGER NOT NULL, first_seen INTEGER NOT NULL, first_rev INTEGER NOT NULL,
+    last_seen INTEGER NOT NULL, last_rev INTEGER NOT NULL, count INTEGER NOT NULL, page INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS translations_source ON translations(source);
+CREATE TABLE IF NOT EXISTS pages(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS translation_pages(translation INTEGER NOT NULL, page INTEGER NOT NULL,
+    PRIMARY KEY(translation, page)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS revs(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, date INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS blobs(sha BLOB PRIMARY KEY) WITHOUT ROWID;
+CREATE VIRTUAL TABLE IF NOT EXISTS source_fts USING fts5(
+    text, content='sources', content_rowid='id', tokenize='unicode61 remove_diacritics 2', detail=full);
+CREATE VIRTUAL TABLE IF NOT EXISTS target_fts USING fts5(
+    target, content='translations', content_rowid='id', tokenize='unicode61 remove_diacritics 2', detail=full);
+CREATE TABLE IF NOT EXISTS terms(side INTEGER NOT NULL, term TEXT NOT NULL, docs INTEGER NOT NULL,
+    PRIMARY KEY(side, term)) WITHOUT ROWID;
+CREATE VIRTUAL TABLE IF NOT EXISTS source_vocab USING fts5vocab(source_fts, 'row');
+CREATE VIRTUAL TABLE IF NOT EXISTS target_vocab USING fts5vocab(target_fts, 'row');
+"""
+
+_UPSERT = """
+INSERT INTO translations(id, source, locale, target, origin, first_seen, first_rev, last_seen, last_rev, count, page)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT(id) DO UPDATE SET
+    origin = min(origin, excluded.origin),
+    first_rev = CASE WHEN excluded.first_seen < first_seen THEN excluded.first_rev ELSE first_rev END,
+    first_seen = min(first_seen, excluded.first_seen),
+    last_rev = CASE WHEN excluded.last_seen >= last_seen THEN excluded.last_rev ELSE last_rev END,
+    page = CASE WHEN excluded.last_seen >= last_seen THEN excluded.page ELSE page END,
+    last_seen = max(last_seen, excluded.last_seen),
+    count = count + excluded.count
+"""
+
+
+def text_id(text: str) -> int:
+    """A source's id: the first 63 bits of its BLAKE2b digest (collisions are out of reach at a few million)."""
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1
+
+
+def translation_id(source: str, locale: str, target: str) -> int:
+    """A translation's id: the hash of its source, locale and target."""
+    return text_id(f"{source}\0{locale}\0{target}")
+
+
+def default_db(catalog_tree: str | Path) -> Path:
+    """Where the memory of a catalog tree lives unless `--db` says otherwise: `<tree>/.tm/memory.sqlite`."""
+    return Path(catalog_tree) / DEFAULT_NAME
+
+
+def connect(path: str | Path, *, create: bool = True) -> sqlite3.Connection:
+    """Open (and if asked create) a memory file: WAL journal, the schema ensured, a version check."""
+    path = Path(path)
+    if not create and not path.exists():
+        raise SourceError(f"{path}: no memory here (create one with `tm memory add`)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = sqlite3.connect(str(path), isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=NORMAL")
+    con.execute("PRAGMA cache_size=-65536")
+    con.executescript(_SCHEMA)
+    found = con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    if found is None:
+        con.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+    elif found[0] != SCHEMA_VERSION:
+        raise SourceError(f"{path}: memory schema {found[0]}, this tm reads {SCHEMA_VERSION}: delete it and add again")
+    _ignore_file(path)
+    return con
+
+
+def _ignore_file(path: Path) -> None:
+    """A `.tm` folder gets a `.gitignore` of `*`, so the memory is never committed with the catalogs."""
+    if path.parent.name == ".tm":
+        ignore = path.parent / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# derived data: `tm memory add` rebuilds it\n*\n", encoding="utf-8")
+
+
+@dataclass(slots=True)
+class Seen:
+    """How one translation was seen in a batch: best origin, earliest and latest (date, rev), count, last page."""
+
+    origin: int
+    first: tuple[int, int]
+    last: tuple[int, int]
+    count: int
+    page: int  # the page of `last`
+    pages: int | set[int]  # every page it was seen on (a set once there are several)
+
+
+class Batch:
+    """Translations read since the last flush, aggregated in memory, and the files they came from.
+
+    Harvesters call `add_pairs` per page version (or catalog), `flush` now and then, and `close` at the end.
+    Each flush is written by a writer thread on its own connection while the harvester reads on (SQLite
+    indexes the new texts with the GIL released, so parsing and indexing share the two cores). A flush is
+    one transaction: an interrupted run leaves the memory as after the last flush, with exactly the commits
+    and blobs whose pairs are in. Rows go in sorted by id, and new texts are indexed for full-text search in
+    one statement per flush (a trigger per row was ten times slower).
+
+    Use it as a context manager: leaving the block flushes and waits for the writer.
+    """
+
+    def __init__(self, con: sqlite3.Connection) -> None:
+        self.con = con
+        self.pages: dict[str, int] = dict(con.execute("SELECT path, id FROM pages"))
+        self.seen: dict[Key, Seen] = {}
+        self.blobs: list[bytes] = []
+        self.revs: list[tuple[int, str, int]] = []
+        self.new_pages: list[tuple[int, str]] = []
+        self.pairs = 0
+        self._next_rev = con.execute("SELECT coalesce(max(id), 0) + 1 FROM revs").fetchone()[0]
+        self._next_page = con.execute("SELECT coalesce(max(id), 0) + 1 FROM pages").fetchone()[0]
+        self._sources: set[int] = set()
+        self._translations: set[int] = set()
+        self._added = 0  # new translations written by this batch
+        self._loaded = False
+        self._queue: queue.Queue[_Rows | None] = queue.Queue(maxsize=1)
+        self._writer: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    def __enter__(self) -> Batch:  # noqa: PYI034 - typing.Self needs Python 3.11
+        return self
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        if error is None:
+            self.flush()
+        self.close()
+
+    def page_id(self, path: str) -> int:
+        """The id of a page path (new pages are written with the next flush)."""
+        found = self.pages.get(path)
+        if found is None:
+            found = self.pages[path] = self._next_page
+            self.new_pages.append((found, path))
+            self._next_page += 1
+        return found
+
+    def add_pairs(self, keys: list[Key], origin: int, when: tuple[int, int], page: int) -> None:
+        """Record every (source, locale, target) of one page version, seen at `when` = (date, rev id)."""
+        seen = self.seen
+        self.pairs += len(keys)
+        for key in keys:
+            found = seen.get(key)
+            if found is None:
+                seen[key] = Seen(origin, when, when, 1, page, page)
+                continue
+            found.count += 1
+            found.origin = min(found.origin, origin)
+            found.first = min(found.first, when)
+            if when >= found.last:
+                found.last, found.page = when, page
+            pages = found.pages
+            if pages != page:
+                if isinstance(pages, int):
+                    found.pages = {pages, page}
+                else:
+                    pages.add(page)
+
+    def add_blob(self, sha: bytes) -> None:
+        """Remember that a page version (or file) was read."""
+        self.blobs.append(sha)
+
+    def rev(self, name: str, date: int) -> int:
+        """The id of a commit or handoff, recorded with this batch."""
+        row = self.con.execute("SELECT id FROM revs WHERE name = ?", (name,)).fetchone()
+        if row is not None:
+            return int(row[0])
+        for rev_id, rev_name, _ in self.revs:
+            if rev_name == name:
+                return rev_id
+        self.revs.append((self._next_rev, name, date))
+        self._next_rev += 1
+        return int(self._next_rev) - 1
+
+    def flush(self) -> None:
+        """Hand what was read so far to the writer (waiting while it still writes the previous flush)."""
+        rows = self._rows()
+        self.seen, self.blobs, self.revs, self.new_pages = {}, [], [], []
+        if self._writer is None:
+            self._writer = threading.Thread(target=self._write_all, args=(_db_path(self.con),), daemon=True)
+            self._writer.start()
+        self._queue.put(rows)
+        self._raise()
+
+    def close(self) -> None:
+        """Wait until everything flushed is written; re-raise what the writer met."""
+        if self._writer is not None:
+            self._queue.put(None)
+            self._writer.join()
+            self._writer = None
+        self._raise()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def _rows(self) -> _Rows:
+        """The batch as sorted rows: new sources, all translations (new ones apart), page links."""
+        if not self._loaded:
+            self._sources = {row[0] for row in self.con.execute("SELECT id FROM sources")}
+            self._translations = {row[0] for row in self.con.execute("SELECT id FROM translations")}
+            self._loaded = True
+        sources: dict[str, int] = {}
+        rows = []
+        links = []
+        for (source, locale, target), s in self.seen.items():
+            source_id = sources.get(source)
+            if source_id is None:
+                source_id = sources[source] = text_id(source)
+            tid = translation_id(source, locale, target)
+            rows.append((tid, source_id, locale, target, s.origin, s.first[0], s.first[1], s.last[0], s.last[1],
+                         s.count, s.page))
+            if isinstance(s.pages, int):
+                links.append((tid, s.pages))
+            else:
+                links += ((tid, page) for page in s.pages)
+        rows.sort()
+        links.sort()
+        new_sources = sorted((sid, text) for text, sid in sources.items() if sid not in self._sources)
+        self._sources.update(sid for sid, _ in new_sources)
+        new = [(row[0], row[3]) for row in rows if row[0] not in self._translations]
+        self._translations.update(tid for tid, _ in new)
+        self._added += len(new)
+        return _Rows(self.revs, self.new_pages, new_sources, rows, new, links, [(sha,) for sha in self.blobs])
+
+    def _write_all(self, path: str) -> None:
+        con = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        con.execute("PRAGMA synchronous=NORMAL")
+        con.execute("PRAGMA cache_size=-65536")
+        try:
+            while (rows := self._queue.get()) is not None:
+                if self._error is None:
+                    try:
+                        _write(con, rows)
+                    except BaseException as exc:  # noqa: BLE001 - handed to the harvester's thread by _raise
+                        self._error = exc
+            if self._error is None:
+                count_terms(con)
+                if self._added * 4 >= len(self._translations):
+                    compact(con)
+        finally:
+            con.close()
+
+
+@dataclass(frozen=True, slots=True)
+class _Rows:
+    revs: list[tuple[int, str, int]]
+    pages: list[tuple[int, str]]
+    sources: list[tuple[int, str]]
+    translations: list[tuple[Any, ...]]
+    new_translations: list[tuple[int, str]]
+    links: list[tuple[int, int]]
+    blobs: list[tuple[bytes]]
+
+
+def _write(con: sqlite3.Connection, rows: _Rows) -> None:
+    """One flush, in one transaction."""
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        con.executemany("INSERT OR IGNORE INTO revs(id, name, date) VALUES (?, ?, ?)", rows.revs)
+        con.executemany("INSERT OR IGNORE INTO pages(id, path) VALUES (?, ?)", rows.pages)
+        con.executemany("INSERT INTO sources(id, text, length) VALUES (?, ?, length(?2))", rows.sources)
+        con.executemany("INSERT INTO source_fts(rowid, text) VALUES (?, ?)", rows.sources)
+        con.executemany(_UPSERT, rows.translations)
+        con.executemany("INSERT INTO target_fts(rowid, target) VALUES (?, ?)", rows.new_translations)
+        con.executemany("INSERT OR IGNORE INTO translation_pages VALUES (?, ?)", rows.links)
+        con.executemany("INSERT OR IGNORE INTO blobs(sha) VALUES (?)", rows.blobs)
+        for table in ("sources", "translations"):
+            con.execute(f"INSERT OR REPLACE INTO meta VALUES ('{table}', (SELECT count(*) FROM {table}))")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def count_terms(con: sqlite3.Connection) -> None:
+    """Refresh `terms` from the FTS5 vocabularies (one pass over each index)."""
+    con.execute("BEGIN IMMEDIATE")
+    con.execute("DELETE FROM terms")
+    con.execute("INSERT INTO terms SELECT 0, term, doc FROM source_vocab")
+    con.execute("INSERT INTO terms SELECT 1, term, doc FROM target_vocab")
+    con.execute("COMMIT")
+
+
+def compact(con: sqlite3.Connection) -> None:
+    """Merge each FTS5 index into one segment and VACUUM: after an add that grew the memory by a quarter or
+    more (the first harvest above all), this takes back the room that batches of inserts leave (8%)."""
+    con.execute("INSERT INTO source_fts(source_fts) VALUES ('optimize')")
+    con.execute("INSERT INTO target_fts(target_fts) VALUES ('optimize')")
+    con.execute("VACUUM")
+
+
+def _db_path(con: sqlite3.Connection) -> str:
+    return str(con.execute("PRAGMA database_list").fetchone()[2])
+
+
+def seen_blobs(con: sqlite3.Connection) -> set[bytes]:
+    """The page versions and files already read."""
+    return {row[0] for row in con.execute("SELECT sha FROM blobs")}
+
+
+def seen_revs(con: sqlite3.Connection) -> set[str]:
+    """The names of the commits and handoffs already read."""
+    return {row[0] for row in con.execute("SELECT name FROM revs")}
