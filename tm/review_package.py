@@ -149,7 +149,7 @@ def apply_reviews(catalog: Catalog, returned: list[Returned], outcome: Outcome,
             outcome.unchanged += 1
             continue
         if entry_digest(entry) != item.digest:
-            outcome.conflicts.append((item.where, f"conflict: {entry.id} changed in the tree since it was packed"))
+            outcome.conflicts.append((item.where, f"conflict: {entry.id}: {_how_changed(entry, item)}"))
             continue
         entries[index] = _reviewed(entry, item)
         outcome.applied.append((item.where, entry.id))
@@ -169,7 +169,17 @@ def _match(entries: list[Entry], item: Returned, claimed: set[int], threshold: f
         return next((i for i in same if entry_digest(entries[i]) == item.digest), same[0]), ""
     if any(similarity(entries[i].source, item.source) >= threshold for i in active):
         return None, f"conflict: {item.id}: its source changed in the tree since it was packed"
+    if any(e.obsolete and item.source == e.source for e in entries):
+        return None, f"{item.id}: obsolete in the tree (the segment left the handoff)"
     return None, f"{item.id}: no entry of this id or source in {item.page}"
+
+
+def _how_changed(entry: Entry, item: Returned) -> str:
+    if entry.source != item.source:
+        return "its source changed in the tree since it was packed"
+    if entry.reviewed:
+        return "reviewed in the tree since it was packed (left as it is)"
+    return "its translation changed in the tree since it was packed"
 
 
 def _reviewed(entry: Entry, item: Returned) -> Entry:
