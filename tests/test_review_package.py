@@ -165,8 +165,8 @@ def test_an_entry_reviewed_in_the_tree_meanwhile_is_a_conflict_and_left_alone() 
     assert updated is not None
     assert [(e.target, e.fuzzy) for e in updated.entries] == [("Fermez la fenêtre.", False),
                                                                ("Relu Open the file.", False)]
-    assert [r for _, r in outcome.conflicts] == ["conflict: a-1: reviewed in the tree since it was packed "
-                                                 "(left as it is)"]
+    assert [r for _, r in outcome.conflicts] == [
+        "conflict: a-1: reviewed in the tree since it was packed (left as it is)"]
 
 
 def test_an_entry_with_a_new_machine_translation_is_not_a_conflict() -> None:
@@ -188,7 +188,7 @@ def test_apply_of_files_that_are_no_package_is_an_error_and_unmarked_reviews_are
     shutil.copytree(tree, plain)
     result = cli("review", "apply", plain, "--to", tree)
     assert result.code == 2 and result.err.startswith("error: ") and "no entries of a tm review package" in result.err
-    path = sorted(package.rglob("*.po"))[0]
+    path = min(package.rglob("*.po"))
     catalog = polib.pofile(str(path))
     catalog[0].msgstr, catalog[0].tcomment = "Relu.", ""
     catalog[0].flags.remove("fuzzy")
