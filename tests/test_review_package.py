@@ -214,3 +214,26 @@ def test_pack_since_a_handoff_sends_only_what_changed_with_the_previous_translat
     assert 0 < count["since"] < count["every"]
     notes = [n for p in since.rglob("*.po") for e in po.read(p.read_bytes(), path=str(p)).entries for n in e.notes]
     assert any(n.startswith("previous translation: ") for n in notes)
+
+
+@pytest.mark.corpus
+def test_corpus_package_across_the_next_handoff_matches_what_diff_finds(cli, corpus_repo: Path, tmp_path: Path
+                                                                       ) -> None:
+    """docs/whats-new of handoff 2020-12, every entry reviewed in the package, the tree updated to 2021-02
+    before the package comes back: the unchanged segments apply, the source-changed ones are conflicts and
+    the removed ones unmatched, as many as `tm diff` counts."""
+    repo = ("--repo", corpus_repo)
+    assert cli("extract", *repo, "--rev", "sxs~1", "docs/whats-new", "--out", tmp_path / "loc", "-q").code == 0
+    tree, package = tmp_path / "loc" / "fr-FR", tmp_path / "package"
+    assert cli("review", "pack", tree, "--out", package).code == 0
+    done = review_with_polib(package)
+    assert cli("update", tree, *repo, "--rev", "sxs", "docs/whats-new", "-q").code == 0
+    result = cli("review", "apply", package, "--to", tree, "--json")
+    assert result.code == 2
+    report = json.loads(result.out)
+    diff = json.loads(cli("diff", *repo, "--rev", "sxs~1", "--rev", "sxs", "docs/whats-new", "--json").out)["totals"]
+    assert report["reviewed"] == len(done)
+    assert report["applied"] == diff["unchanged"] > 500
+    assert len(report["conflicts"]) == diff["source_changed"] > 0
+    assert all("source changed" in c["reason"] for c in report["conflicts"])
+    assert len(report["unmatched"]) == diff["removed"]
