@@ -237,3 +237,16 @@ def test_corpus_package_across_the_next_handoff_matches_what_diff_finds(cli, cor
     assert len(report["conflicts"]) == diff["source_changed"] > 0
     assert all("source changed" in c["reason"] for c in report["conflicts"])
     assert len(report["unmatched"]) == diff["removed"]
+
+
+def test_a_broken_package_file_is_one_error_line_and_the_good_files_still_apply(cli, tmp_path: Path) -> None:
+    tree, package, _ = packed_tree(cli, tmp_path, pages=6)
+    done = review_with_polib(package)
+    broken = min(package.rglob("*.po"))
+    broken.write_bytes(broken.read_bytes().replace(b'msgstr "Relu', b'msgstr Relu', 1))
+    result = cli("review", "apply", package, "--to", tree)
+    assert result.code == 2
+    errors = [line for line in result.err.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and errors[0].startswith(f"error: {broken}:") and "Traceback" not in result.err
+    reviewed = [e for e in tree_entries(tree).values() if e.target.startswith("Relu : ")]
+    assert 0 < len(reviewed) < len(done)

@@ -95,8 +95,8 @@ def apply(
     quiet: Quiet = False,
 ) -> int:
     """Apply the reviewed entries of returned packages to a catalog tree; never over an entry changed since."""
-    returned, unmarked, marked = _read_packages(packages)
-    if not marked:
+    returned, unmarked, marked, bad = _read_packages(packages)
+    if not marked and not bad:
         raise InputError(" ".join(packages), None, "no entries of a tm review package")
     outcome = Outcome([], [], [(where, "no tm review mark") for where in unmarked])
     tree = catalogs_by_page([str(to)])
@@ -114,20 +114,27 @@ def apply(
             assert adapter is not None
             write_atomic(tree[page], adapter.write(updated))
     _report(outcome, len(returned), json_out, quiet)
-    return 2 if outcome.conflicts or outcome.unmatched else 0
+    return 2 if outcome.conflicts or outcome.unmatched or bad else 0
 
 
-def _read_packages(packages: list[str]) -> tuple[list[Returned], list[str], int]:
-    """The reviewed entries of every package file (their page from the mark), unmarked ones, marked count."""
+def _read_packages(packages: list[str]) -> tuple[list[Returned], list[str], int, int]:
+    """The reviewed entries of every package file (their page from the mark), unmarked ones, the count of
+    marked entries, and of files that could not be read (each reported on stderr; the others are applied)."""
     returned: list[Returned] = []
     unmarked: list[str] = []
-    marked = 0
+    marked = bad = 0
     for found in find_catalogs(packages):
-        items, count, bare = returned_entries(read_catalog(found.path), str(found.path))
+        try:
+            catalog = read_catalog(found.path)
+        except InputError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            bad += 1
+            continue
+        items, count, bare = returned_entries(catalog, str(found.path))
         returned += items
         unmarked += bare
         marked += count
-    return returned, unmarked, marked
+    return returned, unmarked, marked, bad
 
 
 def _report(outcome: Outcome, reviewed: int, json_out: bool, quiet: bool) -> None:
