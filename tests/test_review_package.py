@@ -214,6 +214,9 @@ def test_pack_since_a_handoff_sends_only_what_changed_with_the_previous_translat
     assert 0 < count["since"] < count["every"]
     notes = [n for p in since.rglob("*.po") for e in po.read(p.read_bytes(), path=str(p)).entries for n in e.notes]
     assert any(n.startswith("previous translation: ") for n in notes)
+    previous = [e for p in every.rglob("*.po") for e in po.read(p.read_bytes(), path=str(p)).entries
+                if e.previous_source is not None]
+    assert previous  # reviews of the HT pages whose source changed: `#| msgid` shows what was reviewed
 
 
 @pytest.mark.corpus
