@@ -212,6 +212,8 @@ def test_pack_since_a_handoff_sends_only_what_changed_with_the_previous_translat
     count = {name: sum(len(po.read(p.read_bytes(), path=str(p)).entries) for p in d.rglob("*.po"))
              for name, d in (("every", every), ("since", since))}
     assert 0 < count["since"] < count["every"]
+    assert not any(b"X-Tm-Update" in p.read_bytes() for p in every.rglob("*.po"))
+    assert any(b"X-Tm-Update" in p.read_bytes() for p in tree.rglob("*.po"))
     notes = [n for p in since.rglob("*.po") for e in po.read(p.read_bytes(), path=str(p)).entries for n in e.notes]
     assert any(n.startswith("previous translation: ") for n in notes)
     previous = [e for p in every.rglob("*.po") for e in po.read(p.read_bytes(), path=str(p)).entries

@@ -36,6 +36,7 @@ __all__ = ["MARK", "Outcome", "Returned", "apply_reviews", "entry_digest", "need
 MARK = "tm review: "
 _MARK = re.compile(r"tm review: digest=([0-9a-f]+) id=(\S*) page=([^\n]+)")
 _PREVIOUS = "previous translation: "
+_UPDATE_STAMP = "X-Tm-Update"  # `tm update`'s record of the tree catalog: not the package's
 
 
 def entry_digest(entry: Entry) -> str:
@@ -68,8 +69,8 @@ def pack_catalog(catalog: Catalog, page: str, *, ids: Iterable[str] | None = Non
                if needs_review(e) and (wanted is None or e.id in wanted)]
     if not entries:
         return None
-    header = dict(catalog.header) or {"MIME-Version": "1.0", "Content-Type": "text/plain; charset=UTF-8",
-                                      "Content-Transfer-Encoding": "8bit"}
+    header = {k: v for k, v in catalog.header.items() if k != _UPDATE_STAMP} or {
+        "MIME-Version": "1.0", "Content-Type": "text/plain; charset=UTF-8", "Content-Transfer-Encoding": "8bit"}
     header["X-Page"] = page
     return Catalog(entries, header, catalog.locale, page, catalog.header_comments)
 
