@@ -20,6 +20,7 @@ from tm.cli import (
     commands_normalize,  # noqa: F401 - registers normalize
     commands_pages,  # noqa: F401 - registers extract and merge
     commands_review,  # noqa: F401 - registers stats and check
+    commands_review_package,  # noqa: F401 - registers review pack and review apply
 )
 from tm.cli._app import app
 from tm.errors import Interrupted, TmError
