@@ -13,17 +13,46 @@ from typing import Annotated
 
 import typer
 
+from tm._version import __version__
 from tm.errors import BadArgument
 from tm.sources import Source, open_sources
 
+# `tm --help` lists the commands in the order of the workflow; commands not named here follow, in the order
+# they were registered.
+WORKFLOW = ("extract", "update", "diff", "merge", "check", "stats", "export", "normalize", "memory")
+
+
+class WorkflowGroup(typer.core.TyperGroup):
+    """The command group of `tm`, listing its commands in the order of the workflow, not alphabetically."""
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]  # click's Context
+        known = [name for name in WORKFLOW if name in self.commands]
+        return known + [name for name in self.commands if name not in known]
+
+
 app = typer.Typer(
     name="tm",
+    cls=WorkflowGroup,
     help="Translation memory for bilingual (side-by-side) documentation handoffs.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+def _print_version(value: bool) -> None:
+    if value:
+        print(f"tm {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                          help="Print the version of tm and exit.")] = False,
+) -> None:
+    """Translation memory for bilingual (side-by-side) documentation handoffs."""
+
 
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no warnings; errors only.")]
 Json = Annotated[bool, typer.Option("--json", help="Print a machine-readable JSON report on stdout.")]

@@ -32,7 +32,7 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from tm import __version__
+from tm._version import __version__
 from tm.align import DEFAULT_THRESHOLD, gc_paused, match_pages
 from tm.catalogs import catalog_relpath
 from tm.cli._app import Jobs, Json, Quiet, Repo, Rev, app, pages_source, print_json
