@@ -9,13 +9,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tm._version import __version__
 from tm.errors import BadArgument
 from tm.sources import Source, open_sources
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 # `tm --help` lists the commands in the order of the workflow; commands not named here follow, in the order
 # they were registered.
@@ -59,6 +62,34 @@ Json = Annotated[bool, typer.Option("--json", help="Print a machine-readable JSO
 Repo = Annotated[Path | None, typer.Option(help="Git repository to read pages from (with --rev).")]
 Rev = Annotated[str | None, typer.Option(help="Read pages from this git revision of --repo.")]
 Jobs = Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: one per CPU).")]
+# `-o` was `--out DIR` in extract and merge up to tm 0.1; `-o/--output` names a file everywhere now.
+OldOut = Annotated[Path | None, typer.Option("-o", hidden=True, help="Deprecated: use --out DIR.")]
+
+
+def out_dir(out: Path | None, old_out: Path | None, command: str, *, quiet: bool) -> Path | None:
+    """`--out DIR`, or the deprecated `-o DIR` of extract and merge, which still works with a warning on stderr
+    (as gettext keeps its old spellings working) so that scripts written for tm 0.1 do not break.
+    """
+    if old_out is None:
+        return out
+    if out is not None:
+        raise BadArgument("give --out DIR only (-o is its deprecated spelling)")
+    if not quiet:
+        print(f"warning: tm {command} -o DIR is deprecated: -o/--output names a file in tm; use --out {old_out}",
+              file=sys.stderr)
+    return old_out
+
+
+def table_console(*, least_width: int = 0) -> Console:
+    """The console that prints a human-readable table on stdout. In a terminal it takes the terminal's width
+    (and at least `least_width`), folding long cells; through a pipe or into a file it is as wide as the
+    widest row, so that no cell is folded and each path stays whole on its line for grep, cut and awk.
+    """
+    from rich.console import Console  # imported when a table is printed: rich is a fifth of the start-up
+
+    console = Console(highlight=False)
+    console.width = max(console.width, least_width) if console.is_terminal else 100_000
+    return console
 
 
 def print_json(data: object) -> None:
