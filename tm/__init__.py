@@ -6,10 +6,10 @@ The library under the `tm` command: pages (`parse_page`, `render_page`), catalog
 written by `tm.cli` and `tm.jobs` only.
 """
 
-__version__ = "0.1.0"
-
 from importlib import import_module
 from typing import TYPE_CHECKING
+
+from tm._version import __version__ as __version__
 
 # `align` is also the name of a submodule: once anything imports `tm.align`, the module would shadow a lazy
 # name. It is cheap to import (rapidfuzz waits for its first comparison).

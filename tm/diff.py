@@ -21,10 +21,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
+from tm._version import __version__
 from tm.align import DEFAULT_THRESHOLD, align, match_pages
 from tm.catalogs import catalog_relpath, page_relpath
 from tm.errors import InputError
-from tm import __version__
 from tm.extract import count_words, plural_forms
 from tm.formats import for_path
 from tm.model import Catalog, Entry

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from tm import __version__
+from tm._version import __version__
 from tm.model import VENDOR_MARK, Catalog, Entry, Escape, Page, vendor_digest
 from tm.page.parse import YAML_SUFFIXES
 

@@ -32,10 +32,10 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from tm import __version__
+from tm._version import __version__
 from tm.align import DEFAULT_THRESHOLD, gc_paused, match_pages
 from tm.catalogs import catalog_relpath, catalogs_by_page, locale_folder, locale_folders
-from tm.cli._app import Jobs, Json, Quiet, Repo, Rev, app, pages_source, print_json
+from tm.cli._app import Jobs, Json, Quiet, Repo, Rev, app, pages_source, print_json, table_console
 from tm.cli.update_tree import (
     STAGE_NAME,
     Losses,
@@ -194,18 +194,18 @@ def _diff_sides(paths: list[str], repo: Path | None, revs: list[str]) -> tuple[S
 
 
 def _print_diff(report: DiffReport, labels: tuple[str, str]) -> None:
-    from rich.console import Console  # imported when a table is printed: rich is a fifth of the start-up
-    from rich.table import Table
+    from rich.table import Table  # imported when a table is printed: rich is a fifth of the start-up
 
     totals = report.totals
-    table = Table(title=f"{labels[0]} → {labels[1]}", title_justify="left")
+    table = Table()
     table.add_column("class")
     table.add_column("segments", justify="right")
     table.add_column("pages", justify="right")
     for kind in CLASSES:
         pages = sum(1 for page in report.pages if page.counts.get(kind))
         table.add_row(kind.replace("_", " "), f"{totals[kind]:,}", f"{pages:,}")
-    console = Console(highlight=False)
+    console = table_console()
+    console.print(f"{labels[0]} → {labels[1]}", markup=False, soft_wrap=True)  # not the table's title: it folds
     console.print(table)
     console.print(f"source words: {totals['words_added']:,} added, {totals['words_changed']:,} changed; "
                   f"pages: {len(report.pages_added)} added, {len(report.pages_removed)} removed, "

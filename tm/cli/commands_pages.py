@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from tm.catalogs import catalog_relpath, page_catalogs, read_catalog
-from tm.cli._app import Jobs, Json, Quiet, Repo, Rev, app, pages_source, print_json
+from tm.cli._app import Jobs, Json, OldOut, Quiet, Repo, Rev, app, out_dir, pages_source, print_json
 from tm.errors import BadArgument, InputError
 from tm.formats import get_format
 from tm.jobs import ExtractJob, FileResult, MergeJob, default_jobs, parallel_map
@@ -29,9 +29,8 @@ def _add(totals: dict[str, int], result: FileResult, keys: tuple[str, ...]) -> N
 @app.command()
 def extract(
     sources: Annotated[list[str] | None, typer.Argument(help="Page files or directories of pages.")] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Catalog tree root: writes OUT/<locale>/<page>.po.")] = Path(
-        "locales"
-    ),
+    out: Annotated[Path | None, typer.Option("--out", help="Catalog tree root: writes OUT/<locale>/<page>.po "
+                                             "(default: locales).")] = None,
     locale: Annotated[str | None, typer.Option(help="Locale to use instead of the pages' ms.contentlocale.")] = None,
     formats: Annotated[
         list[str] | None, typer.Option("--format", "-f", help="po (default), xliff, xliff2, tmx; repeatable.")
@@ -41,10 +40,12 @@ def extract(
     jobs: Jobs = None,
     json_out: Json = False,
     quiet: Quiet = False,
+    old_out: OldOut = None,
 ) -> int:
     """Harvest the span pairs of bilingual pages into one catalog per page."""
     if locale is not None and not is_language_tag(canonical_locale(locale)):
         raise BadArgument(f"--locale {locale}: not a language tag (such as fr-FR)")
+    out = out_dir(out, old_out, "extract", quiet=quiet) or Path("locales")
     names = tuple(dict.fromkeys(formats or ["po"]))
     for name in names:
         get_format(name)
@@ -137,7 +138,7 @@ def _unmatched(by_page: dict[str, str], unused: list[str], pages: str, allow: bo
 def merge(
     catalogs: Annotated[list[str], typer.Argument(help="Catalog files or directories of catalogs.")],
     pages: Annotated[str | None, typer.Option(help="The handoff pages (file or directory) to merge into.")] = None,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Where the merged pages are written.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Directory where the merged pages are written.")] = None,
     mode: Annotated[Mode, typer.Option(help="target: translated pages; bilingual: new side-by-side pages; "
                                             "source: English pages.")] = Mode.TARGET,
     repo: Repo = None,
@@ -150,8 +151,10 @@ def merge(
     jobs: Jobs = None,
     json_out: Json = False,
     quiet: Quiet = False,
+    old_out: OldOut = None,
 ) -> int:
     """Write the pages with the reviewed translations of the catalogs applied."""
+    out = out_dir(out, old_out, "merge", quiet=quiet)
     if out is None:
         raise BadArgument("--out DIR is required")
     if pages and rev is None:

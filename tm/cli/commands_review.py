@@ -9,7 +9,7 @@ import typer
 
 from tm.catalogs import catalog_paths
 from tm.checks import RULES, Finding, Level, select_rules
-from tm.cli._app import Jobs, Json, Quiet, app, print_json
+from tm.cli._app import Jobs, Json, Quiet, app, print_json, table_console
 from tm.errors import BadArgument
 from tm.jobs import CheckJob, count_file, default_jobs, parallel_map
 from tm.progress import Reporter
@@ -61,11 +61,7 @@ def stats(
     else:
         rows = list(result.pages.items()) if by == "page" else []
         rows.append(("total", result.total))
-        from rich.console import Console
-
-        console = Console(highlight=False)
-        console.width = max(console.width, 110)
-        console.print(_table("Review state", rows))
+        table_console(least_width=110).print(_table("Review state", rows))
     return 2 if report.errors else 0
 
 

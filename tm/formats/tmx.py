@@ -37,7 +37,7 @@ from functools import lru_cache
 
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type hints
 
-import tm
+from tm._version import __version__
 from tm.errors import InputError
 from tm.formats.inline import Code, Token, number_codes, plain, tokenize
 from tm.formats.safexml import clean, clean_metadata, encode, escape_attr, escape_text, parse, unit_ids
@@ -147,7 +147,7 @@ def write_units(units: Iterable[tuple[Entry, str, str, str, str, int, dict[str, 
 def _start(props: str) -> str:
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n<tmx version="1.4">\n'
-        f'<header creationtool="tm" creationtoolversion="{escape_attr(tm.__version__)}" segtype="sentence"'
+        f'<header creationtool="tm" creationtoolversion="{escape_attr(__version__)}" segtype="sentence"'
         f' o-tmf="tm" adminlang="en-US" srclang="{SOURCE_LANGUAGE}" datatype="x-markdown">\n{props}</header>\n<body>\n'
     )
 

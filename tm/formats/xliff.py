@@ -44,7 +44,7 @@ from collections.abc import Iterator
 
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type hints
 
-import tm
+from tm._version import __version__
 from tm.errors import InputError
 from tm.formats.inline import Code, Token, number_codes, plain, tokenize
 from tm.formats.safexml import clean_metadata, encode, escape_attr, escape_text, parse, unit_ids
@@ -95,7 +95,7 @@ def _document(catalog: Catalog, reviewed_state: str, inline: str) -> Iterator[st
         f'<?xml version="1.0" encoding="UTF-8"?>\n<xliff xmlns="{NS}" version="1.2">\n'
         f'<file original="{escape_attr(catalog.page)}" source-language="{SOURCE_LANGUAGE}"{target_language}'
         f' datatype="x-markdown">\n<header>\n'
-        f'<tool tool-id="tm" tool-name="tm" tool-version="{escape_attr(tm.__version__)}"/>\n'
+        f'<tool tool-id="tm" tool-name="tm" tool-version="{escape_attr(__version__)}"/>\n'
     )
     for key, value in catalog.header.items():
         yield f'<note from="tm-header">{escape_text(f"{key}: {value}")}</note>\n'
