@@ -64,3 +64,19 @@ def test_write_atomic_names_its_temporary_after_the_process_that_writes(tmp_path
     name, child = (tmp_path / "used").read_text().split()
     assert name == f".child.po.tmp{child}" and child != str(os.getpid())
     assert (tmp_path / "child.po").read_bytes() == b"c"
+
+
+def test_worker_pools_always_stop() -> None:
+    """`Pool.terminate` at the end of every `parallel_map` stops its workers: with a Python-level SIGTERM
+    handler in the workers it waited forever now and then (within a few hundred pools), which hung
+    `tm update` and the test suite. Run in a child process, so that a hang is a failure, not a stuck suite."""
+    import subprocess
+    import sys
+
+    from helpers import ROOT
+
+    script = ("from tm.jobs import parallel_map\n"
+              "for _ in range(300):\n"
+              "    assert list(parallel_map(abs, range(-20, 20), jobs=2)) == [abs(n) for n in range(-20, 20)]\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, timeout=300, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 import stat
 from pathlib import Path
 
@@ -19,18 +20,10 @@ _READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY"
 _pid = os.getpid()
 
 
-# The temporary file being written, if any: a worker process stopped by its pool removes it (`remove_partial`).
-_partial = ""
-
-
-def remove_partial() -> None:
-    """Remove the temporary file this process is writing, if any (a signal handler's last act: nothing is
-    raised, so no `finally` of the interrupted code is relied on)."""
-    if _partial:
-        try:
-            os.unlink(_partial)
-        except OSError:
-            pass
+# Held back while a file is written and renamed: a worker that its pool stops (SIGTERM, the default action)
+# then dies after the rename, never between, so it leaves no temporary file. The default action, not a handler:
+# a Python-level handler in pool workers made `Pool.terminate` wait forever now and then.
+_DEFERRED = {signal.SIGTERM}
 
 
 def _new_pid() -> None:
@@ -102,10 +95,10 @@ def _why_not_written(name: str, exc: OSError) -> str:
 
 
 def _write_atomic(name: str, data: bytes) -> None:
-    global _partial
     folder, base = os.path.split(name)
-    tmp = _partial = os.path.join(folder, f".{base}.tmp{_pid}")
-    try:  # from the open on: an interruption (a worker's SIGTERM) returning from `open` leaves no file either
+    tmp = os.path.join(folder, f".{base}.tmp{_pid}")
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED)
+    try:
         write_file(tmp, data)
         os.replace(tmp, name)
     except BaseException:
@@ -113,7 +106,7 @@ def _write_atomic(name: str, data: bytes) -> None:
             os.unlink(tmp)
         raise
     finally:
-        _partial = ""
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def write_file(path: str, data: bytes) -> None:

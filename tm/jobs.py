@@ -22,7 +22,7 @@ from tm.checks import RULES, Finding, Level, check_pair, check_texts
 from tm.errors import InputError
 from tm.extract import count_words, page_to_catalog
 from tm.extract_fast import page_po
-from tm.fileio import remove_partial, write_atomic
+from tm.fileio import write_atomic
 from tm.formats import check_writable, get_format
 from tm.merge import merge_page
 from tm.merge_fast import merge_text
@@ -68,17 +68,10 @@ def parallel_map(func: Callable[[T], R], items: Iterable[T], *, jobs: int, total
 
 def _quiet_worker() -> None:
     """Ctrl-C reaches the whole process group: a worker ignores it (the parent stops the pool, and says so
-    once); on the parent's SIGTERM it removes the temporary file it is writing, if any, and exits at once
-    (an exception raised from a signal handler can land in a finalizer that swallows it, and the worker
-    would then wait for tasks forever)."""
+    once). The parent's SIGTERM takes its default action (`tm.fileio` holds it back while a file is written)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _exit_worker)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-
-
-def _exit_worker(signum: int, frame: object) -> None:
-    remove_partial()
-    os._exit(128 + signum)
 
 
 def batches(items: Iterable[T], *, jobs: int, total: int | None = None, largest: int = 256) -> Iterator[list[T]]:
