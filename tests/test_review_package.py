@@ -203,7 +203,9 @@ def test_apply_of_files_that_are_no_package_is_an_error_and_unmarked_reviews_are
 
 
 def test_pack_since_a_handoff_sends_only_what_changed_with_the_previous_translation(cli, tmp_path: Path) -> None:
-    tree, _, new = packed_tree(cli, tmp_path, pages=30)
+    tree, package, new = packed_tree(cli, tmp_path, pages=30)
+    review_with_polib(package, every=3)  # a person's reviews, some of whose sources the new handoff changes
+    assert cli("review", "apply", package, "--to", tree, "-q").code == 0
     old = tmp_path / "handoffs" / "old"
     assert cli("update", tree, new, "-q").code == 0
     every, since = tmp_path / "every", tmp_path / "since"
@@ -218,7 +220,7 @@ def test_pack_since_a_handoff_sends_only_what_changed_with_the_previous_translat
     assert any(n.startswith("previous translation: ") for n in notes)
     previous = [e for p in every.rglob("*.po") for e in po.read(p.read_bytes(), path=str(p)).entries
                 if e.previous_source is not None]
-    assert previous  # reviews of the HT pages whose source changed: `#| msgid` shows what was reviewed
+    assert previous  # reviews whose source changed: `#| msgid` shows what was reviewed
 
 
 @pytest.mark.corpus
