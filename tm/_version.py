@@ -2,4 +2,4 @@
 (whose lazy names would import half the library). Keep it equal to `version` in pyproject.toml (a test checks).
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
