@@ -254,3 +254,17 @@ def test_corpus_totals_agree_with_an_independent_count(corpus_repo: Path, old_re
     pages = report["pages"]
     assert sum(p["added"] for p in pages.values()) == totals["added"]
     assert set(report["pages_added"]) <= set(pages) and not set(report["pages_removed"]) & set(report["pages_added"])
+
+
+def test_cli_catalog_tree_finds_each_catalogs_page_from_its_header(cli, tmp_path: Path) -> None:
+    """A catalog moved or renamed in its tree (by hand, by another tool) still stands for the page its `X-Page`
+    header names: the diff is the one of the tree as extracted, with no page added, removed or renamed."""
+    assert cli("extract", OLD, "--out", tmp_path / "locales").code == 0
+    tree = tmp_path / "locales" / "fr-FR"
+    extracted = json.loads(cli("diff", tree, NEW, "--json", "-j", "1").out)
+    catalogs = sorted(tree.rglob("*.po"))
+    moved = tree / "moved" / "elsewhere.po"
+    moved.parent.mkdir()
+    catalogs[0].rename(moved)
+    for old in (tmp_path / "locales", tree):
+        assert json.loads(cli("diff", old, NEW, "--json", "-j", "1").out) == extracted

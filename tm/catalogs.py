@@ -18,7 +18,7 @@ from tm.errors import BadArgument, InputError, SourceError
 from tm.fileio import read_file
 from tm.formats import catalog_suffixes, for_data
 from tm.model import Catalog, EntryText, entry_texts
-from tm.sources import walk_files
+from tm.sources import content, walk_files
 
 
 def catalog_relpath(page_relpath: str, suffix: str = ".po") -> str:
@@ -112,6 +112,27 @@ def page_catalogs(paths: list[str]) -> dict[str, str]:
                 raise BadArgument(f"{by_page[page]} and {path} are both catalogs of {page}; give one of them")
             by_page[page] = path
     return by_page
+
+
+class CatalogTreeSource:
+    """The catalogs of one locale folder as a `tm.sources.Source`, each named for its page (`page_catalogs`:
+    its `X-Page` header, else its place), so that a catalog moved or renamed in the tree by hand or by another
+    tool still stands for its page when `tm diff` compares it."""
+
+    def __init__(self, root: str) -> None:
+        self._paths = sorted((catalog_relpath(page, _suffix(path)), path) for page, path in page_catalogs([root]).items())
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def files(self) -> Iterator[tuple[str, bytes]]:
+        for relpath, path in self._paths:
+            yield relpath, content(path)
+
+
+def _suffix(path: str) -> str:
+    name = path.lower()
+    return next((s for s in catalog_suffixes() if name.endswith(s)), os.path.splitext(path)[1])
 
 
 def header_page(path: str) -> str:

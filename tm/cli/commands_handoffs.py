@@ -34,7 +34,7 @@ import typer
 
 from tm._version import __version__
 from tm.align import DEFAULT_THRESHOLD, gc_paused, match_pages
-from tm.catalogs import catalog_relpath, catalogs_by_page, locale_folder, locale_folders
+from tm.catalogs import CatalogTreeSource, catalog_relpath, catalogs_by_page, locale_folder, locale_folders
 from tm.cli._app import Jobs, Json, Quiet, Repo, Rev, app, pages_source, print_json, table_console
 from tm.cli.update_tree import (
     STAGE_NAME,
@@ -99,7 +99,7 @@ def _side(name: str) -> Source:
     if len(pages) or not path.is_dir():
         return pages
     folders = locale_folders(str(path))  # several locales: compared by their paths in the root
-    return DirectorySource(Path(folders[0]) if len(folders) == 1 else path, catalog_suffixes())
+    return CatalogTreeSource(folders[0]) if len(folders) == 1 else DirectorySource(path, catalog_suffixes())
 
 
 @dataclass(frozen=True, slots=True)
