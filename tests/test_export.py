@@ -84,3 +84,18 @@ def test_a_memory_of_machine_translation_only_says_it_is_empty(cli, tmp_path: Pa
     assert "warning: no entry is reviewed: the memory is empty" in result.err
     result = cli("export", catalogs, "-f", "tmx", "-o", tmp_path / "m.tmx", "--origin", "mt", "--json")
     assert json.loads(result.out)["units"] > 0
+
+
+def test_a_persons_fuzzy_translation_is_ht_even_when_an_editor_dropped_its_flag(cli, catalogs: Path,
+                                                                               tmp_path: Path) -> None:
+    """The TMX origin follows update's provenance rule (the msgstr no longer has the vendor digest the entry
+    records), not the `tm-human` flag alone, which gettext tools and Poedit drop."""
+    path = next(p for p in sorted(catalogs.rglob("*.po")) if b"#, fuzzy\n" in p.read_bytes())
+    text = path.read_text(encoding="utf-8")
+    head, sep, rest = text.partition("#, fuzzy\n")
+    msgstr_at = rest.index('msgstr "') + len('msgstr "')
+    path.write_text(head + sep + rest[:msgstr_at] + "Relu par une personne : " + rest[msgstr_at:], encoding="utf-8")
+    out = tmp_path / "ht.tmx"
+    assert cli("export", catalogs, "-f", "tmx", "-o", out, "--origin", "ht", "-q").code == 0
+    targets = [tu.findall("tuv")[1].findtext("seg") or "" for tu in etree.parse(str(out)).iter("tu")]
+    assert any(target.startswith("Relu par une personne : ") for target in targets)

@@ -171,6 +171,17 @@ def changed_by_person(entry: Entry) -> bool:
     return recorded is not None and recorded != vendor_digest(entry.target)
 
 
+# The flag tm writes on a fuzzy entry whose msgstr a person wrote. gettext tools and editors drop flags they do
+# not know, so it is read but not relied on: `changed_by_person` is the rule that survives them.
+HUMAN_FLAG = "tm-human"
+
+
+def is_human(entry: Entry) -> bool:
+    """The msgstr is a person's work: reviewed, or fuzzy but not the vendor translation the entry records
+    (`changed_by_person`), or flagged `tm-human` (in `#,` or in a `#=` sticky line)."""
+    return bool(entry.target) and (not entry.fuzzy or HUMAN_FLAG in entry.flags or changed_by_person(entry))
+
+
 EntryText = tuple[str, str, str, bool, int]
 """What checks look at in an entry: `(id, source, target, fuzzy, line)`."""
 

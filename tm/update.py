@@ -51,7 +51,17 @@ from tm.align import DEFAULT_THRESHOLD, FuzzyIndex, Link, align, gc_paused
 from tm.extract import HT_NOTE, page_to_catalog
 from tm.extract_fast import PageEntries
 from tm.formats import po
-from tm.model import NOTE_PREFIX, Catalog, Entry, LazyCatalog, Page, changed_by_person, recorded_digest
+from tm.model import (
+    HUMAN_FLAG,
+    NOTE_PREFIX,
+    Catalog,
+    Entry,
+    LazyCatalog,
+    Page,
+    changed_by_person,
+    is_human,
+    recorded_digest,
+)
 from tm.offers import HANDOFF_NOTE, handoff_note, offer_note
 
 __all__ = [
@@ -59,19 +69,12 @@ __all__ = [
     "is_human", "obsolete_catalog", "offer_lookups", "offers", "reviews", "update_page", "update_page_text",
 ]
 
-HUMAN_FLAG = "tm-human"
 OUTCOMES = ("kept", "pending", "carried", "offered", "handoff", "offers", "obsolete", "dropped")
 
 # Header fields that describe the page and its handoff: taken from the new page; the others (translator,
 # team, revision date, plural forms) are the catalog's own and stay.
 # `X-Tm-Update` is the CLI's record of the page a catalog was last updated against.
 _PAGE_FIELDS = ("Project-Id-Version", "POT-Creation-Date", "X-Generator", "X-Page", "X-Page-Title", "X-Tm-Update")
-
-
-def is_human(entry: Entry) -> bool:
-    """The msgstr is a person's work: reviewed, or fuzzy but not the vendor translation the entry records
-    (`changed_by_person`), or flagged `tm-human` (in `#,` or in a `#=` sticky line)."""
-    return bool(entry.target) and (not entry.fuzzy or HUMAN_FLAG in entry.flags or changed_by_person(entry))
 
 
 class Offer(NamedTuple):

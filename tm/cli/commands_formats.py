@@ -106,7 +106,7 @@ def _read_each(files: list[CatalogFile], report: Reporter, counts: dict[str, int
     """Catalogs one at a time, so a memory of a whole tree never holds every catalog at once."""
     for item in report.track(files, total=len(files), label="export"):
         try:
-            catalog = read_catalog(item.path, comments=False)  # a memory keeps no comments
+            catalog = read_catalog(item.path)  # with notes: they record each entry's provenance (`is_human`)
             check_writable("tmx", catalog, path=str(item.path))
         except InputError as exc:
             report.error(str(exc))

@@ -41,7 +41,7 @@ from tm._version import __version__
 from tm.errors import InputError
 from tm.formats.inline import Code, Token, number_codes, plain, tokenize
 from tm.formats.safexml import clean, clean_metadata, encode, escape_attr, escape_text, parse, unit_ids
-from tm.model import Catalog, Entry
+from tm.model import Catalog, Entry, is_human
 
 __all__ = ["INLINE_FORMS", "NAME", "ORIGINS", "SOURCE_LANGUAGE", "SUFFIXES", "origin", "read", "read_many", "write",
            "write_memory", "write_units"]
@@ -56,7 +56,6 @@ MAX_BYTES = 1024 * 1024 * 1024
 INLINE_FORMS = ("text", "tags")
 ORIGINS = ("reviewed", "ht", "mt")
 MT_CREATION_ID = "MT!"  # Okapi's mark of a machine translation on a <tuv>
-_HUMAN_FLAG = "tm-human"  # tm.update.HUMAN_FLAG: a fuzzy entry whose translation came from a person
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _TYPE = {
     "code": "x-code", "xref": "x-xref", "autolink": "x-autolink", "docfx": "x-docfx", "entity": "x-entity",
@@ -93,14 +92,14 @@ def write_memory(catalogs: Iterable[Catalog], *, inline: str = "text", origins: 
 
 
 def origin(entry: Entry) -> str:
-    """`reviewed` (not fuzzy), `ht` (fuzzy, but a person's translation: flag `tm-human`) or `mt`.
+    """`reviewed` (not fuzzy), `ht` (fuzzy, but a person's translation: `tm.model.is_human`) or `mt`.
 
     >>> origin(Entry("a", "Hi", "Salut")), origin(Entry("a", "Hi", "Salut", fuzzy=True))
     ('reviewed', 'mt')
     """
     if not entry.fuzzy:
         return "reviewed"
-    return "ht" if _HUMAN_FLAG in entry.flags else "mt"
+    return "ht" if is_human(entry) else "mt"
 
 
 def _check_inline(inline: str) -> None:
@@ -209,7 +208,7 @@ def _best_occurrences(catalogs: Iterable[Catalog], origins: frozenset[str]) -> d
             if not entry.target or origin(entry) not in origins:
                 continue
             source = entry.source
-            if entry.fuzzy and entry.previous_source is not None and _HUMAN_FLAG in entry.flags:
+            if entry.fuzzy and entry.previous_source is not None and is_human(entry):
                 source = entry.previous_source
             key = (source, catalog.locale, entry.target)
             rank = (not entry.fuzzy, not entry.obsolete, sortable_date)
