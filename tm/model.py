@@ -237,8 +237,8 @@ class LazyCatalog:
     writes back as they are, after the page's.
     """
 
-    __slots__ = ("_build", "_entries", "header", "header_comments", "locale", "obsolete", "page", "plain",
-                 "kept", "recorded", "reviewed", "sources", "targets")
+    __slots__ = ("_build", "_entries", "header", "header_comments", "kept", "locale", "obsolete", "page", "plain",
+                 "recorded", "reviewed", "sources", "targets")
 
     def __init__(self, head: Catalog, sources: list[str], plain: list[bool], build: Callable[[int], Entry],
                  obsolete: list[Entry] | None = None, reviewed: dict[int, str] | None = None,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-import polib
+import polib  # type: ignore[import-untyped]  # polib ships no type hints
 
 from tm.errors import InputError
 from tm.formats import po
