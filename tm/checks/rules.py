@@ -24,8 +24,8 @@ from functools import cache, lru_cache
 from typing import Any
 
 from tm.checks.markdown import MASK, code_spans, escaped, scan
-from tm.checks.registry import Level, Rule, difference, rule, same
 from tm.checks.names import escaped_tag, plain_name
+from tm.checks.registry import Level, Rule, difference, rule, same
 from tm.checks.typography import code_glued, code_spacing, decimal_comma, elision, version_number
 
 __all__ = ["RULES", "Level", "Rule", "rule"]

@@ -76,7 +76,7 @@ def code_glued(source: str, target: str) -> Iterator[str]:
     A hyphen or an apostrophe is no glue (`` `X`-Eigenschaft ``, ``l’`X` ``), and a plural glued in the source
     (`` `int`s ``) may stay glued. Languages written without spaces (Japanese, Chinese) are not checked.
     """
-    src_spans, src_prose = code_spans(source)
+    _, src_prose = code_spans(source)
     spans, prose = code_spans(target)
     if not spans:
         return

@@ -34,7 +34,7 @@ import typer
 
 from tm._version import __version__
 from tm.align import DEFAULT_THRESHOLD, gc_paused, match_pages
-from tm.catalogs import CatalogTreeSource, catalog_relpath, catalogs_by_page, locale_folder, locale_folders
+from tm.catalogs import CatalogTreeSource, catalog_relpath, locale_folder, locale_folders
 from tm.cli._app import Jobs, Json, Quiet, Repo, Rev, app, pages_source, print_json, table_console
 from tm.cli.update_tree import (
     STAGE_NAME,
