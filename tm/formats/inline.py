@@ -36,7 +36,17 @@ import re
 from collections import defaultdict, deque
 from typing import NamedTuple
 
-__all__ = ["Code", "Text", "Token", "detokenize", "number_codes", "plain", "tokenize"]
+__all__ = ["INLINE_FORMS", "Code", "Text", "Token", "check_inline", "detokenize", "number_codes", "plain", "tokenize"]
+
+# How a writer may put Markdown inline markup in a segment (`--inline`): as text, as a CAT tool's own segment
+# holds it, or as protected inline codes (tags).
+INLINE_FORMS = ("text", "tags")
+
+
+def check_inline(inline: str) -> None:
+    """Refuse an inline form no writer knows (the CLI checks `--inline` before; this guards library calls)."""
+    if inline not in INLINE_FORMS:
+        raise ValueError(f"inline must be one of {INLINE_FORMS}, not {inline!r}")
 
 
 class Text(NamedTuple):

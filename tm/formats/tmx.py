@@ -39,7 +39,7 @@ from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type hin
 
 from tm._version import __version__
 from tm.errors import InputError
-from tm.formats.inline import Code, Token, number_codes, plain, tokenize
+from tm.formats.inline import INLINE_FORMS, Code, Token, check_inline, number_codes, plain, tokenize
 from tm.formats.safexml import clean, clean_metadata, encode, escape_attr, escape_text, parse, unit_ids
 from tm.model import Catalog, Entry, is_human
 
@@ -53,7 +53,6 @@ PREVIOUS_SOURCE = "Previous source: "
 # A memory of a whole handoff is larger than one page's XLIFF; the reading limit is raised accordingly.
 MAX_BYTES = 1024 * 1024 * 1024
 
-INLINE_FORMS = ("text", "tags")
 ORIGINS = ("reviewed", "ht", "mt")
 MT_CREATION_ID = "MT!"  # Okapi's mark of a machine translation on a <tuv>
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -65,7 +64,7 @@ _TYPE = {
 
 def write(catalog: Catalog, *, inline: str = "text") -> bytes:
     """One catalog as a TMX document that reads back to the same catalog (`inline`: see `write_memory`)."""
-    _check_inline(inline)
+    check_inline(inline)
     data = encode("".join(_document(catalog, inline)))
     if data is None:  # rare: a control character in metadata (segment texts encode them as codes)
         data = "".join(_document(clean_metadata(catalog, previous_source=True), inline)).encode("utf-8")
@@ -80,7 +79,7 @@ def write_memory(catalogs: Iterable[Catalog], *, inline: str = "text", origins: 
     finds exact matches only then); `"tags"` as `<ph>`/`<bpt>`/`<ept>` codes. `origins` says which entries
     go in (see `origin`): by default only reviewed ones, what a CAT tool may insert without a look.
     """
-    _check_inline(inline)
+    check_inline(inline)
     wanted = frozenset(origins)
     if not wanted or not wanted <= set(ORIGINS):
         raise ValueError(f"origins must be some of {ORIGINS}, not {sorted(wanted)}")
@@ -102,11 +101,6 @@ def origin(entry: Entry) -> str:
     return "ht" if is_human(entry) else "mt"
 
 
-def _check_inline(inline: str) -> None:
-    if inline not in INLINE_FORMS:
-        raise ValueError(f"inline must be one of {INLINE_FORMS}, not {inline!r}")
-
-
 def _memory(best: dict[tuple[str, str, str], _Best], inline: str, *, cleaned: bool) -> Iterator[str]:
     yield _start("")
     for (source, locale, target), item in best.items():
@@ -125,7 +119,7 @@ def write_units(units: Iterable[tuple[Entry, str, str, str, str, int, dict[str, 
     other: (entry, tuid, page, handoff date, locale, count, extra props) per `<tu>`, written as `write_memory`
     writes its units; an `x-origin` among the extra props is the unit's origin. A unit whose metadata XML
     cannot hold is cleaned alone, so nothing is held whole."""
-    _check_inline(inline)
+    check_inline(inline)
     yield _start("").encode("utf-8")
     for entry, tuid, page, handoff, locale, count, extra in units:
         kind = extra.get("x-origin", "")

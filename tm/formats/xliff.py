@@ -46,7 +46,7 @@ from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type hin
 
 from tm._version import __version__
 from tm.errors import InputError
-from tm.formats.inline import Code, Token, number_codes, plain, tokenize
+from tm.formats.inline import INLINE_FORMS, Code, Token, check_inline, number_codes, plain, tokenize
 from tm.formats.safexml import clean_metadata, encode, escape_attr, escape_text, parse, unit_ids
 from tm.model import Catalog, Entry
 from tm.offers import Candidate, candidates
@@ -60,7 +60,6 @@ NS = "urn:oasis:names:tc:xliff:document:1.2"
 # Earlier versions differ in nothing this reader uses; translate-toolkit's po2xliff still writes 1.1.
 _NAMESPACES = (NS, "urn:oasis:names:tc:xliff:document:1.1", "urn:oasis:names:tc:xliff:document:1.0", "")
 REVIEWED_STATES = ("translated", "final", "signed-off")
-INLINE_FORMS = ("text", "tags")
 
 _CTYPE = {
     "code": "x-code", "xref": "x-xref", "autolink": "x-autolink", "docfx": "x-docfx", "entity": "x-entity",
@@ -80,8 +79,7 @@ def write(catalog: Catalog, *, reviewed_state: str = "translated", inline: str =
     """
     if reviewed_state not in REVIEWED_STATES:
         raise ValueError(f"reviewed_state must be one of {REVIEWED_STATES}, not {reviewed_state!r}")
-    if inline not in INLINE_FORMS:
-        raise ValueError(f"inline must be one of {INLINE_FORMS}, not {inline!r}")
+    check_inline(inline)
     data = encode("".join(_document(catalog, reviewed_state, inline)))
     if data is None:  # rare: a control character in metadata (segment texts encode them as codes)
         cleaned = clean_metadata(catalog, previous_source=False)
