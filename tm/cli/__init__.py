@@ -21,6 +21,7 @@ from tm.cli import (
     commands_pages,  # noqa: F401 - registers extract and merge
     commands_review,  # noqa: F401 - registers stats and check
     commands_review_package,  # noqa: F401 - registers review pack and review apply
+    commands_sync,  # noqa: F401 - registers sync
 )
 from tm.cli._app import app
 from tm.errors import Interrupted, TmError

@@ -10,6 +10,7 @@ import typer
 
 from tm.catalogs import catalog_relpath, page_catalogs, read_catalog
 from tm.cli._app import Jobs, Json, OldOut, Quiet, Repo, Rev, app, out_dir, pages_source, print_json
+from tm.cli.update_tree import locale_dirs
 from tm.errors import BadArgument, InputError
 from tm.formats import get_format
 from tm.jobs import ExtractJob, FileResult, MergeJob, default_jobs, parallel_map
@@ -19,6 +20,7 @@ from tm.page.meta import read_meta
 from tm.page.parse import decode_page
 from tm.progress import Reporter
 from tm.sources import Content, content, deferred
+from tm.sync.state import record_extract
 
 
 def _add(totals: dict[str, int], result: FileResult, keys: tuple[str, ...]) -> None:
@@ -64,6 +66,8 @@ def extract(
         _add(totals, result, keys)
     for message in clashes:
         report.error(message)
+    if rev is not None and totals["files_written"]:  # the commit the trees hold, for `tm sync`
+        record_extract([str(out / name) for name in locale_dirs(str(out))], repo or Path("."), rev, sources or [])
     if json_out:
         print_json({**totals, "errors": report.errors})
     elif not quiet:

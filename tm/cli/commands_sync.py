@@ -1,0 +1,190 @@
+"""`tm sync`: follow the vendor's bilingual branch commit by commit (`tm.sync`).
+
+Each first-parent commit of the branch after the one the tree records (`.tm/sync.json`, written by
+`tm extract --repo/--rev` and by each synced commit) is applied in order with the rules of `tm update`
+(`tm.sync.apply`), reading only the pages it touched and their catalogs. One line per commit on a
+terminal, or `--json`; `--review DIR` writes review catalogs of everything the run changed, as
+`tm diff --po` does.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tm.align import DEFAULT_THRESHOLD
+from tm.cli._app import Jobs, Json, Quiet, app, print_json
+from tm.cli.commands_handoffs import Threshold, _update_root, _write_reviews
+from tm.cli.update_tree import Staging, TreeLock
+from tm.diff import DiffOptions
+from tm.errors import BadArgument
+from tm.progress import Reporter
+from tm.sync.apply import CommitReport, SyncOptions, catalog_of, segment_changes, sync_commit
+from tm.sync.git import BlobReader, Change, changes, commits, resolve
+from tm.sync.state import ReviewIndex, SyncState, read_state
+
+__all__ = ["sync"]
+
+_COLUMNS = ("commit", "pages", "added", "changed", "removed", "carried", "offers", "obsolete")
+
+
+@app.command()
+def sync(
+    catalog_dir: Annotated[Path, typer.Argument(help="The locale's catalog tree (e.g. locales/fr-FR).")],
+    paths: Annotated[list[str] | None, typer.Argument(
+        help="Folders inside --repo holding the pages (default: those the tree was extracted from).")] = None,
+    repo: Annotated[Path, typer.Option(help="Git repository of the vendor's bilingual branch.")] = Path("."),
+    branch: Annotated[str, typer.Option(help="The branch to follow (first parent).")] = "",
+    to: Annotated[str | None, typer.Option("--to", help="Stop at this commit (default: the branch's tip).")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="The commit the catalogs are at (default: the one "
+                                              "the tree records).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would change; write nothing.")] = False,
+    review: Annotated[Path | None, typer.Option("--review", help="Write review catalogs of what changed under "
+                                                "DIR, as tm diff --po.")] = None,
+    threshold: Threshold = DEFAULT_THRESHOLD,
+    drop_obsolete: Annotated[bool, typer.Option("--drop-obsolete", help="As tm update.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Apply a commit even when tm update would refuse it.")
+                     ] = False,
+    jobs: Jobs = None,
+    json_out: Json = False,
+    quiet: Quiet = False,
+) -> int:
+    """Apply each new commit of the vendor's branch to the catalogs, with the rules of tm update."""
+    if not branch and not to:
+        raise BadArgument("give --branch B (the vendor's bilingual branch), or --to REV")
+    base = str(_update_root(catalog_dir))
+    report = Reporter(quiet=quiet or json_out)
+    with TreeLock(base):
+        recovered = Staging(base).recover()
+        if recovered:
+            report.warning(f"{base}: {recovered}")
+        state = read_state(base)
+        if start is None and state is None:
+            raise BadArgument(f"{base}: no synced commit recorded (the tree was not extracted with --repo/--rev); "
+                              "give --from REV, the commit its catalogs were made from")
+        first = resolve(repo, start) if start else state.commit  # type: ignore[union-attr]
+        tip = resolve(repo, to or branch)
+        where = tuple(paths or (state.paths if state else ()))
+        todo = commits(repo, first, tip)
+        if not todo:
+            return _nothing(base, first, tip, json_out, report)
+        options = SyncOptions(threshold, drop_obsolete, force, jobs)
+        reports = _run(base, repo, where, todo, options, report, dry_run=dry_run, review=review,
+                       show=not (quiet or json_out))
+    if json_out:
+        print_json(_to_json(first, reports, dry_run, report.errors))
+    elif not quiet:
+        _print_total(base, reports, dry_run)
+    return 2 if report.errors else 0
+
+
+def _nothing(base: str, at: str, tip: str, json_out: bool, report: Reporter) -> int:
+    if json_out:
+        print_json({"from": at, "to": at, "commits": [], "dry_run": False, "errors": report.errors})
+    else:
+        print(f"nothing to sync: {base} is at {at[:12]}" + ("" if at == tip else f", {tip[:12]} is not after it"))
+    return 0
+
+
+def _run(base: str, repo: Path, where: tuple[str, ...], todo: list[str], options: SyncOptions, report: Reporter,
+         *, dry_run: bool, review: Path | None, show: bool) -> list[CommitReport]:
+    """Sync the commits in order (into a scratch copy of the catalogs they touch with `dry_run`)."""
+    touched = [changes(repo, commit, where) for commit in todo]
+    index = ReviewIndex.load(base)
+    scratch = _scratch(base, touched) if dry_run else ""
+    if scratch:
+        index.base = scratch
+    olds: dict[str, bytes] = {}
+    news: dict[str, bytes] = {}
+    done: list[CommitReport] = []
+    if show:
+        print(" ".join(f"{c:>8}" if k else f"{c:<12}" for k, c in enumerate(_COLUMNS)))
+    try:
+        with BlobReader(repo) as read:
+            for commit, found in zip(todo, touched):
+                result = sync_commit(index, SyncState(commit, where, str(repo)), found, read, options)
+                _count_segments(result, found, read, olds, news, options.threshold)
+                for message in result.errors + result.refused:
+                    report.error(message)
+                done.append(result)
+                if show:
+                    _print_row(result)
+                if result.refused:
+                    break
+    finally:
+        if scratch:
+            shutil.rmtree(os.path.dirname(scratch), ignore_errors=True)
+        else:
+            index.save()
+    if review is not None and news.keys() | olds.keys():
+        label = done[-1].commit[:12]
+        _write_reviews(review, segment_changes(olds, news, DiffOptions(options.threshold, keep_changes=True,
+                                                                         new_label=label)), label, report)
+    return done
+
+
+def _count_segments(result: CommitReport, found: list[Change], read: object, olds: dict[str, bytes],
+                    news: dict[str, bytes], threshold: float) -> None:
+    """The commit's segments added / changed / removed (`tm diff` of the pages' two versions); the run's first
+    and last version of each page are kept in `olds` / `news` for `--review`."""
+    assert callable(read)
+    before = {c.old: read(c.old_blob) for c in found if c.old}
+    after = {c.new: read(c.blob) for c in found if c.new}
+    totals = segment_changes(before, after, DiffOptions(threshold)).totals
+    result.segments = {"added": totals["added"], "changed": totals["source_changed"], "removed": totals["removed"]}
+    for relpath, data in before.items():
+        if relpath not in news:
+            olds.setdefault(relpath, data)
+    for change in found:
+        if change.new:
+            news[change.new] = after[change.new]
+        elif change.old in news:
+            del news[change.old]
+
+
+def _scratch(base: str, touched: list[list[Change]]) -> str:
+    """A scratch tree (named as the locale's, which update reads its locale from) holding copies of the
+    catalogs the commits touch: what `--dry-run` syncs into."""
+    scratch = os.path.join(tempfile.mkdtemp(prefix="tm-sync-"), os.path.basename(os.path.normpath(base)))
+    os.makedirs(scratch)
+    for change in (c for found in touched for c in found):
+        for relpath in (change.old, change.new):
+            path = catalog_of(base, relpath) if relpath else None
+            if path is not None:
+                copy = os.path.join(scratch, os.path.relpath(path, base))
+                os.makedirs(os.path.dirname(copy), exist_ok=True)
+                shutil.copyfile(path, copy)
+    return scratch
+
+
+def _row(result: CommitReport) -> tuple[object, ...]:
+    s = result.segments
+    return (result.commit[:12], len(result.pages), s["added"], s["changed"], s["removed"], result.reviews_carried,
+            result.offers, result.counts["obsolete"])
+
+
+def _print_row(result: CommitReport) -> None:
+    print(" ".join(f"{v:>8}" if k else f"{v:<12}" for k, v in enumerate(_row(result))), flush=True)
+
+
+def _print_total(base: str, reports: list[CommitReport], dry_run: bool) -> None:
+    written = sum(r.files_written for r in reports)
+    deleted = sum(r.files_deleted for r in reports)
+    synced = [r for r in reports if not r.refused]
+    if dry_run:
+        print(f"dry run, nothing written: {len(synced)} commits would be synced, {written} catalogs written, "
+              f"{deleted} deleted")
+        return
+    at = f"now at {synced[-1].commit[:12]}" if synced else "left as it was"
+    print(f"{len(synced)} commits synced: {base} {at}; {written} catalogs written, {deleted} deleted")
+
+
+def _to_json(first: str, reports: list[CommitReport], dry_run: bool, errors: list[str]) -> dict[str, object]:
+    synced = [r for r in reports if not r.refused]
+    return {"from": first, "to": synced[-1].commit if synced else first, "dry_run": dry_run,
+            "commits": [r.to_json() for r in reports], "errors": errors}

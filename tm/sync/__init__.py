@@ -1,0 +1,6 @@
+"""`tm sync`: incremental updates that follow a vendor's branch commit by commit.
+
+- `tm.sync.git`: the commits, the pages each touched, their blobs.
+- `tm.sync.state`: the tree's last synced commit, and the index of its reviews.
+- `tm.sync.apply`: one commit applied with the rules of `tm update`.
+"""

@@ -1,0 +1,211 @@
+"""Apply one commit's pages to a catalog tree with the rules of `tm update`, reading only what it touched.
+
+This is the one module of `tm sync` that calls the update engine (`_UpdateJob` and its helpers, today in
+`tm.cli.commands_handoffs` and `tm.cli.update_tree`): per commit it runs update's two passes over the pages
+the commit touched and their catalogs only:
+
+1. each touched page with a catalog is updated (`_UpdateJob`, `final=False`) and staged; a page that
+   wants offers from the tree's memory, an added page and a removed page's catalog are set aside;
+2. renamed pages are paired (by content, as update does, `match_pages`, and by git's `-M` for the pairs
+   that leaves), and the set-aside pages are done with the tree's memory (`ReviewIndex.memory`, the
+   reviews of the whole tree as it was before the commit, as update's memory is the tree before it).
+
+The staged catalogs and the tree's new sync state are committed together (`Staging.commit`): a sync
+stopped anywhere leaves the tree at a commit boundary, and the next run resumes after it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+
+from tm.align import match_pages
+from tm.catalogs import catalog_relpath
+from tm.cli.commands_handoffs import _MEMORY, _Done, _Item, _Summary, _UpdateJob
+from tm.cli.update_tree import Staging, page_key, refusals, tree_locale
+from tm.diff import DiffOptions, DiffReport, compare
+from tm.fileio import write_file
+from tm.formats import catalog_suffixes
+from tm.jobs import default_jobs, parallel_map
+from tm.sources import MemorySource
+from tm.sync.git import Change
+from tm.sync.state import STATE_DIR, STATE_NAME, ReviewIndex, SyncState, state_bytes
+from tm.update import OUTCOMES
+
+__all__ = ["CommitReport", "SyncOptions", "sync_commit"]
+
+_PARALLEL = 200  # pages in a commit from which workers pay for their start
+
+
+@dataclass(frozen=True, slots=True)
+class SyncOptions:
+    """`tm update`'s options, as sync applies them."""
+
+    threshold: float
+    drop_obsolete: bool = False
+    force: bool = False
+    jobs: int | None = None
+
+
+@dataclass(slots=True)
+class CommitReport:
+    """What one commit did to the tree: pages, segments (as `tm diff` classes them), entries (`OUTCOMES`)."""
+
+    commit: str
+    pages: list[str] = field(default_factory=list)
+    segments: dict[str, int] = field(default_factory=lambda: {"added": 0, "changed": 0, "removed": 0})
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
+    files_written: int = 0
+    files_deleted: int = 0
+    renamed: dict[str, str] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+    @property
+    def reviews_carried(self) -> int:
+        """Reviewed or human entries that followed their page: kept, still pending, carried to an edit."""
+        return self.counts["kept"] + self.counts["pending"] + self.counts["carried"]
+
+    @property
+    def offers(self) -> int:
+        """A person's translation of the same source put in msgstr, or offers of similar ones beside it."""
+        return self.counts["offered"] + self.counts["offers"]
+
+    def to_json(self) -> dict[str, object]:
+        return {"commit": self.commit, "pages": self.pages, "segments": self.segments, "entries": self.counts,
+                "reviews_carried": self.reviews_carried, "offers": self.offers,
+                "obsolete": self.counts["obsolete"], "files_written": self.files_written,
+                "files_deleted": self.files_deleted, "pages_renamed": self.renamed, "errors": self.errors,
+                "refused": bool(self.refused)}
+
+
+def catalog_of(base: str, relpath: str) -> str | None:
+    """The catalog file of the page `relpath` in the tree, if there is one (a `.po` first)."""
+    for suffix in catalog_suffixes():
+        path = os.path.join(base, catalog_relpath(relpath, suffix))
+        if os.path.isfile(path):
+            return path
+    return None
+
+
+def sync_commit(index: ReviewIndex, state: SyncState, changes: list[Change], read: Callable[[str], bytes],
+                options: SyncOptions) -> CommitReport:
+    """Apply `changes` (one commit's, read with `read(blob)`) to `index.base`, then record `state`; nothing of
+    the tree changes when the commit is refused (most of the tree's reviews would go) or interrupted."""
+    base = index.base
+    report = CommitReport(state.commit)
+    report.pages = sorted({c.new or c.old for c in changes})
+    news = {c.new: read(c.blob) for c in changes if c.new}
+    job = _UpdateJob(base, options.threshold, options.drop_obsolete, state.commit[:12], final=False,
+                     locale=tree_locale(base))
+    by_page: dict[str, str] = {}
+    for relpath in {c.old for c in changes if c.old} | set(news):
+        found = catalog_of(base, relpath)
+        if found is not None:
+            by_page[page_key(relpath)] = found
+    staging = Staging(base)
+    try:
+        summary = _passes(job, changes, news, by_page, index, options, report.errors)
+        refused = _refusals(summary, index, base, state.commit[:12], options)
+        if refused:
+            report.refused = refused
+            staging.discard()
+            return report
+        write_file(staging.path(os.path.join(base, STATE_DIR, STATE_NAME)), state_bytes(state))
+        touched = _staged(staging) + [os.path.relpath(p, base).replace(os.sep, "/") for p in summary.deletes]
+        staging.commit(summary.deletes)
+    except BaseException:
+        staging.discard()
+        raise
+    index.update(t for t in touched if not t.startswith(STATE_DIR + "/"))
+    report.counts = summary.counts
+    report.files_written, report.files_deleted = summary.files_written, summary.files_deleted
+    report.renamed = summary.pages_renamed
+    return report
+
+
+def _passes(job: _UpdateJob, changes: list[Change], news: dict[str, bytes], by_page: dict[str, str],
+            index: ReviewIndex, options: SyncOptions, errors: list[str]) -> _Summary:
+    """Update's two passes over the commit's pages (see the module docstring); catalogs staged. A page that
+    cannot be updated is told in `errors` and its catalog left as it was; the others are written, as update
+    does."""
+    summary = _Summary()
+    items = [_Item(r, news.get(r), by_page.get(page_key(r))) for r in sorted(set(news) | {c.old for c in changes
+                                                                                          if c.old and c.old not in news})]
+    items = [i for i in items if i.data is not None or i.catalog is not None]
+    later: list[_Done] = []
+    for done in _map(job, items, options):
+        errors.extend(done.errors)
+        summary.note(done)
+        if done.deferred:
+            later.append(done)
+        else:
+            summary.add(done)
+    if not later:
+        return summary
+    second = list(_second_pass(later, by_page, summary, {c.old: c.new for c in changes if c.renamed}))
+    memory = index.memory()
+    if len(second) >= _PARALLEL:
+        memory.prepare()  # before the workers fork: they share it
+    _MEMORY[:] = [memory]
+    try:
+        for done in _map(replace(job, final=True), second, options):
+            errors.extend(done.errors)
+            summary.add(done)
+    finally:
+        _MEMORY.clear()
+    return summary
+
+
+def _second_pass(later: list[_Done], by_page: dict[str, str], summary: _Summary, git_renames: dict[str, str]
+                 ) -> Iterator[_Item]:
+    """The set-aside pages, as `commands_handoffs._second_pass` makes them, renames found by content first,
+    then by git among those left."""
+    added = {d.relpath: d for d in later if d.data is not None and by_page.get(page_key(d.relpath)) is None}
+    removed = {d.relpath: d for d in later if d.data is None and d.pending is None}
+    renamed = match_pages({p: d.sources for p, d in removed.items()}, {p: d.sources for p, d in added.items()})
+    for old, new in git_renames.items():
+        if old in removed and new in added and old not in renamed and new not in renamed.values():
+            renamed[old] = new
+    summary.pages_renamed = renamed
+    summary.pages_added = sorted(set(added) - set(renamed.values()))
+    summary.pages_removed = sorted(p for p in set(removed) - set(renamed) if removed[p].sources)
+    for done in later:
+        if done.relpath in renamed:
+            continue
+        if done.relpath in renamed.values():
+            old_path = next(p for p, n in renamed.items() if n == done.relpath)
+            yield _Item(done.relpath, done.data, by_page[page_key(old_path)], renamed_from=old_path)
+        else:
+            yield _Item(done.relpath, done.data, by_page.get(page_key(done.relpath)), pending=done.pending)
+
+
+def _map(job: _UpdateJob, items: list[_Item], options: SyncOptions) -> Iterator[_Done]:
+    jobs = (options.jobs or default_jobs()) if len(items) >= _PARALLEL else 1
+    return parallel_map(job, items, jobs=jobs, total=len(items))
+
+
+def _refusals(summary: _Summary, index: ReviewIndex, base: str, shown: str, options: SyncOptions) -> list[str]:
+    """Update's refusals for one commit: pages of another locale, or most of the tree's reviews made
+    obsolete. A commit without pages with pairs (one that only removes pages) is not refused for it."""
+    if options.force:
+        return []
+    summary.losses.reviewed = index.reviewed
+    summary.losses.pages_with_pairs = max(1, summary.losses.pages_with_pairs)
+    return refusals(summary.losses, tree=base, shown=shown, locale=tree_locale(base),
+                    removed=summary.pages_removed, drop=options.drop_obsolete)
+
+
+def _staged(staging: Staging) -> list[str]:
+    """The staged files, as paths in the tree."""
+    top = staging.files
+    found = []
+    for folder, _, names in os.walk(top):
+        found += [os.path.relpath(os.path.join(folder, n), top).replace(os.sep, "/") for n in names]
+    return found
+
+
+def segment_changes(olds: dict[str, bytes], news: dict[str, bytes], options: DiffOptions) -> DiffReport:
+    """`tm diff` of the pages' two versions (for the per-commit counts and the review catalogs)."""
+    return compare(MemorySource(olds), MemorySource(news), options=options)

@@ -1,0 +1,181 @@
+"""What `tm sync` keeps in the catalog tree, under `<tree>/.tm/`.
+
+- `sync.json`: the last commit whose changes the tree's catalogs hold, the paths inside the repository the
+  pages were taken from, and the repository (for messages). `tm extract --repo/--rev` writes it, and sync
+  rewrites it with each commit's catalogs (staged with them: `tm.cli.update_tree.Staging`), so a sync
+  stopped at any point resumes at the next commit. It is the tree's state, kept with the catalogs.
+- `reviews.marshal`: the reviewed entries of every catalog, with the size and modification time of the
+  file they were read from (`ReviewIndex`). Derived data, git-ignored (`.tm/.gitignore`): a catalog whose
+  (mtime_ns, size) differs from what the index holds (a person reviewed in an editor between two syncs) is
+  read again, and a missing or unreadable index is rebuilt from the catalogs.
+
+Why an index: the offers of `tm update` (a person's review of the same source elsewhere in the tree, and
+of similar sources) need the reviews of the whole tree, and reading 12,000 catalogs for each commit would
+cost more than the commit's own pages. Listing and `stat`ing the tree once per run is what stays.
+"""
+
+from __future__ import annotations
+
+import json
+import marshal
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tm.errors import InputError
+from tm.fileio import read_file, write_atomic
+from tm.formats import catalog_suffixes, for_path, po
+from tm.sources import walk_files
+from tm.sync.git import resolve
+from tm.update import Memory, Reviews, reviews
+
+__all__ = ["STATE_DIR", "ReviewIndex", "SyncState", "read_state", "record_extract", "state_bytes", "write_state"]
+
+STATE_DIR = ".tm"
+STATE_NAME = "sync.json"
+INDEX_NAME = "reviews.marshal"
+_INDEX_VERSION = 1
+_IGNORE = f"# derived data of tm sync, rebuilt from the catalogs when missing\n{INDEX_NAME}\n*.tmp*\n"
+
+
+@dataclass(frozen=True, slots=True)
+class SyncState:
+    """The commit a catalog tree was last synced to (or extracted from), and where its pages came from."""
+
+    commit: str
+    paths: tuple[str, ...] = ()
+    repo: str = ""
+
+    def to_json(self) -> dict[str, object]:
+        return {"commit": self.commit, "paths": list(self.paths), "repo": self.repo}
+
+
+def state_path(base: str) -> str:
+    return os.path.join(base, STATE_DIR, STATE_NAME)
+
+
+def read_state(base: str) -> SyncState | None:
+    """The tree's recorded commit, or None; a damaged file is an `InputError`."""
+    path = state_path(base)
+    try:
+        data = json.loads(read_file(path))
+        return SyncState(str(data["commit"]), tuple(data.get("paths", ())), str(data.get("repo", "")))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(path, None, f"not a tm sync state ({exc})") from None
+
+
+def state_bytes(state: SyncState) -> bytes:
+    return (json.dumps(state.to_json(), indent=1) + "\n").encode()
+
+
+def write_state(base: str, state: SyncState) -> None:
+    """Record `state` in the tree (atomically), with the `.gitignore` that keeps the index out of git."""
+    os.makedirs(os.path.join(base, STATE_DIR), exist_ok=True)
+    ignore = os.path.join(base, STATE_DIR, ".gitignore")
+    if not os.path.exists(ignore):
+        write_atomic(ignore, _IGNORE.encode())
+    write_atomic(state_path(base), state_bytes(state))
+
+
+def record_extract(trees: list[str], repo: Path, rev: str, paths: list[str]) -> None:
+    """What `tm extract --repo/--rev` records in each catalog tree it wrote: the commit, for `tm sync`."""
+    commit = resolve(repo, rev)
+    for tree in trees:
+        write_state(tree, SyncState(commit, tuple(p.strip("/") for p in paths), str(repo)))
+
+
+# where → (mtime_ns, size, sources, targets)
+_Record = tuple[int, int, list[str], list[str]]
+
+
+class ReviewIndex:
+    """The reviewed entries of a catalog tree, by catalog (its path in the tree), kept in step with the files.
+
+    `memory()` gives them as `tm.update.Memory`, in tree order as `tm update` builds it; it is made again
+    only after a catalog changed.
+    """
+
+    def __init__(self, base: str, records: dict[str, _Record] | None = None) -> None:
+        self.base = base
+        self.records: dict[str, _Record] = records or {}
+        self._memory: Memory | None = None
+        self.read = 0  # catalogs read (not found in the index as they are)
+
+    @classmethod
+    def load(cls, base: str) -> ReviewIndex:
+        """The index saved in the tree, brought up to date with the catalogs on disk."""
+        records: dict[str, _Record] = {}
+        try:
+            version, records = marshal.loads(read_file(os.path.join(base, STATE_DIR, INDEX_NAME)))
+            if version != _INDEX_VERSION or not isinstance(records, dict):
+                records = {}
+        except (OSError, ValueError, EOFError, TypeError):
+            records = {}
+        index = cls(base, records)
+        index.refresh()
+        return index
+
+    def refresh(self) -> None:
+        """Read again the catalogs whose (mtime_ns, size) changed, add new ones, forget removed ones."""
+        found = {rel: path for rel, path in walk_files(self.base, catalog_suffixes())}
+        for gone in self.records.keys() - found.keys():
+            del self.records[gone]
+            self._memory = None
+        for rel, path in found.items():
+            try:
+                info = os.stat(path)
+            except OSError:
+                continue
+            record = self.records.get(rel)
+            if record is None or record[0] != info.st_mtime_ns or record[1] != info.st_size:
+                self._read(rel, path)
+
+    def update(self, wheres: Iterable[str]) -> None:
+        """Catalogs (paths in the tree) sync just wrote or deleted."""
+        for rel in wheres:
+            path = os.path.join(self.base, rel)
+            if os.path.exists(path):
+                self._read(rel, path)
+            elif self.records.pop(rel, None) is not None:
+                self._memory = None
+
+    def _read(self, rel: str, path: str) -> None:
+        """(Re)index one catalog; one that cannot be read or parsed offers nothing (update says why)."""
+        try:
+            info = os.stat(path)
+            raw = read_file(path)
+            adapter = for_path(os.path.basename(path))
+            if adapter is po:
+                found = reviews(po.read(raw, path=path, reviewed_only=True, header=False), rel)
+            elif adapter is not None:
+                found = reviews(adapter.read(raw, path=path), rel)
+            else:
+                return
+        except (OSError, InputError):
+            found = Reviews(rel, [], [])
+            info = None  # type: ignore[assignment]
+        old = self.records.get(rel)
+        if old is None or old[2] != found.sources or old[3] != found.targets:
+            self._memory = None
+        self.read += 1
+        self.records[rel] = (info.st_mtime_ns if info else 0, info.st_size if info else -1,
+                             found.sources, found.targets)
+
+    @property
+    def reviewed(self) -> int:
+        """Reviewed entries in the tree."""
+        return sum(len(r[2]) for r in self.records.values())
+
+    def memory(self) -> Memory:
+        """The tree's reviews as `tm update`'s memory (tree order), made once per change of the index."""
+        if self._memory is None:
+            self._memory = Memory.of_reviews(Reviews(rel, r[2], r[3]) for rel, r in sorted(self.records.items()))
+        return self._memory
+
+    def save(self) -> None:
+        """Write the index into the tree (atomically): the next run reads only what changed since."""
+        os.makedirs(os.path.join(self.base, STATE_DIR), exist_ok=True)
+        write_atomic(os.path.join(self.base, STATE_DIR, INDEX_NAME), marshal.dumps((_INDEX_VERSION, self.records)))
