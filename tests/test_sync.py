@@ -1,0 +1,277 @@
+"""`tm sync` on generated git histories: each commit applied with update's rules, resumable, incremental."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tm.formats import po
+from tm.model import Catalog
+
+FRONT = "---\nms.translationtype: MT\nms.contentlocale: fr-FR\n---\n"
+
+
+def page_text(pairs: list[tuple[str, str]], prefix: str = "a1") -> str:
+    body = "".join(f'<span data-ttu-id="{prefix}-{n}">{t}</span><span class="sxs-lookup"><span '
+                   f'data-stu-id="{prefix}-{n}">{s}</span></span>\n\n' for n, (s, t) in enumerate(pairs, 1))
+    return FRONT + body
+
+
+SENTENCES = [(f"Sentence number {n} about the {w} feature.", f"Phrase {n} sur la fonction {w}.")
+             for n, w in enumerate(["compiler", "runtime", "library", "garbage", "thread", "async"])]
+
+
+class History:
+    """A git repository whose commits put pages under `docs/`."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir()
+        self.git("init", "-q", "-b", "main")
+        self.git("config", "user.email", "t@example.com")
+        self.git("config", "user.name", "t")
+
+    def git(self, *args: str) -> str:
+        return subprocess.run(["git", "-C", str(self.root), *args], check=True, capture_output=True,
+                              text=True).stdout.strip()
+
+    def commit(self, pages: dict[str, str | None], message: str = "c") -> str:
+        for name, text in pages.items():
+            path = self.root / "docs" / name
+            if text is None:
+                path.unlink()
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+        self.git("add", "-A")
+        self.git("commit", "-q", "--allow-empty", "-m", message)
+        return self.git("rev-parse", "HEAD")
+
+    def move(self, old: str, new: str) -> None:
+        (self.root / "docs" / new).parent.mkdir(parents=True, exist_ok=True)
+        self.git("mv", f"docs/{old}", f"docs/{new}")
+
+
+def read(path: Path) -> Catalog:
+    return po.read(path.read_bytes(), path=str(path))
+
+
+def review(path: Path, source: str, target: str) -> None:
+    catalog = read(path)
+    entry = next(e for e in catalog.entries if e.source == source and not e.obsolete)
+    entry.target, entry.fuzzy = target, False
+    path.write_bytes(po.write(catalog))
+
+
+def active(catalog: Catalog) -> list[tuple[object, ...]]:
+    return [(e.id, e.source, e.target, e.fuzzy, e.flags, e.previous_source) for e in catalog.active]
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> History:
+    return History(tmp_path / "repo")
+
+
+def extract(cli, history: History, rev: str, out: Path) -> Path:  # type: ignore[no-untyped-def]
+    done = cli("extract", "--repo", history.root, "--rev", rev, "docs", "--out", out, "-q")
+    assert done.code == 0, done.err
+    return out / "fr-FR"
+
+
+def sync(cli, history: History, tree: Path, *more: str):  # type: ignore[no-untyped-def]
+    return cli("sync", tree, "--repo", history.root, "--branch", "main", "--jobs", "1", *more)
+
+
+def test_a_segment_edited_twice_keeps_the_review_with_the_source_the_person_translated(cli, history, tmp_path):
+    pairs = SENTENCES[:3]
+    first = history.commit({"a.md": page_text(pairs)})
+    tree = extract(cli, history, first, tmp_path / "out")
+    review(tree / "a.po", pairs[1][0], "Phrase relue.")
+    history.commit({"a.md": page_text([pairs[0], (pairs[1][0].replace("1", "one"), "MT one"), pairs[2]], "b2")})
+    history.commit({"a.md": page_text([pairs[0], (pairs[1][0].replace("1", "1.0"), "MT two"), pairs[2]], "c3")})
+    done = sync(cli, history, tree)
+    assert done.code == 0, done.err
+    entry = read(tree / "a.po").active[1]
+    assert (entry.target, entry.fuzzy, entry.previous_source) == ("Phrase relue.", True, pairs[1][0])
+    assert "tm-human" in entry.flags
+    assert "2 commits synced" in done.out
+
+
+def test_sync_gives_the_active_entries_of_one_update(cli, history, tmp_path):
+    first = history.commit({"a.md": page_text(SENTENCES[:4]), "b.md": page_text(SENTENCES[2:], "b1")})
+    history.commit({"a.md": page_text([SENTENCES[0], ("A new sentence here.", "Nouvelle."), *SENTENCES[1:4]], "a2")})
+    history.commit({"c.md": page_text([SENTENCES[3], ("Something else.", "Autre chose.")], "c1")})
+    last = history.commit({"b.md": page_text(SENTENCES[3:], "b2")})
+    tree = extract(cli, history, first, tmp_path / "synced")
+    review(tree / "a.po", SENTENCES[3][0], "Relu trois.")
+    review(tree / "b.po", SENTENCES[4][0], "Relu quatre.")
+    other = extract(cli, history, first, tmp_path / "updated")
+    review(other / "a.po", SENTENCES[3][0], "Relu trois.")
+    review(other / "b.po", SENTENCES[4][0], "Relu quatre.")
+    assert sync(cli, history, tree).code == 0
+    done = cli("update", other, "--repo", history.root, "--rev", last, "docs", "--jobs", "1")
+    assert done.code == 0, done.err
+    for name in ("a.po", "b.po", "c.po"):
+        assert active(read(tree / name)) == active(read(other / name)), name
+    assert read(tree / "c.po").active[0].target == "Relu trois."  # a person's review of the same source
+
+
+def test_a_segment_added_then_removed_leaves_an_obsolete_entry_and_the_same_active_ones(cli, history, tmp_path):
+    first = history.commit({"a.md": page_text(SENTENCES[:2])})
+    tree = extract(cli, history, first, tmp_path / "out")
+    history.commit({"a.md": page_text([*SENTENCES[:2], ("Short lived.", "Éphémère.")], "a2")})
+    history.commit({"a.md": page_text(SENTENCES[:2], "a3")})
+    assert sync(cli, history, tree).code == 0
+    catalog = read(tree / "a.po")
+    assert [e.source for e in catalog.active] == [s for s, _ in SENTENCES[:2]]
+    assert [e.source for e in catalog.obsolete] == ["Short lived."]
+
+
+def test_a_page_renamed_then_edited_carries_its_reviews(cli, history, tmp_path):
+    first = history.commit({"a.md": page_text(SENTENCES[:3])})
+    tree = extract(cli, history, first, tmp_path / "out")
+    review(tree / "a.po", SENTENCES[0][0], "Relu zéro.")
+    review(tree / "a.po", SENTENCES[2][0], "Relu deux.")
+    history.move("a.md", "guide/b.md")
+    history.commit({})
+    history.commit({"guide/b.md": page_text([SENTENCES[0], SENTENCES[1], ("Sentence number 2 about the library "
+                                                                         "features.", "MT")], "b2")})
+    done = sync(cli, history, tree, "--json")
+    assert done.code == 0, done.err
+    assert not (tree / "a.po").exists()
+    entries = read(tree / "guide" / "b.po").active
+    assert (entries[0].target, entries[0].fuzzy) == ("Relu zéro.", False)
+    assert (entries[2].target, entries[2].fuzzy, entries[2].previous_source) == ("Relu deux.", True, SENTENCES[2][0])
+    commits = json.loads(done.out)["commits"]
+    assert commits[0]["pages_renamed"] == {"a.md": "guide/b.md"}
+    assert commits[1]["segments"] == {"added": 0, "changed": 1, "removed": 0}
+
+
+def test_a_revert_brings_back_the_reviewed_text(cli, history, tmp_path):
+    first = history.commit({"a.md": page_text(SENTENCES[:2])})
+    tree = extract(cli, history, first, tmp_path / "out")
+    review(tree / "a.po", SENTENCES[1][0], "Relu un.")
+    history.commit({"a.md": page_text([SENTENCES[0], ("Sentence number 1 about the runtimes.", "MT")], "a2")})
+    history.git("revert", "--no-edit", "HEAD")
+    assert sync(cli, history, tree).code == 0
+    entry = read(tree / "a.po").active[1]
+    # The step back is an edit update's rules carry: the review stays, fuzzy, against its own source.
+    assert (entry.source, entry.target, entry.previous_source) == (SENTENCES[1][0], "Relu un.", None)
+
+
+def test_a_deleted_page_makes_its_catalog_obsolete_keeping_reviews(cli, history, tmp_path):
+    first = history.commit({"a.md": page_text(SENTENCES[:2]), "b.md": page_text(SENTENCES[2:4], "b1")})
+    tree = extract(cli, history, first, tmp_path / "out")
+    review(tree / "a.po", SENTENCES[0][0], "Relu.")
+    review(tree / "b.po", SENTENCES[2][0], "Relu b.")
+    review(tree / "b.po", SENTENCES[3][0], "Relu b, encore.")
+    history.commit({"a.md": None})
+    assert sync(cli, history, tree).code == 0
+    catalog = read(tree / "a.po")
+    assert not catalog.active
+    assert ("Relu.", True) in [(e.target, e.obsolete) for e in catalog.obsolete]
+
+
+def test_a_commit_that_would_make_most_reviews_obsolete_is_refused_as_update_refuses_it(cli, history, tmp_path):
+    first = history.commit({"a.md": page_text(SENTENCES[:2]), "b.md": page_text(SENTENCES[2:4], "b1")})
+    tree = extract(cli, history, first, tmp_path / "out")
+    review(tree / "a.po", SENTENCES[0][0], "Relu.")
+    before = (tree / "a.po").read_bytes()
+    history.commit({"a.md": None})
+    done = sync(cli, history, tree)
+    assert done.code == 2 and "--force" in done.err and "0 commits synced" in done.out
+    assert (tree / "a.po").read_bytes() == before
+    assert json.loads((tree / ".tm" / "sync.json").read_text())["commit"] == first
+    assert sync(cli, history, tree, "--force").code == 0
+    assert not read(tree / "a.po").active
+
+
+def test_nothing_new_is_said_and_changes_nothing(cli, history, tmp_path):
+    first = history.commit({"a.md": page_text(SENTENCES[:2])})
+    tree = extract(cli, history, first, tmp_path / "out")
+    before = (tree / "a.po").read_bytes()
+    done = sync(cli, history, tree)
+    assert (done.code, done.out.startswith("nothing to sync"), done.err) == (0, True, "")
+    assert (tree / "a.po").read_bytes() == before
+    history.commit({"a.md": page_text(SENTENCES[:3], "a2")})
+    assert sync(cli, history, tree).code == 0
+    again = sync(cli, history, tree)
+    assert "nothing to sync" in again.out
+
+
+def test_no_recorded_commit_and_no_from_is_an_error(cli, history, tmp_path):
+    first = history.commit({"a.md": page_text(SENTENCES[:2])})
+    assert cli("extract", history.root / "docs", "--out", tmp_path / "out", "-q").code == 0
+    history.commit({"a.md": page_text(SENTENCES[:3], "a2")})
+    tree = tmp_path / "out" / "fr-FR"
+    done = sync(cli, history, tree)
+    assert done.code == 2 and done.err.startswith("error: ") and "--from" in done.err
+    done = sync(cli, history, tree, "--from", first, "docs")
+    assert done.code == 0, done.err
+    assert [e.source for e in read(tree / "a.po").active] == [s for s, _ in SENTENCES[:3]]
+
+
+def test_dry_run_writes_nothing_and_tells_the_counts(cli, history, tmp_path):
+    first = history.commit({"a.md": page_text(SENTENCES[:2])})
+    tree = extract(cli, history, first, tmp_path / "out")
+    history.commit({"a.md": page_text(SENTENCES[:3], "a2")})
+    state, before = (tree / ".tm" / "sync.json").read_bytes(), (tree / "a.po").read_bytes()
+    done = sync(cli, history, tree, "--dry-run", "--json")
+    assert done.code == 0, done.err
+    assert json.loads(done.out)["commits"][0]["segments"]["added"] == 1
+    assert (tree / ".tm" / "sync.json").read_bytes() == state and (tree / "a.po").read_bytes() == before
+
+
+def test_review_writes_the_review_catalogs_of_the_run(cli, history, tmp_path):
+    first = history.commit({"a.md": page_text(SENTENCES[:2])})
+    tree = extract(cli, history, first, tmp_path / "out")
+    history.commit({"a.md": page_text([*SENTENCES[:2], ("Added once.", "Ajoutée.")], "a2")})
+    history.commit({"b.md": page_text(SENTENCES[3:4], "b1")})
+    assert sync(cli, history, tree, "--review", tmp_path / "review").code == 0
+    found = {p.relative_to(tmp_path / "review").as_posix() for p in (tmp_path / "review").rglob("*.po")}
+    assert found == {"fr-FR/a.po", "fr-FR/b.po"}
+    assert [e.source for e in read(tmp_path / "review" / "fr-FR" / "a.po").entries] == ["Added once."]
+
+
+def test_a_review_made_in_an_editor_between_syncs_is_offered(cli, history, tmp_path):
+    first = history.commit({"a.md": page_text(SENTENCES[:2])})
+    tree = extract(cli, history, first, tmp_path / "out")
+    history.commit({"b.md": page_text(SENTENCES[4:5], "b1")})
+    assert sync(cli, history, tree).code == 0  # the index of reviews is saved now
+    review(tree / "a.po", SENTENCES[1][0], "Relu entre deux.")
+    history.commit({"c.md": page_text(SENTENCES[1:2], "c1")})
+    assert sync(cli, history, tree).code == 0
+    assert read(tree / "c.po").active[0].target == "Relu entre deux."
+
+
+def test_an_interrupted_sync_resumes_at_the_next_commit(cli, history, tmp_path, monkeypatch):
+    first = history.commit({"a.md": page_text(SENTENCES[:2])})
+    history.commit({"a.md": page_text(SENTENCES[:3], "a2")})
+    history.commit({"a.md": page_text(SENTENCES[1:4], "a3"), "b.md": page_text(SENTENCES[4:], "b1")})
+    history.commit({"b.md": page_text(SENTENCES[3:], "b2")})
+    clean = extract(cli, history, first, tmp_path / "clean")
+    assert sync(cli, history, clean).code == 0
+    tree = extract(cli, history, first, tmp_path / "out")
+    import tm.sync.apply as apply
+    from tm.errors import Interrupted
+
+    real, calls = apply._passes, []
+
+    def stop_at_the_second(*args, **kw):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 2:
+            result = real(*args, **kw)  # catalogs staged, then Ctrl-C before they are committed
+            raise Interrupted()
+        return real(*args, **kw)
+
+    monkeypatch.setattr(apply, "_passes", stop_at_the_second)
+    done = sync(cli, history, tree)
+    assert done.code == 130 or done.code != 0
+    assert json.loads((tree / ".tm" / "sync.json").read_text())["commit"] == history.git("rev-parse", "HEAD~2")
+    monkeypatch.undo()
+    assert sync(cli, history, tree).code == 0
+    for name in ("a.po", "b.po"):
+        assert (tree / name).read_bytes() == (clean / name).read_bytes()
