@@ -275,3 +275,25 @@ def test_an_interrupted_sync_resumes_at_the_next_commit(cli, history, tmp_path, 
     assert sync(cli, history, tree).code == 0
     for name in ("a.po", "b.po"):
         assert (tree / name).read_bytes() == (clean / name).read_bytes()
+
+
+@pytest.mark.parametrize("back_as", ["a.md", "guide/a2.md"])
+def test_a_page_removed_then_added_back_in_a_later_commit_keeps_its_reviews_as_one_update(cli, history, tmp_path,
+                                                                                       back_as):
+    first = history.commit({"a.md": page_text(SENTENCES[:4]), "b.md": page_text(SENTENCES[4:], "b1")})
+    for name in ("synced", "updated"):
+        tree = extract(cli, history, first, tmp_path / name)
+        review(tree / "a.po", SENTENCES[1][0], "Relu un.")
+        review(tree / "a.po", SENTENCES[2][0], "Relu deux.")
+        review(tree / "b.po", SENTENCES[4][0], "Relu quatre.")
+        review(tree / "b.po", SENTENCES[5][0], "Relu cinq.")
+    history.commit({"a.md": None})
+    last = history.commit({back_as: page_text([*SENTENCES[:3], ("A sentence added meanwhile.", "MT")], "a9")})
+    synced, updated = tmp_path / "synced" / "fr-FR", tmp_path / "updated" / "fr-FR"
+    assert sync(cli, history, synced).code == 0
+    assert cli("update", updated, "--repo", history.root, "--rev", last, "docs", "--jobs", "1").code == 0
+    name = back_as.replace(".md", ".po")
+    assert active(read(synced / name)) == active(read(updated / name))
+    assert [e.target for e in read(synced / name).active][1:3] == ["Relu un.", "Relu deux."]
+    left = {p.relative_to(synced).as_posix() for p in synced.rglob("*.po")}
+    assert left == {p.relative_to(updated).as_posix() for p in updated.rglob("*.po")}

@@ -10,6 +10,13 @@ the commit touched and their catalogs only:
    that leaves), and the set-aside pages are done with the tree's memory (`ReviewIndex.memory`, the
    reviews of the whole tree as it was before the commit, as update's memory is the tree before it).
 
+**Pages that leave and come back.** The vendor's branch sometimes moves a page in two commits: one removes
+it, a later one adds it (under a new name, or the same). One update over both sees a rename, or nothing,
+and keeps every review; two steps would make the reviews obsolete, then start the page afresh. So when a
+commit removes a page, its catalog as it was is kept under `.tm/orphans/`, and a page a later commit adds
+is paired with those as with the pages removed in its own commit (`match_pages`; a page added at the path
+it left is its own orphan's): the orphan is its old catalog, then goes.
+
 The staged catalogs and the tree's new sync state are committed together (`Staging.commit`): a sync
 stopped anywhere leaves the tree at a commit boundary, and the next run resumes after it.
 """
@@ -21,14 +28,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
 from tm.align import match_pages
-from tm.catalogs import catalog_relpath
+from tm.catalogs import catalog_relpath, page_relpath
 from tm.cli.commands_handoffs import _MEMORY, _Done, _Item, _Summary, _UpdateJob
 from tm.cli.update_tree import Staging, page_key, refusals, tree_locale
 from tm.diff import DiffOptions, DiffReport, compare
-from tm.fileio import write_file
-from tm.formats import catalog_suffixes
+from tm.errors import InputError
+from tm.fileio import read_file, write_file
+from tm.formats import catalog_suffixes, for_path, po
 from tm.jobs import default_jobs, parallel_map
-from tm.sources import MemorySource
+from tm.sources import MemorySource, walk_files
 from tm.sync.git import Change
 from tm.sync.state import STATE_DIR, STATE_NAME, ReviewIndex, SyncState, state_bytes
 from tm.update import OUTCOMES
@@ -36,6 +44,7 @@ from tm.update import OUTCOMES
 __all__ = ["CommitReport", "SyncOptions", "sync_commit"]
 
 _PARALLEL = 200  # pages in a commit from which workers pay for their start
+ORPHANS = "orphans"  # under STATE_DIR
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +121,7 @@ def sync_commit(index: ReviewIndex, state: SyncState, changes: list[Change], rea
             report.refused = refused
             staging.discard()
             return report
+        _stash_orphans(base, staging, summary.pages_removed, by_page)
         write_file(staging.path(os.path.join(base, STATE_DIR, STATE_NAME)), state_bytes(state))
         touched = _staged(staging) + [os.path.relpath(p, base).replace(os.sep, "/") for p in summary.deletes]
         staging.commit(summary.deletes)
@@ -134,6 +144,11 @@ def _passes(job: _UpdateJob, changes: list[Change], news: dict[str, bytes], by_p
     items = [_Item(r, news.get(r), by_page.get(page_key(r))) for r in sorted(set(news) | {c.old for c in changes
                                                                                           if c.old and c.old not in news})]
     items = [i for i in items if i.data is not None or i.catalog is not None]
+    orphans = _orphans(job.base)
+    added = {c.new for c in changes if c.new and not c.old}
+    back = [_Item(i.relpath, i.data, orphans.pop(page_key(i.relpath)), renamed_from=i.relpath)
+            for i in items if i.relpath in added and page_key(i.relpath) in orphans]
+    items = [i for i in items if not (i.relpath in added and any(b.relpath == i.relpath for b in back))]
     later: list[_Done] = []
     for done in _map(job, items, options):
         errors.extend(done.errors)
@@ -142,9 +157,10 @@ def _passes(job: _UpdateJob, changes: list[Change], news: dict[str, bytes], by_p
             later.append(done)
         else:
             summary.add(done)
-    if not later:
+    if not later and not back:
         return summary
-    second = list(_second_pass(later, by_page, summary, {c.old: c.new for c in changes if c.renamed}))
+    second = back + list(_second_pass(job.base, later, by_page, summary,
+                                      {c.old: c.new for c in changes if c.renamed}, orphans))
     memory = index.memory()
     if len(second) >= _PARALLEL:
         memory.prepare()  # before the workers fork: they share it
@@ -158,17 +174,25 @@ def _passes(job: _UpdateJob, changes: list[Change], news: dict[str, bytes], by_p
     return summary
 
 
-def _second_pass(later: list[_Done], by_page: dict[str, str], summary: _Summary, git_renames: dict[str, str]
-                 ) -> Iterator[_Item]:
-    """The set-aside pages, as `commands_handoffs._second_pass` makes them, renames found by content first,
-    then by git among those left."""
+def _second_pass(base: str, later: list[_Done], by_page: dict[str, str], summary: _Summary, git_renames: dict[str, str],
+                 orphans: dict[str, str]) -> Iterator[_Item]:
+    """The set-aside pages, as `commands_handoffs._second_pass` makes them, renames found by content first
+    (among the pages the commit removed, then the orphans of earlier commits), then by git among those left."""
     added = {d.relpath: d for d in later if d.data is not None and by_page.get(page_key(d.relpath)) is None}
     removed = {d.relpath: d for d in later if d.data is None and d.pending is None}
     renamed = match_pages({p: d.sources for p, d in removed.items()}, {p: d.sources for p, d in added.items()})
     for old, new in git_renames.items():
         if old in removed and new in added and old not in renamed and new not in renamed.values():
             renamed[old] = new
-    summary.pages_renamed = renamed
+    left = {p: d.sources for p, d in added.items() if p not in renamed.values()}
+    if orphans and left:
+        for old, new in match_pages({p: _sources(path) for p, path in orphans.items()}, left).items():
+            left_behind = catalog_of(base, old)
+            if left_behind is not None:
+                summary.deletes.append(left_behind)
+            yield _Item(new, added[new].data, orphans[old], renamed_from=old)
+            renamed[old] = new
+    summary.pages_renamed.update(renamed)
     summary.pages_added = sorted(set(added) - set(renamed.values()))
     summary.pages_removed = sorted(p for p in set(removed) - set(renamed) if removed[p].sources)
     for done in later:
@@ -176,9 +200,40 @@ def _second_pass(later: list[_Done], by_page: dict[str, str], summary: _Summary,
             continue
         if done.relpath in renamed.values():
             old_path = next(p for p, n in renamed.items() if n == done.relpath)
+            if old_path in orphans:
+                continue
             yield _Item(done.relpath, done.data, by_page[page_key(old_path)], renamed_from=old_path)
         else:
             yield _Item(done.relpath, done.data, by_page.get(page_key(done.relpath)), pending=done.pending)
+
+
+def _orphans(base: str) -> dict[str, str]:
+    """`{page: its catalog as it was when the page left}` of the pages earlier commits removed."""
+    top = os.path.join(base, STATE_DIR, ORPHANS)
+    if not os.path.isdir(top):
+        return {}
+    return {page_relpath(rel): path for rel, path in walk_files(top, catalog_suffixes())}
+
+
+def _sources(path: str) -> list[str]:
+    """The sources of an orphan's active entries (none when it cannot be read)."""
+    try:
+        raw = read_file(path)
+        adapter = for_path(os.path.basename(path))
+        if adapter is po:
+            return po.read_lazy(raw, path=path).sources
+        return [e.source for e in adapter.read(raw, path=path).active] if adapter else []
+    except (OSError, InputError):
+        return []
+
+
+def _stash_orphans(base: str, staging: Staging, removed: list[str], by_page: dict[str, str]) -> None:
+    """Keep the catalogs of the pages this commit removed, as they were (see the module docstring)."""
+    for relpath in removed:
+        path = by_page.get(page_key(relpath))
+        if path is not None:
+            rel = os.path.relpath(path, base)
+            write_file(staging.path(os.path.join(base, STATE_DIR, ORPHANS, rel)), read_file(path))
 
 
 def _map(job: _UpdateJob, items: list[_Item], options: SyncOptions) -> Iterator[_Done]:
