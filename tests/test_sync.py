@@ -297,3 +297,20 @@ def test_a_page_removed_then_added_back_in_a_later_commit_keeps_its_reviews_as_o
     assert [e.target for e in read(synced / name).active][1:3] == ["Relu un.", "Relu deux."]
     left = {p.relative_to(synced).as_posix() for p in synced.rglob("*.po")}
     assert left == {p.relative_to(updated).as_posix() for p in updated.rglob("*.po")}
+
+
+def test_a_sentence_moved_to_another_page_in_two_commits_is_offered_its_review_as_one_update_does(cli, history,
+                                                                                                  tmp_path):
+    first = history.commit({"a.md": page_text(SENTENCES[:4]), "b.md": page_text(SENTENCES[4:], "b1")})
+    for name in ("synced", "updated"):
+        tree = extract(cli, history, first, tmp_path / name)
+        for source, n in ((SENTENCES[1][0], 1), (SENTENCES[2][0], 2), (SENTENCES[4][0], 4)):
+            review(tree / ("b.po" if n == 4 else "a.po"), source, f"Relu {n}.")
+    history.commit({"a.md": page_text([SENTENCES[0], SENTENCES[2], SENTENCES[3]], "a2")})
+    last = history.commit({"c.md": page_text([SENTENCES[1], ("Other text.", "Autre.")], "c1")})
+    synced, updated = tmp_path / "synced" / "fr-FR", tmp_path / "updated" / "fr-FR"
+    assert sync(cli, history, synced).code == 0
+    assert cli("update", updated, "--repo", history.root, "--rev", last, "docs", "--jobs", "1").code == 0
+    assert read(synced / "c.po").active[0].target == "Relu 1."
+    for name in ("a.po", "b.po", "c.po"):
+        assert active(read(synced / name)) == active(read(updated / name)), name

@@ -9,6 +9,12 @@
   (mtime_ns, size) differs from what the index holds (a person reviewed in an editor between two syncs) is
   read again, and a missing or unreadable index is rebuilt from the catalogs.
 
+The index also keeps the reviews sync's own steps took out of a catalog's reviewed entries (made obsolete,
+or carried fuzzy to an edited source): one update from the handoff before offers every review the tree held
+then, so a sentence the vendor moves from one page to another in two commits must still find the review
+its first commit took away. They come after the tree's reviews in the memory, and only sync adds them (a
+person who changes a review in an editor meant it); an index rebuilt from the catalogs starts without them.
+
 Why an index: the offers of `tm update` (a person's review of the same source elsewhere in the tree, and
 of similar sources) need the reviews of the whole tree, and reading 12,000 catalogs for each commit would
 cost more than the commit's own pages. Listing and `stat`ing the tree once per run is what stays.
@@ -35,7 +41,7 @@ __all__ = ["STATE_DIR", "ReviewIndex", "SyncState", "read_state", "record_extrac
 STATE_DIR = ".tm"
 STATE_NAME = "sync.json"
 INDEX_NAME = "reviews.marshal"
-_INDEX_VERSION = 1
+_INDEX_VERSION = 2
 _IGNORE = f"# derived data of tm sync, rebuilt from the catalogs when missing\n{INDEX_NAME}\n*.tmp*\n"
 
 
@@ -98,9 +104,11 @@ class ReviewIndex:
     only after a catalog changed.
     """
 
-    def __init__(self, base: str, records: dict[str, _Record] | None = None) -> None:
+    def __init__(self, base: str, records: dict[str, _Record] | None = None,
+                 departed: dict[str, tuple[list[str], list[str]]] | None = None) -> None:
         self.base = base
         self.records: dict[str, _Record] = records or {}
+        self.departed: dict[str, tuple[list[str], list[str]]] = departed or {}
         self._memory: Memory | None = None
         self.read = 0  # catalogs read (not found in the index as they are)
 
@@ -108,13 +116,14 @@ class ReviewIndex:
     def load(cls, base: str) -> ReviewIndex:
         """The index saved in the tree, brought up to date with the catalogs on disk."""
         records: dict[str, _Record] = {}
+        departed: dict[str, tuple[list[str], list[str]]] = {}
         try:
-            version, records = marshal.loads(read_file(os.path.join(base, STATE_DIR, INDEX_NAME)))
-            if version != _INDEX_VERSION or not isinstance(records, dict):
-                records = {}
+            version, records, departed = marshal.loads(read_file(os.path.join(base, STATE_DIR, INDEX_NAME)))
+            if version != _INDEX_VERSION or not isinstance(records, dict) or not isinstance(departed, dict):
+                records, departed = {}, {}
         except (OSError, ValueError, EOFError, TypeError):
-            records = {}
-        index = cls(base, records)
+            records, departed = {}, {}
+        index = cls(base, records, departed)
         index.refresh()
         return index
 
@@ -134,13 +143,31 @@ class ReviewIndex:
                 self._read(rel, path)
 
     def update(self, wheres: Iterable[str]) -> None:
-        """Catalogs (paths in the tree) sync just wrote or deleted."""
+        """Catalogs (paths in the tree) sync just wrote or deleted; the reviews they no longer hold depart."""
         for rel in wheres:
             path = os.path.join(self.base, rel)
+            before = self.records.get(rel)
             if os.path.exists(path):
                 self._read(rel, path)
             elif self.records.pop(rel, None) is not None:
                 self._memory = None
+            if before is not None:
+                self._depart(rel, before[2], before[3])
+
+    def _depart(self, rel: str, sources: list[str], targets: list[str]) -> None:
+        """Keep the reviews `rel` held (`sources`, `targets`) that it no longer holds."""
+        now = self.records.get(rel)
+        held = set(zip(now[2], now[3])) if now else set()
+        known = self.departed.setdefault(rel, ([], []))
+        seen = set(zip(*known))
+        for pair in zip(sources, targets):
+            if pair not in held and pair not in seen:
+                seen.add(pair)
+                known[0].append(pair[0])
+                known[1].append(pair[1])
+                self._memory = None
+        if not known[0]:
+            del self.departed[rel]
 
     def _read(self, rel: str, path: str) -> None:
         """(Re)index one catalog; one that cannot be read or parsed offers nothing (update says why)."""
@@ -170,12 +197,15 @@ class ReviewIndex:
         return sum(len(r[2]) for r in self.records.values())
 
     def memory(self) -> Memory:
-        """The tree's reviews as `tm update`'s memory (tree order), made once per change of the index."""
+        """The tree's reviews as `tm update`'s memory (tree order), then the departed ones; made once per change
+        of the index."""
         if self._memory is None:
-            self._memory = Memory.of_reviews(Reviews(rel, r[2], r[3]) for rel, r in sorted(self.records.items()))
+            found = [Reviews(rel, r[2], r[3]) for rel, r in sorted(self.records.items())]
+            found += [Reviews(rel, d[0], d[1]) for rel, d in sorted(self.departed.items())]
+            self._memory = Memory.of_reviews(found)
         return self._memory
 
     def save(self) -> None:
         """Write the index into the tree (atomically): the next run reads only what changed since."""
         os.makedirs(os.path.join(self.base, STATE_DIR), exist_ok=True)
-        write_atomic(os.path.join(self.base, STATE_DIR, INDEX_NAME), marshal.dumps((_INDEX_VERSION, self.records)))
+        write_atomic(os.path.join(self.base, STATE_DIR, INDEX_NAME), marshal.dumps((_INDEX_VERSION, self.records, self.departed)))
