@@ -34,6 +34,8 @@ from tm.fileio import read_file, write_atomic
 from tm.formats import catalog_suffixes, for_path, po
 from tm.sources import walk_files
 from tm.sync.git import resolve
+from tm.align import FuzzyIndex
+from tm.sync.memory import SIMILAR_NAME, TreeMemory, load_similar, save_similar
 from tm.update import Memory, Reviews, reviews
 
 __all__ = ["STATE_DIR", "ReviewIndex", "SyncState", "read_state", "record_extract", "state_bytes", "write_state"]
@@ -42,7 +44,7 @@ STATE_DIR = ".tm"
 STATE_NAME = "sync.json"
 INDEX_NAME = "reviews.marshal"
 _INDEX_VERSION = 2
-_IGNORE = f"# derived data of tm sync, rebuilt from the catalogs when missing\n{INDEX_NAME}\n*.tmp*\n"
+_IGNORE = f"# derived data of tm sync, rebuilt from the catalogs when missing\n{INDEX_NAME}\nsimilar.marshal\n.*.tmp*\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +112,8 @@ class ReviewIndex:
         self.records: dict[str, _Record] = records or {}
         self.departed: dict[str, tuple[list[str], list[str]]] = departed or {}
         self._memory: Memory | None = None
+        self._similar: FuzzyIndex | None = None
+        self._similar_state = "unread"  # then "saved" (as on disk) or "new" (to save)
         self.read = 0  # catalogs read (not found in the index as they are)
 
     @classmethod
@@ -202,10 +206,22 @@ class ReviewIndex:
         if self._memory is None:
             found = [Reviews(rel, r[2], r[3]) for rel, r in sorted(self.records.items())]
             found += [Reviews(rel, d[0], d[1]) for rel, d in sorted(self.departed.items())]
-            self._memory = Memory.of_reviews(found)
+            self._memory = TreeMemory(found, self._load_similar, self._new_similar)
         return self._memory
+
+    def _load_similar(self) -> FuzzyIndex | None:
+        if self._similar_state == "unread":
+            self._similar = load_similar(os.path.join(self.base, STATE_DIR, SIMILAR_NAME))
+            self._similar_state = "saved"
+        return self._similar
+
+    def _new_similar(self, index: FuzzyIndex) -> None:
+        self._similar, self._similar_state = index, "new"
 
     def save(self) -> None:
         """Write the index into the tree (atomically): the next run reads only what changed since."""
         os.makedirs(os.path.join(self.base, STATE_DIR), exist_ok=True)
         write_atomic(os.path.join(self.base, STATE_DIR, INDEX_NAME), marshal.dumps((_INDEX_VERSION, self.records, self.departed)))
+        if self._similar is not None and self._similar_state == "new":
+            save_similar(os.path.join(self.base, STATE_DIR, SIMILAR_NAME), self._similar)
+            self._similar_state = "saved"

@@ -1,0 +1,70 @@
+"""`tm sync` on the real history: every commit from the 2020-12-18 handoff, 1/3 reviewed, against one update.
+
+CI runs the first 30 commits of the range (they hold both ways the vendor moved a page in two commits); the
+whole range to 2021-02-04 is run by `benchmarks/bench_sync.py`, which prints the same comparison.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from helpers import ROOT
+from sync_equality import MARK, compare_trees
+
+from tm.formats import po
+
+pytestmark = pytest.mark.corpus
+HISTORY = ROOT.parent / "shared" / "corpus" / "dotnet-docs-fr-fr-history.bundle"
+COMMITS = 30
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    existing = os.environ.get("TM_HISTORY_REPO")
+    if existing and Path(existing).exists():
+        return Path(existing)
+    if not HISTORY.exists():
+        pytest.skip(f"history bundle not available ({HISTORY})")
+    target = tmp_path_factory.mktemp("history") / "history.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(HISTORY), str(target)], check=True)
+    return target
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=True).stdout
+
+
+def review_every_third(tree: Path) -> None:
+    n = 0
+    for path in sorted(tree.rglob("*.po")):
+        catalog = po.read(path.read_bytes(), path=str(path))
+        for entry in catalog.entries:
+            n += 1
+            if n % 3 == 0:
+                entry.target, entry.fuzzy = MARK + entry.target, False
+        path.write_bytes(po.write(catalog))
+
+
+def test_syncing_each_commit_gives_what_one_update_gives(cli, corpus_repo, history, tmp_path):
+    old_tree = git(corpus_repo, "rev-parse", "sxs~1^{tree}").strip()
+    log = [line.split() for line in git(history, "log", "--first-parent", "--format=%H %T", "history").splitlines()]
+    start = next(commit for commit, tree in log if tree == old_tree)  # the later of the two 2020-12-18 commits
+    end = git(history, "rev-list", "--first-parent", "--reverse", f"{start}..history").split()[COMMITS - 1]
+    done = cli("extract", "--repo", history, "--rev", start, "docs", "--out", tmp_path / "synced", "-q")
+    assert done.code == 0, done.err
+    synced, updated = tmp_path / "synced" / "fr-FR", tmp_path / "updated" / "fr-FR"
+    review_every_third(synced)
+    updated.parent.mkdir()
+    subprocess.run(["cp", "-a", str(synced), str(updated)], check=True)
+    done = cli("sync", synced, "--repo", history, "--branch", "history", "--to", end, "-q")
+    assert done.code == 0, done.err
+    done = cli("update", updated, "--repo", history, "--rev", end, "docs", "-q")
+    assert done.code == 0, done.err
+    found = compare_trees(synced, updated)
+    assert found.entries > 400_000
+    assert found.share < 0.001, found.examples
+    assert not found.lost, found.lost[:5]
+    assert "nothing to sync" in cli("sync", synced, "--repo", history, "--branch", "history", "--to", end).out
