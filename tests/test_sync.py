@@ -137,8 +137,8 @@ def test_a_page_renamed_then_edited_carries_its_reviews(cli, history, tmp_path):
     review(tree / "a.po", SENTENCES[2][0], "Relu deux.")
     history.move("a.md", "guide/b.md")
     history.commit({})
-    history.commit({"guide/b.md": page_text([SENTENCES[0], SENTENCES[1], ("Sentence number 2 about the library "
-                                                                         "features.", "MT")], "b2")})
+    edited = "Sentence number 2 about the library features."
+    history.commit({"guide/b.md": page_text([SENTENCES[0], SENTENCES[1], (edited, "MT")], "b2")})
     done = sync(cli, history, tree, "--json")
     assert done.code == 0, done.err
     assert not (tree / "a.po").exists()
@@ -255,15 +255,15 @@ def test_an_interrupted_sync_resumes_at_the_next_commit(cli, history, tmp_path, 
     clean = extract(cli, history, first, tmp_path / "clean")
     assert sync(cli, history, clean).code == 0
     tree = extract(cli, history, first, tmp_path / "out")
-    import tm.sync.apply as apply
     from tm.errors import Interrupted
+    from tm.sync import apply
 
     real, calls = apply._passes, []
 
     def stop_at_the_second(*args, **kw):  # type: ignore[no-untyped-def]
         calls.append(1)
         if len(calls) == 2:
-            result = real(*args, **kw)  # catalogs staged, then Ctrl-C before they are committed
+            real(*args, **kw)  # catalogs staged, then Ctrl-C before they are committed
             raise Interrupted()
         return real(*args, **kw)
 
@@ -314,3 +314,31 @@ def test_a_sentence_moved_to_another_page_in_two_commits_is_offered_its_review_a
     assert read(synced / "c.po").active[0].target == "Relu 1."
     for name in ("a.po", "b.po", "c.po"):
         assert active(read(synced / name)) == active(read(updated / name)), name
+
+
+def test_a_sync_killed_while_committing_a_commit_is_finished_by_the_next_run(cli, history, tmp_path, monkeypatch):
+    first = history.commit({"a.md": page_text(SENTENCES[:2]), "b.md": page_text(SENTENCES[2:4], "b1")})
+    history.commit({"a.md": page_text(SENTENCES[:3], "a2"), "b.md": page_text(SENTENCES[2:5], "b2")})
+    history.commit({"b.md": page_text(SENTENCES[3:], "b3")})
+    clean = extract(cli, history, first, tmp_path / "clean")
+    assert sync(cli, history, clean).code == 0
+    tree = extract(cli, history, first, tmp_path / "out")
+    import tm.cli.update_tree as update_tree
+    from tm.errors import Interrupted
+
+    real, moved = update_tree.os.replace, []
+
+    def die_after_one(src, dst):  # type: ignore[no-untyped-def]
+        real(src, dst)
+        moved.append(dst)
+        if len(moved) == 1:
+            raise Interrupted()
+
+    monkeypatch.setattr(update_tree.os, "replace", die_after_one)
+    assert sync(cli, history, tree).code != 0
+    monkeypatch.undo()
+    assert (tree / ".tm-update" / "commit").exists()  # half committed: the first catalog moved, the rest staged
+    done = sync(cli, history, tree)
+    assert done.code == 0 and "finished the commit of an interrupted update" in done.err
+    for name in ("a.po", "b.po", ".tm/sync.json"):
+        assert (tree / name).read_bytes() == (clean / name).read_bytes(), name

@@ -124,10 +124,10 @@ def sync_commit(index: ReviewIndex, state: SyncState, changes: list[Change], rea
         _stash_orphans(base, staging, summary.pages_removed, by_page)
         write_file(staging.path(os.path.join(base, STATE_DIR, STATE_NAME)), state_bytes(state))
         touched = _staged(staging) + [os.path.relpath(p, base).replace(os.sep, "/") for p in summary.deletes]
-        staging.commit(summary.deletes)
     except BaseException:
         staging.discard()
         raise
+    staging.commit(summary.deletes)  # once its `commit` file is written, the next run finishes it (`recover`)
     index.update(t for t in touched if not t.startswith(STATE_DIR + "/"))
     report.counts = summary.counts
     report.files_written, report.files_deleted = summary.files_written, summary.files_deleted

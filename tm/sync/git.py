@@ -117,7 +117,7 @@ class BlobReader:
         self.repo = repo
         self._proc: subprocess.Popen[bytes] | None = None
 
-    def __enter__(self) -> BlobReader:
+    def __enter__(self) -> BlobReader:  # noqa: PYI034 - typing.Self needs Python 3.11
         self._proc = subprocess.Popen(["git", "-C", str(self.repo), "cat-file", "--batch"],
                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         return self

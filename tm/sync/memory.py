@@ -15,7 +15,6 @@ update that is a small part of the run, but a commit of 20 pages would spend mos
 from __future__ import annotations
 
 import marshal
-import os
 from collections.abc import Callable
 from itertools import chain, repeat
 

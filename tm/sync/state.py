@@ -29,12 +29,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from tm.align import FuzzyIndex
 from tm.errors import InputError
 from tm.fileio import read_file, write_atomic
 from tm.formats import catalog_suffixes, for_path, po
 from tm.sources import walk_files
 from tm.sync.git import resolve
-from tm.align import FuzzyIndex
 from tm.sync.memory import SIMILAR_NAME, TreeMemory, load_similar, save_similar
 from tm.update import Memory, Reviews, reviews
 
@@ -175,6 +175,7 @@ class ReviewIndex:
 
     def _read(self, rel: str, path: str) -> None:
         """(Re)index one catalog; one that cannot be read or parsed offers nothing (update says why)."""
+        info: os.stat_result | None = None
         try:
             info = os.stat(path)
             raw = read_file(path)
@@ -187,7 +188,6 @@ class ReviewIndex:
                 return
         except (OSError, InputError):
             found = Reviews(rel, [], [])
-            info = None  # type: ignore[assignment]
         old = self.records.get(rel)
         if old is None or old[2] != found.sources or old[3] != found.targets:
             self._memory = None
