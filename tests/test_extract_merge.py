@@ -66,7 +66,12 @@ def test_extract_from_git_revision_matches_directory(cli, docs: Path, tmp_path: 
     shutil.rmtree(repo / "docs")  # read from objects, not from a checkout
     assert cli("extract", "--repo", repo, "--rev", "HEAD", "docs", "--out", tmp_path / "git", "-q").code == 0
     assert cli("extract", docs, "--out", tmp_path / "dir", "-q").code == 0
-    assert tree(tmp_path / "git") == tree(tmp_path / "dir")
+    from_git = tree(tmp_path / "git")
+    recorded = from_git.pop("fr-FR/.tm/sync.json")  # the commit extracted, for `tm sync`
+    from_git.pop("fr-FR/.tm/.gitignore")
+    assert from_git == tree(tmp_path / "dir")
+    assert json.loads(recorded)["commit"] == subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True,
+                                                            text=True, check=True).stdout.strip()
 
 
 @pytest.mark.parametrize("mode", ["bilingual", "target", "source"])
