@@ -342,3 +342,25 @@ def test_a_sync_killed_while_committing_a_commit_is_finished_by_the_next_run(cli
     assert done.code == 0 and "finished the commit of an interrupted update" in done.err
     for name in ("a.po", "b.po", ".tm/sync.json"):
         assert (tree / name).read_bytes() == (clean / name).read_bytes(), name
+
+
+def test_the_saved_review_index_is_the_one_the_catalogs_give(cli, history, tmp_path):
+    from tm.sync.state import ReviewIndex
+
+    first = history.commit({"a.md": page_text(SENTENCES[:3]), "b.md": page_text(SENTENCES[3:], "b1")})
+    tree = extract(cli, history, first, tmp_path / "out")
+    review(tree / "a.po", SENTENCES[0][0], "Relu zéro.")
+    review(tree / "b.po", SENTENCES[4][0], "Relu quatre.")
+    history.commit({"a.md": page_text(SENTENCES[1:3], "a2")})
+    assert sync(cli, history, tree).code == 0
+    review(tree / "b.po", SENTENCES[5][0], "Relu cinq.")  # after the index was saved
+    history.commit({"c.md": page_text(SENTENCES[:1], "c1")})
+    assert sync(cli, history, tree).code == 0
+    saved = ReviewIndex.load(str(tree))
+    assert (tree / ".tm" / "reviews-delta.marshal").exists()
+    for name in ("reviews.marshal", "reviews-delta.marshal"):
+        (tree / ".tm" / name).unlink()
+    rebuilt = ReviewIndex.load(str(tree))
+    assert saved.records == rebuilt.records
+    assert saved.departed == {"a.po": ([SENTENCES[0][0]], ["Relu zéro."])}
+    assert read(tree / "c.po").active[0].target == "Relu zéro."  # offered from the departed review

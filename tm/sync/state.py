@@ -22,18 +22,19 @@ cost more than the commit's own pages. Listing and `stat`ing the tree once per r
 
 from __future__ import annotations
 
+import contextlib
 import json
 import marshal
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tm.align import FuzzyIndex
 from tm.errors import InputError
 from tm.fileio import read_file, write_atomic
 from tm.formats import catalog_suffixes, for_path, po
-from tm.sources import walk_files
 from tm.sync.git import resolve
 from tm.sync.memory import SIMILAR_NAME, TreeMemory, load_similar, save_similar
 from tm.update import Memory, Reviews, reviews
@@ -43,8 +44,11 @@ __all__ = ["STATE_DIR", "ReviewIndex", "SyncState", "read_state", "record_extrac
 STATE_DIR = ".tm"
 STATE_NAME = "sync.json"
 INDEX_NAME = "reviews.marshal"
-_INDEX_VERSION = 2
-_IGNORE = f"# derived data of tm sync, rebuilt from the catalogs when missing\n{INDEX_NAME}\nsimilar.marshal\n.*.tmp*\n"
+DELTA_NAME = "reviews-delta.marshal"  # what changed since INDEX_NAME was written, and the departed reviews
+_FULL_SAVE = 0.05  # share of the catalogs changed since the index was written, past which it is rewritten
+_INDEX_VERSION = 3
+_IGNORE = (f"# derived data of tm sync, rebuilt from the catalogs when missing\n{INDEX_NAME}\n{DELTA_NAME}\n"
+           "similar.marshal\n.*.tmp*\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,37 +118,39 @@ class ReviewIndex:
         self._memory: Memory | None = None
         self._similar: FuzzyIndex | None = None
         self._similar_state = "unread"  # then "saved" (as on disk) or "new" (to save)
+        self._changed: set[str] = set()  # catalogs whose record changed since INDEX_NAME was written
         self.read = 0  # catalogs read (not found in the index as they are)
 
     @classmethod
     def load(cls, base: str) -> ReviewIndex:
         """The index saved in the tree, brought up to date with the catalogs on disk."""
-        records: dict[str, _Record] = {}
-        departed: dict[str, tuple[list[str], list[str]]] = {}
-        try:
-            version, records, departed = marshal.loads(read_file(os.path.join(base, STATE_DIR, INDEX_NAME)))
-            if version != _INDEX_VERSION or not isinstance(records, dict) or not isinstance(departed, dict):
-                records, departed = {}, {}
-        except (OSError, ValueError, EOFError, TypeError):
-            records, departed = {}, {}
+        top = os.path.join(base, STATE_DIR)
+        records, departed, changed = _load(os.path.join(top, INDEX_NAME)), {}, set()
+        delta = _load(os.path.join(top, DELTA_NAME)) if records else {}
+        if delta:
+            changed = set(delta["changed"])
+            for rel, record in delta["changed"].items():
+                if record is None:
+                    records.pop(rel, None)
+                else:
+                    records[rel] = record
+            departed = delta["departed"]
         index = cls(base, records, departed)
+        index._changed = changed
         index.refresh()
         return index
 
     def refresh(self) -> None:
         """Read again the catalogs whose (mtime_ns, size) changed, add new ones, forget removed ones."""
-        found = {rel: path for rel, path in walk_files(self.base, catalog_suffixes())}
+        found = _catalog_stats(self.base)
         for gone in self.records.keys() - found.keys():
             del self.records[gone]
+            self._changed.add(gone)
             self._memory = None
-        for rel, path in found.items():
-            try:
-                info = os.stat(path)
-            except OSError:
-                continue
+        for rel, (mtime, size) in found.items():
             record = self.records.get(rel)
-            if record is None or record[0] != info.st_mtime_ns or record[1] != info.st_size:
-                self._read(rel, path)
+            if record is None or record[0] != mtime or record[1] != size:
+                self._read(rel, os.path.join(self.base, rel))
 
     def update(self, wheres: Iterable[str]) -> None:
         """Catalogs (paths in the tree) sync just wrote or deleted; the reviews they no longer hold depart."""
@@ -154,6 +160,7 @@ class ReviewIndex:
             if os.path.exists(path):
                 self._read(rel, path)
             elif self.records.pop(rel, None) is not None:
+                self._changed.add(rel)
                 self._memory = None
             if before is not None:
                 self._depart(rel, before[2], before[3])
@@ -192,6 +199,7 @@ class ReviewIndex:
         if old is None or old[2] != found.sources or old[3] != found.targets:
             self._memory = None
         self.read += 1
+        self._changed.add(rel)
         self.records[rel] = (info.st_mtime_ns if info else 0, info.st_size if info else -1,
                              found.sources, found.targets)
 
@@ -219,9 +227,47 @@ class ReviewIndex:
         self._similar, self._similar_state = index, "new"
 
     def save(self) -> None:
-        """Write the index into the tree (atomically): the next run reads only what changed since."""
-        os.makedirs(os.path.join(self.base, STATE_DIR), exist_ok=True)
-        write_atomic(os.path.join(self.base, STATE_DIR, INDEX_NAME), marshal.dumps((_INDEX_VERSION, self.records, self.departed)))
+        """Write the index into the tree (atomically): the next run reads only what changed since. What
+        changed since the whole index was last written goes in a small file of its own, until it is 5% of it."""
+        top = os.path.join(self.base, STATE_DIR)
+        os.makedirs(top, exist_ok=True)
+        if len(self._changed) > _FULL_SAVE * len(self.records) or not os.path.exists(os.path.join(top, INDEX_NAME)):
+            write_atomic(os.path.join(top, INDEX_NAME), marshal.dumps((_INDEX_VERSION, self.records)))
+            self._changed = set()
+        delta = {"changed": {rel: self.records.get(rel) for rel in sorted(self._changed)}, "departed": self.departed}
+        write_atomic(os.path.join(top, DELTA_NAME), marshal.dumps((_INDEX_VERSION, delta)))
         if self._similar is not None and self._similar_state == "new":
-            save_similar(os.path.join(self.base, STATE_DIR, SIMILAR_NAME), self._similar)
+            save_similar(os.path.join(top, SIMILAR_NAME), self._similar)
             self._similar_state = "saved"
+
+
+def _load(path: str) -> Any:
+    """What `ReviewIndex.save` wrote at `path` (of this version), or an empty dict."""
+    try:
+        version, data = marshal.loads(read_file(path))
+    except (OSError, ValueError, EOFError, TypeError):
+        return {}
+    return data if version == _INDEX_VERSION and isinstance(data, dict) else {}
+
+
+def _catalog_stats(base: str) -> dict[str, tuple[int, int]]:
+    """`{catalog path in the tree: (mtime_ns, size)}` of every catalog (hidden folders and files left out)."""
+    suffixes = catalog_suffixes()
+    found: dict[str, tuple[int, int]] = {}
+    folders = [("", base)]
+    while folders:
+        rel, folder = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                folders.append((rel + entry.name + "/", entry.path))
+            elif entry.name.lower().endswith(suffixes):
+                with contextlib.suppress(OSError):
+                    info = entry.stat()
+                    found[rel + entry.name] = (info.st_mtime_ns, info.st_size)
+    return found
