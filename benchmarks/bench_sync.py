@@ -19,10 +19,11 @@ from pathlib import Path
 
 from common import ROOT, SHM, Row, corpus_repo, run
 
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from bench_handoffs import simulate_review
+from bench_memory import history_repo
+from sync_equality import compare_trees
 
-HISTORY = ROOT.parent / "shared" / "corpus" / "dotnet-docs-fr-fr-history.bundle"
 HERE = SHM / "sync"
 
 FLOOR = """
@@ -46,16 +47,6 @@ print(n)
 
 def git(repo: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=True).stdout
-
-
-def history_repo() -> Path:
-    """A bare clone of the history bundle under /dev/shm (made once)."""
-    repo = HERE / "history.git"
-    if not repo.exists():
-        if not HISTORY.exists():
-            sys.exit(f"error: {HISTORY}: history bundle not found")
-        subprocess.run(["git", "clone", "-q", "--bare", str(HISTORY), str(repo)], check=True)
-    return repo
 
 
 def handoff_commits(history: Path) -> tuple[str, str]:
@@ -100,17 +91,18 @@ def prepared(name: str, make: list[list[str]], base: Path) -> Path:
     return target / "fr-FR"
 
 
-def timed(name: str, argv: list[str], tree: Path | None, repeat: int) -> Row:
-    """Median of `repeat` runs; a fresh copy of `tree` (mtimes kept: the review index stays valid) each."""
+def timed(name: str, argv: list[str], tree: Path | None, repeat: int, work: str = "work") -> Row:
+    """Median of `repeat` runs; a fresh copy of `tree` (mtimes kept: the review index stays valid) each, in
+    HERE/`work`/fr-FR (left there)."""
     seconds: list[float] = []
     peak = 0.0
-    work = HERE / "work" / "fr-FR"
+    work_tree = HERE / work / "fr-FR"
     for _ in range(repeat):
         if tree is not None:
-            subprocess.run(["rm", "-rf", str(work.parent)], check=True)
-            work.parent.mkdir(parents=True)
-            subprocess.run(["cp", "-a", str(tree), str(work)], check=True)
-        times, rss, _ = run([a.replace("{work}", str(work)) for a in argv], repeat=1)
+            subprocess.run(["rm", "-rf", str(work_tree.parent)], check=True)
+            work_tree.parent.mkdir(parents=True)
+            subprocess.run(["cp", "-a", str(tree), str(work_tree)], check=True)
+        times, rss, _ = run([a.replace("{work}", str(work_tree)) for a in argv], repeat=1)
         seconds += times
         peak = max(peak, rss)
     return Row(name, seconds, peak)
@@ -122,7 +114,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=20)
     args = parser.parse_args()
     HERE.mkdir(parents=True, exist_ok=True)
-    history = history_repo()
+    history = history_repo(None)
     start, end = handoff_commits(history)
     commits = git(history, "rev-list", "--first-parent", "--reverse", f"{start}..{end}").split()
     one = commit_of_size(history, start, end, args.pages)
@@ -143,9 +135,9 @@ def main() -> None:
         timed(f"tm sync, one commit ({one[:8]})", tm("sync", "{work}", "--repo", history, "--branch", "history",
                                                     "--to", one, "--json"), before_one, args.repeat),
         timed(f"tm sync, whole range ({len(commits)} commits)", tm("sync", "{work}", "--repo", history, "--branch",
-                                                                   "history", "-q"), base, 1),
+                                                                   "history", "-q"), base, 1, "synced"),
         timed("tm update, one full update over the range", tm("update", "{work}", "--repo", history, "--rev", end,
-                                                              "docs", "-q"), base, 1),
+                                                              "docs", "-q"), base, 1, "updated"),
     ]
     floor, single, whole, update = rows
     touched = git(history, "diff-tree", "-r", "--no-commit-id", "--name-only", one + "^", one, "--", "docs")
@@ -159,6 +151,9 @@ def main() -> None:
     print(f"\none commit: {single.median:.2f} s (bar < 1 s), {single.median / floor.median:.1f}x the scan floor")
     print(f"whole range: {whole.median:.1f} s for {len(commits)} commits; one full update per 10 commits: "
           f"{budget:.1f} s (bar: less); {whole.median / len(commits):.2f} s a commit")
+    same = compare_trees(HERE / "synced" / "fr-FR", HERE / "updated" / "fr-FR")
+    print(f"equality: {same.differing:,} of {same.entries:,} active entries differ from one update ({same.share:.3%}, "
+          f"bar < 0.1%); reviewed texts one update keeps that the sync lost: {len(same.lost)} (bar: 0)")
     print(f"peak RSS of any tm run: {max(r.rss_mb for r in rows[1:]):.0f} MB (bar: <= 300 MB)")
     print(f"load average at the end: {os.getloadavg()[0]:.1f} (other processes share these CPUs)")
 

@@ -14,7 +14,7 @@ from tm.formats import po
 from tm.model import Entry
 from tm.sources import walk_files
 
-MARK = "RELU "  # what the simulated review puts before the msgstr of every 3rd entry
+MARK = "RELU"  # what the simulated reviews put before the msgstr of every 3rd entry
 
 
 @dataclass

@@ -6,49 +6,24 @@ whole range to 2021-02-04 is run by `benchmarks/bench_sync.py`, which prints the
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import ROOT
-from sync_equality import MARK, compare_trees
-
-from tm.formats import po
+from sync_equality import compare_trees
+from test_memory import history_repo  # noqa: F401 - the history bundle's fixture
+from test_update import _review_every_third
 
 pytestmark = pytest.mark.corpus
-HISTORY = ROOT.parent / "shared" / "corpus" / "dotnet-docs-fr-fr-history.bundle"
 COMMITS = 30
-
-
-@pytest.fixture(scope="module")
-def history(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    existing = os.environ.get("TM_HISTORY_REPO")
-    if existing and Path(existing).exists():
-        return Path(existing)
-    if not HISTORY.exists():
-        pytest.skip(f"history bundle not available ({HISTORY})")
-    target = tmp_path_factory.mktemp("history") / "history.git"
-    subprocess.run(["git", "clone", "-q", "--bare", str(HISTORY), str(target)], check=True)
-    return target
 
 
 def git(repo: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=True).stdout
 
 
-def review_every_third(tree: Path) -> None:
-    n = 0
-    for path in sorted(tree.rglob("*.po")):
-        catalog = po.read(path.read_bytes(), path=str(path))
-        for entry in catalog.entries:
-            n += 1
-            if n % 3 == 0:
-                entry.target, entry.fuzzy = MARK + entry.target, False
-        path.write_bytes(po.write(catalog))
-
-
-def test_syncing_each_commit_gives_what_one_update_gives(cli, corpus_repo, history, tmp_path):
+def test_syncing_each_commit_gives_what_one_update_gives(cli, corpus_repo, history_repo, tmp_path):  # noqa: F811
+    history = history_repo
     old_tree = git(corpus_repo, "rev-parse", "sxs~1^{tree}").strip()
     log = [line.split() for line in git(history, "log", "--first-parent", "--format=%H %T", "history").splitlines()]
     start = next(commit for commit, tree in log if tree == old_tree)  # the later of the two 2020-12-18 commits
@@ -56,7 +31,7 @@ def test_syncing_each_commit_gives_what_one_update_gives(cli, corpus_repo, histo
     done = cli("extract", "--repo", history, "--rev", start, "docs", "--out", tmp_path / "synced", "-q")
     assert done.code == 0, done.err
     synced, updated = tmp_path / "synced" / "fr-FR", tmp_path / "updated" / "fr-FR"
-    review_every_third(synced)
+    _review_every_third(synced)
     updated.parent.mkdir()
     subprocess.run(["cp", "-a", str(synced), str(updated)], check=True)
     done = cli("sync", synced, "--repo", history, "--branch", "history", "--to", end, "-q")

@@ -130,16 +130,7 @@ class GitSource:
         return len(self._blobs)
 
     def _git(self, *args: str, data: bytes | None = None) -> bytes:
-        try:
-            done = subprocess.run(
-                ["git", "-C", str(self.repo), *args], input=data, capture_output=True, check=False
-            )
-        except FileNotFoundError:
-            raise SourceError("git is not installed") from None
-        if done.returncode != 0:
-            message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise SourceError(f"{self.repo}: git {args[0]}: {message[-1] if message else 'failed'}")
-        return done.stdout
+        return run_git(self.repo, *args, data=data)
 
     def _list(self) -> Iterator[tuple[str, str]]:
         prefixes = [p.strip("/") for p in self.paths] or [""]
@@ -175,6 +166,18 @@ class GitSource:
             proc.stdin.close()
             proc.stdout.close()
             proc.wait()
+
+
+def run_git(repo: Path, *args: str, data: bytes | None = None) -> bytes:
+    """`git -C repo ARGS` (fed `data`): its output; `SourceError` with git's last line when it fails."""
+    try:
+        done = subprocess.run(["git", "-C", str(repo), *args], input=data, capture_output=True, check=False)
+    except FileNotFoundError:
+        raise SourceError("git is not installed") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise SourceError(f"{repo}: git {args[0]}: {message[-1] if message else 'failed'}")
+    return done.stdout
 
 
 def _relative(name: str, prefixes: list[str]) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 from types import TracebackType
 
 from tm.errors import SourceError
-from tm.sources import PAGE_SUFFIXES
+from tm.sources import PAGE_SUFFIXES, run_git
 
 __all__ = ["BlobReader", "Change", "changes", "commits", "resolve"]
 
@@ -36,14 +36,7 @@ class Change:
 
 
 def _git(repo: Path, *args: str) -> bytes:
-    try:
-        done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=False)
-    except FileNotFoundError:
-        raise SourceError("git is not installed") from None
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise SourceError(f"{repo}: git {args[0]}: {message[-1] if message else 'failed'}")
-    return done.stdout
+    return run_git(repo, *args)
 
 
 def resolve(repo: Path, rev: str) -> str:
