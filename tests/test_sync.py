@@ -364,3 +364,13 @@ def test_the_saved_review_index_is_the_one_the_catalogs_give(cli, history, tmp_p
     assert saved.records == rebuilt.records
     assert saved.departed == {"a.po": ([SENTENCES[0][0]], ["Relu zéro."])}
     assert read(tree / "c.po").active[0].target == "Relu zéro."  # offered from the departed review
+
+
+def test_paths_other_than_the_ones_extracted_from_are_refused(cli, history, tmp_path):
+    first = history.commit({"a.md": page_text(SENTENCES[:2]), "sub/b.md": page_text(SENTENCES[2:4], "b1")})
+    tree = extract(cli, history, first, tmp_path / "out")
+    history.commit({"sub/b.md": page_text(SENTENCES[2:5], "b2")})
+    done = sync(cli, history, tree, "docs/sub")
+    assert done.code == 2 and "extracted from docs" in done.err and done.err.count("\n") == 1
+    assert sync(cli, history, tree, "docs").code == 0
+    assert len(read(tree / "sub" / "b.po").active) == 3

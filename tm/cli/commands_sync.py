@@ -24,9 +24,9 @@ from tm.cli.update_tree import Staging, TreeLock
 from tm.diff import DiffOptions
 from tm.errors import BadArgument
 from tm.progress import Reporter
-from tm.sync.apply import CommitReport, SyncOptions, catalog_of, segment_changes, sync_commit
+from tm.sync.apply import ORPHANS, CommitReport, SyncOptions, catalog_of, segment_changes, sync_commit
 from tm.sync.git import BlobReader, Change, changes, commits, resolve
-from tm.sync.state import ReviewIndex, SyncState, read_state
+from tm.sync.state import STATE_DIR, ReviewIndex, SyncState, read_state
 
 __all__ = ["sync"]
 
@@ -69,7 +69,7 @@ def sync(
                               "give --from REV, the commit its catalogs were made from")
         first = resolve(repo, start) if start else state.commit  # type: ignore[union-attr]
         tip = resolve(repo, to or branch)
-        where = tuple(paths or (state.paths if state else ()))
+        where = _paths(base, paths or [], state)
         todo = commits(repo, first, tip)
         if not todo:
             return _nothing(base, first, tip, json_out, report)
@@ -81,6 +81,17 @@ def sync(
     elif not quiet:
         _print_total(base, reports, dry_run)
     return 2 if report.errors else 0
+
+
+def _paths(base: str, given: list[str], state: SyncState | None) -> tuple[str, ...]:
+    """The folders of the repository the pages are in: as given, else as the tree records. They name the
+    pages (relative to them, as `tm extract --repo --rev PATH` names them), so they cannot change."""
+    paths = tuple(p.strip("/") for p in given)
+    if state is not None and paths and paths != state.paths:
+        recorded = " ".join(state.paths) or "the repository's root"
+        raise BadArgument(f"{base} was extracted from {recorded}; catalogs are named after the pages' paths "
+                          f"there, so sync it with the same paths (or none), not {' '.join(paths)}")
+    return paths or (state.paths if state else ())
 
 
 def _nothing(base: str, at: str, tip: str, json_out: bool, report: Reporter) -> int:
@@ -152,6 +163,9 @@ def _scratch(base: str, touched: list[list[Change]]) -> str:
     catalogs the commits touch: what `--dry-run` syncs into."""
     scratch = os.path.join(tempfile.mkdtemp(prefix="tm-sync-"), os.path.basename(os.path.normpath(base)))
     os.makedirs(scratch)
+    orphans = os.path.join(base, STATE_DIR, ORPHANS)
+    if os.path.isdir(orphans):  # pages earlier commits removed, which a commit may bring back
+        shutil.copytree(orphans, os.path.join(scratch, STATE_DIR, ORPHANS))
     for change in (c for found in touched for c in found):
         for relpath in (change.old, change.new):
             path = catalog_of(base, relpath) if relpath else None
