@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -110,8 +111,8 @@ def _run(base: str, repo: Path, where: tuple[str, ...], todo: list[str], options
     scratch = _scratch(base, touched) if dry_run else ""
     if scratch:
         index.base = scratch
-    olds: dict[str, bytes] = {}
-    news: dict[str, bytes] = {}
+    olds: dict[str, str] = {}
+    news: dict[str, str] = {}
     done: list[CommitReport] = []
     if show:
         print(" ".join(f"{c:>8}" if k else f"{c:<12}" for k, c in enumerate(_COLUMNS)))
@@ -134,26 +135,27 @@ def _run(base: str, repo: Path, where: tuple[str, ...], todo: list[str], options
             index.save()
     if review is not None and news.keys() | olds.keys():
         label = done[-1].commit[:12]
-        _write_reviews(review, segment_changes(olds, news, DiffOptions(options.threshold, keep_changes=True,
-                                                                         new_label=label)), label, report)
+        with BlobReader(repo) as read:
+            changed = segment_changes(olds, news, read, DiffOptions(options.threshold, keep_changes=True,
+                                                                    new_label=label))
+        _write_reviews(review, changed, label, report)
     return done
 
 
-def _count_segments(result: CommitReport, found: list[Change], read: object, olds: dict[str, bytes],
-                    news: dict[str, bytes], threshold: float) -> None:
+def _count_segments(result: CommitReport, found: list[Change], read: Callable[[str], bytes], olds: dict[str, str],
+                    news: dict[str, str], threshold: float) -> None:
     """The commit's segments added / changed / removed (`tm diff` of the pages' two versions); the run's first
-    and last version of each page are kept in `olds` / `news` for `--review`."""
-    assert callable(read)
-    before = {c.old: read(c.old_blob) for c in found if c.old}
-    after = {c.new: read(c.blob) for c in found if c.new}
-    totals = segment_changes(before, after, DiffOptions(threshold)).totals
+    and last version of each page (blob ids) are kept in `olds` / `news` for `--review`."""
+    before = {c.old: c.old_blob for c in found if c.old}
+    after = {c.new: c.blob for c in found if c.new}
+    totals = segment_changes(before, after, read, DiffOptions(threshold)).totals
     result.segments = {"added": totals["added"], "changed": totals["source_changed"], "removed": totals["removed"]}
-    for relpath, data in before.items():
+    for relpath, blob in before.items():
         if relpath not in news:
-            olds.setdefault(relpath, data)
+            olds.setdefault(relpath, blob)
     for change in found:
         if change.new:
-            news[change.new] = after[change.new]
+            news[change.new] = change.blob
         elif change.old in news:
             del news[change.old]
 

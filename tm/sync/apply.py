@@ -24,7 +24,7 @@ stopped anywhere leaves the tree at a commit boundary, and the next run resumes 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from tm.align import match_pages
@@ -36,12 +36,12 @@ from tm.errors import InputError
 from tm.fileio import read_file, write_file
 from tm.formats import catalog_suffixes, for_path, po
 from tm.jobs import default_jobs, parallel_map
-from tm.sources import MemorySource, walk_files
+from tm.sources import walk_files
 from tm.sync.git import Change
 from tm.sync.state import STATE_DIR, STATE_NAME, ReviewIndex, SyncState, state_bytes
 from tm.update import OUTCOMES
 
-__all__ = ["CommitReport", "SyncOptions", "sync_commit"]
+__all__ = ["BlobSource", "CommitReport", "SyncOptions", "catalog_of", "segment_changes", "sync_commit"]
 
 _PARALLEL = 200  # pages in a commit from which workers pay for their start
 ORPHANS = "orphans"  # under STATE_DIR
@@ -105,17 +105,17 @@ def sync_commit(index: ReviewIndex, state: SyncState, changes: list[Change], rea
     base = index.base
     report = CommitReport(state.commit)
     report.pages = sorted({c.new or c.old for c in changes})
-    news = {c.new: read(c.blob) for c in changes if c.new}
+    blobs = {c.new: c.blob for c in changes if c.new}
     job = _UpdateJob(base, options.threshold, options.drop_obsolete, state.commit[:12], final=False,
                      locale=tree_locale(base))
     by_page: dict[str, str] = {}
-    for relpath in {c.old for c in changes if c.old} | set(news):
+    for relpath in {c.old for c in changes if c.old} | set(blobs):
         found = catalog_of(base, relpath)
         if found is not None:
             by_page[page_key(relpath)] = found
     staging = Staging(base)
     try:
-        summary = _passes(job, changes, news, by_page, index, options, report.errors)
+        summary = _passes(job, changes, _Pages(blobs, read), by_page, index, options, report.errors)
         refused = _refusals(summary, index, base, state.commit[:12], options)
         if refused:
             report.refused = refused
@@ -135,22 +135,41 @@ def sync_commit(index: ReviewIndex, state: SyncState, changes: list[Change], rea
     return report
 
 
-def _passes(job: _UpdateJob, changes: list[Change], news: dict[str, bytes], by_page: dict[str, str],
+@dataclass(frozen=True, slots=True)
+class _Pages:
+    """The pages a commit added or changed, as blob ids, read when their job is made (a commit may touch
+    thousands of pages: they are not all held at once)."""
+
+    blobs: dict[str, str]
+    read: Callable[[str], bytes]
+
+    def __call__(self, relpath: str) -> bytes:
+        return self.read(self.blobs[relpath])
+
+
+def _passes(job: _UpdateJob, changes: list[Change], pages: _Pages, by_page: dict[str, str],
             index: ReviewIndex, options: SyncOptions, errors: list[str]) -> _Summary:
     """Update's two passes over the commit's pages (see the module docstring); catalogs staged. A page that
     cannot be updated is told in `errors` and its catalog left as it was; the others are written, as update
     does."""
     summary = _Summary()
-    items = [_Item(r, news.get(r), by_page.get(page_key(r))) for r in sorted(set(news) | {c.old for c in changes
-                                                                                          if c.old and c.old not in news})]
-    items = [i for i in items if i.data is not None or i.catalog is not None]
+    relpaths = sorted(set(pages.blobs) | {c.old for c in changes if c.old})
     orphans = _orphans(job.base)
     added = {c.new for c in changes if c.new and not c.old}
-    back = [_Item(i.relpath, i.data, orphans.pop(page_key(i.relpath)), renamed_from=i.relpath)
-            for i in items if i.relpath in added and page_key(i.relpath) in orphans]
-    items = [i for i in items if not (i.relpath in added and any(b.relpath == i.relpath for b in back))]
+    back = [_Item(r, pages(r), orphans.pop(page_key(r)), renamed_from=r)
+            for r in relpaths if r in added and page_key(r) in orphans]
+    returning = {item.relpath for item in back}
+
+    def items() -> Iterator[_Item]:
+        for relpath in relpaths:
+            catalog = by_page.get(page_key(relpath))
+            if relpath in pages.blobs and relpath not in returning:
+                yield _Item(relpath, pages(relpath), catalog)
+            elif relpath not in pages.blobs and catalog is not None:
+                yield _Item(relpath, None, catalog)
+
     later: list[_Done] = []
-    for done in _map(job, items, options):
+    for done in _map(job, items(), options, len(relpaths)):
         errors.extend(done.errors)
         summary.note(done)
         if done.deferred:
@@ -166,7 +185,7 @@ def _passes(job: _UpdateJob, changes: list[Change], news: dict[str, bytes], by_p
         memory.prepare()  # before the workers fork: they share it
     _MEMORY[:] = [memory]
     try:
-        for done in _map(replace(job, final=True), second, options):
+        for done in _map(replace(job, final=True), second, options, len(second)):
             errors.extend(done.errors)
             summary.add(done)
     finally:
@@ -236,9 +255,9 @@ def _stash_orphans(base: str, staging: Staging, removed: list[str], by_page: dic
             write_file(staging.path(os.path.join(base, STATE_DIR, ORPHANS, rel)), read_file(path))
 
 
-def _map(job: _UpdateJob, items: list[_Item], options: SyncOptions) -> Iterator[_Done]:
-    jobs = (options.jobs or default_jobs()) if len(items) >= _PARALLEL else 1
-    return parallel_map(job, items, jobs=jobs, total=len(items))
+def _map(job: _UpdateJob, items: Iterable[_Item], options: SyncOptions, total: int) -> Iterator[_Done]:
+    jobs = (options.jobs or default_jobs()) if total >= _PARALLEL else 1
+    return parallel_map(job, items, jobs=jobs, total=total)
 
 
 def _refusals(summary: _Summary, index: ReviewIndex, base: str, shown: str, options: SyncOptions) -> list[str]:
@@ -261,6 +280,23 @@ def _staged(staging: Staging) -> list[str]:
     return found
 
 
-def segment_changes(olds: dict[str, bytes], news: dict[str, bytes], options: DiffOptions) -> DiffReport:
-    """`tm diff` of the pages' two versions (for the per-commit counts and the review catalogs)."""
-    return compare(MemorySource(olds), MemorySource(news), options=options)
+@dataclass(frozen=True, slots=True)
+class BlobSource:
+    """Pages given as `{relpath: blob id}`, read in path order as `tm.diff.compare` streams them."""
+
+    blobs: dict[str, str]
+    read: Callable[[str], bytes]
+
+    def __len__(self) -> int:
+        return len(self.blobs)
+
+    def files(self) -> Iterator[tuple[str, bytes]]:
+        for relpath in sorted(self.blobs):
+            yield relpath, self.read(self.blobs[relpath])
+
+
+def segment_changes(olds: dict[str, str], news: dict[str, str], read: Callable[[str], bytes], options: DiffOptions
+                    ) -> DiffReport:
+    """`tm diff` of the pages' two versions, given as blob ids (for the per-commit counts and the review
+    catalogs)."""
+    return compare(BlobSource(olds, read), BlobSource(news, read), options=options)
