@@ -21,7 +21,7 @@ MARK = "RELU"  # what the simulated reviews put before the msgstr of every 3rd e
 class Equality:
     entries: int = 0
     differing: int = 0
-    lost: list[tuple[str, str]] = field(default_factory=list)  # reviewed texts the update keeps, the sync not
+    lost: list[tuple[str, str]] = field(default_factory=list)  # reviewed texts the update keeps, the sync nowhere
     examples: list[tuple[str, tuple[object, ...], tuple[object, ...]]] = field(default_factory=list)
 
     @property
@@ -35,8 +35,11 @@ def _key(entry: Entry) -> tuple[object, ...]:
 
 def compare_trees(synced: Path, updated: Path, *, mark: str = MARK) -> Equality:
     """The active entries that differ, and the reviewed texts (msgstr starting with `mark`) the updated tree
-    holds in a catalog where the synced one holds them nowhere."""
+    holds that the synced one holds nowhere. (A review offered from another catalog may come from another
+    catalog in the sync, whose memory is the tree as each commit found it: that review is still kept.)"""
     found = Equality()
+    kept: set[str] = set()
+    lost: list[tuple[str, str]] = []
     ours = dict(walk_files(synced, (".po",)))
     theirs = dict(walk_files(updated, (".po",)))
     for rel in sorted(ours.keys() | theirs.keys()):
@@ -47,7 +50,8 @@ def compare_trees(synced: Path, updated: Path, *, mark: str = MARK) -> Equality:
         found.entries += max(sum(a.values()), sum(b.values()))
         found.differing += sum((a - b).values())
         found.examples += [(rel, x, y) for x, y in zip(sorted(a - b), sorted(b - a))][:3]
-        kept = {e.target for e in mine.entries} if mine else set()
-        found.lost += [(rel, e.target) for e in (other.active if other else [])
-                       if e.target.startswith(mark) and e.target not in kept]
+        if mine:
+            kept.update(e.target for e in mine.entries)
+        lost += [(rel, e.target) for e in (other.active if other else []) if e.target.startswith(mark)]
+    found.lost = [(rel, text) for rel, text in lost if text not in kept]
     return found
