@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -95,6 +96,7 @@ def timed(name: str, argv: list[str], tree: Path | None, repeat: int, work: str 
     """Median of `repeat` runs; a fresh copy of `tree` (mtimes kept: the review index stays valid) each, in
     HERE/`work`/fr-FR (left there)."""
     seconds: list[float] = []
+    cpus: list[float] = []
     peak = 0.0
     work_tree = HERE / work / "fr-FR"
     for _ in range(repeat):
@@ -102,10 +104,10 @@ def timed(name: str, argv: list[str], tree: Path | None, repeat: int, work: str 
             subprocess.run(["rm", "-rf", str(work_tree.parent)], check=True)
             work_tree.parent.mkdir(parents=True)
             subprocess.run(["cp", "-a", str(tree), str(work_tree)], check=True)
-        times, rss, _ = run([a.replace("{work}", str(work_tree)) for a in argv], repeat=1)
+        times, rss, _ = run([a.replace("{work}", str(work_tree)) for a in argv], repeat=1, cpus=cpus)
         seconds += times
         peak = max(peak, rss)
-    return Row(name, seconds, peak)
+    return Row(name, seconds, peak, cpu=cpus)
 
 
 def main() -> None:
@@ -143,12 +145,13 @@ def main() -> None:
     touched = git(history, "diff-tree", "-r", "--no-commit-id", "--name-only", one + "^", one, "--", "docs")
     print(f"\ntm sync on the history bundle ({os.cpu_count()} CPUs; medians of {args.repeat}, ranges once); "
           f"commit {one[:12]}: {len(touched.splitlines())} pages")
-    print(f"{'step':<52} {'median s':>9} {'peak RSS MB':>12}")
-    print("-" * 76)
+    print(f"{'step':<52} {'median s':>9} {'cpu s':>7} {'peak RSS MB':>12}")
+    print("-" * 84)
     for row in rows:
-        print(f"{row.name:<52} {row.median:>9.2f} {row.rss_mb:>12.0f}")
+        print(f"{row.name:<52} {row.median:>9.2f} {statistics.median(row.cpu):>7.2f} {row.rss_mb:>12.0f}")
     budget = update.median * len(commits) / 10
-    print(f"\none commit: {single.median:.2f} s (bar < 1 s), {single.median / floor.median:.1f}x the scan floor")
+    print(f"\none commit: {single.median:.2f} s (bar < 1 s), {single.median / floor.median:.1f}x the scan floor "
+          f"(CPU: {statistics.median(single.cpu):.2f} s, {statistics.median(single.cpu) / statistics.median(floor.cpu):.1f}x)")
     print(f"whole range: {whole.median:.1f} s for {len(commits)} commits; one full update per 10 commits: "
           f"{budget:.1f} s (bar: less); {whole.median / len(commits):.2f} s a commit")
     same = compare_trees(HERE / "synced" / "fr-FR", HERE / "updated" / "fr-FR")
