@@ -9,10 +9,11 @@ from __future__ import annotations
 import io
 import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from helpers import BUNDLE
@@ -46,6 +47,17 @@ class Cli:
 def _takes_jobs(args: tuple[str | Path, ...]) -> bool:
     # In-process runs stay in one process so that coverage and monkeypatching see the work.
     return bool(args) and str(args[0]) in ("extract", "merge", "check", "export", "stats") and "--jobs" not in map(str, args)
+
+
+@pytest.fixture(scope="session")
+def validate() -> Callable[[ModuleType, bytes], None]:
+    """`validate(adapter, data)` asserts that `data` is valid for the XML adapter's schema (1.2 strict, 2.0, TMX 1.4)."""
+    from xml_schemas import errors
+
+    def check(adapter: ModuleType, data: bytes) -> None:
+        assert errors(adapter.NAME, data) == [], adapter.NAME
+
+    return check
 
 
 @pytest.fixture(scope="session")
