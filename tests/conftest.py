@@ -75,6 +75,11 @@ def corpus_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield target
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """`--update-golden`: rewrite the expected outputs under tests/golden from what the code does now."""
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/*/transcript and tree/")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Corpus tests run last, so a quick failure elsewhere shows first."""
     items.sort(key=lambda item: item.get_closest_marker("corpus") is not None)
