@@ -20,8 +20,8 @@ Steps (one per line, split as a shell would; `#` starts a comment line):
 Commands run with the work directory as the current directory and relative paths, so tables are as wide as
 they would be anywhere. What still varies from run to run is normalised before comparison: the work
 directory's absolute path (`{work}`), the repository's (`{root}`), tm's version (`{version}`) and the process
-id in temporary file names (`.tmp{pid}`) and in update's lock file `.tm.lock`. Files written by `copy`/`pair`/`write`/`given` steps are inputs:
-they are in the tree only if a later step changed them.
+id in temporary file names (`.tmp{pid}`) and in update's lock file `.tm.lock`. Files written by `copy`/`pair`/`write`/`given` steps are inputs
+(also after a `replace`): they are in the tree only if a later command changed them.
 """
 
 from __future__ import annotations
@@ -106,6 +106,8 @@ def _step(run: Run, words: list[str], cli) -> None:  # type: ignore[no-untyped-d
         text = path.read_text("utf-8")
         assert old in text and (len(args) < 4 or text.count(old) == int(args[3])), f"replace: {old!r} in {path}"
         path.write_text(text.replace(old, new), "utf-8")
+        if path.relative_to(run.work).as_posix() in run.seeded:  # an edited input is still an input
+            _seed(run, args[0])
     elif verb == "exec":
         assert args[0] == "tm"
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
