@@ -38,6 +38,7 @@ from pathlib import Path
 import pytest
 from handoff_pairs import write_pair
 from helpers import ROOT
+from xml_schemas import errors as schema_errors
 
 from tm import __version__
 
@@ -193,3 +194,18 @@ def test_normalise_hides_what_varies_between_runs(tmp_path: Path) -> None:
         normalise(text, tmp_path)
         == f"{{work}}/loc/x.po: tm {{version}}; .x.po.tmp{{pid}}; 10.{__version__}.1 stays; {{root}}/samples"
     )
+
+
+_FORMAT_OF = {".xlf": "xliff", ".xliff": "xliff2", ".tmx": "tmx"}
+_WRITTEN = sorted(p for p in GOLDEN.glob("*/tree/**/*") if p.suffix in (*_FORMAT_OF, ".po")) if GOLDEN.is_dir() else []
+
+
+@pytest.mark.parametrize("path", _WRITTEN, ids=lambda p: p.relative_to(GOLDEN).as_posix())
+def test_golden_catalogs_are_valid_for_their_format(path: Path) -> None:
+    """What the commands wrote (the golden trees hold it byte for byte) is valid: XML against the standard's
+    schema, PO for `msgfmt -c` where gettext is installed."""
+    if path.suffix != ".po":
+        assert schema_errors(_FORMAT_OF[path.suffix], path.read_bytes()) == []
+    elif shutil.which("msgfmt"):
+        checked = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True, check=False)
+        assert checked.returncode == 0, checked.stderr.decode()
