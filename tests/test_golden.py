@@ -179,6 +179,7 @@ def test_golden(case: str, cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     if request.config.getoption("--update-golden"):
         _update(case, transcript, tree)
         return
+    assert (GOLDEN / case / "transcript").is_file(), f"{case}: no transcript yet: run pytest --update-golden"
     assert transcript == (GOLDEN / case / "transcript").read_bytes().decode("utf-8"), (
         f"{case}: run pytest --update-golden"
     )
