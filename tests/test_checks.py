@@ -256,6 +256,12 @@ PASSING = [
     ("decimal-comma", "Version 2.5 of 10,000 rows", "Version 2.5 of 10,000 rows"),
     ("plain-name", "Use it, e.g. in `a.b` or [x.md](x.md), for COM-based apps.", "Utilisez-le, par ex. dans `a.b` ou [x.md](x.md)."),
     ("plain-name", "Run `dotnet` with *global.json* and Main().", "Exécutez `dotnet` avec *global.json* et Main()."),
+    # a hyphen after emphasis that closes is a compound, not an option (real pairs of the 2021-02 handoff)
+    ("plain-name", "The property for an **Application**-scope setting is read-only.",
+     "La propriété d’un paramètre de portée **Application** est en lecture seule."),
+    ("plain-name", "Preview 2 *project.json*-based projects.", "Projets basés sur *project.json* de la préversion 2."),
+    ("plain-name", "Strings are *immutable*--the contents cannot change.",
+     "Les chaînes sont *immuables* : le contenu ne peut pas changer."),
 ]
 
 

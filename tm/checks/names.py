@@ -40,7 +40,9 @@ def escaped_tag(source: str, target: str) -> Iterator[str]:
 _INNER_DOT = re.compile(r"\.(?<=[\w-]\.)(?=[A-Za-z_])")
 _DOTTED_NAME = re.compile(r"[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+")
 _CALL = re.compile(r"(?<![\w.@/\\\x1a-])[A-Za-z_][\w.]*\(\)")
-_OPTION = re.compile(r"(?<![^\s(*_])--?[a-z][a-z-]*[a-z](?![\w-])")
+# An option starts the text or follows a space or `(`, itself or after emphasis that opens (`**-all**`); after
+# emphasis that closes (`**Application**-scope`, `*immutable*--the`) a hyphen makes a compound or a dash.
+_OPTION = re.compile(r"(?:(?<![^\s(])|(?<![^\s(\[])[*_]{1,2})(--?[a-z][a-z-]*[a-z])(?![\w-])")
 _ABBREVIATION = re.compile(r"(?:[A-Za-z]\.)*[A-Za-z]")
 
 
