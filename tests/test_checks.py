@@ -262,6 +262,10 @@ PASSING = [
     ("plain-name", "Preview 2 *project.json*-based projects.", "Projets basés sur *project.json* de la préversion 2."),
     ("plain-name", "Strings are *immutable*--the contents cannot change.",
      "Les chaînes sont *immuables* : le contenu ne peut pas changer."),
+    # the source's missing space after a full stop, which the translation fixes
+    ("plain-name", "Sometimes the data is not sufficient to train a model.This is especially true with small datasets.",
+     "Parfois, les données ne suffisent pas pour former un modèle. Cela est particulièrement vrai pour les petits "
+     "jeux de données."),
 ]
 
 

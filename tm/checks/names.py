@@ -44,6 +44,12 @@ _CALL = re.compile(r"(?<![\w.@/\\\x1a-])[A-Za-z_][\w.]*\(\)")
 # emphasis that closes (`**Application**-scope`, `*immutable*--the`) a hyphen makes a compound or a dash.
 _OPTION = re.compile(r"(?:(?<![^\s(])|(?<![^\s(\[])[*_]{1,2})(--?[a-z][a-z-]*[a-z])(?![\w-])")
 _ABBREVIATION = re.compile(r"(?:[A-Za-z]\.)*[A-Za-z]")
+# Two sentences of the source with the space after the full stop missing (`model.This is`): a typo the
+# translation fixes, not a name.
+_MISSING_SPACE = re.compile(
+    r"[a-z]+\.(?:This|The|These|There|Then|It|Its|In|If|For|To|You|We|They|Once|Each|When|After|Before|See|Use|"
+    r"Also|Now|Here|As|On|Or|And|A|An)"
+)
 
 
 def _may_name(source: str, target: str) -> bool:
@@ -88,7 +94,8 @@ def _plain_names(source: str) -> tuple[str, ...]:
         if (match and not (before.isalnum() or before in "_.@/\\\x1a-" and before)
                 and not (after[:1].isalnum() or after[:1] in "_@/\\-" and after[:1])
                 and not (after[:1] == "." and after[1:].isalnum())
-                and not _ABBREVIATION.fullmatch(match.group())):
+                and not _ABBREVIATION.fullmatch(match.group())
+                and not _MISSING_SPACE.fullmatch(match.group())):
             names.append(match.group())
     if "()" in prose:
         names += _CALL.findall(prose)
