@@ -392,6 +392,24 @@ def test_a_pair_of_equal_texts_only_ever_looks_untranslated(text: str) -> None:
 # --- registry, findings, runner ---------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("source", "parsed"),
+    [  # real sources of the 2021-02 handoff: dots only in xrefs, link targets and URLs spare the parse
+        ("Use the <xref:System.String.Format%2A?displayProperty=nameWithType> method.", False),
+        ("See [Get started](../core/get-started.md) and https://dotnet.microsoft.com/download.", False),
+        ("See [the blog](https://devblogs.microsoft.com/dotnet/a.b) or `System.IO`.", False),
+        ("Note that you cannot use net.msmq:// addressing with `MsmqIntegrationBinding`.", True),
+        ("For example, **/lis** is equivalent to **/listing** and **/res**:myresfile.res is equivalent.", True),
+        ("The *Winhttpcertcfg.exe* tool is provided with the Resource Kit.", True),
+        ("Only bindings that support xref:System.ServiceModel.Channels.IReplyChannel> will be supported.", True),
+        ("**sqlmetal /server:myserver /dbml:mymeta.dbml**", True),
+    ],
+)
+def test_plain_name_parses_a_source_only_where_a_name_may_be(source: str, parsed: bool) -> None:
+    assert name_rules._may_name(source, "") is parsed
+    assert bool(name_rules._plain_names(source)) is parsed  # the gate never hides a name
+
+
 def test_rules_are_registered_once_in_order_with_codes_and_help() -> None:
     names = [r.name for r in RULES]
     codes = [r.code for r in RULES]

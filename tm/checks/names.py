@@ -52,9 +52,34 @@ _MISSING_SPACE = re.compile(
 )
 
 
+_RUN_END = re.compile(r"[^\s<>()\[\]]*")
+_RUN_STOPS = frozenset(" \t\n\r\xa0<>()[]")
+_URLS = ("http://", "https://", "ftp://", "www.")
+
+
 def _may_name(source: str, target: str) -> bool:
-    """False when the source has no dot inside a word, no `()` and no dash that could start an option."""
-    return _INNER_DOT.search(source) is not None or "()" in source or _may_have_option(source)
+    """False when the source has no `()`, no dash that could start an option, and no dot inside a word but
+    in code, `<xref:…>`, `<https://…>`, link targets and URLs, where `plain-name` finds no name: most sources
+    with dots have them only there (`<xref:System.String>`), and this spares parsing them."""
+    if "()" in source or _may_have_option(source):
+        return True
+    if _INNER_DOT.search(source) is None:
+        return False
+    text = code_spans(source)[1]
+    done = 0
+    for dot in _INNER_DOT.finditer(text):
+        if dot.start() < done:
+            continue
+        start = dot.start()
+        while start and text[start - 1] not in _RUN_STOPS:
+            start -= 1
+        done = _RUN_END.match(text, dot.end()).end()  # type: ignore[union-attr]  (matches the empty string)
+        run, closer = text[start:done], text[done : done + 1]
+        if not (run.startswith(_URLS)
+                or (closer == ">" and text[start - 1 : start] == "<" and (run.startswith("xref:") or "://" in run))
+                or (closer == ")" and text[start - 2 : start] == "](")):
+            return True
+    return False
 
 
 @rule("plain-name", code="TM223", level=Level.WARNING, needs=(".", "()", "-"), gate=_may_name)
@@ -104,9 +129,12 @@ def _plain_names(source: str) -> tuple[str, ...]:
     return tuple(names)
 
 
+_DASH_AFTER_SPACE = re.compile(r"(?:^|[\s(*_])-")
+
+
 def _may_have_option(text: str) -> bool:
     """False when `text` has no dash that could start a command-line option (`-all`, `--filter`)."""
-    return "-" in text and (text[0] == "-" or any(c + "-" in text for c in " (*_\n\t\r\u00a0\u202f\u2009"))
+    return "-" in text and _DASH_AFTER_SPACE.search(text) is not None
 
 
 def _occurrences(text: str, name: str) -> int:
