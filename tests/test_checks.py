@@ -264,8 +264,8 @@ PASSING = [
      "Les chaînes sont *immuables* : le contenu ne peut pas changer."),
     # the source's missing space after a full stop, which the translation fixes
     ("plain-name", "Sometimes the data is not sufficient to train a model.This is especially true with small datasets.",
-     "Parfois, les données ne suffisent pas pour former un modèle. Cela est particulièrement vrai pour les petits "
-     "jeux de données."),
+     ("Parfois, les données ne suffisent pas pour former un modèle. Cela est particulièrement vrai pour les petits "
+      "jeux de données.")),
 ]
 
 

@@ -73,7 +73,8 @@ def _may_name(source: str, target: str) -> bool:
         start = dot.start()
         while start and text[start - 1] not in _RUN_STOPS:
             start -= 1
-        done = _RUN_END.match(text, dot.end()).end()  # type: ignore[union-attr]  (matches the empty string)
+        end = _RUN_END.match(text, dot.end())
+        done = end.end() if end else dot.end()  # it matches the empty string, so always
         run, closer = text[start:done], text[done : done + 1]
         if not (run.startswith(_URLS)
                 or (closer == ">" and text[start - 1 : start] == "<" and (run.startswith("xref:") or "://" in run))
