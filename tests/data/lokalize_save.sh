@@ -6,7 +6,7 @@ export HOME=${LOKALIZE_HOME:?} XDG_RUNTIME_DIR=${LOKALIZE_HOME}/run
 mkdir -p "$HOME/.config" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 printf '[Identity]\nauthorName=Test Reviewer\nauthorEmail=reviewer@example.org\n' > "$HOME/.config/lokalizerc"
 for f in "$@"; do
-  dbus-run-session -- lokalize "$f" >/dev/null 2>&1 &
+  dbus-run-session -- lokalize "$f" >"$HOME/lokalize.log" 2>&1 &
   pid=$!
   win=
   for i in $(seq 120); do  # its main window is named "<project> — Lokalize"
@@ -16,7 +16,10 @@ for f in "$@"; do
     [ -n "$win" ] && break; sleep 0.5
   done
   [ -n "$win" ] || { kill $pid; echo "no window for $f" >&2; exit 1; }
-  sleep 5  # the editor takes keys only once the catalog is loaded
+  for i in $(seq 120); do  # the editor takes keys only once the catalog is loaded (then it indexes its words)
+    grep -q "for word completion" "$HOME/lokalize.log" && break; sleep 0.5
+  done
+  sleep 2
   xdotool key --window "$win" Next; sleep 1; xdotool key --window "$win" ctrl+u; sleep 1
   for i in $(seq 20); do
     xdotool key --window "$win" ctrl+s
