@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from tm.model import Catalog, Entry, Page
 from tm.page import Mode, render_page
+from tm.page.pairs import PairView
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,10 +87,11 @@ def merge_page(page: Page, catalog: Catalog | None, mode: Mode = Mode.TARGET, *,
     >>> merge_page(page, Catalog([Entry("a-1", "Hello", "Salut", fuzzy=True)])).text
     'Bonjour!'
     """
-    if catalog is None or not page.pairs:
+    if catalog is None or not page.pairs or not any(entry.reviewed for entry in catalog.entries):
         return PageMerge(render_page(page, mode))
     result = PageMerge("")
-    targets = choose_targets(catalog, {pair.id: pair.source for pair in page.pairs}, result, gate)
+    pairs = PairView.of(page)
+    targets = choose_targets(catalog, dict(zip(pairs.ids(), pairs.sources())), result, gate)
     result.text = render_page(page, mode, targets)
     return result
 

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
+from itertools import repeat
 
-from tm.model import Page
+from tm.model import Escape, Page
+from tm.page.pairs import PairView
 from tm.page.parse import escape_text
 
 
@@ -34,26 +36,32 @@ def render_page(page: Page, mode: Mode = Mode.BILINGUAL, targets: Mapping[str, s
 
     The BOM, if the page had one, is put back at the start.
     """
-    targets = targets or {}
+    pairs = PairView.of(page)
     text = page.text
+    new = _new_targets(pairs, targets) if targets and mode is not Mode.SOURCE else {}
     out: list[str] = [BOM] if page.bom else []
     pos = 0
-    for pair in page.pairs:
-        out.append(text[pos : pair.start])
-        new = targets.get(pair.id)
-        if new is None or new == pair.target:
-            raw_target = text[pair.target_start : pair.target_end]
+    for k, ((start, end), _, _, (target_start, target_end), (source_start, source_end)) in enumerate(pairs.regs):
+        out.append(text[pos:start])
+        raw = new.get(k) if new else None
+        if mode is Mode.TARGET:
+            out.append(text[target_start:target_end] if raw is None else raw)
+        elif mode is Mode.BILINGUAL:
+            out.append(text[start:end] if raw is None else text[start:target_start] + raw + text[target_end:end])
         else:
-            raw_target = escape_text(new, pair.escape)
-        if mode is Mode.BILINGUAL:
-            out.append(text[pair.start : pair.target_start])
-            out.append(raw_target)
-            out.append(text[pair.target_end : pair.end])
-        elif mode is Mode.TARGET:
-            out.append(raw_target)
-        else:
-            out.append(text[pair.source_start : pair.source_end])
-        pos = pair.end
+            out.append(text[source_start:source_end])
+        pos = end
     out.append(text[pos:])
     return "".join(out)
 
+
+def _new_targets(pairs: PairView, targets: Mapping[str, str]) -> dict[int, str]:
+    """The raw text to write in place of each pair's translation that `targets` changes, by pair index."""
+    escapes = pairs.escapes or repeat(Escape.NONE)
+    own = pairs.targets()
+    new: dict[int, str] = {}
+    for k, (pair_id, escape) in enumerate(zip(pairs.ids(), escapes)):
+        target = targets.get(pair_id)
+        if target is not None and target != own[k]:
+            new[k] = escape_text(target, escape)
+    return new
