@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from tm.errors import InputError
 from tm.model import Escape, Page
 from tm.page.meta import front_matter_end, read_meta
-from tm.page.pairs import PairView, Regs
+from tm.page.pairs import PairView
 from tm.page.scalars import quoted_scalars
 
 YAML_SUFFIXES = (".yml", ".yaml")
@@ -75,13 +75,13 @@ def parse_page(relpath: str, text: str, *, bom: bool = False) -> ParseResult:
     yaml_end = front_matter_end(text, yaml_page=yaml_page)
     meta = read_meta(text, yaml_page=yaml_page, end=yaml_end)
     if "data-ttu-id=" not in text and "data-stu-id=" not in text:
-        return ParseResult(Page(relpath, text, (), meta, bom), ())
-    regs = [match.regs for match in PAIR.finditer(text)]
-    if not all_paired(text, len(regs)):  # some `data-ttu-id`/`data-stu-id` is in no pair: go pair by pair
-        regs, diagnostics = _scan_careful(text)
+        return ParseResult(Page(relpath, text, PairView(text, []), meta, bom), ())
+    matches = list(PAIR.finditer(text))
+    if not all_paired(text, len(matches)):  # some `data-ttu-id`/`data-stu-id` is in no pair: go pair by pair
+        matches, diagnostics = _scan_careful(text)
     else:
         diagnostics = ()
-    pairs = PairView(text, regs, _escapes(text, regs, yaml_end))
+    pairs = PairView(text, matches, _escapes(text, matches, yaml_end))
     return ParseResult(Page(relpath, text, pairs, meta, bom), diagnostics)
 
 
@@ -97,9 +97,9 @@ def raw_is_text(relpath: str, text: str, yaml_end: int) -> bool:
             and not 0 <= text.find("data-ttu-id=") < yaml_end)
 
 
-def _scan_careful(text: str) -> tuple[list[Regs], tuple[Diagnostic, ...]]:
+def _scan_careful(text: str) -> tuple[list[re.Match[str]], tuple[Diagnostic, ...]]:
     """Pair by pair from each opening span, with the loose fallback and a diagnostic for what does not pair."""
-    regs: list[Regs] = []
+    matches: list[re.Match[str]] = []
     diagnostics: list[Diagnostic] = []
     pos = 0
     line = 1
@@ -122,12 +122,12 @@ def _scan_careful(text: str) -> tuple[list[Regs], tuple[Diagnostic, ...]]:
             diagnostics.append(diagnostic)
             pos = opening.end() if inner_pair else match.end()
             continue
-        regs.append(match.regs)
+        matches.append(match)
         pos = match.end()
     lookups = text.count("data-stu-id=")
-    if lookups > len(regs) and not diagnostics:
-        diagnostics.append(_orphan_lookup(text, regs))
-    return regs, tuple(diagnostics)
+    if lookups > len(matches) and not diagnostics:
+        diagnostics.append(_orphan_lookup(text, matches))
+    return matches, tuple(diagnostics)
 
 
 def _nested_marker(text: str, match: re.Match[str]) -> int:
@@ -152,14 +152,14 @@ def _nested_diagnostic(text: str, match: re.Match[str], at: int, line: int) -> t
     return Diagnostic("TM101", where, message), False
 
 
-def _escapes(text: str, regs: list[Regs], yaml_end: int) -> list[Escape] | None:
+def _escapes(text: str, matches: list[re.Match[str]], yaml_end: int) -> list[Escape] | None:
     """How each pair's texts are escaped, or None when none is (no pair in YAML, no `\\"` quotes)."""
-    if not regs or (regs[0][0][0] >= yaml_end and "data-ttu-id=\\" not in text):
+    if not matches or (matches[0].start() >= yaml_end and "data-ttu-id=\\" not in text):
         return None
     scalars = _Scalars(text, yaml_end)
-    escapes = [scalars.escape_at(start, text[quote_start:quote_end])
-               if start < yaml_end or quote_end - quote_start == 2 else Escape.NONE
-               for (start, _), (quote_start, quote_end), *_ in regs]
+    escapes = [scalars.escape_at(match.start(), match.group(1))
+               if match.start() < yaml_end or len(match.group(1)) == 2 else Escape.NONE
+               for match in matches]
     return escapes if any(escape is not Escape.NONE for escape in escapes) else None
 
 
@@ -213,14 +213,14 @@ def _why_unmatched(text: str, opening: re.Match[str]) -> str:
     return f"sxs-lookup half of {pair_id!r} is not closed"
 
 
-def _orphan_lookup(text: str, regs: list[Regs]) -> Diagnostic:
+def _orphan_lookup(text: str, pairs: list[re.Match[str]]) -> Diagnostic:
     """The first `data-stu-id` that sits in no pair: a lookup half whose translation half is missing."""
-    inside = iter(regs)
+    inside = iter(pairs)
     current = next(inside, None)
     for match in re.finditer("data-stu-id=", text):
-        while current is not None and current[0][1] <= match.start():
+        while current is not None and current.end() <= match.start():
             current = next(inside, None)
-        if current is None or match.start() < current[0][0]:
+        if current is None or match.start() < current.start():
             line = text.count("\n", 0, match.start()) + 1
             return Diagnostic("TM102", line, "sxs-lookup span has no data-ttu-id half")
     return Diagnostic("TM102", 1, "sxs-lookup span has no data-ttu-id half")

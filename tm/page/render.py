@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from itertools import repeat
 
 from tm.model import Escape, Page
-from tm.page.pairs import PairView
+from tm.page.pairs import SOURCE, TARGET, PairView
 from tm.page.parse import escape_text
 
 
@@ -41,15 +41,20 @@ def render_page(page: Page, mode: Mode = Mode.BILINGUAL, targets: Mapping[str, s
     new = _new_targets(pairs, targets) if targets and mode is not Mode.SOURCE else {}
     out: list[str] = [BOM] if page.bom else []
     pos = 0
-    for k, ((start, end), _, _, (target_start, target_end), (source_start, source_end)) in enumerate(pairs.regs):
+    for k, match in enumerate(pairs.matches):
+        start, end = match.span()
         out.append(text[pos:start])
         raw = new.get(k) if new else None
         if mode is Mode.TARGET:
-            out.append(text[target_start:target_end] if raw is None else raw)
+            out.append(match.group(TARGET) if raw is None else raw)
         elif mode is Mode.BILINGUAL:
-            out.append(text[start:end] if raw is None else text[start:target_start] + raw + text[target_end:end])
+            if raw is None:
+                out.append(match.group())
+            else:
+                target_start, target_end = match.span(TARGET)
+                out.append(text[start:target_start] + raw + text[target_end:end])
         else:
-            out.append(text[source_start:source_end])
+            out.append(match.group(SOURCE))
         pos = end
     out.append(text[pos:])
     return "".join(out)
