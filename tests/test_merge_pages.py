@@ -9,7 +9,7 @@ from helpers import ROOT, SAMPLES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tm.merge import merge_page
+from tm.merge import merge_page, merge_unreviewed
 from tm.model import Catalog, Entry
 from tm.page import Mode, parse_page
 from tm.page.parse import decode_page
@@ -34,6 +34,9 @@ def test_sample_pages(path: Path, mode: Mode) -> None:
     merged = merge_page(page, catalog, mode)
     assert merged.text.encode("utf-8") == (EXPECTED / mode.value / relpath).read_bytes()
     assert merged.applied == sum(p.target != "" for p in page.pairs[::2])  # a reviewed entry is one with a msgstr
+    unchanged = merge_unreviewed(text, None, mode, bom=bom)
+    assert unchanged is not None and unchanged == merge_page(page, None, mode)
+    assert mode is not Mode.BILINGUAL or unchanged.text.encode("utf-8") == path.read_bytes()
 
 
 # Hypothesis also draws the string constants of tm's modules: a literal `data-stu-id=` outside a pair makes a
@@ -51,7 +54,7 @@ _entry_kinds = st.sampled_from(["none", "reviewed", "fuzzy", "empty", "stale", "
 def test_generated_pages(specs: list[tuple[str, str, str, str]], mode: Mode, bom: bool, unknown: bool,
                          front: str) -> None:
     """The merged text is the page written with the translations that apply, and the counts say which did not."""
-    parts, merged_parts, entries = [front], [front], []
+    parts, merged_parts, own_parts, entries = [front], [front], [front], []
     applied, stale, refused = 0, [], []
     for number, (between, target, source, kind) in enumerate(specs):
         pair_id = f"a1b2c-{100 + number}"
@@ -71,6 +74,8 @@ def test_generated_pages(specs: list[tuple[str, str, str, str]], mode: Mode, bom
                     new, applied = text, applied + 1
         rendered = {Mode.TARGET: new, Mode.SOURCE: source}.get(mode, pair(pair_id, new, source, quote=quote))
         merged_parts.append(between + rendered)
+        own_parts.append(between + {Mode.TARGET: target, Mode.SOURCE: source}.get(
+            mode, pair(pair_id, target, source, quote=quote)))
     if unknown:
         entries.append(Entry("zzz-1", "Gone", "Parti", line=99))
     text = "".join(parts) + "\n"
@@ -85,7 +90,10 @@ def test_generated_pages(specs: list[tuple[str, str, str, str]], mode: Mode, bom
     counted = unknown and bool(specs)  # a page without pairs is written as it is, its catalog unread
     assert merged.unknown == counted and (merged.first_unknown is not None) == counted
     unchanged = merge_page(parse_page("p.md", text, bom=bom).page, None, mode)
-    assert unchanged.text == merge_page(parse_page("p.md", text, bom=bom).page, Catalog([]), mode).text
+    assert unchanged.text == ("\ufeff" if bom else "") + "".join(own_parts) + "\n"
+    assert unchanged == merge_unreviewed(text, None, mode, bom=bom) == merge_unreviewed(text, Catalog([]), mode, bom=bom)
+    reviewed = any(e.reviewed for e in entries)
+    assert (merge_unreviewed(text, Catalog(entries), mode, bom=bom) is None) == reviewed
 
 
 def test_pages_whose_texts_are_escaped() -> None:
@@ -101,3 +109,10 @@ def test_pages_whose_texts_are_escaped() -> None:
     quoted = pair("a-1", "Salut", "Hi", quote='\\"')
     escaped = merge_page(parse_page("p.md", quoted).page, catalog, Mode.TARGET)
     assert escaped.text == 'Dis \\"bonjour\\"'
+
+
+def test_merge_unreviewed_leaves_a_malformed_page_to_the_parse() -> None:
+    """A span in no pair: `merge_unreviewed` gives None, and the parse says what is wrong."""
+    text = pair("a-1", "Salut", "Hi") + '<span data-ttu-id="a-2">x</span>\n'
+    assert merge_unreviewed(text, None) is None
+    assert parse_page("p.md", text).diagnostics

@@ -23,7 +23,7 @@ from tm.errors import InputError
 from tm.extract import count_words, page_entries
 from tm.fileio import write_atomic
 from tm.formats import check_writable, get_format
-from tm.merge import merge_page
+from tm.merge import merge_page, merge_unreviewed
 from tm.model import Entry, is_language_tag
 from tm.page import Mode, parse_page
 from tm.page.parse import ParseResult, decode_page
@@ -308,10 +308,12 @@ class MergeJob:
             return result
         text, bom = decoded
         gate = refuse_failing if self.check else None
-        parsed = _parsed(relpath, text, bom, self.shown, result)
-        if parsed is None:
-            return result
-        merged = merge_page(parsed.page, catalog, self.mode, gate=gate)
+        merged = merge_unreviewed(text, catalog, self.mode, bom=bom)  # nothing to apply: no parse needed
+        if merged is None:
+            parsed = _parsed(relpath, text, bom, self.shown, result)
+            if parsed is None:
+                return result
+            merged = merge_page(parsed.page, catalog, self.mode, gate=gate)
         if merged.unwritable:
             result.errors += [f"{catalog_path}:{bad.line}: the msgstr of {bad.id} holds U+{ord(bad.char):04X}, a "
                               f"character no page may hold; page {_where(self.shown, relpath)} not merged [TM104]"

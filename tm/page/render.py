@@ -39,25 +39,27 @@ def render_page(page: Page, mode: Mode = Mode.BILINGUAL, targets: Mapping[str, s
     pairs = PairView.of(page)
     text = page.text
     new = _new_targets(pairs, targets) if targets and mode is not Mode.SOURCE else {}
-    out: list[str] = [BOM] if page.bom else []
-    pos = 0
-    for k, match in enumerate(pairs.matches):
-        start, end = match.span()
-        out.append(text[pos:start])
-        raw = new.get(k) if new else None
+    bom = BOM if page.bom else ""
+    if mode is Mode.BILINGUAL and not new:
+        return bom + text  # every pair as it is
+    matches = pairs.matches
+    rendered = [match.group(_GROUP[mode]) for match in matches]
+    for k, raw in new.items():
         if mode is Mode.TARGET:
-            out.append(match.group(TARGET) if raw is None else raw)
-        elif mode is Mode.BILINGUAL:
-            if raw is None:
-                out.append(match.group())
-            else:
-                target_start, target_end = match.span(TARGET)
-                out.append(text[start:target_start] + raw + text[target_end:end])
+            rendered[k] = raw
         else:
-            out.append(match.group(SOURCE))
-        pos = end
-    out.append(text[pos:])
-    return "".join(out)
+            start, end = matches[k].span()
+            target_start, target_end = matches[k].span(TARGET)
+            rendered[k] = text[start:target_start] + raw + text[target_end:end]
+    ends = [0, *[match.end() for match in matches]]
+    starts = [*[match.start() for match in matches], len(text)]
+    out = [""] * (2 * len(matches) + 1)
+    out[0::2] = [text[end:start] for end, start in zip(ends, starts)]  # what lies between the pairs
+    out[1::2] = rendered
+    return bom + "".join(out)
+
+
+_GROUP = {Mode.TARGET: TARGET, Mode.BILINGUAL: 0, Mode.SOURCE: SOURCE}  # what stands for a pair, unless changed
 
 
 def _new_targets(pairs: PairView, targets: Mapping[str, str]) -> dict[int, str]:
