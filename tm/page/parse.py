@@ -92,7 +92,8 @@ def all_paired(text: str, found: int) -> bool:
 
 def raw_is_text(relpath: str, text: str, yaml_end: int) -> bool:
     """True when no pair's raw text can be escaped: a Markdown page, plain attribute quotes (no `\\"`), and no
-    pair in the front matter (before `yaml_end`). The fast paths of extract and merge take only such pages."""
+    pair in the front matter (before `yaml_end`). The quick path of `tm update` (`tm.extract.text_entries`) takes
+    only such pages."""
     return (not relpath.lower().endswith(YAML_SUFFIXES) and "data-ttu-id=\\" not in text
             and not 0 <= text.find("data-ttu-id=") < yaml_end)
 
