@@ -69,7 +69,7 @@ class ParseResult:
 def parse_page(relpath: str, text: str, *, bom: bool = False) -> ParseResult:
     """Find the pairs of a decoded page; `text` must not hold the BOM (say `bom=True` to keep it on render).
 
-    The page's pairs are a `PairView`: their offsets, decoded only when asked for.
+    The page's pairs are a `PairView`: their regex matches, decoded only when asked for.
     """
     yaml_page = relpath.lower().endswith(YAML_SUFFIXES)
     yaml_end = front_matter_end(text, yaml_page=yaml_page)
