@@ -20,12 +20,10 @@ from typing import Generic, TypeVar
 from tm.catalogs import CatalogFile, catalog_relpath, read_catalog, read_texts_and_language
 from tm.checks import RULES, Finding, Level, check_pair, check_texts
 from tm.errors import InputError
-from tm.extract import count_words, page_to_catalog
-from tm.extract_fast import page_po
+from tm.extract import count_words, page_entries
 from tm.fileio import write_atomic
 from tm.formats import check_writable, get_format
-from tm.merge import merge_page
-from tm.merge_fast import merge_text
+from tm.merge import merge_page, merge_unreviewed
 from tm.model import Entry, is_language_tag
 from tm.page import Mode, parse_page
 from tm.page.parse import ParseResult, decode_page
@@ -168,44 +166,36 @@ class ExtractJob:
         if decoded is None:
             return result
         text, bom = decoded
-        if self.formats == ("po",) and self._extract_fast(relpath, text, result):
-            return result
         parsed = _parsed(relpath, text, bom, self.shown, result)
         if parsed is None or not parsed.page.pairs:
             return result
-        catalog = page_to_catalog(parsed.page, locale=self.locale)
-        if not catalog.locale:
+        entries = page_entries(parsed.page, locale=self.locale)
+        if not entries.locale:
             message = "no ms.contentlocale in the front matter; give --locale"
             result.errors.append(str(InputError(_where(self.shown, relpath), 1, message)))
             return result
-        if self._bad_locale(relpath, text, catalog.locale, result):
+        if self._bad_locale(relpath, text, entries.locale, result):
             return result
+        catalog = None  # built only for formats other than PO, once
         for name in self.formats:
             adapter = get_format(name)
-            write_atomic(os.path.join(self.out, catalog.locale, catalog_relpath(relpath, adapter.SUFFIXES[0])),
-                         adapter.write(catalog))
+            if adapter.NAME == "po":
+                data = entries.po()
+            else:
+                catalog = catalog or entries.catalog()
+                data = adapter.write(catalog)
+            write_atomic(os.path.join(self.out, entries.locale, catalog_relpath(relpath, adapter.SUFFIXES[0])), data)
             result.files_written += 1
         result.pages = 1
-        result.segments = len(catalog.entries)
+        result.segments = len(entries.sources)
         if self.count_words:
-            result.words = sum(count_words(e.source) for e in catalog.entries)
+            result.words = sum(map(count_words, entries.sources))
         return result
 
     def _bad_locale(self, relpath: str, text: str, locale: str, result: FileResult) -> bool:
         if is_language_tag(locale):
             return False
         result.errors.append(locale_error(_where(self.shown, relpath), text, locale))
-        return True
-
-    def _extract_fast(self, relpath: str, text: str, result: FileResult) -> bool:
-        """A common Markdown page straight to PO (`tm.extract_fast`); False sends it to the model path."""
-        done = page_po(relpath, text, locale=self.locale, words=self.count_words)
-        if done is None:
-            return False
-        if done.segments and not self._bad_locale(relpath, text, done.locale, result):
-            write_atomic(os.path.join(self.out, done.locale, catalog_relpath(relpath, ".po")), done.data)
-            result.files_written = result.pages = 1
-            result.segments, result.words = done.segments, done.words
         return True
 
 
@@ -318,7 +308,7 @@ class MergeJob:
             return result
         text, bom = decoded
         gate = refuse_failing if self.check else None
-        merged = merge_text(relpath, text, catalog, self.mode, bom=bom, gate=gate)  # the common page, fast
+        merged = merge_unreviewed(text, catalog, self.mode, bom=bom)  # nothing to apply: no parse needed
         if merged is None:
             parsed = _parsed(relpath, text, bom, self.shown, result)
             if parsed is None:

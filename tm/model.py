@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 
@@ -45,11 +45,14 @@ class Pair:
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """A bilingual page: its decoded text (BOM removed, line endings kept) and the pairs in document order."""
+    """A bilingual page: its decoded text (BOM removed, line endings kept) and the pairs in document order.
+
+    `tm.page.parse_page` gives a `tm.page.pairs.PairView` as `pairs`, which builds the `Pair`s only when read.
+    """
 
     relpath: str
     text: str
-    pairs: tuple[Pair, ...]
+    pairs: Sequence[Pair]
     meta: dict[str, str] = field(default_factory=dict)
     bom: bool = False
 

@@ -48,8 +48,7 @@ from itertools import chain, repeat
 from typing import NamedTuple
 
 from tm.align import DEFAULT_THRESHOLD, FuzzyIndex, Link, align, gc_paused
-from tm.extract import HT_NOTE, page_to_catalog
-from tm.extract_fast import PageEntries
+from tm.extract import HT_NOTE, PageEntries, page_to_catalog
 from tm.formats import po
 from tm.model import (
     HUMAN_FLAG,
@@ -290,7 +289,7 @@ def update_page_text(
     where: str = "",
     drop_obsolete: bool = False,
 ) -> PageUpdateText:
-    """`update_page` for a page `extract_fast` takes apart: the same catalog, written as PO text.
+    """`update_page` for a page `tm.extract.text_entries` takes apart: the same catalog, written as PO text.
 
     The hot path of `tm update`: most entries of a handoff are the handoff's own (machine translation
     nobody reviewed), and those are copied as extract writes them; only the others become `Entry`s, on

@@ -51,7 +51,7 @@ from tm.cli.update_tree import (
 )
 from tm.diff import CLASSES, DiffOptions, DiffReport, compare, review_catalogs
 from tm.errors import BadArgument, InputError
-from tm.extract_fast import page_entries
+from tm.extract import text_entries
 from tm.fileio import read_file, write_atomic, write_file
 from tm.formats import catalog_suffixes, for_path, po
 from tm.jobs import default_jobs, parallel_map
@@ -363,11 +363,11 @@ class _UpdateJob:
 
     def _update_fast(self, item: _Item, text: str, old: LazyCatalog, memory: Memory | None, where: str, done: _Done,
                      raw: bytes | None, stamp: str) -> bool:
-        """`update_page_text` for a PO catalog whose page `extract_fast` takes apart; False: take the model path."""
+        """`update_page_text` for a PO catalog whose page `text_entries` takes apart; False: take the model path."""
         assert item.catalog is not None
         if not item.catalog.endswith(".po"):
             return False
-        page = page_entries(item.relpath, text, locale=old.locale)
+        page = text_entries(item.relpath, text, locale=old.locale)
         if page is None:
             return False
         if page.sources:
