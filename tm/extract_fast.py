@@ -17,7 +17,7 @@ from hashlib import blake2b
 
 from tm.extract import count_words, make_header, place_notes, reference_path, translation_note
 from tm.formats import po
-from tm.model import VENDOR_MARK, Catalog, Entry, Page
+from tm.model import VENDOR_MARK, Entry, Page
 from tm.page.meta import front_matter_end, read_meta
 from tm.page.parse import PAIR, all_paired, raw_is_text
 
@@ -39,7 +39,7 @@ def page_po(relpath: str, text: str, *, locale: str = "", words: bool = False) -
     page = page_entries(relpath, text, locale=locale)
     if page is None:
         return None
-    data = (po.header_text(Catalog(header=page.header)) + "".join(page.texts)).encode("utf-8")
+    data = po.po_text(page.header, page.texts)
     return PageCatalog(data, page.locale, len(page.texts), sum(map(count_words, page.sources)) if words else 0)
 
 
@@ -99,9 +99,9 @@ class PageEntries:
 
     def reviewed_text(self, k: int, target: str) -> str:
         """`texts[k]` with `target` as a reviewed msgstr (not fuzzy): an update keeping a review writes it."""
-        head = (f"\n#. {self.notes[k]}\n#. {self.kind_note}{VENDOR_MARK}{self.digests[k]}\n"
-                f"#: {self.reference}{self.lines[k]}\n")
-        return po.message_text(head, self.id(k), self.sources[k], target)
+        notes = f"#. {self.notes[k]}\n#. {self.kind_note}{VENDOR_MARK}{self.digests[k]}\n"
+        return po.note_entry_text(notes, f"{self.reference}{self.lines[k]}", False, self.id(k), self.sources[k],
+                                  target)
 
     def reviewed(self, k: int) -> bool:
         """`entry(k).reviewed`, without building it: an HT page's translations count as reviewed."""
@@ -115,11 +115,10 @@ def page_entries(relpath: str, text: str, *, locale: str = "") -> PageEntries | 
     if found is None:
         return None
     page, locale, spans, sources, notes = found
-    fuzzy_flag = "#, fuzzy\n" if page.machine_translated else ""
+    fuzzy = page.machine_translated
     kind_note = translation_note(page)
     reference = f"{reference_path(relpath)}:"
-    comments = f"\n#: {reference}"
-    message, plain, count = po.message_text, po.plain, text.count
+    entry_text, count = po.note_entry_text, text.count
     lines: list[int] = []
     digests: list[str] = []
     targets: list[str] = []
@@ -134,14 +133,9 @@ def page_entries(relpath: str, text: str, *, locale: str = "") -> PageEntries | 
         target = text[target_start:target_end]
         targets.append(target)
         pair_id = text[id_start:id_end]
-        flag = fuzzy_flag if target else ""
         digest = blake2b(target.encode(), digest_size=6).hexdigest()  # `vendor_digest`, inline
         digests.append(digest)
-        if plain(pair_id + source + target):  # `po.message_text` in one f-string
-            texts.append(f'\n#. {note}\n#. {kind_note}{VENDOR_MARK}{digest}{comments}{line}\n{flag}'
-                         f'msgctxt "{pair_id}"\nmsgid "{source}"\nmsgstr "{target}"\n')
-        else:
-            texts.append(message(f"\n#. {note}\n#. {kind_note}{VENDOR_MARK}{digest}{comments}{line}\n{flag}",
-                                 pair_id, source, target))
+        texts.append(entry_text(f"#. {note}\n#. {kind_note}{VENDOR_MARK}{digest}\n", f"{reference}{line}",
+                                fuzzy and target != "", pair_id, source, target))
     return PageEntries(make_header(page, locale), locale, sources, lines, notes, texts, page.machine_translated,
                        kind_note, digests, targets, reference, text, spans)
