@@ -243,7 +243,7 @@ def read_reviewed(data: bytes, *, path: str, header: bool = True) -> Catalog | N
         msgid_line = line + text.count("\n", pos, match.start("id"))
         line += text.count("\n", pos, match.end())
         pos = match.end()
-        if first and groups[7] == '""' and groups[6] is None:
+        if first and groups[6] is None and join(groups[7]) == "":
             if any(groups[1:6]):
                 return None
             if header:
