@@ -42,8 +42,8 @@ def _entry_pattern(string: str) -> str:
             rf"msgstr (?P<str>{string}(?:\n{string})*)(?:\n|\Z)")
 
 
-# The grammar, strictly (`_STRICT`) and with a string taken from quote to quote (`_ENTRY`): twice as quick
-# to match; `tokenize` then checks each string it took (`_is_strings`).
+# The grammar, strictly (`_STRICT`) and with a string taken from quote to quote (`_ENTRY`), which is quicker
+# to match: `tokenize` then checks each string it took (`_is_strings`).
 _STRICT = re.compile(_entry_pattern(_STR))
 _ENTRY = re.compile(_entry_pattern(r'"[^\n]*"'))
 _STRINGS = re.compile(rf"{_STR}(?:\n(?:#\| )?{_STR})*")
