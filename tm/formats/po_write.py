@@ -187,7 +187,9 @@ def po_text(header: dict[str, str], chunks: Iterable[str]) -> bytes:
 def note_entry_text(notes: str, reference: str, fuzzy: bool, context: str, source: str, target: str) -> str:
     """An extracted entry's chunk (blank line first): `notes` (its `#. ` lines, written), one `#:` reference,
     maybe `#, fuzzy`, then msgctxt, msgid and msgstr; what `entry_text` writes for such an entry."""
+    if plain(context + source + target):  # one f-string: extract writes one per pair
+        if fuzzy:
+            return f'\n{notes}#: {reference}\n#, fuzzy\nmsgctxt "{context}"\nmsgid "{source}"\nmsgstr "{target}"\n'
+        return f'\n{notes}#: {reference}\nmsgctxt "{context}"\nmsgid "{source}"\nmsgstr "{target}"\n'
     head = f"\n{notes}#: {reference}\n#, fuzzy\n" if fuzzy else f"\n{notes}#: {reference}\n"
-    if plain(context + source + target):
-        return f'{head}msgctxt "{context}"\nmsgid "{source}"\nmsgstr "{target}"\n'
     return head + _field("msgctxt", context, "") + _field("msgid", source, "") + _field("msgstr", target, "")
