@@ -95,13 +95,13 @@ class PageEntries:
 
     def po(self) -> bytes:
         """The catalog as PO bytes: what `po.write(self.catalog())` gives."""
-        return (po.header_text(Catalog(header=self.header)) + "".join(self.texts)).encode("utf-8")
+        return po.po_text(self.header, self.texts)
 
     def reviewed_text(self, k: int, target: str) -> str:
         """`texts[k]` with `target` as a reviewed msgstr (not fuzzy): an update keeping a review writes it."""
-        head = (f"\n#. {self.notes[k]}\n#. {self.kind_note}{VENDOR_MARK}{self.digests[k]}\n"
-                f"#: {self.reference}{self.lines[k]}\n")
-        return po.message_text(head, self.ids[k], self.sources[k], target)
+        notes = f"#. {self.notes[k]}\n#. {self.kind_note}{VENDOR_MARK}{self.digests[k]}\n"
+        return po.note_entry_text(notes, f"{self.reference}{self.lines[k]}", False, self.ids[k], self.sources[k],
+                                  target)
 
     def reviewed(self, k: int) -> bool:
         """`entry(k).reviewed`, without building it: an HT page's translations count as reviewed."""
@@ -117,23 +117,17 @@ def page_entries(page: Page, *, locale: str = "") -> PageEntries:
     escaped = [escape is not Escape.NONE for escape in pairs.escapes] if pairs.escapes else repeat(False)
     notes = place_notes(text, list(zip(pairs.starts(), sources, escaped)),
                         yaml_page=page.relpath.lower().endswith(YAML_SUFFIXES))
-    fuzzy_flag = "#, fuzzy\n" if page.machine_translated else ""
+    fuzzy = page.machine_translated
     kind_note = translation_note(page)
     reference = f"{reference_path(page.relpath)}:"
-    comments = f"\n#: {reference}"
-    message, plain = po.message_text, po.plain
+    entry_text = po.note_entry_text
     digests: list[str] = []
     texts: list[str] = []
     for pair_id, source, target, note, line in zip(ids, sources, targets, notes, lines):
-        flag = fuzzy_flag if target else ""
         digest = blake2b(target.encode(), digest_size=6).hexdigest()  # `vendor_digest`, inline
         digests.append(digest)
-        if plain(pair_id + source + target):  # `po.message_text` in one f-string
-            texts.append(f'\n#. {note}\n#. {kind_note}{VENDOR_MARK}{digest}{comments}{line}\n{flag}'
-                         f'msgctxt "{pair_id}"\nmsgid "{source}"\nmsgstr "{target}"\n')
-        else:
-            texts.append(message(f"\n#. {note}\n#. {kind_note}{VENDOR_MARK}{digest}{comments}{line}\n{flag}",
-                                 pair_id, source, target))
+        texts.append(entry_text(f"#. {note}\n#. {kind_note}{VENDOR_MARK}{digest}\n", f"{reference}{line}",
+                                fuzzy and target != "", pair_id, source, target))
     return PageEntries(page.relpath, make_header(page, locale), locale, ids, sources, lines, notes, texts,
                        page.machine_translated, kind_note, digests, targets, reference)
 
