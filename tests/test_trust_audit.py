@@ -1,0 +1,54 @@
+"""An adversarial audit of the trust guarantees: nothing a person reviewed is lost or hidden, whatever touched
+the catalogs, and a run that did nothing or went wrong never exits 0 silently. Each test reproduces one case
+the audit found (it failed before its fix)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tm.formats import po
+from tm.model import Catalog
+
+
+def write_page(path: Path, pairs: list[tuple[str, str]], *, prefix: str, kind: str = "MT") -> None:
+    """A side-by-side page of (source, target) pairs, ids `prefix-100`…"""
+    body = "".join(f'<span data-ttu-id="{prefix}-{100 + k}">{target}</span><span class="sxs-lookup">'
+                   f'<span data-stu-id="{prefix}-{100 + k}">{source}</span></span>\n\n'
+                   for k, (source, target) in enumerate(pairs))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\nms.contentlocale: fr-FR\nms.translationtype: {kind}\nms.lasthandoff: 02/04/2021\n---\n"
+                    + body, encoding="utf-8")
+
+
+def read(path: Path) -> Catalog:
+    return po.read(path.read_bytes(), path=str(path))
+
+
+PAIRS = [("Install the SDK.", "Installer le SDK."), ("Open the project folder.", "Ouvrir le dossier du projet."),
+         ("Build the app.", "Générer l'application.")]
+
+
+def test_a_review_whose_segment_comes_back_is_not_left_in_the_obsolete_entries(tmp_path: Path, cli) -> None:
+    """A segment leaves a handoff (its review goes `#~`) and comes back in the next one: like msgmerge, which
+    revives an obsolete entry whose msgid returns, update gives the person's translation back to it (fuzzy, the
+    handoff's translation in a note, as for a review of the same source elsewhere), instead of the vendor's MT
+    with the review hidden in `#~` (and deleted by the next `--drop-obsolete`)."""
+    write_page(tmp_path / "v1" / "a.md", PAIRS, prefix="ab000")
+    assert cli("extract", tmp_path / "v1", "--out", tmp_path / "loc").code == 0
+    catalog_path = tmp_path / "loc" / "fr-FR" / "a.po"
+    catalog = read(catalog_path)
+    catalog.entries[0].target, catalog.entries[0].fuzzy = "Installez le SDK (relu).", False
+    catalog.entries[1].target, catalog.entries[1].fuzzy = "Ouvrez le dossier de projet (relu).", False
+    catalog_path.write_bytes(po.write(catalog))
+    write_page(tmp_path / "v2" / "a.md", [PAIRS[0], PAIRS[2]], prefix="cd000")
+    assert cli("update", tmp_path / "loc" / "fr-FR", tmp_path / "v2").code == 0
+    write_page(tmp_path / "v3" / "a.md", [PAIRS[0], (PAIRS[1][0], "Ouvrir le dossier du projet (TA 3)."), PAIRS[2]],
+               prefix="ef000")
+    assert cli("update", tmp_path / "loc" / "fr-FR", tmp_path / "v3").code == 0
+    back = next(e for e in read(catalog_path).active if e.source == PAIRS[1][0])
+    assert back.target == "Ouvrez le dossier de projet (relu)."
+    assert back.fuzzy and back.id == "ef000-101"
+    assert any("Ouvrir le dossier du projet (TA 3)." in note for note in back.notes)
+    before = catalog_path.read_bytes()
+    assert cli("update", tmp_path / "loc" / "fr-FR", tmp_path / "v3").code == 0
+    assert catalog_path.read_bytes() == before  # idempotent
