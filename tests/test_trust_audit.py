@@ -4,6 +4,8 @@ the audit found (it failed before its fix)."""
 
 from __future__ import annotations
 
+import json
+import subprocess
 from pathlib import Path
 
 from tm.formats import po
@@ -52,3 +54,25 @@ def test_a_review_whose_segment_comes_back_is_not_left_in_the_obsolete_entries(t
     before = catalog_path.read_bytes()
     assert cli("update", tmp_path / "loc" / "fr-FR", tmp_path / "v3").code == 0
     assert catalog_path.read_bytes() == before  # idempotent
+
+
+def test_stats_does_not_count_a_persons_fuzzy_translation_as_mt(tmp_path: Path, cli) -> None:
+    """A review whose source the handoff edited is carried fuzzy (a person's translation awaiting a second
+    look); once an editor dropped its `tm-human` flag (msgcat here), only the vendor digest tells it from MT.
+    `tm stats` counted it in the MT column, so a lead saw machine translation where a person's work waits."""
+    write_page(tmp_path / "v1" / "a.md", PAIRS, prefix="ab000")
+    assert cli("extract", tmp_path / "v1", "--out", tmp_path / "loc").code == 0
+    catalog_path = tmp_path / "loc" / "fr-FR" / "a.po"
+    catalog = read(catalog_path)
+    for entry in catalog.entries[:2]:
+        entry.target, entry.fuzzy = entry.target + " (relu)", False
+    catalog_path.write_bytes(po.write(catalog))
+    write_page(tmp_path / "v2" / "a.md", [PAIRS[0], ("Open the project folders.", "Ouvrir les dossiers."), PAIRS[2]],
+               prefix="cd000")
+    assert cli("update", tmp_path / "loc" / "fr-FR", tmp_path / "v2").code == 0
+    subprocess.run(["msgcat", "--no-wrap", catalog_path, "-o", catalog_path], check=True)
+    assert "tm-human" not in catalog_path.read_text("utf-8")
+    result = cli("stats", tmp_path / "loc" / "fr-FR", "--json")
+    entries = json.loads(result.out)["total"]["entries"]
+    assert (entries["reviewed"], entries["human_fuzzy"], entries["mt"]) == (1, 1, 1)
+    assert "human (fuzzy)" in cli("stats", tmp_path / "loc" / "fr-FR").out

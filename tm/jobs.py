@@ -256,7 +256,7 @@ def count_file(path: str) -> tuple[str, Counts | None, str]:
     """`tm stats` per catalog file (by path, as `CheckJob`): its name, its counts (None if unreadable) and the
     error, if any."""
     try:
-        catalog = read_catalog(path, comments=False, header=False)
+        catalog = read_catalog(path, header=False)  # with the notes: the vendor digest tells a person's fuzzy entry
     except InputError as exc:
         return path, None, str(exc)
     return path, count_catalog(catalog), ""

@@ -1,8 +1,10 @@
 """How much review work is done and left: entries and source words by state, per catalog and in total.
 
-States follow what PO editors show: `reviewed` (translated, not fuzzy), `mt` (fuzzy: machine translation or
-a carried-forward guess nobody has confirmed), `untranslated` (empty target) and `obsolete` (`#~`, kept for
-memory, not counted in the percentage). Words are counted by `tm.extract.count_words`: markup such as code
+States follow what PO editors show: `reviewed` (translated, not fuzzy), `human_fuzzy` (fuzzy, but a person's
+translation: a review carried to an edited source, or edited and not yet confirmed; `tm.model.is_human`, so it
+is told from MT by the vendor digest even when an editor dropped the `tm-human` flag), `mt` (fuzzy: machine
+translation nobody has touched), `untranslated` (empty target) and `obsolete` (`#~`, kept for memory, not
+counted in the percentage). Words are counted by `tm.extract.count_words`: markup such as code
 spans, tags and link targets is not translation work and is not counted; Chinese and Japanese characters
 count one word each.
 """
@@ -13,9 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from tm.extract import count_words
-from tm.model import Catalog, Entry
+from tm.model import Catalog, Entry, is_human
 
-STATES = ("reviewed", "mt", "untranslated", "obsolete")
+STATES = ("reviewed", "human_fuzzy", "mt", "untranslated", "obsolete")
 
 
 def state_of(entry: Entry) -> str:
@@ -24,7 +26,9 @@ def state_of(entry: Entry) -> str:
         return "obsolete"
     if not entry.target or not all(entry.plural_targets):  # a plural entry: every form translated, as polib says
         return "untranslated"
-    return "mt" if entry.fuzzy else "reviewed"
+    if not entry.fuzzy:
+        return "reviewed"
+    return "human_fuzzy" if is_human(entry) else "mt"
 
 
 @dataclass(slots=True)
