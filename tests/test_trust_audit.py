@@ -76,3 +76,26 @@ def test_stats_does_not_count_a_persons_fuzzy_translation_as_mt(tmp_path: Path, 
     entries = json.loads(result.out)["total"]["entries"]
     assert (entries["reviewed"], entries["human_fuzzy"], entries["mt"]) == (1, 1, 1)
     assert "human (fuzzy)" in cli("stats", tmp_path / "loc" / "fr-FR").out
+
+
+def test_stats_counts_a_lazily_read_catalog_as_a_full_read(tmp_path: Path, cli) -> None:
+    """`tm stats` reads PO files as update does (`read_lazy`, plain MT entries never built): the same counts as
+    a full read, on catalogs `tm` wrote (canonical, read lazily) and on ones it did not (read in full)."""
+    from tm.stats import count_catalog
+
+    write_page(tmp_path / "v1" / "a.md", PAIRS, prefix="ab000")
+    write_page(tmp_path / "v1" / "b.md", PAIRS[:2], prefix="ab001", kind="HT")
+    assert cli("extract", tmp_path / "v1", "--out", tmp_path / "loc").code == 0
+    path = tmp_path / "loc" / "fr-FR" / "a.po"
+    catalog = read(path)
+    catalog.entries[0].target, catalog.entries[0].fuzzy = "Installez (relu).", False
+    catalog.entries[1].target = "Ouvrez le dossier (à revoir)."  # a person's edit, still fuzzy, no flag
+    catalog.entries[2].target = ""
+    path.write_bytes(po.write(catalog))
+    for catalog_path in sorted((tmp_path / "loc").rglob("*.po")):
+        for data in (catalog_path.read_bytes(), catalog_path.read_bytes().replace(b"\n", b"\r\n")):
+            full = count_catalog(po.read(data, path="x.po"))
+            lazy = count_catalog(po.read_lazy(data, path="x.po"))
+            assert (lazy.entries, lazy.words) == (full.entries, full.words)
+    counts = count_catalog(po.read_lazy(path.read_bytes(), path="a.po")).entries
+    assert (counts["reviewed"], counts["human_fuzzy"], counts["untranslated"]) == (1, 1, 1)

@@ -17,7 +17,7 @@ from types import ModuleType
 from tm.errors import BadArgument, InputError, SourceError
 from tm.fileio import read_file
 from tm.formats import catalog_suffixes, for_data
-from tm.model import Catalog, EntryText, entry_texts
+from tm.model import Catalog, EntryText, LazyCatalog, entry_texts
 from tm.sources import content, walk_files
 
 
@@ -212,6 +212,16 @@ def read_catalog(path: Path | str, *, reviewed_only: bool = False, comments: boo
     if reviewed_only:
         catalog.entries = [e for e in catalog.entries if e.reviewed]
     return catalog
+
+
+def read_lazy_catalog(path: Path | str) -> LazyCatalog:
+    """`read_catalog` whose entries are built only when asked for (`LazyCatalog`; a PO file `tm` wrote is read
+    as `tm update` reads it), for counting states without building every machine-translated entry."""
+    adapter, data = _open(path)
+    if adapter.NAME == "po":
+        lazy: LazyCatalog = adapter.read_lazy(data, path=str(path))
+        return lazy
+    return LazyCatalog.of(adapter.read(data, path=str(path)))
 
 
 def _open(path: Path | str) -> tuple[ModuleType, bytes]:

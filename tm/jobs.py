@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from tm.catalogs import CatalogFile, catalog_relpath, read_catalog, read_texts_and_language
+from tm.catalogs import CatalogFile, catalog_relpath, read_catalog, read_lazy_catalog, read_texts_and_language
 from tm.checks import RULES, Finding, Level, check_pair, check_texts
 from tm.errors import InputError
 from tm.extract import count_words, page_to_catalog
@@ -256,7 +256,7 @@ def count_file(path: str) -> tuple[str, Counts | None, str]:
     """`tm stats` per catalog file (by path, as `CheckJob`): its name, its counts (None if unreadable) and the
     error, if any."""
     try:
-        catalog = read_catalog(path, header=False)  # with the notes: the vendor digest tells a person's fuzzy entry
+        catalog = read_lazy_catalog(path)  # with the vendor digests, which tell a person's fuzzy entry
     except InputError as exc:
         return path, None, str(exc)
     return path, count_catalog(catalog), ""

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 
 from tm.extract import count_words
-from tm.model import Catalog, Entry, is_human
+from tm.model import Catalog, Entry, LazyCatalog, is_human
 
 STATES = ("reviewed", "human_fuzzy", "mt", "untranslated", "obsolete")
 
@@ -65,7 +66,7 @@ class Counts:
         }
 
 
-def count_catalog(catalog: Catalog) -> Counts:
+def count_catalog(catalog: Catalog | LazyCatalog) -> Counts:
     """The counts of one catalog.
 
     >>> from tm.model import Entry
@@ -73,8 +74,28 @@ def count_catalog(catalog: Catalog) -> Counts:
     >>> counts.entries["mt"], counts.words["reviewed"], counts.percent_reviewed
     (1, 1, 33.3)
     """
+    if isinstance(catalog, LazyCatalog):
+        return _count_lazy(catalog)
     counts = Counts()
     for entry in catalog.entries:
+        state = state_of(entry)
+        counts.entries[state] += 1
+        counts.words[state] += count_words(entry.source)
+    return counts
+
+
+def _count_lazy(catalog: LazyCatalog) -> Counts:
+    """`count_catalog` of a catalog read lazily: its plain entries (untouched MT, or a person's edit that only
+    the vendor digest tells) are counted without being built, as `tm update` reads them."""
+    counts = Counts()
+    for i, source in enumerate(catalog.sources):
+        if catalog.plain[i]:
+            state = "untranslated" if not catalog.targets[i] else "human_fuzzy" if catalog.by_person(i) else "mt"
+        else:
+            state = "reviewed" if i in catalog.reviewed else state_of(catalog.entry(i))
+        counts.entries[state] += 1
+        counts.words[state] += count_words(source)
+    for entry in chain(catalog.kept, catalog.obsolete):
         state = state_of(entry)
         counts.entries[state] += 1
         counts.words[state] += count_words(entry.source)
