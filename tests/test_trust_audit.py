@@ -5,8 +5,11 @@ the audit found (it failed before its fix)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
+
+import pytest
 
 from tm.formats import po
 from tm.model import Catalog
@@ -99,3 +102,60 @@ def test_stats_counts_a_lazily_read_catalog_as_a_full_read(tmp_path: Path, cli) 
             assert (lazy.entries, lazy.words) == (full.entries, full.words)
     counts = count_catalog(po.read_lazy(path.read_bytes(), path="a.po")).entries
     assert (counts["reviewed"], counts["human_fuzzy"], counts["untranslated"]) == (1, 1, 1)
+
+
+@pytest.mark.parametrize("command", [
+    ("check",), ("stats",), ("export", "--format", "tmx", "-o", "{tmp}/x.tmx"), ("normalize",), ("normalize", "--check"),
+    ("merge", "--pages", "{docs}", "--out", "{tmp}/build"), ("review", "pack", "--out", "{tmp}/pkg"),
+    ("diff", "{docs}"),
+])
+def test_a_locale_folder_without_catalogs_is_an_error(tmp_path: Path, cli, command: tuple[str, ...]) -> None:
+    """A typo'd or empty locale folder (`locales/fr-fr` made by hand, a checkout of the wrong branch) made every
+    command that reads a catalog tree report `0 catalogs` and exit 0: merge wrote the pages without one
+    review, as if there were none."""
+    write_page(tmp_path / "docs" / "a.md", PAIRS, prefix="ab000")
+    empty = tmp_path / "locales" / "fr-FR"
+    empty.mkdir(parents=True)
+    (empty / "notes.txt").write_text("not a catalog\n", encoding="utf-8")
+    args = [a.format(tmp=tmp_path, docs=tmp_path / "docs") for a in command]
+    at = 2 if command[0] == "review" else 1
+    result = cli(*args[:at], empty, *args[at:])
+    assert result.code == 2, result.out
+    assert f"error: {empty}: no catalog" in result.err
+    assert not (tmp_path / "build").exists() and not (tmp_path / "pkg").exists()
+
+
+def test_extract_of_a_folder_without_pages_with_pairs_is_an_error(tmp_path: Path, cli) -> None:
+    """`tm extract` of an empty folder, or of the English repository instead of the handoff (pages with no span
+    pair), said `0 catalogs written` and exited 0."""
+    (tmp_path / "empty").mkdir()
+    result = cli("extract", tmp_path / "empty", "--out", tmp_path / "loc")
+    assert result.code == 2 and f"error: {tmp_path / 'empty'}: no page (.md, .yml) in it" in result.err
+    english = tmp_path / "en" / "a.md"
+    english.parent.mkdir()
+    english.write_text("---\ntitle: A\n---\n# Install the SDK\n\nRun the installer.\n", encoding="utf-8")
+    result = cli("extract", tmp_path / "en", "--out", tmp_path / "loc")
+    assert result.code == 2 and f"error: {tmp_path / 'en'}: none of its 1 pages has span pairs" in result.err
+    assert not (tmp_path / "loc").exists()
+
+
+def test_a_catalog_folder_that_cannot_be_listed_is_an_error(tmp_path: Path, cli, monkeypatch) -> None:
+    """A folder of the catalog tree that cannot be listed was skipped: merge wrote its pages with the vendor's
+    translation and none of their reviews, exit 0, not a word."""
+    write_page(tmp_path / "docs" / "guide" / "a.md", PAIRS, prefix="ab000")
+    assert cli("extract", tmp_path / "docs", "--out", tmp_path / "loc").code == 0
+    path = tmp_path / "loc" / "fr-FR" / "guide" / "a.po"
+    catalog = read(path)
+    catalog.entries[0].target, catalog.entries[0].fuzzy = "Installez le SDK (relu).", False
+    path.write_bytes(po.write(catalog))
+    real_scandir = os.scandir
+
+    def scandir(where: str | os.PathLike[str] = ".") -> object:
+        if os.fspath(where) == str(path.parent):  # what `chmod 000` does for a user other than root
+            raise PermissionError(13, "Permission denied", os.fspath(where))
+        return real_scandir(where)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = cli("merge", tmp_path / "loc", "--pages", tmp_path / "docs", "--out", tmp_path / "build")
+    assert result.code == 2
+    assert f"error: {path.parent}: cannot list this folder" in result.err

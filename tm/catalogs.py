@@ -157,11 +157,19 @@ def header_page(path: str) -> str:
 
 
 def _walk_catalogs(paths: list[str]) -> Iterator[tuple[str, str]]:
-    """`(relpath, path)` of the catalog files under each path, in order; a missing path is a `SourceError`."""
+    """`(relpath, path)` of the catalog files under each path, in order. A missing path, a folder holding no
+    catalog file and a folder that cannot be listed are `SourceError`s: a command would otherwise report on
+    (or merge without) catalogs it never saw, and exit 0."""
     suffixes = catalog_suffixes()
     for name in paths:
         if os.path.isdir(name):
-            yield from sorted(walk_files(name, suffixes))
+            unreadable: list[str] = []
+            found = sorted(walk_files(name, suffixes, unreadable=unreadable))
+            if unreadable:
+                raise SourceError(f"{os.path.join(name, unreadable[0]).rstrip(os.sep)}: cannot list this folder")
+            if not found:
+                raise SourceError(f"{name}: no catalog ({', '.join(suffixes)}) under it")
+            yield from found
         elif os.path.exists(name):  # a file, or a FIFO or device that reading refuses with a message
             yield os.path.basename(name), name
         else:

@@ -64,6 +64,10 @@ def extract(
         _add(totals, result, keys)
     for message in clashes:
         report.error(message)
+    if not report.errors and not totals["files_written"]:  # an empty or wrong folder is not a success
+        where = f"{rev}:{' '.join(sources)}" if rev and sources else shown or " ".join(sources or [])
+        report.error(f"{where}: no page (.md, .yml) in it" if not len(source) else
+                     f"{where}: none of its {len(source)} pages has span pairs; no catalog written")
     if json_out:
         print_json({**totals, "errors": report.errors})
     elif not quiet:
