@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -159,3 +160,29 @@ def test_a_catalog_folder_that_cannot_be_listed_is_an_error(tmp_path: Path, cli,
     result = cli("merge", tmp_path / "loc", "--pages", tmp_path / "docs", "--out", tmp_path / "build")
     assert result.code == 2
     assert f"error: {path.parent}: cannot list this folder" in result.err
+
+
+@pytest.mark.parametrize("command", ["extract", "merge", "diff"])
+def test_a_folder_of_pages_that_cannot_be_listed_is_an_error(tmp_path: Path, cli, monkeypatch,
+                                                              command: str) -> None:
+    """A folder of the pages that cannot be listed was skipped: extract wrote no catalog for its pages, merge
+    no page, and diff called them removed, each with exit 0 and not a word (update already reports it)."""
+    write_page(tmp_path / "docs" / "a.md", PAIRS, prefix="ab000")
+    write_page(tmp_path / "docs" / "guide" / "b.md", PAIRS, prefix="ab001")
+    assert cli("extract", tmp_path / "docs", "--out", tmp_path / "loc").code == 0
+    shutil.copytree(tmp_path / "docs", tmp_path / "new")
+    real_scandir = os.scandir
+    hidden = str(tmp_path / ("new" if command == "diff" else "docs") / "guide")
+
+    def scandir(where: str | os.PathLike[str] = ".") -> object:
+        if os.fspath(where) == hidden:  # what `chmod 000` does for a user other than root
+            raise PermissionError(13, "Permission denied", os.fspath(where))
+        return real_scandir(where)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    args = {"extract": ("extract", tmp_path / "docs", "--out", tmp_path / "again"),
+            "merge": ("merge", tmp_path / "loc", "--pages", tmp_path / "docs", "--out", tmp_path / "build"),
+            "diff": ("diff", tmp_path / "docs", tmp_path / "new")}[command]
+    result = cli(*args)
+    assert result.code == 2
+    assert f"error: {hidden}: cannot list this folder" in result.err
