@@ -186,3 +186,15 @@ def test_a_folder_of_pages_that_cannot_be_listed_is_an_error(tmp_path: Path, cli
     result = cli(*args)
     assert result.code == 2
     assert f"error: {hidden}: cannot list this folder" in result.err
+
+
+def test_review_apply_of_a_package_with_nothing_reviewed_is_an_error(tmp_path: Path, cli) -> None:
+    """The package as it went out (the outgoing copy applied by mistake, or a reviewer who edited targets in a
+    CAT tool without confirming them) applied nothing and exited 0, silently with `-q`."""
+    write_page(tmp_path / "docs" / "a.md", PAIRS, prefix="ab000")
+    assert cli("extract", tmp_path / "docs", "--out", tmp_path / "loc").code == 0
+    assert cli("review", "pack", tmp_path / "loc" / "fr-FR", "--out", tmp_path / "pkg").code == 0
+    result = cli("review", "apply", tmp_path / "pkg", "--to", tmp_path / "loc" / "fr-FR", "-q")
+    assert result.code == 2
+    assert result.err == (f"error: {tmp_path / 'pkg'}: none of its 3 entries is reviewed (translated and not "
+                          "fuzzy; in XLIFF, a translated or final state): nothing to apply\n")
