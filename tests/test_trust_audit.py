@@ -198,3 +198,25 @@ def test_review_apply_of_a_package_with_nothing_reviewed_is_an_error(tmp_path: P
     assert result.code == 2
     assert result.err == (f"error: {tmp_path / 'pkg'}: none of its 3 entries is reviewed (translated and not "
                           "fuzzy; in XLIFF, a translated or final state): nothing to apply\n")
+
+
+def test_merge_refuses_a_catalog_of_another_locale_than_its_page(tmp_path: Path, cli) -> None:
+    """The pair ids of a handoff are the same in every locale, so fr-FR catalogs merged with `--pages` naming
+    the de-DE handoff put French reviews into the German pages, exit 0 (update refuses such pages already)."""
+    write_page(tmp_path / "docs" / "a.md", PAIRS, prefix="ab000")
+    write_page(tmp_path / "docs" / "b.md", PAIRS, prefix="ab001")
+    assert cli("extract", tmp_path / "docs", "--out", tmp_path / "loc").code == 0
+    path = tmp_path / "loc" / "fr-FR" / "a.po"
+    catalog = read(path)
+    catalog.entries[0].target, catalog.entries[0].fuzzy = "Installez le SDK (relu).", False
+    path.write_bytes(po.write(catalog))
+    german = tmp_path / "de"
+    shutil.copytree(tmp_path / "docs", german)
+    for page in german.glob("*.md"):
+        page.write_text(page.read_text("utf-8").replace("fr-FR", "de-DE"), "utf-8")
+    result = cli("merge", tmp_path / "loc", "--pages", german, "--out", tmp_path / "build")
+    assert result.code == 2
+    assert result.err == (f"error: {path}: a catalog of fr-FR, but a.md is a de-DE page (ms.contentlocale); "
+                          "page not written\n")
+    assert not (tmp_path / "build" / "a.md").exists()
+    assert (tmp_path / "build" / "b.md").exists()  # nothing reviewed in its catalog: the page as it is

@@ -203,6 +203,17 @@ def read_texts_and_language(path: Path | str) -> tuple[list[EntryText], str]:
     return entry_texts(catalog.entries), catalog.locale
 
 
+def catalog_language(path: Path | str) -> str:
+    """A catalog's language: its PO header's `Language` (looked for in the first 4 KB, where tm and the editors
+    write it), an XLIFF file's target language; "" if it names none."""
+    adapter, data = _open(path)
+    if adapter.NAME == "po":
+        found = _PO_LANGUAGE.search(data, 0, 4096)
+        return found.group(1).decode("ascii", "replace").strip() if found else ""
+    locale: str = adapter.read(data, path=str(path)).locale
+    return locale
+
+
 def read_catalog(path: Path | str, *, reviewed_only: bool = False, comments: bool = True, header: bool = True
                  ) -> Catalog:
     """Read one catalog file in whatever format its suffix and root element say.

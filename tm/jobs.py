@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from tm.catalogs import CatalogFile, catalog_relpath, read_catalog, read_lazy_catalog, read_texts_and_language
+from tm.catalogs import (
+    CatalogFile,
+    catalog_language,
+    catalog_relpath,
+    read_catalog,
+    read_lazy_catalog,
+    read_texts_and_language,
+)
 from tm.checks import RULES, Finding, Level, check_pair, check_texts
 from tm.errors import InputError
 from tm.extract import count_words, page_to_catalog
@@ -26,8 +33,9 @@ from tm.fileio import write_atomic
 from tm.formats import check_writable, get_format
 from tm.merge import merge_page
 from tm.merge_fast import merge_text
-from tm.model import Entry, is_language_tag
+from tm.model import Entry, canonical_locale, is_language_tag
 from tm.page import Mode, parse_page
+from tm.page.meta import read_meta
 from tm.page.parse import ParseResult, decode_page
 from tm.sources import Content, content
 from tm.stats import Counts, count_catalog
@@ -317,6 +325,12 @@ class MergeJob:
         if decoded is None:
             return result
         text, bom = decoded
+        if catalog is not None and catalog.entries and catalog_path is not None:
+            locale = catalog_language(catalog_path)
+            if other := _other_locale(locale, relpath, text):
+                result.errors.append(f"{catalog_path}: a catalog of {canonical_locale(locale)}, but {relpath} is a "
+                                     f"{other} page (ms.contentlocale); page not written")
+                return result
         gate = refuse_failing if self.check else None
         merged = merge_text(relpath, text, catalog, self.mode, bom=bom, gate=gate)  # the common page, fast
         if merged is None:
@@ -345,6 +359,17 @@ class MergeJob:
         result.files_written = 1
         result.applied = merged.applied
         return result
+
+
+def _other_locale(locale: str, relpath: str, text: str) -> str:
+    """The page's `ms.contentlocale` when it is not the catalog's locale (`fr` matches `fr-FR`), else "": the
+    pair ids of a handoff are the same in every locale, so another locale's pages would take the reviews."""
+    declared = canonical_locale(read_meta(text, yaml_page=relpath.lower().endswith((".yml", ".yaml")))
+                                .get("ms.contentlocale", ""))
+    ours = canonical_locale(locale)
+    if not declared or not ours or declared.split("-")[0] == ours or ours.split("-")[0] == declared:
+        return ""
+    return "" if declared == ours else declared
 
 
 def _unknown_ids(catalog_path: str, relpath: str, count: int, first: Entry) -> str:
