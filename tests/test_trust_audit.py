@@ -220,3 +220,19 @@ def test_merge_refuses_a_catalog_of_another_locale_than_its_page(tmp_path: Path,
                           "page not written\n")
     assert not (tmp_path / "build" / "a.md").exists()
     assert (tmp_path / "build" / "b.md").exists()  # nothing reviewed in its catalog: the page as it is
+
+
+def test_export_out_never_writes_two_catalogs_to_one_file(tmp_path: Path, cli) -> None:
+    """A tree holding `a.po` and `a.xlf` (an XLIFF copy that came back from a CAT tool): `tm export --format po
+    --out` wrote both to `a.po`, the second over the first, and said `2 file(s) written`."""
+    write_page(tmp_path / "docs" / "a.md", PAIRS, prefix="ab000")
+    assert cli("extract", tmp_path / "docs", "--out", tmp_path / "loc").code == 0
+    assert cli("extract", tmp_path / "docs", "--out", tmp_path / "xl", "--format", "xliff").code == 0
+    tree = tmp_path / "loc" / "fr-FR"
+    shutil.copy(tmp_path / "xl" / "fr-FR" / "a.xlf", tree / "a.xlf")
+    result = cli("export", tree, "--format", "po", "--out", tmp_path / "out", "--json")
+    assert result.code == 2
+    assert result.err == (f"error: {tree / 'a.xlf'}: not exported: its output a.po would overwrite the one of "
+                          f"{tree / 'a.po'}\n")
+    assert json.loads(result.out)["files_written"] == 1
+    assert read(tmp_path / "out" / "a.po").entries == read(tree / "a.po").entries
