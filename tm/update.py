@@ -17,6 +17,9 @@ translations as follows:
 |                                    | translation of the same source takes the msgstr (fuzzy, with a   |
 |                                    | note naming where, and one keeping the handoff's translation)    |
 | no counterpart in the new page     | obsolete (`#~`), kept unless `drop_obsolete`                     |
+| none, but an obsolete human entry  | that person's msgstr as for a review of the same source          |
+| of this catalog has the source     | elsewhere (fuzzy, or an offer on an HT page), as msgmerge        |
+|                                    | revives an obsolete entry whose msgid comes back                 |
 
 Translator comments (`# …`), flags and `tm:` notes follow their entry. An entry without `msgctxt` (a catalog
 another tool wrote) is aligned by its source like any other. Plural entries (`msgid_plural`), which no pair can
