@@ -17,15 +17,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from tm.catalogs import CatalogFile, catalog_relpath, read_catalog, read_texts_and_language
+from tm.catalogs import (
+    CatalogFile,
+    catalog_language,
+    catalog_relpath,
+    read_catalog,
+    read_lazy_catalog,
+    read_texts_and_language,
+)
 from tm.checks import RULES, Finding, Level, check_pair, check_texts
 from tm.errors import InputError
 from tm.extract import count_words, page_entries
 from tm.fileio import write_atomic
 from tm.formats import check_writable, get_format
 from tm.merge import merge_page, merge_unreviewed
-from tm.model import Entry, is_language_tag
+from tm.model import Entry, canonical_locale, is_language_tag
 from tm.page import Mode, parse_page
+from tm.page.meta import read_meta
 from tm.page.parse import ParseResult, decode_page
 from tm.sources import Content, content
 from tm.stats import Counts, count_catalog
@@ -246,7 +254,7 @@ def count_file(path: str) -> tuple[str, Counts | None, str]:
     """`tm stats` per catalog file (by path, as `CheckJob`): its name, its counts (None if unreadable) and the
     error, if any."""
     try:
-        catalog = read_catalog(path, comments=False, header=False)
+        catalog = read_lazy_catalog(path)  # with the vendor digests, which tell a person's fuzzy entry
     except InputError as exc:
         return path, None, str(exc)
     return path, count_catalog(catalog), ""
@@ -307,6 +315,12 @@ class MergeJob:
         if decoded is None:
             return result
         text, bom = decoded
+        if catalog is not None and catalog.entries and catalog_path is not None:
+            locale = catalog_language(catalog_path)
+            if other := _other_locale(locale, relpath, text):
+                result.errors.append(f"{catalog_path}: a catalog of {canonical_locale(locale)}, but {relpath} is a "
+                                     f"{other} page (ms.contentlocale); page not written")
+                return result
         gate = refuse_failing if self.check else None
         merged = merge_unreviewed(text, catalog, self.mode, bom=bom)  # nothing to apply: no parse needed
         if merged is None:
@@ -335,6 +349,17 @@ class MergeJob:
         result.files_written = 1
         result.applied = merged.applied
         return result
+
+
+def _other_locale(locale: str, relpath: str, text: str) -> str:
+    """The page's `ms.contentlocale` when it is not the catalog's locale (`fr` matches `fr-FR`), else "": the
+    pair ids of a handoff are the same in every locale, so another locale's pages would take the reviews."""
+    declared = canonical_locale(read_meta(text, yaml_page=relpath.lower().endswith((".yml", ".yaml")))
+                                .get("ms.contentlocale", ""))
+    ours = canonical_locale(locale)
+    if not declared or not ours or declared.split("-")[0] == ours or ours.split("-")[0] == declared:
+        return ""
+    return "" if declared == ours else declared
 
 
 def _unknown_ids(catalog_path: str, relpath: str, count: int, first: Entry) -> str:

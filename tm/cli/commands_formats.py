@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from tm.catalogs import CatalogFile, find_catalogs, read_catalog
+from tm.catalogs import CatalogFile, catalog_relpath, find_catalogs, read_catalog
 from tm.cli._app import Jobs, Json, Quiet, app, print_json
 from tm.errors import BadArgument, InputError
 from tm.fileio import write_atomic
@@ -58,7 +58,8 @@ def export(
     counts = {"entries": 0, "files_written": 0}
     if out is not None:
         job = ExportJob(out, adapter.NAME, reviewed_state, inline)
-        results = parallel_map(job, files, jobs=jobs or default_jobs(), total=len(files))
+        results = parallel_map(job, _one_per_output(files, adapter.SUFFIXES[0], report), jobs=jobs or default_jobs(),
+                               total=len(files))
         for result in report.track(results, total=len(files), label="export"):
             for message in result.errors:
                 report.error(message)
@@ -83,6 +84,18 @@ def export(
         units = f" ({counts['units']} translation units)" if "units" in counts else ""
         print(f"{len(files)} catalogs, {entries} entries: {written} file(s) written to {where}{units}")
     return 2 if report.errors else 0
+
+
+def _one_per_output(files: list[CatalogFile], suffix: str, report: Reporter) -> list[CatalogFile]:
+    """`files` but those whose output file an earlier one has (`a.po` and `a.xlf` of one page), each reported
+    as an error: the first keeps it, instead of being overwritten by the second."""
+    seen: dict[str, CatalogFile] = {}
+    for item in files:
+        output = catalog_relpath(item.page, suffix)
+        first = seen.setdefault(output, item)
+        if first is not item:
+            report.error(f"{item.path}: not exported: its output {output} would overwrite the one of {first.path}")
+    return list(seen.values())
 
 
 def _tmx_options(format_name: str, inline: str | None, origin: str | None, *, memory: bool

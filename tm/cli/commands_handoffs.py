@@ -60,7 +60,7 @@ from tm.page import parse_page
 from tm.page.parse import decode_page
 from tm.progress import Reporter
 from tm.report_html import render_html
-from tm.sources import PAGE_SUFFIXES, Content, DirectorySource, GitSource, Source, content, deferred
+from tm.sources import PAGE_SUFFIXES, Content, DirectorySource, GitSource, Source, check_listed, content, deferred
 from tm.update import (
     OUTCOMES,
     Memory,
@@ -96,6 +96,7 @@ def _side(name: str) -> Source:
     if path.is_file():
         return DirectorySource(path, catalog_suffixes() if for_path(path.name) else PAGE_SUFFIXES)
     pages = DirectorySource(path)
+    check_listed(pages)
     if len(pages) or not path.is_dir():
         return pages
     folders = locale_folders(str(path))  # several locales: compared by their paths in the root

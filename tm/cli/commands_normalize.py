@@ -60,11 +60,18 @@ def normalize(
 
 
 def _po_files(paths: list[str]) -> list[str]:
-    """The PO files named, and those under the directories named; a missing path is a `SourceError`."""
+    """The PO files named, and those under the directories named; a missing path, a folder without PO files
+    and one that cannot be listed are `SourceError`s (as for the other commands' catalog trees)."""
     files = []
     for name in paths:
         if os.path.isdir(name):
-            files += [path for _, path in sorted(walk_files(name, po.SUFFIXES))]
+            unreadable: list[str] = []
+            found = [path for _, path in sorted(walk_files(name, po.SUFFIXES, unreadable=unreadable))]
+            if unreadable:
+                raise SourceError(f"{os.path.join(name, unreadable[0]).rstrip(os.sep)}: cannot list this folder")
+            if not found:
+                raise SourceError(f"{name}: no catalog ({', '.join(po.SUFFIXES)}) under it")
+            files += found
         elif os.path.isfile(name):
             files.append(name)
         else:

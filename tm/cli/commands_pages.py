@@ -18,7 +18,7 @@ from tm.page import Mode
 from tm.page.meta import read_meta
 from tm.page.parse import decode_page
 from tm.progress import Reporter
-from tm.sources import Content, content, deferred
+from tm.sources import Content, check_listed, content, deferred
 
 
 def _add(totals: dict[str, int], result: FileResult, keys: tuple[str, ...]) -> None:
@@ -50,6 +50,7 @@ def extract(
     for name in names:
         get_format(name)
     source, shown = pages_source(sources or [], repo, rev)
+    check_listed(source)
     report = Reporter(quiet=quiet or json_out)
     job = ExtractJob(out, names, canonical_locale(locale) if locale else "", shown,
                      count_words=json_out or not quiet)
@@ -64,6 +65,10 @@ def extract(
         _add(totals, result, keys)
     for message in clashes:
         report.error(message)
+    if not report.errors and not totals["files_written"]:  # an empty or wrong folder is not a success
+        where = f"{rev}:{' '.join(sources)}" if rev and sources else shown or " ".join(sources or [])
+        report.error(f"{where}: no page (.md, .yml) in it" if not len(source) else
+                     f"{where}: none of its {len(source)} pages has span pairs; no catalog written")
     if json_out:
         print_json({**totals, "errors": report.errors})
     elif not quiet:
@@ -160,6 +165,7 @@ def merge(
     if pages and rev is None:
         _refuse_out_in_pages(Path(pages), out)
     source, shown = pages_source([pages] if pages else [], repo, rev)
+    check_listed(source)
     report = Reporter(quiet=quiet or json_out)
     by_page = page_catalogs(catalogs)
     job = MergeJob(out, mode, shown, check, allow_unmatched)

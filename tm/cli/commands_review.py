@@ -18,7 +18,7 @@ from tm.stats import STATES, Counts, sum_counts
 if TYPE_CHECKING:
     from rich.table import Table
 
-LABELS = {"reviewed": "reviewed", "mt": "MT (fuzzy)", "untranslated": "untranslated", "obsolete": "obsolete"}
+LABELS = {"reviewed": "reviewed", "human_fuzzy": "human (fuzzy)", "mt": "MT (fuzzy)", "untranslated": "untranslated", "obsolete": "obsolete"}
 
 
 def _table(title: str, rows: list[tuple[str, Counts]]) -> Table:
@@ -43,7 +43,7 @@ def stats(
     json_out: Json = False,
     quiet: Quiet = False,
 ) -> int:
-    """Entries and source words by state (reviewed, MT, untranslated, obsolete), and percent reviewed."""
+    """Entries and source words by state (reviewed, human fuzzy, MT, untranslated, obsolete), and percent reviewed."""
     if by not in ("page", "total"):
         raise BadArgument("--by takes page or total")
     report = Reporter(quiet=quiet or json_out)

@@ -98,6 +98,9 @@ def apply(
     returned, unmarked, marked, bad = _read_packages(packages)
     if not marked and not bad:
         raise InputError(" ".join(packages), None, "no entries of a tm review package")
+    if not returned and not unmarked and not bad:  # the package as it went out: applying it would do nothing
+        raise InputError(" ".join(packages), None, f"none of its {marked} entries is reviewed (translated and not "
+                         "fuzzy; in XLIFF, a translated or final state): nothing to apply")
     outcome = Outcome([], [], [(where, "no tm review mark") for where in unmarked])
     tree = catalogs_by_page([str(to)])
     by_page: dict[str, list[Returned]] = defaultdict(list)
