@@ -101,3 +101,17 @@ def test_both_readers_agree_on_previous_fields() -> None:
     assert po.read(text.encode(), path="x.po", reviewed_only=True).entries == [fast[3]]
     assert [(e.previous_id, e.previous_source) for e in fast] == [("a-1", None), ("a-2", "Old"), (None, "Same too"),
                                                                     ("a-4", None)]
+
+
+@needs_gettext
+def test_normalize_repairs_a_previous_id_alone_that_tm_wrote_before(cli, tmp_path: Path) -> None:
+    """Earlier tm wrote `#| msgctxt` alone; normalize writes the pair (msgfmt -c then accepts it), and calls
+    that no change of content: polib's new `previous_msgid` is the entry's own msgid."""
+    path = tmp_path / "old.po"
+    path.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                    '#, fuzzy\n#| msgctxt "o-1"\nmsgctxt "n-1"\nmsgid "Moved"\nmsgstr "Déplacé"\n', encoding="utf-8")
+    assert msgfmt_errors(path) != ""
+    result = cli("normalize", path)
+    assert result.code == 0, result.err
+    assert '#| msgctxt "o-1"\n#| msgid "Moved"\nmsgctxt "n-1"\n' in path.read_text(encoding="utf-8")
+    assert msgfmt_errors(path) == ""
