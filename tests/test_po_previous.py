@@ -32,7 +32,7 @@ def msgfmt_errors(path: Path) -> str:
 def renamed_xliff(cli, tmp_path: Path) -> tuple[Path, str, str]:
     """tm's own XLIFF of an extracted sample page whose first pair got a new id (same English): path, old id, new id."""
     assert cli("extract", SAMPLES, "--out", tmp_path / "loc", "-q").code == 0
-    page = sorted((tmp_path / "loc" / "fr-FR").rglob("*.po"))[0]
+    page = min((tmp_path / "loc" / "fr-FR").rglob("*.po"))
     catalog = read_catalog(page)
     old = catalog.entries[0]
     catalog.entries[0] = replace(old, id=old.id + "-moved", fuzzy=True, previous_id=old.id)
@@ -60,13 +60,19 @@ def _only_context_changed(tmp_path: Path) -> Path:
     """`msgmerge` of a catalog whose message moved to a new msgctxt (same msgid) onto the new template."""
     (tmp_path / "old.po").write_text(
         'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
-        'msgctxt "a-1"\nmsgid "Build the project."\nmsgstr "Générez le projet."\n', encoding="utf-8")
+        'msgctxt "a-1"\nmsgid "Build the project."\nmsgstr "Générez le projet."\n',
+        encoding="utf-8",
+    )
     (tmp_path / "new.pot").write_text(
         'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
-        'msgctxt "b-7"\nmsgid "Build the project."\nmsgstr ""\n', encoding="utf-8")
+        'msgctxt "b-7"\nmsgid "Build the project."\nmsgstr ""\n',
+        encoding="utf-8",
+    )
     out = tmp_path / "merged.po"
-    subprocess.run(["msgmerge", "--previous", "-q", "-o", str(out), str(tmp_path / "old.po"), str(tmp_path / "new.pot")],
-                   check=True)
+    subprocess.run(
+        ["msgmerge", "--previous", "-q", "-o", str(out), str(tmp_path / "old.po"), str(tmp_path / "new.pot")],
+        check=True,
+    )
     return out
 
 
@@ -88,19 +94,25 @@ def test_gettext_previous_context_only_reads_as_tm_writes_it(tmp_path: Path, too
 
 def test_both_readers_agree_on_previous_fields() -> None:
     """The tokenizer (canonical form) and the line reader give the same previous fields, same or other msgid."""
-    text = ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
-            '#, fuzzy\n#| msgctxt "a-1"\n#| msgid "Same"\nmsgctxt "b-1"\nmsgid "Same"\nmsgstr "Pareil"\n\n'
-            '#, fuzzy\n#| msgctxt "a-2"\n#| msgid "Old"\nmsgctxt "b-2"\nmsgid "New"\nmsgstr "Nouveau"\n\n'
-            '#, fuzzy\n#| msgid "Same too"\nmsgctxt "b-3"\nmsgid "Same too"\nmsgstr "Pareil"\n\n'
-            '#| msgctxt "a-4"\n#| msgid "Kept"\nmsgctxt "b-4"\nmsgid "Kept"\nmsgstr "Gardé"\n')
+    text = (
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        '#, fuzzy\n#| msgctxt "a-1"\n#| msgid "Same"\nmsgctxt "b-1"\nmsgid "Same"\nmsgstr "Pareil"\n\n'
+        '#, fuzzy\n#| msgctxt "a-2"\n#| msgid "Old"\nmsgctxt "b-2"\nmsgid "New"\nmsgstr "Nouveau"\n\n'
+        '#, fuzzy\n#| msgid "Same too"\nmsgctxt "b-3"\nmsgid "Same too"\nmsgstr "Pareil"\n\n'
+        '#| msgctxt "a-4"\n#| msgid "Kept"\nmsgctxt "b-4"\nmsgid "Kept"\nmsgstr "Gardé"\n'
+    )
     assert po_read.tokenize(text) is not None  # canonical: `po.read` takes the tokenizer's path
     fast = po.read(text.encode(), path="x.po").entries
     assert fast == po_lines.read_lines(text, path="x.po").entries
     lazy = po.read_lazy(text.encode(), path="x.po")
     assert [lazy.entry(i) for i in range(len(lazy.sources))] == fast
     assert po.read(text.encode(), path="x.po", reviewed_only=True).entries == [fast[3]]
-    assert [(e.previous_id, e.previous_source) for e in fast] == [("a-1", None), ("a-2", "Old"), (None, "Same too"),
-                                                                    ("a-4", None)]
+    assert [(e.previous_id, e.previous_source) for e in fast] == [
+        ("a-1", None),
+        ("a-2", "Old"),
+        (None, "Same too"),
+        ("a-4", None),
+    ]
 
 
 @needs_gettext
@@ -108,8 +120,11 @@ def test_normalize_repairs_a_previous_id_alone_that_tm_wrote_before(cli, tmp_pat
     """Earlier tm wrote `#| msgctxt` alone; normalize writes the pair (msgfmt -c then accepts it), and calls
     that no change of content: polib's new `previous_msgid` is the entry's own msgid."""
     path = tmp_path / "old.po"
-    path.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
-                    '#, fuzzy\n#| msgctxt "o-1"\nmsgctxt "n-1"\nmsgid "Moved"\nmsgstr "Déplacé"\n', encoding="utf-8")
+    path.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        '#, fuzzy\n#| msgctxt "o-1"\nmsgctxt "n-1"\nmsgid "Moved"\nmsgstr "Déplacé"\n',
+        encoding="utf-8",
+    )
     assert msgfmt_errors(path) != ""
     result = cli("normalize", path)
     assert result.code == 0, result.err
