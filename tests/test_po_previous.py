@@ -80,7 +80,7 @@ def _only_context_changed(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("tool", ["msgmerge", "msgcat"])
 def test_gettext_previous_context_only_reads_as_tm_writes_it(tmp_path: Path, tool: str) -> None:
     path = _only_context_changed(tmp_path)
-    if tool == "msgcat":  # wrapped, in gettext's own layout: the line reader's input
+    if tool == "msgcat":  # wrapped at 20 columns: the previous msgid on three lines
         subprocess.run(["msgcat", "-w", "20", "-o", str(tmp_path / "cat.po"), str(path)], check=True)
         path = tmp_path / "cat.po"
     text = path.read_text(encoding="utf-8")
@@ -88,6 +88,7 @@ def test_gettext_previous_context_only_reads_as_tm_writes_it(tmp_path: Path, too
     catalog = po.read(path.read_bytes(), path=str(path))
     (entry,) = catalog.entries
     assert (entry.id, entry.fuzzy, entry.previous_id, entry.previous_source) == ("b-7", True, "a-1", None)
+    assert po_lines.read_lines(text, path=str(path)).entries == [entry]  # the general reader agrees
     again = po.read(po.write(catalog), path="x.po").entries[0]
     assert replace(again, line=0) == replace(entry, line=0)
 
