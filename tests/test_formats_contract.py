@@ -140,19 +140,8 @@ def test_the_registry_holds_every_format_and_only_those() -> None:
 # ---------------------------------------------------------------- round trips and validity
 
 
-# A known gap, strict so that the fix shows: po.write puts `#| msgctxt` without `#| msgid` for an entry with a
-# previous id and no previous source (which XLIFF can hold), and msgfmt calls that a syntax error.
-_PREVIOUS_ID_ALONE = pytest.mark.xfail(strict=True, reason="PO: #| msgctxt without #| msgid (msgfmt syntax error)")
-
-
-def _validity_cases() -> list[object]:
-    return [pytest.param(adapter, case, original, id=f"{case}-{adapter.NAME}",
-                         marks=[_PREVIOUS_ID_ALONE] if (adapter.NAME, case) == ("po", "fuzzy-previous")
-                         and shutil.which("msgfmt") else [])
-            for case, original in cases() for adapter in ADAPTERS]  # fmt: skip
-
-
-@pytest.mark.parametrize(("adapter", "case", "original"), _validity_cases())
+@pytest.mark.parametrize("adapter", ADAPTERS, ids=_ids(ADAPTERS))
+@pytest.mark.parametrize(("case", "original"), cases(), ids=[name for name, _ in cases()])
 def test_written_files_are_valid_and_read_back_the_same(adapter: ModuleType, case: str, original: Catalog) -> None:
     data = adapter.write(original)
     assert_valid(adapter, data, case)

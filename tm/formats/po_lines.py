@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from tm.errors import InputError
-from tm.formats.po_read import ESCAPED, UNESCAPES, set_header_fields
+from tm.formats.po_read import ESCAPED, UNESCAPES, previous_source, set_header_fields
 from tm.model import Catalog, Entry
 
 _PLURAL_FORM = re.compile(r"msgstr\[[0-9]+\]")
@@ -168,7 +168,7 @@ def _finish(builder: _Builder, catalog: Catalog, path: str) -> None:
                 target=fields["msgstr"],
                 fuzzy="fuzzy" in builder.flags,
                 flags=flags,
-                previous_source=fields.get("previous_msgid"),
+                previous_source=previous_source(fields.get("previous_msgid"), "previous_msgctxt" in fields, msgid),
                 previous_id=fields.get("previous_msgctxt"),
                 comments=tuple(builder.comments),
                 notes=tuple(builder.notes),

@@ -289,13 +289,15 @@ def _entry(groups: Groups, line: int, source: str | None = None, *, comments: bo
     """The entry of a canonical entry's groups (`source`: its msgid, if already joined)."""
     tc, notes, refs, flags, pctxt, pid, ctxt, msgid, msgstr = groups
     fuzzy, other_flags = _flags(flags)
+    if source is None:
+        source = join(msgid)  # type: ignore[arg-type]
     return Entry(
         "" if ctxt is None else join(ctxt),
-        join(msgid) if source is None else source,  # type: ignore[arg-type]
+        source,
         join(msgstr),  # type: ignore[arg-type]
         fuzzy,
         other_flags,
-        None if pid is None else join(_PREVIOUS_CONT.sub('"\n"', pid)),
+        None if pid is None else previous_source(join(_PREVIOUS_CONT.sub('"\n"', pid)), pctxt is not None, source),
         None if pctxt is None else join(_PREVIOUS_CONT.sub('"\n"', pctxt)),
         tuple([c[2:] for c in tc.splitlines()]) if tc and comments else (),
         _notes(notes) if notes and comments else (),
@@ -308,6 +310,13 @@ def _entry(groups: Groups, line: int, source: str | None = None, *, comments: bo
 
 _NO_FLAGS: tuple[bool, tuple[str, ...]] = (False, ())
 _FUZZY_ONLY: tuple[bool, tuple[str, ...]] = (True, ())
+
+
+def previous_source(previous_msgid: str | None, has_previous_context: bool, msgid: str) -> str | None:
+    """An entry's previous source from its `#| msgid`: None if absent, or if it is the entry's own msgid under a
+    `#| msgctxt` (only the id changed: the pair `po_write` and `msgmerge` write, since `msgfmt -c` rejects a
+    `#| msgctxt` alone). Without a `#| msgctxt`, a `#| msgid` equal to the msgid is kept as it is."""
+    return None if has_previous_context and previous_msgid == msgid else previous_msgid
 
 
 def _flags(line: str | None) -> tuple[bool, tuple[str, ...]]:

@@ -108,8 +108,8 @@ def _entry_text(entry: Entry, prefix: str) -> str:
         previous = "#~| " if prefix else "#| "
         if entry.previous_id is not None:
             out += _field(previous + "msgctxt", entry.previous_id, previous)
-        if entry.previous_source is not None:
-            out += _field(previous + "msgid", entry.previous_source, previous)
+        if entry.previous_source is not None or entry.previous_id is not None:  # a pair: msgfmt wants the msgid
+            out += _field(previous + "msgid", _previous_msgid(entry), previous)
         if entry.previous_plural_source is not None:
             out += _field(previous + "msgid_plural", entry.previous_plural_source, previous)
     if entry.has_context:
@@ -120,6 +120,16 @@ def _entry_text(entry: Entry, prefix: str) -> str:
     out += _field(prefix + "msgid_plural", entry.plural_source, prefix)
     forms = (entry.target, *entry.plural_targets)
     return out + "".join(_field(f"{prefix}msgstr[{n}]", form, prefix) for n, form in enumerate(forms))
+
+
+def _previous_msgid(entry: Entry) -> str:
+    """The `#| msgid` of an entry with previous fields: its previous source, else its own source.
+
+    gettext's previous record is a msgctxt + msgid pair (`msgfmt -c` rejects a `#| msgctxt` alone), and
+    `msgmerge` writes the message's own msgid there when only its msgctxt changed; the readers take such a
+    `#| msgid` under a `#| msgctxt` as no previous source (`po_read.previous_source`).
+    """
+    return entry.source if entry.previous_source is None else entry.previous_source
 
 
 def _lines(items: tuple[str, ...]) -> tuple[str, ...] | list[str]:
