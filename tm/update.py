@@ -47,10 +47,11 @@ from dataclasses import dataclass, field, replace
 from itertools import chain, repeat
 from typing import NamedTuple
 
-from tm.align import DEFAULT_THRESHOLD, FuzzyIndex, Link, align, gc_paused
+from tm.align import DEFAULT_THRESHOLD, FuzzyIndex, Link, align
 from tm.extract import HT_NOTE, page_to_catalog
 from tm.extract_fast import PageEntries
 from tm.formats import po
+from tm.jobs.pool import gc_paused
 from tm.model import (
     HUMAN_FLAG,
     NOTE_PREFIX,

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from tm.catalogs import CatalogFile, find_catalogs, read_catalog
+from tm.catalogs import find_catalogs
 from tm.cli._app import Jobs, Json, Quiet, app, print_json
-from tm.errors import BadArgument, InputError
-from tm.fileio import write_atomic
-from tm.formats import check_writable, get_format
-from tm.jobs import ExportJob, default_jobs, parallel_map
-from tm.model import Catalog
+from tm.errors import BadArgument
+from tm.formats import get_format
+from tm.jobs.pool import default_jobs, parallel_map
 from tm.progress import Reporter
 
 REVIEWED_STATES = {"xliff": ("translated", "final", "signed-off"), "xliff2": ("reviewed", "final")}
@@ -56,6 +53,8 @@ def export(
     report = Reporter(quiet=quiet or json_out)
     files = list(find_catalogs(catalogs))
     counts = {"entries": 0, "files_written": 0}
+    from tm.jobs.review import ExportJob, read_each, write_memory
+
     if out is not None:
         job = ExportJob(out, adapter.NAME, reviewed_state, inline)
         results = parallel_map(job, files, jobs=jobs or default_jobs(), total=len(files))
@@ -65,11 +64,12 @@ def export(
             counts["entries"] += result.segments
             counts["files_written"] += result.files_written
     else:
-        memory = adapter.write_memory(_read_each(files, report, counts), inline=inline or "text", origins=origins)
+        catalogs = read_each(report.track(files, total=len(files), label="export"), counts, report.error)
+        memory = adapter.write_memory(catalogs, inline=inline or "text", origins=origins)
         counts["units"] = memory.count(b"<tu tuid=")  # markup in a segment is escaped: each is a unit's start
         if counts["entries"]:
             assert output is not None
-            write_atomic(output, memory)
+            write_memory(output, memory)
             counts["files_written"] = 1
         if counts["entries"] and not counts["units"]:
             report.warning(f"no entry is {' or '.join(origins)}: the memory is empty (--origin reviewed,mt adds "
@@ -100,16 +100,3 @@ def _tmx_options(format_name: str, inline: str | None, origin: str | None, *, me
     if not origins or not set(origins) <= set(ORIGINS):
         raise BadArgument(f"--origin {origin!r}: choose some of {','.join(ORIGINS)}")
     return origins
-
-
-def _read_each(files: list[CatalogFile], report: Reporter, counts: dict[str, int]) -> Iterator[Catalog]:
-    """Catalogs one at a time, so a memory of a whole tree never holds every catalog at once."""
-    for item in report.track(files, total=len(files), label="export"):
-        try:
-            catalog = read_catalog(item.path)  # with notes: they record each entry's provenance (`is_human`)
-            check_writable("tmx", catalog, path=str(item.path))
-        except InputError as exc:
-            report.error(str(exc))
-            continue
-        counts["entries"] += len(catalog.entries)
-        yield catalog
