@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tm.catalogs import find_catalogs
+from tm.catalogs import CatalogFile, find_catalogs
 from tm.cli._app import Jobs, Json, Quiet, app, print_json
 from tm.errors import BadArgument
 from tm.formats import get_format
@@ -52,26 +52,16 @@ def export(
                               f"(choose from {', '.join(allowed) or 'nothing'})")
     report = Reporter(quiet=quiet or json_out)
     files = list(find_catalogs(catalogs))
-    counts = {"entries": 0, "files_written": 0}
-    from tm.jobs.review import ExportJob, read_each, write_memory
-
     if out is not None:
-        job = ExportJob(out, adapter.NAME, reviewed_state, inline)
-        results = parallel_map(job, files, jobs=jobs or default_jobs(), total=len(files))
-        for result in report.track(results, total=len(files), label="export"):
-            for message in result.errors:
-                report.error(message)
-            counts["entries"] += result.segments
-            counts["files_written"] += result.files_written
+        counts = _export_files(files, out, adapter.NAME, reviewed_state, inline, jobs, report)
     else:
-        catalogs = read_each(report.track(files, total=len(files), label="export"), counts, report.error)
-        memory = adapter.write_memory(catalogs, inline=inline or "text", origins=origins)
-        counts["units"] = memory.count(b"<tu tuid=")  # markup in a segment is escaped: each is a unit's start
-        if counts["entries"]:
-            assert output is not None
-            write_memory(output, memory)
-            counts["files_written"] = 1
-        if counts["entries"] and not counts["units"]:
+        from tm.jobs.review import export_memory
+
+        assert output is not None
+        done = export_memory(report.track(files, total=len(files), label="export"), output,
+                             inline=inline or "text", origins=origins, error=report.error)
+        counts = {"entries": done.entries, "files_written": done.files_written, "units": done.units}
+        if done.entries and not done.units:
             report.warning(f"no entry is {' or '.join(origins)}: the memory is empty (--origin reviewed,mt adds "
                            "machine translation)")
     entries, written = counts["entries"], counts["files_written"]
@@ -83,6 +73,22 @@ def export(
         units = f" ({counts['units']} translation units)" if "units" in counts else ""
         print(f"{len(files)} catalogs, {entries} entries: {written} file(s) written to {where}{units}")
     return 2 if report.errors else 0
+
+
+def _export_files(files: list[CatalogFile], out: Path, format_name: str, reviewed_state: str | None,
+                  inline: str | None, jobs: int | None, report: Reporter) -> dict[str, int]:
+    """`tm export --out`: each catalog converted, over worker processes; what was written."""
+    from tm.jobs.review import ExportJob
+
+    counts = {"entries": 0, "files_written": 0}
+    job = ExportJob(out, format_name, reviewed_state, inline)
+    results = parallel_map(job, files, jobs=jobs or default_jobs(), total=len(files))
+    for result in report.track(results, total=len(files), label="export"):
+        for message in result.errors:
+            report.error(message)
+        counts["entries"] += result.segments
+        counts["files_written"] += result.files_written
+    return counts
 
 
 def _tmx_options(format_name: str, inline: str | None, origin: str | None, *, memory: bool

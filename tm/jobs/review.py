@@ -19,7 +19,7 @@ from tm.jobs.pages import FileResult
 from tm.model import Catalog
 from tm.stats import Counts, count_catalog
 
-__all__ = ["CheckJob", "ExportJob", "count_file", "read_each", "write_memory"]
+__all__ = ["CheckJob", "ExportJob", "MemoryExport", "count_file", "export_memory"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,10 +84,33 @@ class ExportJob:
         return result
 
 
-def read_each(files: Iterable[CatalogFile], counts: dict[str, int], error: Callable[[str], None]
-              ) -> Iterator[Catalog]:
-    """The catalogs of `tm export -o`, one at a time, so a memory of a whole tree never holds every catalog
-    at once; an unreadable one is reported to `error` and skipped, and `counts["entries"]` adds up."""
+@dataclass(frozen=True, slots=True)
+class MemoryExport:
+    """What `export_memory` did: entries read, translation units written, files written (0 or 1)."""
+
+    entries: int
+    units: int
+    files_written: int
+
+
+def export_memory(files: Iterable[CatalogFile], output: Path, *, inline: str, origins: tuple[str, ...],
+                  error: Callable[[str], None]) -> MemoryExport:
+    """`tm export -o`: every catalog of `files` in one TMX memory at `output` (identical pairs once), written
+    when there was any entry; an unreadable catalog is reported to `error` and left out."""
+    from tm.formats import tmx  # lxml is imported only when XML is written
+
+    counts = {"entries": 0}
+    memory = tmx.write_memory(_read_each(files, counts, error), inline=inline, origins=origins)
+    units = memory.count(b"<tu tuid=")  # markup in a segment is escaped: each is a unit's start
+    if counts["entries"]:
+        write_atomic(output, memory)
+    return MemoryExport(counts["entries"], units, 1 if counts["entries"] else 0)
+
+
+def _read_each(files: Iterable[CatalogFile], counts: dict[str, int], error: Callable[[str], None]
+               ) -> Iterator[Catalog]:
+    """The catalogs one at a time, so a memory of a whole tree never holds every catalog at once; an
+    unreadable one is reported to `error` and skipped, and `counts["entries"]` adds up."""
     for item in files:
         try:
             catalog = read_catalog(item.path)  # with notes: they record each entry's provenance (`is_human`)
@@ -97,8 +120,3 @@ def read_each(files: Iterable[CatalogFile], counts: dict[str, int], error: Calla
             continue
         counts["entries"] += len(catalog.entries)
         yield catalog
-
-
-def write_memory(output: Path, memory: bytes) -> None:
-    """Write the TMX memory of `tm export -o` (atomically: never half a file)."""
-    write_atomic(output, memory)
