@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,13 +12,16 @@ from tm.catalogs import catalog_relpath, page_catalogs, read_catalog
 from tm.cli._app import Jobs, Json, OldOut, Quiet, Repo, Rev, app, out_dir, pages_source, print_json
 from tm.errors import BadArgument, InputError
 from tm.formats import get_format
-from tm.jobs import ExtractJob, FileResult, MergeJob, default_jobs, parallel_map
+from tm.jobs.pool import default_jobs, parallel_map
 from tm.model import canonical_locale, is_language_tag
 from tm.page import Mode
 from tm.page.meta import read_meta
 from tm.page.parse import decode_page
 from tm.progress import Reporter
 from tm.sources import Content, content, deferred
+
+if TYPE_CHECKING:  # the jobs (and what they import) are imported by the command that runs them
+    from tm.jobs import FileResult
 
 
 def _add(totals: dict[str, int], result: FileResult, keys: tuple[str, ...]) -> None:
@@ -43,6 +46,8 @@ def extract(
     old_out: OldOut = None,
 ) -> int:
     """Harvest the span pairs of bilingual pages into one catalog per page."""
+    from tm.jobs.extract import ExtractJob
+
     if locale is not None and not is_language_tag(canonical_locale(locale)):
         raise BadArgument(f"--locale {locale}: not a language tag (such as fr-FR)")
     out = out_dir(out, old_out, "extract", quiet=quiet) or Path("locales")
@@ -154,6 +159,8 @@ def merge(
     old_out: OldOut = None,
 ) -> int:
     """Write the pages with the reviewed translations of the catalogs applied."""
+    from tm.jobs.merge import MergeJob
+
     out = out_dir(out, old_out, "merge", quiet=quiet)
     if out is None:
         raise BadArgument("--out DIR is required")

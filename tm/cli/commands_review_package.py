@@ -11,14 +11,15 @@ from __future__ import annotations
 import sys
 from collections import defaultdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tm.catalogs import catalogs_by_page, find_catalogs, read_catalog
 from tm.cli._app import Json, Quiet, app, print_json
 from tm.errors import BadArgument, InputError
-from tm.review_package import Outcome, Returned, returned_entries
+
+if TYPE_CHECKING:
+    from tm.review_package import Outcome, Returned
 
 review_app = typer.Typer(help="Review packages: send out what needs review, apply what comes back.",
                          no_args_is_help=True)
@@ -85,6 +86,10 @@ def apply(
     quiet: Quiet = False,
 ) -> int:
     """Apply the reviewed entries of returned packages to a catalog tree; never over an entry changed since."""
+    from tm.catalogs import catalogs_by_page
+    from tm.jobs.outputs import apply_to_tree
+    from tm.review_package import Outcome
+
     returned, unmarked, marked, bad = _read_packages(packages)
     if not marked and not bad:
         raise InputError(" ".join(packages), None, "no entries of a tm review package")
@@ -93,8 +98,6 @@ def apply(
     by_page: dict[str, list[Returned]] = defaultdict(list)
     for item in returned:
         by_page[item.page].append(item)
-    from tm.jobs.outputs import apply_to_tree
-
     apply_to_tree(tree, by_page, outcome, to=to, dry_run=dry_run)
     _report(outcome, len(returned), json_out, quiet)
     return 2 if outcome.conflicts or outcome.unmatched or bad else 0
@@ -103,6 +106,9 @@ def apply(
 def _read_packages(packages: list[str]) -> tuple[list[Returned], list[str], int, int]:
     """The reviewed entries of every package file (their page from the mark), unmarked ones, the count of
     marked entries, and of files that could not be read (each reported on stderr; the others are applied)."""
+    from tm.catalogs import find_catalogs, read_catalog
+    from tm.review_package import returned_entries
+
     returned: list[Returned] = []
     unmarked: list[str] = []
     marked = bad = 0

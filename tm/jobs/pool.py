@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import gc
 import itertools
-import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterable, Iterator
@@ -46,6 +45,8 @@ def parallel_map(func: Callable[[T], R], items: Iterable[T], *, jobs: int, total
     `func` is inherited by the workers, never pickled, so it may hold large read-only data. Items go to
     the workers in batches (`batches`) so that the workers finish together.
     """
+    import multiprocessing  # here: the lower layers import this module for the collector alone
+
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(func, items)
         return
@@ -59,7 +60,8 @@ def parallel_map(func: Callable[[T], R], items: Iterable[T], *, jobs: int, total
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         with pool:
-            for results in pool.imap(_Batch(number), batches(items, jobs=jobs, total=total)):
+            batch: _Batch[T, R] = _Batch(number)
+            for results in pool.imap(batch, batches(items, jobs=jobs, total=total)):
                 yield from results
     finally:
         del _JOBS[number]

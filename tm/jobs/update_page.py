@@ -304,7 +304,7 @@ class FirstPass(_Job):
     """Pass 1 of a page (`memory` None)."""
 
     def __call__(self, item: Item) -> FirstResult:
-        survey, errors = Survey(), []
+        survey, errors = Survey(), list[str]()
         done = self.update(item, survey, errors)
         if isinstance(done, SetAside):
             return FirstResult(item.relpath, survey, errors, later=done)
