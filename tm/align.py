@@ -268,13 +268,9 @@ class FuzzyIndex:
     `score_cutoff`).
 
     The word rule is a heuristic: a string that keeps under half the query's rare words but still scores
-    above the threshold is missed (rare for real edits, which are local; see the test against a full scan).
-    On the 2,565 such queries of a ⅓-reviewed update of the corpus it missed 6 matches that sharing any
-    rare word would have found, all of them another text ("Korn Shell" for "Z Shell"), and cut the
-    candidates rapidfuzz compares 17-fold. Its 169 queries with a single rare word scanned windows of
-    10,000-38,000 strings, a third of the lookups' time; needing that word loses 25 of their 52 matches,
-    nearly all another text ("Stage" for "Storage", "37" for "137", "…the following code is not supported:"
-    for "…is equivalent:"): a reviewed translation of another text is a worse start than the handoff's.
+    above the threshold is missed (rare for real edits, which are local; see the test against a full scan,
+    and the corpus figures in benchmarks/README.md): the matches it misses are nearly all of another text,
+    and a reviewed translation of another text is a worse start than the handoff's.
 
     >>> index = FuzzyIndex(["Install Visual Studio 2017.", "Open a terminal."])
     >>> index.best("Install Visual Studio 2019.", threshold=0.8)
