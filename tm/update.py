@@ -74,7 +74,7 @@ OUTCOMES = ("kept", "pending", "carried", "offered", "handoff", "offers", "obsol
 
 # Header fields that describe the page and its handoff: taken from the new page; the others (translator,
 # team, revision date, plural forms) are the catalog's own and stay.
-# `X-Tm-Update` is the CLI's record of the page a catalog was last updated against.
+# `X-Tm-Update` is the record of the page a catalog was last updated against (`tm.jobs.stamp`).
 _PAGE_FIELDS = ("Project-Id-Version", "POT-Creation-Date", "X-Generator", "X-Page", "X-Page-Title", "X-Tm-Update")
 
 
