@@ -111,6 +111,18 @@ def _declared_locale(relpath: str, data: Content) -> str:
                             .get("ms.contentlocale", ""))
 
 
+def _add_merged(totals: dict[str, int], result: FileResult, report: Reporter) -> None:
+    """One merged page's messages reported, and its counts added to `totals`."""
+    for message in result.errors:
+        report.error(message)
+    for message in result.stale + result.refused + result.warnings:
+        report.warning(message)
+    _add(totals, result, ("pages", "applied", "unknown_ids"))
+    totals["pages_written"] += result.files_written
+    totals["stale"] += len(result.stale)
+    totals["refused"] += len(result.refused)
+
+
 def _refuse_out_in_pages(pages: Path, out: Path) -> None:
     """Merged pages written over the handoff's own (`--out` = `--pages`) lose every pair; written inside it,
     they are merged again on the next run (`build/build/…`): both refused before anything is written."""
@@ -180,20 +192,12 @@ def merge(
             catalog = by_page.get(relpath)
             yield relpath, data, None if catalog is None else str(catalog)  # a str pickles ~30x faster
 
-    keys = ("pages", "applied", "unknown_ids")
-    totals = dict.fromkeys(keys, 0) | {"pages_written": 0, "stale": 0, "refused": 0}
+    totals = dict.fromkeys(("pages", "applied", "unknown_ids", "pages_written", "stale", "refused"), 0)
     results = parallel_map(job, items(), jobs=jobs or default_jobs(), total=len(source))
     for result in report.track(results, total=len(source), label="merge"):
-        for message in result.errors:
-            report.error(message)
-        for message in result.stale + result.refused + result.warnings:
-            report.warning(message)
+        _add_merged(totals, result, report)
         stale_entries += result.stale
         refused_entries += result.refused
-        _add(totals, result, keys)
-        totals["pages_written"] += result.files_written
-        totals["stale"] += len(result.stale)
-        totals["refused"] += len(result.refused)
     unused = sorted(set(by_page) - names)
     _unmatched(by_page, unused, pages or shown, allow_unmatched, report)
     if json_out:
