@@ -4,7 +4,6 @@
   folder holding the trees of several locales is refused, as every command refuses it
   (`tm.catalogs.several_locales`). The tree's locale is its folder's name when that names a locale
   (`tm.catalogs.locale_name`).
-
 - **Lock.** An update holds `fcntl.flock` on `<tree>/.tm.lock` while it runs; a second update of the same
   tree is refused at once (the lock goes with the process, however it ends). The file stays, empty but for
   the pid of the last holder: removing it would let two updates lock two different files.
@@ -129,8 +128,8 @@ class Staging:
         shutil.rmtree(self.root, ignore_errors=True)
 
     def _staged(self) -> list[str]:
-        """The staged catalogs, as paths relative to `files` (cut as strings: `relpath` per file was most of
-        a commit's time)."""
+        """The staged catalogs, as paths relative to `files` (cut as strings, not by `os.path.relpath` per
+        file, which was the bulk of a commit's time)."""
         top = self.files
         cut = len(os.path.join(top, ""))
         found = []
