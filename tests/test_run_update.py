@@ -13,6 +13,7 @@ from tm.formats import po
 from tm.jobs.pool import parallel_map
 from tm.jobs.update import UpdateOptions, run_update, serial_map
 from tm.sources import DirectorySource, MemorySource
+from tm.update import Reviews
 
 OLD, NEW = DATA / "handoffs" / "old", DATA / "handoffs" / "new"
 
@@ -52,3 +53,25 @@ def test_run_update_gives_the_tree_tm_update_gives(cli, tmp_path: Path, pmap) ->
     assert summary.files_written > 0 and summary.counts["kept"] > 0 and summary.counts["offered"] > 0
     again = run_update(str(by_library), pages, options=UpdateOptions(shown=str(NEW)), pmap=pmap)
     assert again.files_written == 0 and again.files_unchanged == again.pages == summary.pages
+
+
+def test_reviews_from_outside_the_tree_are_offered_after_the_trees_own(cli, tmp_path: Path) -> None:
+    """`more_reviews` (what `tm update --memory DB` fills): a source no catalog of the tree reviewed takes the
+    outside translation; one the tree reviewed keeps the tree's."""
+    tree = _tree(cli, tmp_path / "locales")
+    assert cli("extract", NEW, "--out", tmp_path / "new", "-q").code == 0
+    new_sources = [e.source for p in sorted((tmp_path / "new" / "fr-FR").rglob("*.po"))
+                   for e in po.read(p.read_bytes(), path=str(p)).entries]
+    reviewed = {e.source: e.target for p in sorted(tree.rglob("*.po"))
+                for e in po.read(p.read_bytes(), path=str(p)).entries if e.reviewed}
+    outside = Reviews("memory.sqlite", new_sources, [f"DEHORS {s}" for s in new_sources])
+    pages = MemorySource(dict(DirectorySource(NEW).files()))
+    without = run_update(str(tree), pages, options=UpdateOptions(force=True), pmap=serial_map)
+    shutil.rmtree(tree.parent)
+    tree = _tree(cli, tmp_path / "locales")
+    summary = run_update(str(tree), pages, options=UpdateOptions(force=True), pmap=serial_map,
+                         more_reviews=[outside])
+    assert summary.counts["offered"] > without.counts["offered"]
+    entries = [e for p in sorted(tree.rglob("*.po")) for e in po.read(p.read_bytes(), path=str(p)).entries]
+    assert any(e.target.startswith("DEHORS ") for e in entries)
+    assert not any(e.target.startswith("DEHORS ") and e.source in reviewed for e in entries)

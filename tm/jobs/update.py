@@ -14,8 +14,9 @@ passes are done, unless the update is refused (`tm.jobs.tree`: lock, staging, re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from operator import itemgetter
 from typing import Protocol, TypeVar
 
@@ -107,11 +108,12 @@ class UpdateSummary:
                 "pages_renamed": self.pages_renamed, "refused": bool(self.refused), "errors": self.errors}
 
 
-def run_update(base: str, pages: Source, *, options: UpdateOptions = UpdateOptions(),
-               pmap: PassMap = serial_map) -> UpdateSummary:
+def run_update(base: str, pages: Source, *, options: UpdateOptions = UpdateOptions(), pmap: PassMap = serial_map,
+               more_reviews: Sequence[Reviews] = ()) -> UpdateSummary:
     """Update the catalog tree `base` (one locale's, as `tm.jobs.tree.update_root` finds it) to the handoff
-    `pages`; `pmap` may run the pages in parallel. Nothing is written unless both passes are done and the
-    update is not refused (`tm.jobs.tree.refusals`, unless `options.force`)."""
+    `pages`; `pmap` may run the pages in parallel. `more_reviews` are reviewed translations from outside the
+    tree (a memory database, another tree), offered where the tree's own have none. Nothing is written unless
+    both passes are done and the update is not refused (`tm.jobs.tree.refusals`, unless `options.force`)."""
     locale = tree_locale(base)
     first = FirstPass(base, options.threshold, options.drop_obsolete, options.shown, locale, None)
     summary = UpdateSummary(base)
@@ -121,7 +123,7 @@ def run_update(base: str, pages: Source, *, options: UpdateOptions = UpdateOptio
         if recovered:
             summary.warnings.append(f"{base}: {recovered}")
         try:
-            _passes(first, pages, pmap, summary)
+            _passes(first, pages, pmap, summary, more_reviews)
         except BaseException:
             staging.discard()
             raise
@@ -137,7 +139,8 @@ def run_update(base: str, pages: Source, *, options: UpdateOptions = UpdateOptio
     return summary
 
 
-def _passes(first: FirstPass, source: Source, pmap: PassMap, summary: UpdateSummary) -> None:
+def _passes(first: FirstPass, source: Source, pmap: PassMap, summary: UpdateSummary, more: Sequence[Reviews]
+            ) -> None:
     """Both passes (see the module docstring), catalogs staged, what they did added to `summary`."""
     by_page, skip, problems = tree_catalogs(first.base, source)
     summary.errors += problems
@@ -161,7 +164,7 @@ def _passes(first: FirstPass, source: Source, pmap: PassMap, summary: UpdateSumm
     if later and unread:  # the memory needs the reviews of the catalogs pass 1 did not read
         collected.extend(pmap(ReviewsJob(first.base), unread, total=len(unread), label="memory"))
     second = SecondPass(first.base, first.threshold, first.drop_obsolete, first.shown, first.locale,
-                        tree_memory(collected, prepare=bool(later)))
+                        tree_memory(collected, prepare=bool(later), more=more))
     items = list(_second_items(later, by_page, summary))
     result: SecondResult
     for result in pmap(second, items, total=len(items), label="update"):
@@ -188,13 +191,14 @@ def _items(source: Source, by_page: dict[str, str], skip: list[str], shown: str,
             yield Item(relpath, None, path)
 
 
-def tree_memory(collected: list[Reviews], *, prepare: bool) -> Memory:
-    """The memory of the tree's reviews (`collected`, emptied on the way), in tree order; its similarity
-    index built now when `prepare` (before the workers fork, so that they share it). It lives as long as
-    the run, so it is kept out of the garbage collector's sight."""
+def tree_memory(collected: list[Reviews], *, prepare: bool, more: Sequence[Reviews] = ()) -> Memory:
+    """The memory of the tree's reviews (`collected`, emptied on the way) in tree order, then of `more`
+    (the first offer of a source wins); its similarity index built now when `prepare` (before the workers
+    fork, so that they share it). It lives as long as the run, so it is kept out of the garbage collector's
+    sight."""
     collected.sort(key=itemgetter(0))  # by `where`: tree order, however the passes went
     with gc_paused():
-        memory = Memory.of_reviews(collected)
+        memory = Memory.of_reviews(chain(collected, more))
         collected.clear()  # the memory holds what it needs: the rest goes before the index is built
         if prepare and len(memory):
             memory.prepare()
