@@ -17,7 +17,7 @@ from types import ModuleType
 from tm.errors import BadArgument, InputError, SourceError
 from tm.fileio import read_file
 from tm.formats import catalog_suffixes, for_data
-from tm.model import Catalog, EntryText, LazyCatalog, entry_texts
+from tm.model import Catalog, EntryText, LazyCatalog, canonical_locale, entry_texts
 from tm.sources import content, walk_files
 
 
@@ -83,13 +83,32 @@ def locale_folders(root: str) -> list[str]:
 
 def locale_folder(root: str) -> str:
     """The one locale folder of a tree (`locales` holding only `fr-FR/` means `locales/fr-FR`); a locales root
-    of several locales is a `BadArgument` (a command that writes one locale's catalogs cannot take it)."""
+    of several locales is refused (`several_locales`: a command that writes one locale's catalogs cannot take
+    it)."""
     folders = locale_folders(root)
     if len(folders) > 1:
-        names = ", ".join(os.path.basename(f) for f in folders)
-        raise BadArgument(f"{root.rstrip('/')} holds several locales ({names}): give one locale folder, "
-                          f"such as {folders[0]}")
+        raise several_locales(root, [os.path.basename(f) for f in folders])
     return folders[0]
+
+
+def several_locales(root: str, names: list[str]) -> BadArgument:
+    """The refusal of a folder holding the trees of locales `names` where one locale's tree is wanted."""
+    which = f"several locales ({', '.join(names)})" if len(names) > 1 else f"the locale folder {names[0]}"
+    return BadArgument(f"{root.rstrip('/')} holds {which}: give one locale folder, such as "
+                       f"{os.path.join(root, names[0])}")
+
+
+def locale_name(name: str) -> str:
+    """The locale a folder's name says when it is named as `tm extract` names a locale's tree: a language with
+    a script or a region, in BCP 47 casing (`fr-FR`, `zh-Hant`, `es-419`); "" for any other name (`de`,
+    `pt_BR`, `api`), which may as well be a folder of pages.
+
+    >>> locale_name("fr-FR"), locale_name("zh-Hant-TW"), locale_name("fr-fr"), locale_name("api")
+    ('fr-FR', 'zh-Hant-TW', '', '')
+    """
+    if "-" not in name or not _LOCALE_NAME.fullmatch(name) or canonical_locale(name) != name:
+        return ""
+    return name
 
 
 def page_catalogs(paths: list[str]) -> dict[str, str]:

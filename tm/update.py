@@ -50,9 +50,10 @@ from dataclasses import dataclass, field, replace
 from itertools import chain, repeat
 from typing import NamedTuple
 
-from tm.align import DEFAULT_THRESHOLD, FuzzyIndex, Link, align, gc_paused
+from tm.align import DEFAULT_THRESHOLD, FuzzyIndex, Link, align
 from tm.extract import HT_NOTE, PageEntries, page_to_catalog
 from tm.formats import po
+from tm.jobs.pool import gc_paused
 from tm.model import (
     HUMAN_FLAG,
     NOTE_PREFIX,
@@ -75,7 +76,7 @@ OUTCOMES = ("kept", "pending", "carried", "offered", "handoff", "offers", "obsol
 
 # Header fields that describe the page and its handoff: taken from the new page; the others (translator,
 # team, revision date, plural forms) are the catalog's own and stay.
-# `X-Tm-Update` is the CLI's record of the page a catalog was last updated against.
+# `X-Tm-Update` is the record of the page a catalog was last updated against (`tm.jobs.stamp`).
 _PAGE_FIELDS = ("Project-Id-Version", "POT-Creation-Date", "X-Generator", "X-Page", "X-Page-Title", "X-Tm-Update")
 
 

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from tm.catalogs import CatalogFile, catalog_relpath, find_catalogs, read_catalog
+from tm.catalogs import CatalogFile, catalog_relpath, find_catalogs
 from tm.cli._app import Jobs, Json, Quiet, app, print_json
-from tm.errors import BadArgument, InputError
-from tm.fileio import write_atomic
-from tm.formats import check_writable, get_format
-from tm.jobs import ExportJob, default_jobs, parallel_map
-from tm.model import Catalog
+from tm.errors import BadArgument
+from tm.formats import get_format
+from tm.jobs.pool import default_jobs, parallel_map
 from tm.progress import Reporter
 
 REVIEWED_STATES = {"xliff": ("translated", "final", "signed-off"), "xliff2": ("reviewed", "final")}
@@ -55,24 +52,16 @@ def export(
                               f"(choose from {', '.join(allowed) or 'nothing'})")
     report = Reporter(quiet=quiet or json_out)
     files = list(find_catalogs(catalogs))
-    counts = {"entries": 0, "files_written": 0}
     if out is not None:
-        job = ExportJob(out, adapter.NAME, reviewed_state, inline)
-        results = parallel_map(job, _one_per_output(files, adapter.SUFFIXES[0], report), jobs=jobs or default_jobs(),
-                               total=len(files))
-        for result in report.track(results, total=len(files), label="export"):
-            for message in result.errors:
-                report.error(message)
-            counts["entries"] += result.segments
-            counts["files_written"] += result.files_written
+        counts = _export_files(files, out, adapter.NAME, reviewed_state, inline, jobs, report)
     else:
-        memory = adapter.write_memory(_read_each(files, report, counts), inline=inline or "text", origins=origins)
-        counts["units"] = memory.count(b"<tu tuid=")  # markup in a segment is escaped: each is a unit's start
-        if counts["entries"]:
-            assert output is not None
-            write_atomic(output, memory)
-            counts["files_written"] = 1
-        if counts["entries"] and not counts["units"]:
+        from tm.jobs.review import export_memory
+
+        assert output is not None
+        done = export_memory(report.track(files, total=len(files), label="export"), output,
+                             inline=inline or "text", origins=origins, error=report.error)
+        counts = {"entries": done.entries, "files_written": done.files_written, "units": done.units}
+        if done.entries and not done.units:
             report.warning(f"no entry is {' or '.join(origins)}: the memory is empty (--origin reviewed,mt adds "
                            "machine translation)")
     entries, written = counts["entries"], counts["files_written"]
@@ -98,6 +87,23 @@ def _one_per_output(files: list[CatalogFile], suffix: str, report: Reporter) -> 
     return list(seen.values())
 
 
+def _export_files(files: list[CatalogFile], out: Path, format_name: str, reviewed_state: str | None,
+                  inline: str | None, jobs: int | None, report: Reporter) -> dict[str, int]:
+    """`tm export --out`: each catalog converted, over worker processes; what was written."""
+    from tm.jobs.review import ExportJob
+
+    counts = {"entries": 0, "files_written": 0}
+    job = ExportJob(out, format_name, reviewed_state, inline)
+    outputs = _one_per_output(files, get_format(format_name).SUFFIXES[0], report)
+    results = parallel_map(job, outputs, jobs=jobs or default_jobs(), total=len(outputs))
+    for result in report.track(results, total=len(outputs), label="export"):
+        for message in result.errors:
+            report.error(message)
+        counts["entries"] += result.segments
+        counts["files_written"] += result.files_written
+    return counts
+
+
 def _tmx_options(format_name: str, inline: str | None, origin: str | None, *, memory: bool
                  ) -> tuple[str, ...]:
     """The origins `--origin` names (default: reviewed), after checking `--inline` and `--origin` apply."""
@@ -113,16 +119,3 @@ def _tmx_options(format_name: str, inline: str | None, origin: str | None, *, me
     if not origins or not set(origins) <= set(ORIGINS):
         raise BadArgument(f"--origin {origin!r}: choose some of {','.join(ORIGINS)}")
     return origins
-
-
-def _read_each(files: list[CatalogFile], report: Reporter, counts: dict[str, int]) -> Iterator[Catalog]:
-    """Catalogs one at a time, so a memory of a whole tree never holds every catalog at once."""
-    for item in report.track(files, total=len(files), label="export"):
-        try:
-            catalog = read_catalog(item.path)  # with notes: they record each entry's provenance (`is_human`)
-            check_writable("tmx", catalog, path=str(item.path))
-        except InputError as exc:
-            report.error(str(exc))
-            continue
-        counts["entries"] += len(catalog.entries)
-        yield catalog

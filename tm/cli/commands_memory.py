@@ -10,29 +10,18 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tm.cli._app import Json, Quiet, app, print_json
 from tm.errors import BadArgument, SourceError
 from tm.formats import catalog_suffixes
-from tm.memory import (
-    ORIGINS,
-    AddReport,
-    Match,
-    add_catalogs,
-    add_history,
-    add_pages,
-    connect,
-    default_db,
-    lookup,
-    search,
-    stats,
-)
-from tm.memory.store import DEFAULT_NAME
 from tm.progress import Reporter
 from tm.sources import PAGE_SUFFIXES, walk_files
+
+if TYPE_CHECKING:  # tm.memory is imported by the commands that use it, not by every start of tm
+    from tm.memory import AddReport, Match
 
 memory_app = typer.Typer(help="One translation memory across pages, handoffs and years (SQLite).",
                          no_args_is_help=True)
@@ -44,6 +33,9 @@ Locale = Annotated[str, typer.Option("--locale", help="Only this target locale (
 
 def find_db(db: Path | None, *, near: list[str] | None = None, create: bool = False) -> Path:
     """The memory file the command line means (see the module docstring)."""
+    from tm.memory import default_db
+    from tm.memory.store import DEFAULT_NAME
+
     if db is not None:
         return db
     for name in near or []:
@@ -71,6 +63,8 @@ def add(
     db: Db = None, locale: Locale = "", json_out: Json = False, quiet: Quiet = False,
 ) -> int:
     """Add pages, catalogs, TMX files or git history; only what was not read before is read."""
+    from tm.memory import AddReport, add_history, connect
+
     paths = list(sources or [])
     if repo is None and (branch or rev):
         raise BadArgument("--branch and --rev need --repo")
@@ -102,6 +96,8 @@ def add(
 
 def _add_path(con: object, path: str, locale: str) -> list[AddReport]:
     """A path's pages, catalogs and TMX files, each kind with its harvester."""
+    from tm.memory import add_catalogs, add_pages
+
     if not os.path.exists(path):
         raise SourceError(f"{path}: no such file or directory")
     if os.path.isfile(path):
@@ -156,6 +152,8 @@ def lookup_command(
     db: Db = None, locale: Locale = "", json_out: Json = False,
 ) -> int:
     """Translations of a source: exact matches first, then the most similar sources (score, origin, dates, page)."""
+    from tm.memory import connect, lookup
+
     con = connect(find_db(db), create=False)
     try:
         _print_matches(lookup(con, text, locale=locale, limit=limit, threshold=threshold), json_out)
@@ -172,6 +170,8 @@ def search_command(
     db: Db = None, locale: Locale = "", json_out: Json = False,
 ) -> int:
     """Concordance: how words or a phrase were translated before, matches marked."""
+    from tm.memory import connect, search
+
     con = connect(find_db(db), create=False)
     try:
         found = search(con, query, side="target" if target else "source", locale=locale, limit=limit)
@@ -189,6 +189,8 @@ def export_command(
     db: Db = None, locale: Locale = "", json_out: Json = False,
 ) -> int:
     """The memory as one TMX file for CAT tools (OmegaT, Trados) and MT customisation."""
+    from tm.memory import ORIGINS, connect
+
     if format_name != "tmx":
         raise BadArgument(f"--format {format_name}: the memory exports tmx only")
     origins = tuple(o.strip().lower() for o in origin.split(",") if o.strip())
@@ -212,6 +214,8 @@ def export_command(
 @memory_app.command("stats")
 def stats_command(db: Db = None, locale: Locale = "", json_out: Json = False) -> int:
     """What the memory holds: sources, translations by locale and origin, pages, commits, dates, size."""
+    from tm.memory import ORIGINS, connect, stats
+
     con = connect(find_db(db), create=False)
     try:
         result = stats(con, locale=locale)
@@ -235,6 +239,7 @@ def analyze_command(
     db: Db = None, locale: Locale = "", json_out: Json = False,
 ) -> int:
     """Words of a job by match band against the memory (context, repetition, 100%, 95-99, 85-94, 75-84, new)."""
+    from tm.memory import connect
     from tm.memory.analyze import BANDS, analyze, job_segments
 
     con = connect(find_db(db, near=paths), create=False)

@@ -13,17 +13,11 @@ from typing import Annotated
 import typer
 
 from tm.cli._app import Jobs, Json, Quiet, app, print_json
-from tm.errors import InputError, SourceError
-from tm.fileio import read_file, write_atomic
+from tm.errors import SourceError
 from tm.formats import po
-from tm.jobs import default_jobs, parallel_map
-from tm.normalize import normalize as normalize_po
-from tm.normalize import same_content
+from tm.jobs.pool import default_jobs, parallel_map
 from tm.progress import Reporter
 from tm.sources import walk_files
-
-Outcome = tuple[str, str, str]
-"""`(path, status, error)`: status `unchanged`, `changed` (rewritten, or would be under `--check`) or `error`."""
 
 
 @app.command()
@@ -36,9 +30,11 @@ def normalize(
     quiet: Quiet = False,
 ) -> int:
     """Rewrite catalogs in tm's canonical unwrapped layout (like msgcat --no-wrap), changing nothing else."""
+    from tm.jobs.normalize import NormalizeJob
+
     report = Reporter(quiet=quiet or json_out)
     files = _po_files(paths)
-    job = _Check() if check else _Rewrite()
+    job = NormalizeJob(check=check)
     changed: list[str] = []
     outcomes = parallel_map(job, files, jobs=jobs or default_jobs(), total=len(files))
     for path, status, error in report.track(outcomes, total=len(files), label="normalize"):
@@ -77,32 +73,3 @@ def _po_files(paths: list[str]) -> list[str]:
         else:
             raise SourceError(f"{name}: no such file or directory")
     return files
-
-
-class _Check:
-    """Whether one file would change (picklable, for the worker processes)."""
-
-    write = False
-
-    def __call__(self, path: str) -> Outcome:
-        try:
-            data = read_file(path)
-            out = normalize_po(data, path=path)
-            if out == data:
-                return path, "unchanged", ""
-            lost = same_content(data, out)
-            if lost:
-                raise InputError(path, None, f"left as is: normalizing would change its content ({lost})")
-            if self.write:
-                write_atomic(path, out)
-        except InputError as exc:
-            return path, "error", str(exc)
-        except OSError as exc:
-            return path, "error", f"{path}: {exc.strerror or 'cannot read or write'}"
-        return path, "changed", ""
-
-
-class _Rewrite(_Check):
-    """Rewrite one file when it changes."""
-
-    write = True

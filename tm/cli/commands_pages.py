@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,13 +12,16 @@ from tm.catalogs import catalog_relpath, page_catalogs, read_catalog
 from tm.cli._app import Jobs, Json, OldOut, Quiet, Repo, Rev, app, out_dir, pages_source, print_json
 from tm.errors import BadArgument, InputError
 from tm.formats import get_format
-from tm.jobs import ExtractJob, FileResult, MergeJob, default_jobs, parallel_map
+from tm.jobs.pool import default_jobs, parallel_map
 from tm.model import canonical_locale, is_language_tag
 from tm.page import Mode
 from tm.page.meta import read_meta
 from tm.page.parse import decode_page
 from tm.progress import Reporter
 from tm.sources import Content, check_listed, content, deferred
+
+if TYPE_CHECKING:  # the jobs (and what they import) are imported by the command that runs them
+    from tm.jobs import FileResult
 
 
 def _add(totals: dict[str, int], result: FileResult, keys: tuple[str, ...]) -> None:
@@ -43,6 +46,8 @@ def extract(
     old_out: OldOut = None,
 ) -> int:
     """Harvest the span pairs of bilingual pages into one catalog per page."""
+    from tm.jobs.extract import ExtractJob
+
     if locale is not None and not is_language_tag(canonical_locale(locale)):
         raise BadArgument(f"--locale {locale}: not a language tag (such as fr-FR)")
     out = out_dir(out, old_out, "extract", quiet=quiet) or Path("locales")
@@ -111,6 +116,18 @@ def _declared_locale(relpath: str, data: Content) -> str:
                             .get("ms.contentlocale", ""))
 
 
+def _add_merged(totals: dict[str, int], result: FileResult, report: Reporter) -> None:
+    """One merged page's messages reported, and its counts added to `totals`."""
+    for message in result.errors:
+        report.error(message)
+    for message in result.stale + result.refused + result.warnings:
+        report.warning(message)
+    _add(totals, result, ("pages", "applied", "unknown_ids"))
+    totals["pages_written"] += result.files_written
+    totals["stale"] += len(result.stale)
+    totals["refused"] += len(result.refused)
+
+
 def _refuse_out_in_pages(pages: Path, out: Path) -> None:
     """Merged pages written over the handoff's own (`--out` = `--pages`) lose every pair; written inside it,
     they are merged again on the next run (`build/build/…`): both refused before anything is written."""
@@ -159,6 +176,8 @@ def merge(
     old_out: OldOut = None,
 ) -> int:
     """Write the pages with the reviewed translations of the catalogs applied."""
+    from tm.jobs.merge import MergeJob
+
     out = out_dir(out, old_out, "merge", quiet=quiet)
     if out is None:
         raise BadArgument("--out DIR is required")
@@ -177,22 +196,14 @@ def merge(
         for relpath, data in deferred(source):
             names.add(relpath)
             catalog = by_page.get(relpath)
-            yield relpath, data, None if catalog is None else str(catalog)  # a str pickles ~30x faster
+            yield relpath, data, None if catalog is None else str(catalog)  # a str pickles faster than a Path
 
-    keys = ("pages", "applied", "unknown_ids")
-    totals = dict.fromkeys(keys, 0) | {"pages_written": 0, "stale": 0, "refused": 0}
+    totals = dict.fromkeys(("pages", "applied", "unknown_ids", "pages_written", "stale", "refused"), 0)
     results = parallel_map(job, items(), jobs=jobs or default_jobs(), total=len(source))
     for result in report.track(results, total=len(source), label="merge"):
-        for message in result.errors:
-            report.error(message)
-        for message in result.stale + result.refused + result.warnings:
-            report.warning(message)
+        _add_merged(totals, result, report)
         stale_entries += result.stale
         refused_entries += result.refused
-        _add(totals, result, keys)
-        totals["pages_written"] += result.files_written
-        totals["stale"] += len(result.stale)
-        totals["refused"] += len(result.refused)
     unused = sorted(set(by_page) - names)
     _unmatched(by_page, unused, pages or shown, allow_unmatched, report)
     if json_out:

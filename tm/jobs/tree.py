@@ -1,5 +1,9 @@
 """The catalog tree `tm update` works on: one update at a time, all or nothing, and never a destructive one.
 
+- **Which tree.** `update_root`: one locale's tree (`locales/fr-FR`, or `locales` holding only `fr-FR/`); a
+  folder holding the trees of several locales is refused, as every command refuses it
+  (`tm.catalogs.several_locales`). The tree's locale is its folder's name when that names a locale
+  (`tm.catalogs.locale_name`).
 - **Lock.** An update holds `fcntl.flock` on `<tree>/.tm.lock` while it runs; a second update of the same
   tree is refused at once (the lock goes with the process, however it ends). The file stays, empty but for
   the pid of the last holder: removing it would let two updates lock two different files.
@@ -28,11 +32,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from types import TracebackType
 
-from tm.catalogs import catalog_relpath, page_relpath
+from tm.catalogs import catalog_relpath, locale_folder, locale_name, page_relpath, several_locales
 from tm.errors import BadArgument
 from tm.fileio import write_atomic
 from tm.formats import catalog_suffixes
-from tm.model import canonical_locale
 from tm.sources import DirectorySource, MultiSource, Source, walk_files
 from tm.update import Reviews
 
@@ -42,13 +45,13 @@ except ImportError:  # not on a POSIX system: no lock
     fcntl = None  # type: ignore[assignment]
 
 __all__ = ["LOCK_NAME", "STAGE_NAME", "Losses", "Staging", "TreeLock", "clean_stale", "locale_dirs",
-           "lost_reviews", "page_key", "refusals", "tree_catalogs", "tree_locale", "under", "unreadable_parts"]
+           "lost_reviews", "page_key", "refusals", "tree_catalogs", "tree_locale", "under", "unreadable_parts",
+           "update_root"]
 
 LOCK_NAME = ".tm.lock"
 STAGE_NAME = ".tm-update"
 _COMMIT = "commit"
 _TMP = re.compile(r"\..+\.tmp(\d+)\Z")  # `tm.fileio.write_atomic`'s temporary names
-_LOCALE = re.compile(r"[a-z]{2,3}(?:-[A-Z][a-z]{3})?-(?:[A-Z]{2}|[0-9]{3})|[a-z]{2,3}-[A-Z][a-z]{3}")
 _SHOWN = 5  # pages named in a refusal
 
 
@@ -125,8 +128,8 @@ class Staging:
         shutil.rmtree(self.root, ignore_errors=True)
 
     def _staged(self) -> list[str]:
-        """The staged catalogs, as paths relative to `files` (cut as strings: `relpath` per file was most of
-        a commit's time)."""
+        """The staged catalogs, as paths relative to `files` (cut as strings, not by `os.path.relpath` per
+        file, which was the bulk of a commit's time)."""
         top = self.files
         cut = len(os.path.join(top, ""))
         found = []
@@ -181,14 +184,26 @@ def _alive(pid: int) -> bool:
 def locale_dirs(base: str) -> list[str]:
     """The folders of `base` named as `tm extract` names a locale's tree (`fr-FR`, `zh-Hant`), sorted."""
     with contextlib.suppress(OSError):
-        return sorted(e.name for e in os.scandir(base) if e.is_dir() and _LOCALE.fullmatch(e.name))
+        return sorted(e.name for e in os.scandir(base) if e.is_dir() and locale_name(e.name))
     return []
 
 
 def tree_locale(base: str) -> str:
     """The locale a catalog tree is for, from its folder's name (`locales/fr-FR`), or "" if it does not say."""
-    name = os.path.basename(os.path.normpath(base))
-    return name if _LOCALE.fullmatch(name) and canonical_locale(name) == name else ""
+    return locale_name(os.path.basename(os.path.normpath(base)))
+
+
+def update_root(catalog_dir: str) -> str:
+    """The locale's tree to update (`tm.catalogs.locale_folder`); a folder holding the trees of locales is
+    refused (which one is meant?), also when it holds other files beside them."""
+    if not os.path.isdir(catalog_dir):
+        raise BadArgument(f"{catalog_dir}: not a directory of catalogs")
+    base = locale_folder(catalog_dir)
+    if not tree_locale(base):
+        found = locale_dirs(base)
+        if found:
+            raise several_locales(base, found)
+    return base
 
 
 def tree_catalogs(base: str, source: Source) -> tuple[dict[str, str], list[str], list[str]]:
