@@ -170,7 +170,8 @@ def test_catalogs_keep_reviews_and_mt_not_carried_guesses(tmp_path: Path, cli) -
             (S1, "Le ramasse-miettes libère la mémoire."): ("reviewed", "2020-12-18", "2020-12-18", 1, "core/a.md"),
             (S2, "Lancez l'application."): ("mt", "2020-12-18", "2020-12-18", 1, "core/a.md"),
             ("Old text.", "Ancien texte."): ("reviewed", "2020-12-18", "2020-12-18", 1, "core/a.md"),
-        }
+            ("Install the SDK.", "Installez le SDK."): ("ht", "2020-12-18", "2020-12-18", 1, "core/a.md"),
+        }  # the carried review is kept under the source it translates
     again = cli("memory", "add", tree, "--json")
     assert json.loads(again.out)["skipped"] == 1 and json.loads(again.out)["pairs"] == 0
 
@@ -197,15 +198,15 @@ def test_export_tmx_is_valid_and_read_by_translate_toolkit(history: History, tmp
         memory.add_history(con, history.root, ["main"])
     assert cli("memory", "add", tmp_path / "locales", "--db", db).code == 0
     out = tmp_path / "all.tmx"
-    assert cli("memory", "export", "--format", "tmx", "-o", out, "--db", db).code == 0
+    assert cli("memory", "export", "--format", "tmx", "-o", out, "--db", db, "--origin", "reviewed,ht,mt").code == 0
     if SCHEMAS.is_dir():
         dtd = etree.DTD(str(SCHEMAS / "tmx14.dtd"))
         assert dtd.validate(etree.parse(str(out))), dtd.error_log.filter_from_errors()[:3]
     units = {(u.source, u.target) for u in tmxfile(out.read_bytes()).units}
-    assert len(units) == 6 and (S1, "Le ramasse-miettes libère la mémoire.") in units  # S1: MT, then reviewed
+    assert len(units) == 7 and (S1, "Le ramasse-miettes libère la mémoire.") in units  # S1: MT, then reviewed
     reviewed = tmp_path / "reviewed.tmx"
-    result = cli("memory", "export", "-o", reviewed, "--origin", "reviewed", "--db", db, "--json")
-    assert json.loads(result.out)["units"] == 2
+    result = cli("memory", "export", "-o", reviewed, "--db", db, "--json")  # reviewed only, as tm export
+    assert json.loads(result.out)["units"] == 2 and json.loads(result.out)["origins"] == ["reviewed"]
     assert {(u.source, u.target) for u in tmxfile(reviewed.read_bytes()).units} == {
         (S1, "Le ramasse-miettes libère la mémoire."), ("Old text.", "Ancien texte.")}
     # a TMX file is a source too: read back into a new memory, reviewed units stay reviewed
@@ -311,7 +312,7 @@ def test_corpus_history_slice(history_repo: Path, tmp_path: Path) -> None:
         assert memory.add_history(con, history_repo, revs).commits == 0
         source, target = sorted(expected)[len(expected) // 2]
         assert target in [m.target for m in memory.lookup(con, source)]
-        data = memory.export_tmx(con)
+        data = memory.export_tmx(con, origins=memory.ORIGINS)
     from translate.storage.tmx import tmxfile
 
     assert {(u.source, u.target) for u in tmxfile(data).units} == expected  # what a CAT tool would read
@@ -324,7 +325,39 @@ def test_export_cleans_metadata_xml_cannot_hold(tmp_path: Path) -> None:
     with memory.open_memory(tmp_path / "m.sqlite") as con:
         memory.add_catalog_entries(con, "fr-FR", [("Bell\x07 here.", "Cloche\x07 ici.", False)], page="a\x01.md")
         memory.add_catalog_entries(con, "fr-FR", [(S2, "Exécutez.", True)], page="b.md")
-        data = memory.export_tmx(con)
+        data = memory.export_tmx(con, origins=memory.ORIGINS)
     root = etree.fromstring(data)
     assert sorted(p.text for p in root.iter("prop") if p.get("type") == "x-page") == ["a\ufffd.md", "b.md"]
     assert {(u.source, u.target) for u in tmxfile(data).units} >= {(S2, "Exécutez.")}
+
+
+def test_catalog_provenance_follows_the_vendor_digest_not_the_flag(tmp_path: Path) -> None:
+    """An editor dropped `tm-human` (and one `#| msgid`): the msgstr that differs from the vendor translation the
+    entry records is still a person's, kept as `ht` (as `tm export` calls it) under the source it translates."""
+    from tm.model import VENDOR_MARK, vendor_digest
+
+    def note(kind: str, vendor: str) -> str:
+        return f"{kind}, handoff 12/18/2020{VENDOR_MARK}{vendor_digest(vendor)}"
+
+    mt, ht = "machine translation (MT)", "human translation (HT)"
+    entries = [
+        Entry("1", S1, "Le ramasse-miettes libère de la mémoire.", fuzzy=True, notes=(note(mt, "Le GC libère."),)),
+        Entry("2", S2, "Lancez l'application.", fuzzy=True, notes=(note(mt, "Lancez l'application."),)),
+        Entry("3", S3, "Installez le SDK d'abord.", fuzzy=True, previous_source="Install the SDK.",
+              notes=(note(mt, "Installez d'abord le SDK."),)),
+        Entry("4", "Hello.", "Salut !", notes=(note(ht, "Bonjour."),)),
+        Entry("5", "Bye.", "Au revoir.", notes=(note(ht, "Au revoir."),)),
+    ]
+    catalog = Catalog(entries, header={"Language": "fr_FR", "X-Page": "a.md", "X-Ms-Lasthandoff": "12/18/2020"},
+                      locale="fr-FR", page="a.md")
+    path = tmp_path / "a.po"
+    path.write_bytes(po.write(catalog))
+    with memory.open_memory(tmp_path / "m.sqlite") as con:
+        memory.add_catalogs(con, [("a.po", str(path))])
+        assert {k: v[0] for k, v in rows(con).items()} == {
+            (S1, "Le ramasse-miettes libère de la mémoire."): "ht",  # a person's edit, left fuzzy
+            (S2, "Lancez l'application."): "mt",
+            ("Install the SDK.", "Installez le SDK d'abord."): "ht",  # a review carried to a changed source
+            ("Hello.", "Salut !"): "reviewed",  # the vendor's HT, edited by a person
+            ("Bye.", "Au revoir."): "ht",
+        }

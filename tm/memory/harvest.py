@@ -25,7 +25,7 @@ from tm.catalogs import page_relpath, read_catalog
 from tm.errors import InputError, SourceError, TmError
 from tm.fileio import read_file
 from tm.memory.store import HT, MT, REVIEWED, Batch, seen_blobs, seen_revs
-from tm.model import Catalog, canonical_locale
+from tm.model import Catalog, canonical_locale, changed_by_person, is_human
 from tm.page.meta import front_matter_end, read_meta
 from tm.page.parse import PAIR, YAML_SUFFIXES, all_paired, decode_page, parse_page, raw_is_text
 from tm.sources import PAGE_SUFFIXES, walk_files
@@ -286,10 +286,13 @@ def add_pages(con: sqlite3.Connection, root: str, *, locale: str = "") -> AddRep
 
 
 def catalog_keys(catalog: Catalog, *, locale: str = "") -> list[tuple[Key, int]]:
-    """(key, origin) of every entry worth remembering: reviewed ones, the vendor's HT and MT.
+    """(key, origin) of every entry worth remembering: reviewed ones, people's fuzzy ones, the vendor's HT and MT.
 
-    A fuzzy entry that carries a person's translation of another source (`tm-human`, or a previous source)
-    is left out: that translation is in the memory under its own source already.
+    Provenance follows `tm update`'s rule (`tm.model.is_human`), not a flag an editor may have dropped: a
+    msgstr that is not the vendor translation the entry records is a person's. A reviewed entry is `reviewed`
+    (an HT one too once a person changed it); a person's fuzzy translation is `ht`, as `tm export` calls it,
+    under the source it translates (its previous source when it was carried from one); a vendor translation
+    carried from a previous source is left out (it translates another source).
     """
     locale = locale or catalog.locale
     out = []
@@ -297,10 +300,12 @@ def catalog_keys(catalog: Catalog, *, locale: str = "") -> list[tuple[Key, int]]
         if not entry.target or not locale:
             continue
         if entry.fuzzy:
-            if "tm-human" in entry.flags or entry.previous_source is not None:
-                continue
-            out.append(((entry.source, locale, entry.target), MT))
-        elif any(note.startswith("human translation (HT)") for note in entry.notes):
+            if is_human(entry):
+                out.append(((entry.previous_source or entry.source, locale, entry.target), HT))
+            elif entry.previous_source is None:
+                out.append(((entry.source, locale, entry.target), MT))
+        elif any(note.startswith("human translation (HT)") for note in entry.notes) \
+                and not changed_by_person(entry):
             out.append(((entry.source, locale, entry.target), HT))
         else:
             out.append(((entry.source, locale, entry.target), REVIEWED))

@@ -35,8 +35,7 @@ from typing import Any
 from tm.errors import SourceError
 
 SCHEMA_VERSION = "1"
-ORIGINS = ("reviewed", "ht", "mt")
-REVIEWED, HT, MT = 0, 1, 2
+REVIEWED, HT, MT = 0, 1, 2  # indexes into tm.model.ORIGINS
 DEFAULT_NAME = os.path.join(".tm", "memory.sqlite")
 Key = tuple[str, str, str]  # (source, locale, target)
 
