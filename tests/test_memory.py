@@ -361,3 +361,19 @@ def test_catalog_provenance_follows_the_vendor_digest_not_the_flag(tmp_path: Pat
             ("Hello.", "Salut !"): "reviewed",  # the vendor's HT, edited by a person
             ("Bye.", "Au revoir."): "ht",
         }
+
+
+def test_an_add_interrupted_before_indexing_is_indexed_by_the_next_connection(tmp_path: Path) -> None:
+    """Rows are written per flush and indexed for search at the end: a run stopped in between leaves a mark."""
+    from tm.memory.store import Batch
+
+    db = tmp_path / "m.sqlite"
+    with memory.open_memory(db) as con:
+        batch = Batch(con)
+        batch.add_pairs([(S1, "fr-FR", "Le ramasse-miettes libère la mémoire.")], memory.store.MT, (0, 0),
+                        batch.page_id("a.md"))
+        batch.flush()  # no close: as if interrupted
+        assert memory.exact(con, S1) and not memory.search(con, "garbage")
+    with memory.open_memory(db) as con:
+        assert [m.source for m in memory.search(con, "garbage")] == [S1]
+        assert memory.lookup(con, "The garbage collector frees the memory.")

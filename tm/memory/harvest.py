@@ -19,6 +19,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from operator import itemgetter
 from pathlib import Path
 
 from tm.catalogs import page_relpath, read_catalog
@@ -30,7 +31,7 @@ from tm.page.meta import front_matter_end, read_meta
 from tm.page.parse import PAIR, YAML_SUFFIXES, all_paired, decode_page, parse_page, raw_is_text
 from tm.sources import PAGE_SUFFIXES, walk_files
 
-FLUSH_EVERY = 150_000  # translations held in memory before a batch is written
+FLUSH_EVERY = 300_000  # translations held in memory before a batch is written
 Key = tuple[str, str, str]
 
 
@@ -52,15 +53,25 @@ class AddReport:
 
 @dataclass(frozen=True, slots=True)
 class PagePairs:
-    """The pairs of one page version, as memory keys, and how the page was translated."""
+    """The translated (source, target) pairs of one page version, its locale, and how the page was translated."""
 
-    keys: list[Key]
+    locale: str
+    pairs: set[tuple[str, str]]
     origin: int
     handoff: str
 
+    @property
+    def keys(self) -> list[Key]:
+        """The pairs as memory keys (source, locale, target)."""
+        return [(source, self.locale, target) for source, target in self.pairs]
+
+
+_SOURCE_TARGET = itemgetter(3, 2)  # of a `PAIR.findall` tuple (quote, id, target, source)
+_TARGET = itemgetter(1)
+
 
 def page_pairs(relpath: str, data: bytes, *, locale: str = "") -> PagePairs | None:
-    """(source, locale, target) of every translated pair of a page; None for a page without pairs or locale.
+    """Every translated pair of a page; None for a page without pairs or locale.
 
     Raises `InputError` for a page that is not UTF-8 text.
     """
@@ -75,12 +86,11 @@ def page_pairs(relpath: str, data: bytes, *, locale: str = "") -> PagePairs | No
         return None
     found = PAIR.findall(text) if raw_is_text(relpath, text, yaml_end) else None
     if found is not None and all_paired(text, len(found)):
-        keys = [(source, locale, target) for _, _, target, source in found if target]
+        pairs = set(filter(_TARGET, map(_SOURCE_TARGET, found)))
     else:
-        page = parse_page(relpath, text).page
-        keys = [(p.source, locale, p.target) for p in page.pairs if p.target]
+        pairs = {(p.source, p.target) for p in parse_page(relpath, text).page.pairs if p.target}
     origin = HT if meta.get("ms.translationtype", "MT").upper() == "HT" else MT
-    return PagePairs(keys, origin, meta.get("ms.lasthandoff", ""))
+    return PagePairs(locale, pairs, origin, meta.get("ms.lasthandoff", ""))
 
 
 def handoff_time(value: str) -> int:
@@ -218,22 +228,24 @@ def _read_commits(batch: Batch, report: AddReport, repo: Path, commits: list[Com
                 known.add(raw)
                 report.files += 1
                 batch.add_blob(raw)
-            _add_page(batch, report, f"{commit.sha[:12]}:{path}", data, when, batch.page_id(_relative(path, paths)),
-                      locale)
+            _add_version(batch, report, path, f"{commit.sha[:12]}:{path}", data, when,
+                         batch.page_id(_relative(path, paths)), locale)
         report.commits += 1
         if len(batch.seen) > FLUSH_EVERY:
             batch.flush()
 
 
-def _add_page(batch: Batch, report: AddReport, name: str, data: bytes, when: tuple[int, int], page: int,
-              locale: str) -> None:
+def _add_version(batch: Batch, report: AddReport, path: str, name: str, data: bytes, when: tuple[int, int],
+                 page: int, locale: str) -> None:
     try:
         found = page_pairs(name, data, locale=locale)
     except InputError as exc:
         report.errors.append(str(exc))
-        return
-    if found is not None:
-        batch.add_pairs(found.keys, found.origin, when, page)
+        found = None
+    if found is None:  # a version without pairs ends the runs of the previous one
+        batch.add_version(path, "", set(), MT, when, page)
+    else:
+        batch.add_version(path, found.locale, found.pairs, found.origin, when, page)
 
 
 def _relative(path: str, prefixes: tuple[str, ...]) -> str:
