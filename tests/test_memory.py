@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -377,3 +378,38 @@ def test_an_add_interrupted_before_indexing_is_indexed_by_the_next_connection(tm
     with memory.open_memory(db) as con:
         assert [m.source for m in memory.search(con, "garbage")] == [S1]
         assert memory.lookup(con, "The garbage collector frees the memory.")
+
+
+def test_update_offers_a_review_that_left_the_tree_from_the_memory(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """A reviewed page leaves the handoff (its catalog dropped), comes back later: `tm update --memory` gives the
+    review back (fuzzy, the handoff's translation in a note) and offers it beside a similar new segment."""
+    reviewed, similar = "Le ramasse-miettes libère la mémoire.", "The garbage collector frees all memory."
+    handoffs = {name: tmp_path / name for name in ("v1", "v2", "v3")}
+    for folder in handoffs.values():
+        folder.mkdir()
+    (handoffs["v1"] / "a.md").write_text(page((S1, "Le GC libère la mémoire.")), encoding="utf-8")
+    for name, day in (("v1", "02/04/2021"), ("v2", "03/04/2021"), ("v3", "04/04/2021")):
+        (handoffs[name] / "b.md").write_text(page((S2, "Exécutez."), handoff=day), encoding="utf-8")
+    (handoffs["v3"] / "a.md").write_text(page((S1, "Le GC libère la mémoire."), (similar, "Le GC libère tout."),
+                                              handoff="04/04/2021"), encoding="utf-8")
+    assert cli("extract", handoffs["v1"], "--out", tmp_path / "locales", "-q").code == 0
+    tree, db = tmp_path / "locales" / "fr-FR", tmp_path / "m.sqlite"
+    catalog = po.read((tree / "a.po").read_bytes(), path="a.po")
+    catalog.entries[0].target, catalog.entries[0].fuzzy = reviewed, False
+    (tree / "a.po").write_bytes(po.write(catalog))
+    gone = cli("update", tree, handoffs["v2"], "--memory", db, "--drop-obsolete", "--force", "-q")
+    assert gone.code == 0, gone.err
+    assert not (tree / "a.po").exists()
+    without = tmp_path / "without"
+    shutil.copytree(tree, without)
+    assert cli("update", without, handoffs["v3"], "-q").code == 0
+    assert po.read((without / "a.po").read_bytes(), path="a.po").entries[0].target != reviewed
+    back = cli("update", tree, handoffs["v3"], "--memory", db, "--json")
+    assert back.code == 0, back.err
+    assert json.loads(back.out)["entries"]["offered"] == 1
+    first, second = po.read((tree / "a.po").read_bytes(), path="a.po").entries
+    assert (first.target, first.fuzzy) == (reviewed, True)
+    assert 'tm: handoff\'s translation: "Le GC libère la mémoire."' in first.notes
+    assert any(n.startswith("tm: reviewed translation of this source in memory, a.md, 2021-02-04") for n in first.notes)
+    assert second.target == "Le GC libère tout."  # the handoff's; the similar review is an offer beside it
+    assert any(n.startswith("tm: offer 0.95 (reviewed, memory, a.md") and reviewed in n for n in second.notes)

@@ -611,6 +611,8 @@ def update(
     repo: Repo = None,
     rev: Rev = None,
     jobs: Jobs = None,
+    memory_db: Annotated[Path | None, typer.Option("--memory", help="A memory file (tm memory): its reviews are "
+                                                   "offered too, and the tree's catalogs are recorded in it.")] = None,
     json_out: Json = False,
     quiet: Quiet = False,
 ) -> int:
@@ -628,7 +630,9 @@ def update(
         if recovered:
             report.warning(f"{base}: {recovered}")
         try:
-            summary = _update_passes(job, source, report, jobs)
+            if memory_db is not None:  # recorded before the update, which may drop some
+                _record_memory(memory_db, base, job.locale, report)
+            summary = _update_passes(job, source, report, jobs, memory_db)
         except BaseException:
             staging.discard()
             raise
@@ -662,7 +666,27 @@ def _update_root(catalog_dir: Path) -> Path:
     return base
 
 
-def _update_passes(first: _UpdateJob, source: Source, report: Reporter, jobs: int | None) -> _Summary:
+def _record_memory(db: Path, base: Path, locale: str, report: Reporter) -> None:
+    """`tm update --memory`: the tree's reviews (and the rest of its catalogs) recorded in the memory file."""
+    from tm.memory.offers import record_tree
+
+    for message in record_tree(db, str(base), locale=locale).errors:
+        report.warning(f"{db}: not recorded: {message}")
+
+
+def _tree_memory(collected: list[Reviews], db: Path | None, locale: str) -> Memory:
+    """The reviews of the tree, plus those of the memory file `db` when given (`tm.memory.offers`)."""
+    if db is None:
+        return Memory.of_reviews(collected)
+    from tm.memory.offers import TreeAndMemory
+
+    memory = TreeAndMemory.of_reviews(collected)
+    assert isinstance(memory, TreeAndMemory)
+    return memory.use(db, locale=locale)
+
+
+def _update_passes(first: _UpdateJob, source: Source, report: Reporter, jobs: int | None,
+                   memory_db: Path | None = None) -> _Summary:
     """Both passes of `tm update` (see the module docstring), catalogs staged; what they did."""
     base = first.base
     by_page, skip, problems = tree_catalogs(base, source)
@@ -709,7 +733,7 @@ def _update_passes(first: _UpdateJob, source: Source, report: Reporter, jobs: in
         collected.extend(reading)
     collected.sort(key=itemgetter(0))  # by `where`: tree order, however the passes went
     with gc_paused():
-        memory = Memory.of_reviews(collected)
+        memory = _tree_memory(collected, memory_db, first.locale)
         del collected
         if later and len(memory):
             memory.prepare()
