@@ -413,3 +413,26 @@ def test_update_offers_a_review_that_left_the_tree_from_the_memory(tmp_path: Pat
     assert any(n.startswith("tm: reviewed translation of this source in memory, a.md, 2021-02-04") for n in first.notes)
     assert second.target == "Le GC libère tout."  # the handoff's; the similar review is an offer beside it
     assert any(n.startswith("tm: offer 0.95 (reviewed, memory, a.md") and reviewed in n for n in second.notes)
+
+
+def test_analyze_since_counts_only_what_changed(history: History, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """`--since OLD`: the segments `tm diff OLD NEW` calls added or source_changed, nothing unchanged."""
+    db = tmp_path / "m.sqlite"
+    with memory.open_memory(db) as con:
+        memory.add_history(con, history.root, ["main"], paths=("docs",))
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    new.mkdir()
+    (old / "a.md").write_text(page((S1, "Le GC."), (S2, "Exécutez.")), encoding="utf-8")
+    (new / "a.md").write_text(page((S1, "Le GC."), ("Run the app now.", "Exécutez."),
+                                   ("Wait for the download.", "Attendez.")), encoding="utf-8")
+    (new / "c.md").write_text(page((S3, "Installez.")), encoding="utf-8")
+    result = cli("memory", "analyze", new, "--since", old, "--db", db, "--json")
+    assert result.code == 0, result.err
+    report = json.loads(result.out)
+    assert {k: v for k, v in report["pages"]["a.md"]["segments"].items() if v} == {"85-94": 1, "new": 1}
+    assert {k: v for k, v in report["pages"]["c.md"]["segments"].items() if v} == {"100": 1}
+    assert report["total"]["total_segments"] == 3 and report["since"] == str(old)
+    everything = json.loads(cli("memory", "analyze", new, "--db", db, "--json").out)
+    assert everything["total"]["total_segments"] == 4
+    assert cli("memory", "analyze", new, new / "a.md", "--since", old, "--db", db).code == 2
