@@ -124,16 +124,11 @@ def _ignore_file(path: Path) -> None:
             ignore.write_text("# derived data: `tm memory add` rebuilds it\n*\n", encoding="utf-8")
 
 
-@dataclass(slots=True)
-class Seen:
-    """How one translation was seen in a batch: best origin, earliest and latest (date, rev), count, last page."""
-
-    origin: int
-    first: tuple[int, int]
-    last: tuple[int, int]
-    count: int
-    page: int  # the page of `last`
-    pages: int | set[int]  # every page it was seen on (a set once there are several)
+# How one translation was seen in a batch, as a list (made and updated several times faster than a dataclass):
+# [best origin, earliest (date, rev), latest (date, rev), count, page of the latest, every page (an int, or a
+# set once there are several)].
+Seen = list[Any]
+_ORIGIN, _FIRST, _LAST, _COUNT, _PAGE, _PAGES = range(6)
 
 
 class Batch:
@@ -206,17 +201,17 @@ class Batch:
         """One translation seen `count` times from `first` to `last` (last on `page`)."""
         found = self.seen.get(key)
         if found is None:
-            self.seen[key] = Seen(origin, first, last, count, page, page)
+            self.seen[key] = [origin, first, last, count, page, page]
             return
-        found.count += count
-        found.origin = min(found.origin, origin)
-        found.first = min(found.first, first)
-        if last >= found.last:
-            found.last, found.page = last, page
-        pages = found.pages
+        found[_COUNT] += count
+        found[_ORIGIN] = min(found[_ORIGIN], origin)
+        found[_FIRST] = min(found[_FIRST], first)
+        if last >= found[_LAST]:
+            found[_LAST], found[_PAGE] = last, page
+        pages = found[_PAGES]
         if pages != page:
             if isinstance(pages, int):
-                found.pages = {pages, page}
+                found[_PAGES] = {pages, page}
             else:
                 pages.add(page)
 
@@ -260,17 +255,16 @@ class Batch:
         sources: dict[str, int] = {}
         rows = []
         links = []
-        for (source, locale, target), s in self.seen.items():
+        for (source, locale, target), (origin, first, last, count, page, pages) in self.seen.items():
             source_id = sources.get(source)
             if source_id is None:
                 source_id = sources[source] = text_id(source)
             tid = translation_id(source, locale, target)
-            rows.append((tid, source_id, locale, target, s.origin, s.first[0], s.first[1], s.last[0], s.last[1],
-                         s.count, s.page))
-            if isinstance(s.pages, int):
-                links.append((tid, s.pages))
+            rows.append((tid, source_id, locale, target, origin, first[0], first[1], last[0], last[1], count, page))
+            if isinstance(pages, int):
+                links.append((tid, pages))
             else:
-                links += ((tid, page) for page in s.pages)
+                links += ((tid, one) for one in pages)
         rows.sort(key=_first)  # by id: B-tree pages filled in order
         links.sort(key=_first)
         new_sources = sorted((sid, text) for text, sid in sources.items() if sid not in self._sources)
