@@ -9,7 +9,10 @@ take the msgstr of a machine-translated entry, fuzzy, with the handoff's transla
 count as the tree's do because they are the same thing, a person's translation of exactly this English,
 only older: the entry stays fuzzy for a person to confirm, and nothing of the handoff's is lost.
 
-An offer from the memory names where it comes from as `memory, <page>, <last seen>`.
+An offer from the memory names where it comes from as `memory, <page>, <last seen>`. The memory's reviews of
+the locale are read once into the same in-process index the tree's are in (`tm.update.Memory`): offers come
+only from reviews, and a memory of the whole history holds far fewer of them than sources, so lookups cost
+what the tree's do (asking SQLite's fuzzy lookup per segment made an update of the corpus six times slower).
 
 `record_tree` adds the catalogs of the tree to the memory (only those whose content it has not read), so the
 reviews an update sees are kept even when a later handoff drops their page.
@@ -17,40 +20,47 @@ reviews an update sees are kept even when a later handoff drops their page.
 
 from __future__ import annotations
 
-import os
 import sqlite3
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from tm.align import DEFAULT_THRESHOLD
 from tm.memory.harvest import AddReport, add_catalogs
-from tm.memory.query import exact, fuzzy_sources
-from tm.memory.store import connect
+from tm.memory.query import iso_date
+from tm.memory.store import REVIEWED, connect
 from tm.update import Memory, Offer
 
 __all__ = ["TreeAndMemory", "record_tree"]
 
-FUZZY_CANDIDATES = 20  # similar sources asked of the memory; the best with a review of the locale is offered
-
-
 class TreeAndMemory(Memory):
     """The tree's reviews (a `tm.update.Memory`), then the memory file's (see the module docstring).
 
-    Made like a `Memory` (`TreeAndMemory.of_reviews(...)`), then given the file with `use`. The SQLite
-    connection is opened in each process on its first lookup (update forks workers after building it).
+    Made like a `Memory` (`TreeAndMemory.of_reviews(...)`), then given the file with `use`, which reads the
+    memory's reviewed translations of the locale into a second `Memory` (latest first): lookups then cost
+    what the tree's do, and the worker processes update forks share both.
     """
 
+    def __init__(self, items: Iterable[Offer] = ()) -> None:
+        super().__init__(items)
+        self.remembered = Memory(())
+
     def use(self, db: str | Path, *, locale: str) -> TreeAndMemory:
-        """Look up the memory at `db` too, for translations into `locale`."""
-        self._db, self._locale = str(db), locale
-        self._con: tuple[int, sqlite3.Connection] | None = None
+        """Offer the reviewed translations into `locale` of the memory at `db` too."""
+        con = connect(db, create=False)
+        try:
+            self.remembered = Memory(_reviewed(con, locale))
+        finally:
+            con.close()
         return self
 
     def __len__(self) -> int:
-        return super().__len__() + 1  # never empty: the memory file may answer
+        return super().__len__() + len(self.remembered)
 
     def prepare(self) -> TreeAndMemory:
         if super().__len__():
             super().prepare()
+        if len(self.remembered):
+            self.remembered.prepare()
         return self
 
     def lookup(self, source: str, *, threshold: float = DEFAULT_THRESHOLD, where: str = ""
@@ -59,32 +69,20 @@ class TreeAndMemory(Memory):
         tree = super().lookup(source, threshold=threshold, where=where) if super().__len__() else None
         if tree is not None and tree[1] == 1.0:
             return tree
-        con = self._connection()
-        same = _reviewed(con, source, self._locale)
-        if same is not None:
-            return same, 1.0
-        for similar, score in fuzzy_sources(con, source, limit=FUZZY_CANDIDATES, threshold=threshold):
-            if tree is not None and tree[1] >= round(score, 4):
-                return tree
-            found = _reviewed(con, similar, self._locale)
-            if found is not None:
-                return found, round(score, 4)
-        return tree
-
-    def _connection(self) -> sqlite3.Connection:
-        if self._con is None or self._con[0] != os.getpid():
-            self._con = (os.getpid(), connect(self._db, create=False))
-        return self._con[1]
+        remembered = self.remembered.lookup(source, threshold=threshold)
+        if remembered is None or (tree is not None and tree[1] >= remembered[1]):
+            return tree
+        return remembered
 
 
-def _reviewed(con: sqlite3.Connection, source: str, locale: str) -> Offer | None:
-    """The latest reviewed translation of exactly `source` into `locale` in the memory, as an `Offer`."""
-    for match in exact(con, source, locale=locale):
-        if match.origin == "reviewed":
-            where = ", ".join(part for part in ("memory", match.page, match.last_seen) if part)
-            return Offer(source, match.target, where)
-        break  # reviewed ones come first
-    return None
+def _reviewed(con: sqlite3.Connection, locale: str) -> Iterator[Offer]:
+    """The memory's reviewed translations into `locale`, the latest first, as `Offer`s from `memory, page, date`."""
+    rows = con.execute(
+        "SELECT s.text, t.target, p.path, t.last_seen FROM translations t JOIN sources s ON s.id = t.source "
+        "LEFT JOIN pages p ON p.id = t.page WHERE t.origin = ? AND t.locale = ? ORDER BY t.last_seen DESC, t.id",
+        (REVIEWED, locale))
+    for source, target, page, last in rows:
+        yield Offer(source, target, ", ".join(part for part in ("memory", page, iso_date(last)) if part))
 
 
 def record_tree(db: str | Path, tree: str, *, locale: str) -> AddReport:
