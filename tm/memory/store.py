@@ -16,8 +16,8 @@ so it can be deleted and rebuilt at any time (`tm memory add` again). Its schema
 
 Ids of sources and translations are 63-bit hashes of their text, so a harvester never has to look an id up:
 each batch is a few `INSERT … ON CONFLICT` statements. `origin` is 0 reviewed (by a person), 1 vendor human
-translation (HT), 2 vendor machine translation (MT); the best seen wins. `count` is how many times it was read
-(pairs of page versions, catalog entries); `first_seen`/`last_seen` are the dates (Unix time) of the
+translation (HT), 2 vendor machine translation (MT); the best seen wins. `count` is how many page versions
+(catalogs, TMX files) held it (a pair twice on one page counts once); `first_seen`/`last_seen` are the dates (Unix time) of the
 earliest and latest commit or handoff that wrote it, `first_rev`/`last_rev` name them.
 """
 
