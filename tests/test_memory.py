@@ -436,3 +436,44 @@ def test_analyze_since_counts_only_what_changed(history: History, tmp_path: Path
     everything = json.loads(cli("memory", "analyze", new, "--db", db, "--json").out)
     assert everything["total"]["total_segments"] == 4
     assert cli("memory", "analyze", new, new / "a.md", "--since", old, "--db", db).code == 2
+
+
+@pytest.mark.corpus
+def test_corpus_update_with_memory_offers_only_reviews_of_the_same_source(corpus_repo: Path, tmp_path: Path,
+                                                                          cli) -> None:  # type: ignore[no-untyped-def]
+    """2020-12 → 2021-02 of one folder, with a memory of the 2020-12 tree every 3rd entry reviewed, and an
+    unreviewed tree: every msgstr that is not the handoff's is a reviewed translation of exactly its source,
+    fuzzy, with the handoff's translation kept in a note (issue 13); similar sources' reviews are notes."""
+    from tm.memory.store import text_id
+    from tm.model import changed_by_person
+
+    for rev, name in (("sxs~1", "old"), ("sxs", "new")):
+        (tmp_path / name).mkdir()
+        archive = subprocess.run(["git", "-C", str(corpus_repo), "archive", rev, "docs/fundamentals"],
+                                 capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(tmp_path / name)], input=archive, check=True)
+    assert cli("extract", tmp_path / "old" / "docs", "--out", tmp_path / "reviewed", "-q").code == 0
+    shutil.copytree(tmp_path / "reviewed", tmp_path / "tree")
+    for path in (tmp_path / "reviewed").rglob("*.po"):
+        catalog = po.read(path.read_bytes(), path=str(path))
+        for i, entry in enumerate(catalog.entries):
+            if i % 3 == 0 and entry.target and not entry.plural:
+                entry.target, entry.fuzzy = "R " + entry.target, False
+        path.write_bytes(po.write(catalog))
+    db = tmp_path / "m.sqlite"
+    assert cli("memory", "add", tmp_path / "reviewed" / "fr-FR", "--db", db, "-q").code == 0
+    result = cli("update", tmp_path / "tree" / "fr-FR", tmp_path / "new" / "docs", "--memory", db, "--json")
+    assert result.code == 0, result.err
+    counts = json.loads(result.out)["entries"]
+    con = sqlite3.connect(db)
+    taken = 0
+    for path in (tmp_path / "tree" / "fr-FR").rglob("*.po"):
+        for entry in po.read(path.read_bytes(), path=str(path)).active:
+            if changed_by_person(entry):
+                reviews = {row[0] for row in con.execute(
+                    "SELECT target FROM translations WHERE source = ? AND origin = 0", (text_id(entry.source),))}
+                assert entry.fuzzy and entry.target in reviews, (path, entry.source)
+                assert any(n.startswith("tm: handoff's translation: ") for n in entry.notes)
+                assert any(n.startswith("tm: reviewed translation of this source in memory, ") for n in entry.notes)
+                taken += 1
+    assert taken == counts["offered"] > 10 and counts["offers"] > 10
