@@ -94,6 +94,7 @@ def test_history_add_edit_revert_remove(history: History, tmp_path: Path) -> Non
             (S3, "Installez d'abord le SDK."): ("ht", "2020-01-05", "2020-01-05", 1, "sub/b.md"),
         }
         assert memory.stats(con).several_translations == 1
+        assert (memory.query._count(con, "sources"), memory.query._count(con, "translations")) == (3, 4)
 
 
 def test_history_rerun_reads_nothing_and_new_commits_only(history: History, tmp_path: Path) -> None:

@@ -273,7 +273,8 @@ class Batch:
         new = [row[0] for row in rows if row[0] not in self._translations]
         self._translations.update(new)
         self._new_translations += new
-        return _Rows(self.revs, self.new_pages, new_sources, rows, links, [(sha,) for sha in self.blobs])
+        return _Rows(self.revs, self.new_pages, new_sources, rows, links, [(sha,) for sha in self.blobs],
+                     {"sources": len(self._sources), "translations": len(self._translations)})
 
 
 _first = itemgetter(0)
@@ -287,6 +288,7 @@ class _Rows:
     translations: list[tuple[Any, ...]]
     links: list[tuple[int, int]]
     blobs: list[tuple[bytes]]
+    counts: dict[str, int]  # rows of `sources` and `translations` once written (counting them is a table scan)
 
 
 def _write(con: sqlite3.Connection, rows: _Rows) -> None:
@@ -299,8 +301,7 @@ def _write(con: sqlite3.Connection, rows: _Rows) -> None:
         con.executemany(_UPSERT, rows.translations)
         con.executemany("INSERT OR IGNORE INTO translation_pages VALUES (?, ?)", rows.links)
         con.executemany("INSERT OR IGNORE INTO blobs(sha) VALUES (?)", rows.blobs)
-        for table in ("sources", "translations"):
-            con.execute(f"INSERT OR REPLACE INTO meta VALUES ('{table}', (SELECT count(*) FROM {table}))")
+        con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", rows.counts.items())
         if rows.sources or rows.translations:
             con.execute("INSERT OR REPLACE INTO meta VALUES ('fts', 'stale')")
         con.execute("COMMIT")
