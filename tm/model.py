@@ -178,6 +178,10 @@ def changed_by_person(entry: Entry) -> bool:
 # not know, so it is read but not relied on: `changed_by_person` is the rule that survives them.
 HUMAN_FLAG = "tm-human"
 
+# Where a translation comes from, best first: a person's review, the vendor's human translation (HT), the
+# vendor's machine translation (MT). TMX exports (`tm export`, `tm memory export`) and the memory use these names.
+ORIGINS = ("reviewed", "ht", "mt")
+
 
 def is_human(entry: Entry) -> bool:
     """The msgstr is a person's work: reviewed, or fuzzy but not the vendor translation the entry records

@@ -28,6 +28,7 @@ from tm.sources import PAGE_SUFFIXES, DirectorySource, GitSource, Source, check_
 
 if TYPE_CHECKING:
     from tm.jobs.update import UpdateSummary
+    from tm.update import Reviews
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -172,6 +173,8 @@ def update(
     repo: Repo = None,
     rev: Rev = None,
     jobs: Jobs = None,
+    memory_db: Annotated[Path | None, typer.Option("--memory", help="A memory file (tm memory): its reviews are "
+                                                   "offered too, and the tree's catalogs are recorded in it.")] = None,
     json_out: Json = False,
     quiet: Quiet = False,
 ) -> int:
@@ -186,7 +189,8 @@ def update(
     source, shown = pages_source(sources or [], repo, rev)
     report = Reporter(quiet=quiet or json_out)
     options = UpdateOptions(threshold=threshold, drop_obsolete=drop_obsolete, force=force, shown=shown)
-    summary = run_update(base, source, options=options, pmap=_PassMapper(report, jobs))
+    more = _remembered(memory_db, base, report) if memory_db is not None else []
+    summary = run_update(base, source, options=options, pmap=_PassMapper(report, jobs), more_reviews=more)
     for message in summary.warnings:
         report.warning(message)
     for message in summary.errors:
@@ -196,6 +200,18 @@ def update(
     elif not quiet and not summary.refused:
         _print_update(summary)
     return 2 if summary.errors else 0
+
+
+def _remembered(db: Path, base: str, report: Reporter) -> list[Reviews]:
+    """`--memory`: the tree recorded in the memory file (before the update, which may drop some reviews),
+    then the memory's reviews of the tree's locale, offered after the tree's own."""
+    from tm.jobs.tree import tree_locale
+    from tm.memory.offers import remembered_reviews
+
+    found, problems = remembered_reviews(db, base, locale=tree_locale(base))
+    for message in problems:
+        report.warning(f"{db}: not recorded: {message}")
+    return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -185,7 +185,8 @@ def search_command(
 def export_command(
     out: Annotated[Path, typer.Option("--out", "-o", help="The TMX file to write.")],
     format_name: Annotated[str, typer.Option("--format", help="tmx (TMX 1.4b).")] = "tmx",
-    origin: Annotated[str, typer.Option(help="Origins to export, comma-separated: reviewed, ht, mt.")] = "reviewed,ht,mt",
+    origin: Annotated[str, typer.Option(help="Origins to export, comma-separated: reviewed, ht, mt (default: reviewed, as "
+                                            "tm export).")] = "reviewed",
     db: Db = None, locale: Locale = "", json_out: Json = False,
 ) -> int:
     """The memory as one TMX file for CAT tools (OmegaT, Trados) and MT customisation."""
@@ -236,21 +237,33 @@ def stats_command(db: Db = None, locale: Locale = "", json_out: Json = False) ->
 @memory_app.command("analyze")
 def analyze_command(
     paths: Annotated[list[str], typer.Argument(help="Pages or catalogs of the job (files or trees).")],
+    since: Annotated[str | None, typer.Option(
+        "--since", help="The previous handoff (pages or catalogs): count only what changed since, the segments "
+                        "tm diff calls added or source_changed.")] = None,
     db: Db = None, locale: Locale = "", json_out: Json = False,
 ) -> int:
     """Words of a job by match band against the memory (context, repetition, 100%, 95-99, 85-94, 75-84, new)."""
     from tm.memory import connect
-    from tm.memory.analyze import BANDS, analyze, job_segments
+    from tm.memory.analyze import BANDS, analyze, changed_since, job_segments
 
+    only = None
+    if since is not None:
+        if len(paths) != 1 or not os.path.isdir(paths[0]) or not os.path.isdir(since):
+            raise BadArgument("--since compares two handoffs: give one folder of pages or catalogs and --since OLD")
+        only, errors = changed_since(since, paths[0])
+        if errors:
+            raise SourceError(errors[0])
     con = connect(find_db(db, near=paths), create=False)
     try:
-        result = analyze(con, job_segments(paths), locale=locale)
+        result = analyze(con, job_segments(paths), locale=locale, only=only)
     finally:
         con.close()
     if json_out:
-        print_json(result.to_json())
+        print_json({**result.to_json(), "since": since})
         return 0
     total = result.total
+    if since is not None:
+        print(f"what changed since {since}:")
     print(f"{'band':<12}{'segments':>10}{'words':>10}")
     for band in BANDS:
         print(f"{band:<12}{total.segments[band]:>10}{total.words[band]:>10}")
