@@ -9,10 +9,11 @@ from __future__ import annotations
 import io
 import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from helpers import BUNDLE
@@ -49,6 +50,17 @@ def _takes_jobs(args: tuple[str | Path, ...]) -> bool:
 
 
 @pytest.fixture(scope="session")
+def validate() -> Callable[[ModuleType, bytes], None]:
+    """`validate(adapter, data)` asserts that `data` is valid for the XML adapter's schema (1.2 strict, 2.0, TMX 1.4)."""
+    from xml_schemas import errors
+
+    def check(adapter: ModuleType, data: bytes) -> None:
+        assert errors(adapter.NAME, data) == [], adapter.NAME
+
+    return check
+
+
+@pytest.fixture(scope="session")
 def corpus_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A clone of the real handoff corpus with branch `sxs` checked out (`sxs~1`, `sxs~2`, `origin/live`)."""
     existing = os.environ.get("TM_CORPUS_REPO")
@@ -61,6 +73,11 @@ def corpus_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     subprocess.run(["git", "clone", "-q", "-b", "sxs", str(BUNDLE), str(target)], check=True)
     subprocess.run(["git", "-C", str(target), "branch", "-q", "live", "origin/live"], check=True)
     yield target
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """`--update-golden`: rewrite the expected outputs under tests/golden from what the code does now."""
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/*/transcript and tree/")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -8,4 +8,4 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples" / "docs"
 DATA = Path(__file__).resolve().parent / "data"
 BUNDLE = ROOT.parent / "shared" / "corpus" / "dotnet-docs-fr-fr.bundle"
-SCHEMAS = ROOT.parent / "shared" / "schemas"
+SCHEMAS = DATA / "schemas"  # verbatim copies of the XLIFF 1.2, 2.0 schemas and the TMX DTD (see its README)

@@ -256,6 +256,16 @@ PASSING = [
     ("decimal-comma", "Version 2.5 of 10,000 rows", "Version 2.5 of 10,000 rows"),
     ("plain-name", "Use it, e.g. in `a.b` or [x.md](x.md), for COM-based apps.", "Utilisez-le, par ex. dans `a.b` ou [x.md](x.md)."),
     ("plain-name", "Run `dotnet` with *global.json* and Main().", "Exécutez `dotnet` avec *global.json* et Main()."),
+    # a hyphen after emphasis that closes is a compound, not an option (real pairs of the 2021-02 handoff)
+    ("plain-name", "The property for an **Application**-scope setting is read-only.",
+     "La propriété d’un paramètre de portée **Application** est en lecture seule."),
+    ("plain-name", "Preview 2 *project.json*-based projects.", "Projets basés sur *project.json* de la préversion 2."),
+    ("plain-name", "Strings are *immutable*--the contents cannot change.",
+     "Les chaînes sont *immuables* : le contenu ne peut pas changer."),
+    # the source's missing space after a full stop, which the translation fixes
+    ("plain-name", "Sometimes the data is not sufficient to train a model.This is especially true with small datasets.",
+     ("Parfois, les données ne suffisent pas pour former un modèle. Cela est particulièrement vrai pour les petits "
+      "jeux de données.")),
 ]
 
 
@@ -380,6 +390,24 @@ def test_a_pair_of_equal_texts_only_ever_looks_untranslated(text: str) -> None:
 
 
 # --- registry, findings, runner ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "parsed"),
+    [  # real sources of the 2021-02 handoff: dots only in xrefs, link targets and URLs spare the parse
+        ("Use the <xref:System.String.Format%2A?displayProperty=nameWithType> method.", False),
+        ("See [Get started](../core/get-started.md) and https://dotnet.microsoft.com/download.", False),
+        ("See [the blog](https://devblogs.microsoft.com/dotnet/a.b) or `System.IO`.", False),
+        ("Note that you cannot use net.msmq:// addressing with `MsmqIntegrationBinding`.", True),
+        ("For example, **/lis** is equivalent to **/listing** and **/res**:myresfile.res is equivalent.", True),
+        ("The *Winhttpcertcfg.exe* tool is provided with the Resource Kit.", True),
+        ("Only bindings that support xref:System.ServiceModel.Channels.IReplyChannel> will be supported.", True),
+        ("**sqlmetal /server:myserver /dbml:mymeta.dbml**", True),
+    ],
+)
+def test_plain_name_parses_a_source_only_where_a_name_may_be(source: str, parsed: bool) -> None:
+    assert name_rules._may_name(source, "") is parsed
+    assert bool(name_rules._plain_names(source)) is parsed  # the gate never hides a name
 
 
 def test_rules_are_registered_once_in_order_with_codes_and_help() -> None:

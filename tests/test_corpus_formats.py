@@ -1,8 +1,8 @@
 """The XLIFF 1.2, XLIFF 2.0 and TMX bars of issue 4 on the 2021-02 handoff (rev `sxs`), every page (marker `corpus`).
 
 The handoff is extracted once, in all four formats, by the CLI from git objects (default `--jobs`). Then:
-every `.xlf`, `.xliff` and `.tmx` is validated against ../shared/schemas (the schemas that
-test_formats_xml.py uses: XLIFF 1.2 strict, XLIFF 2.0 core, the TMX 1.4 DTD); merging the XLIFF files alone
+every `.xlf`, `.xliff` and `.tmx` is validated against tests/data/schemas (the schemas that
+test_formats_contract.py uses: XLIFF 1.2 strict, XLIFF 2.0 core, the TMX 1.4 DTD); merging the XLIFF files alone
 in bilingual mode gives back every page byte for byte; PO → XLIFF → PO gives back every catalog;
 translate-toolkit reads a sample of what we wrote; and a translator's edit made in a real page's XLIFF reaches
 the merged page while its MT units fall back to the page's own translation.
@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 from helpers import SCHEMAS
 from lxml import etree
-from test_formats_xml import _xsd  # the schema loader with the local xml.xsd resolver
+from xml_schemas import load_xsd
 
 from tm.catalogs import read_catalog
 from tm.formats import po
@@ -115,8 +115,8 @@ _VALIDATORS: dict[str, Any] = {}
 def _load_validators() -> None:
     """Parse each schema once per worker process."""
     _VALIDATORS.update({
-        ".xlf": _xsd("xliff-core-1.2-strict.xsd"),
-        ".xliff": _xsd("xliff_core_2.0.xsd"),
+        ".xlf": load_xsd("xliff-core-1.2-strict.xsd"),
+        ".xliff": load_xsd("xliff_core_2.0.xsd"),
         ".tmx": etree.DTD(str(SCHEMAS / "tmx14.dtd")),
         "parser": etree.XMLParser(no_network=True, resolve_entities=False),
     })  # fmt: skip
@@ -131,8 +131,6 @@ def _invalid(path: str) -> str | None:
 
 
 def test_every_file_is_schema_valid(files: dict[str, list[Path]]) -> None:
-    if not SCHEMAS.is_dir():
-        pytest.skip(f"schemas not available ({SCHEMAS})")
     paths = [str(p) for suffix in (".xlf", ".xliff", ".tmx") for p in files[suffix]]
     jobs = min(2, default_jobs())
     with multiprocessing.get_context("fork").Pool(jobs, initializer=_load_validators) as pool:

@@ -1,11 +1,12 @@
-"""XLIFF 1.2, XLIFF 2.0 and TMX: schema-valid output, exact round trips, inline codes, safe reading.
+"""XLIFF 1.2, XLIFF 2.0 and TMX: states, modules, inline codes, other tools, safe reading.
 
-Schemas come from `shared/schemas` next to the clone (as in CI); tests that need them skip when it is absent.
+What every format adapter keeps (PO too): schema-valid output, exact round trips, line numbers, the registry,
+is in test_formats_contract.py, whose cases these tests reuse. Schemas are in tests/data/schemas (the `validate`
+fixture of conftest.py).
 """
 
 from __future__ import annotations
 
-import copy
 import os
 import tempfile
 from pathlib import Path
@@ -16,145 +17,17 @@ from helpers import DATA
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from test_formats_contract import CASES, catalog
 
 from tm.errors import InputError
-from tm.formats import _SUFFIXES, FORMATS, for_path, safexml, tmx, xliff, xliff2
+from tm.formats import safexml, tmx, xliff, xliff2
 from tm.formats.inline import Code, Text, detokenize, number_codes, tokenize
 from tm.model import Catalog, Entry
 
-SCHEMAS = Path(__file__).parents[1].parent / "shared" / "schemas"
 XML_DATA = DATA / "xml"
 ADAPTERS = [xliff, xliff2, tmx]
 X12 = "{urn:oasis:names:tc:xliff:document:1.2}"
 X20 = "{urn:oasis:names:tc:xliff:document:2.0}"
-
-HEADER = {
-    "Project-Id-Version": "core/index.md", "POT-Creation-Date": "2020-09-15 00:00+0000", "Last-Translator": "",
-    "Language": "fr_FR", "Content-Type": "text/plain; charset=UTF-8", "X-Page": "core/index.md",
-    "X-Ms-Lasthandoff": "09/15/2020", "X-Ms-Translationtype": "MT", "X-Ms-Contentlocale": "fr-FR",
-}  # fmt: skip
-
-MARKUP = [
-    ("See [the `Main` method](main.md) and ![a diagram](media/x.png \"Title\").",
-     "Voir [la méthode `Main`](main.md) et ![un schéma](media/x.png \"Title\")."),
-    ("Calls <xref:System.String.Format%2A?displayProperty=nameWithType> with ``a`b`` and `c`.",
-     "Appelle <xref:System.String.Format%2A?displayProperty=nameWithType> avec ``a`b`` et `c`."),
-    ('[Download<span class="docon docon-navigate-external x-hidden-focus"></span>](https://dot.net)<br/>',
-     '[Télécharger<span class="docon docon-navigate-external x-hidden-focus"></span>](https://dot.net)<br/>'),
-    ('<a name="top"></a>Press <kbd>Ctrl</kbd>+<kbd>C</kbd>&nbsp;&#124; see <https://aka.ms/x>.',
-     '<a name="top"></a>Appuyez sur <kbd>Ctrl</kbd>+<kbd>C</kbd>&nbsp;&#124; voir <https://aka.ms/x>.'),
-    ("Escapes: \\<add>, \\*, \\[not a link](x), 2 < 3 & 4 > 1, [!INCLUDE[name](~/inc.md)] <!-- c -->",
-     "Échappements : \\<add>, \\*, \\[pas un lien](x), 2 < 3 & 4 > 1, [!INCLUDE[name](~/inc.md)] <!-- c -->"),
-    ("[![badge](b.svg)](https://x) [unclosed `tick ]]> \"q\" 'a'\tTab\r\nCRLF\x01\x1f\ufffe",
-     "[![badge](b.svg)](https://x) [non fermé `tick ]]> « q »\tTab\r\nCRLF\x01\x1f\ufffe"),
-]  # fmt: skip
-
-CASES: dict[str, list[Entry]] = {
-    "plain": [Entry("a-1", "Hello", "Bonjour", references=("core/index.md:3",)),
-              Entry("a-2", "Goodbye", "Au revoir", fuzzy=True, references=("core/index.md:5",))],
-    "empty": [],
-    "empty-strings": [Entry("", "", ""), Entry("a-1", "Untranslated", ""), Entry("a-2", "Fuzzy empty", "", fuzzy=True),
-                      Entry("a-3", " ", " "), Entry("a-3", "Same id again", "Même id")],
-    "non-ascii": [Entry("a-1", "Zürich — “quotes” 😀 中文", "Zurich — « guillemets » 😀 中文", comments=("é",)),
-                  Entry("a-2", "Non-breaking\u00a0space", "Espace\u00a0insécable\u202f!"),
-                  Entry("id with spaces/é", "Odd id", "Id bizarre"), Entry("tm-unit-3", "Clash", "Conflit"),
-                  Entry("", "No id", "Sans id"), Entry("tm-unit-3", "Clash again", "Encore")],
-    "markup": [Entry(f"m-{n}", s, t, fuzzy=n % 2 == 0) for n, (s, t) in enumerate(MARKUP)],
-    "fuzzy-previous": [Entry("f-1", "Run `dotnet build` now.", "Exécutez `dotnet build` maintenant.", fuzzy=True,
-                             previous_source="Run `dotnet run` now.", previous_id="f-0"),
-                       Entry("f-2", "New [text](a.md)", "", fuzzy=True, previous_source=""),
-                       Entry("f-3", "Moved", "Déplacé", fuzzy=True, previous_id="old-3")],
-    "comments": [Entry("c-1", "Text", "Texte", flags=("python-format", "no-wrap"),
-                       comments=("Check with the team", "", "line one\nline two"),
-                       notes=("heading 2", "machine translation (MT), handoff 09/15/2020"),
-                       references=("core/index.md:12", "other.md", "c:\\dir\\x.md:7", "weird:ref:"))],
-    "obsolete": [Entry("o-1", "Kept", "Gardé"),
-                 Entry("o-2", "Gone", "Parti", obsolete=True),
-                 Entry("o-3", "Gone `fuzzy`", "Parti `fuzzy`", fuzzy=True, obsolete=True, previous_source="Old"),
-                 Entry("o-1", "Kept", "Gardé", obsolete=True)],
-}  # fmt: skip
-
-
-def catalog(entries: list[Entry], **overrides: object) -> Catalog:
-    """A catalog as `tm extract` makes them: header, locale, page, and the given entries (copied)."""
-    fields: dict[str, object] = {"header": dict(HEADER), "locale": "fr-FR", "page": "core/index.md",
-                                 "header_comments": ("Translations for core/index.md", "")}  # fmt: skip
-    fields.update(overrides)
-    return Catalog(entries=copy.deepcopy(entries), **fields)  # type: ignore[arg-type]
-
-
-def cases() -> list[tuple[str, Catalog]]:
-    out = [(name, catalog(entries)) for name, entries in CASES.items()]
-    out.append(("no-locale", catalog(CASES["plain"], locale="", page="")))
-    out.append(("odd-locale", catalog(CASES["plain"], locale="fr_FR", header={}, header_comments=())))
-    return out
-
-
-# ---------------------------------------------------------------- schemas
-
-
-class _LocalXmlXsd(etree.Resolver):  # type: ignore[misc]
-    """The XLIFF schemas import W3C's xml.xsd by URL; serve the local copy (tests run offline)."""
-
-    def resolve(self, url: str, pubid: str, context: object) -> object:
-        if url.startswith(("http://www.w3.org/", "https://www.w3.org/")) and url.endswith("/xml.xsd"):
-            return self.resolve_filename(str(SCHEMAS / "xml.xsd"), context)
-        return None
-
-
-def _xsd(name: str) -> etree.XMLSchema:
-    parser = etree.XMLParser(no_network=True)
-    parser.resolvers.add(_LocalXmlXsd())
-    return etree.XMLSchema(etree.parse(str(SCHEMAS / name), parser))
-
-
-@pytest.fixture(scope="session")
-def validate():  # type: ignore[no-untyped-def]
-    """`validate(adapter, data)` asserts that `data` is valid for the adapter's schema (1.2 strict, 2.0, TMX 1.4)."""
-    if not SCHEMAS.is_dir():
-        pytest.skip(f"schemas not available ({SCHEMAS})")
-    validators = {
-        "xliff": _xsd("xliff-core-1.2-strict.xsd"),
-        "xliff2": _xsd("xliff_core_2.0.xsd"),
-        "tmx": etree.DTD(str(SCHEMAS / "tmx14.dtd")),
-    }
-
-    def check(adapter: ModuleType, data: bytes) -> None:
-        validator = validators[adapter.NAME]
-        document = etree.fromstring(data, etree.XMLParser(no_network=True, resolve_entities=False))
-        assert validator.validate(document), f"{adapter.NAME}: {validator.error_log.filter_from_errors()[:5]}"
-
-    return check
-
-
-# ---------------------------------------------------------------- round trips and validity
-
-
-@pytest.mark.parametrize("adapter", ADAPTERS, ids=lambda a: a.NAME)
-@pytest.mark.parametrize(("name", "original"), cases(), ids=[name for name, _ in cases()])
-def test_written_files_are_valid_and_read_back_the_same(
-    adapter: ModuleType, name: str, original: Catalog, validate
-) -> None:  # type: ignore[no-untyped-def]
-    data = adapter.write(original)
-    validate(adapter, data)
-    assert adapter.read(data, path=f"x{adapter.SUFFIXES[0]}") == original
-
-
-@pytest.mark.parametrize("adapter", ADAPTERS, ids=lambda a: a.NAME)
-def test_entry_lines_point_into_the_written_file(adapter: ModuleType) -> None:
-    data = adapter.write(catalog(CASES["plain"]))
-    lines = data.decode().splitlines()
-    for entry in adapter.read(data, path="x").entries:
-        assert "a-" in lines[entry.line - 1]
-
-
-def test_adapter_interface() -> None:
-    for adapter, name, suffix in ((xliff, "xliff", ".xlf"), (xliff2, "xliff2", ".xliff"), (tmx, "tmx", ".tmx")):
-        assert (adapter.NAME, adapter.SUFFIXES) == (name, (suffix,))
-        assert callable(adapter.read) and callable(adapter.write)
-    for name, adapter in FORMATS.items():  # the registry matches files to adapters without importing them
-        assert (adapter.NAME, adapter.SUFFIXES) == (name, _SUFFIXES[name])
-        assert for_path(f"dir/page{adapter.SUFFIXES[0].upper()}") is adapter
 
 
 # ---------------------------------------------------------------- states

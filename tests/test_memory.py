@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -93,6 +94,7 @@ def test_history_add_edit_revert_remove(history: History, tmp_path: Path) -> Non
             (S3, "Installez d'abord le SDK."): ("ht", "2020-01-05", "2020-01-05", 1, "sub/b.md"),
         }
         assert memory.stats(con).several_translations == 1
+        assert (memory.query._count(con, "sources"), memory.query._count(con, "translations")) == (3, 4)
 
 
 def test_history_rerun_reads_nothing_and_new_commits_only(history: History, tmp_path: Path) -> None:
@@ -170,7 +172,8 @@ def test_catalogs_keep_reviews_and_mt_not_carried_guesses(tmp_path: Path, cli) -
             (S1, "Le ramasse-miettes libère la mémoire."): ("reviewed", "2020-12-18", "2020-12-18", 1, "core/a.md"),
             (S2, "Lancez l'application."): ("mt", "2020-12-18", "2020-12-18", 1, "core/a.md"),
             ("Old text.", "Ancien texte."): ("reviewed", "2020-12-18", "2020-12-18", 1, "core/a.md"),
-        }
+            ("Install the SDK.", "Installez le SDK."): ("ht", "2020-12-18", "2020-12-18", 1, "core/a.md"),
+        }  # the carried review is kept under the source it translates
     again = cli("memory", "add", tree, "--json")
     assert json.loads(again.out)["skipped"] == 1 and json.loads(again.out)["pairs"] == 0
 
@@ -197,15 +200,15 @@ def test_export_tmx_is_valid_and_read_by_translate_toolkit(history: History, tmp
         memory.add_history(con, history.root, ["main"])
     assert cli("memory", "add", tmp_path / "locales", "--db", db).code == 0
     out = tmp_path / "all.tmx"
-    assert cli("memory", "export", "--format", "tmx", "-o", out, "--db", db).code == 0
+    assert cli("memory", "export", "--format", "tmx", "-o", out, "--db", db, "--origin", "reviewed,ht,mt").code == 0
     if SCHEMAS.is_dir():
         dtd = etree.DTD(str(SCHEMAS / "tmx14.dtd"))
         assert dtd.validate(etree.parse(str(out))), dtd.error_log.filter_from_errors()[:3]
     units = {(u.source, u.target) for u in tmxfile(out.read_bytes()).units}
-    assert len(units) == 6 and (S1, "Le ramasse-miettes libère la mémoire.") in units  # S1: MT, then reviewed
+    assert len(units) == 7 and (S1, "Le ramasse-miettes libère la mémoire.") in units  # S1: MT, then reviewed
     reviewed = tmp_path / "reviewed.tmx"
-    result = cli("memory", "export", "-o", reviewed, "--origin", "reviewed", "--db", db, "--json")
-    assert json.loads(result.out)["units"] == 2
+    result = cli("memory", "export", "-o", reviewed, "--db", db, "--json")  # reviewed only, as tm export
+    assert json.loads(result.out)["units"] == 2 and json.loads(result.out)["origins"] == ["reviewed"]
     assert {(u.source, u.target) for u in tmxfile(reviewed.read_bytes()).units} == {
         (S1, "Le ramasse-miettes libère la mémoire."), ("Old text.", "Ancien texte.")}
     # a TMX file is a source too: read back into a new memory, reviewed units stay reviewed
@@ -311,7 +314,7 @@ def test_corpus_history_slice(history_repo: Path, tmp_path: Path) -> None:
         assert memory.add_history(con, history_repo, revs).commits == 0
         source, target = sorted(expected)[len(expected) // 2]
         assert target in [m.target for m in memory.lookup(con, source)]
-        data = memory.export_tmx(con)
+        data = memory.export_tmx(con, origins=memory.ORIGINS)
     from translate.storage.tmx import tmxfile
 
     assert {(u.source, u.target) for u in tmxfile(data).units} == expected  # what a CAT tool would read
@@ -324,7 +327,154 @@ def test_export_cleans_metadata_xml_cannot_hold(tmp_path: Path) -> None:
     with memory.open_memory(tmp_path / "m.sqlite") as con:
         memory.add_catalog_entries(con, "fr-FR", [("Bell\x07 here.", "Cloche\x07 ici.", False)], page="a\x01.md")
         memory.add_catalog_entries(con, "fr-FR", [(S2, "Exécutez.", True)], page="b.md")
-        data = memory.export_tmx(con)
+        data = memory.export_tmx(con, origins=memory.ORIGINS)
     root = etree.fromstring(data)
     assert sorted(p.text for p in root.iter("prop") if p.get("type") == "x-page") == ["a\ufffd.md", "b.md"]
     assert {(u.source, u.target) for u in tmxfile(data).units} >= {(S2, "Exécutez.")}
+
+
+def test_catalog_provenance_follows_the_vendor_digest_not_the_flag(tmp_path: Path) -> None:
+    """An editor dropped `tm-human` (and one `#| msgid`): the msgstr that differs from the vendor translation the
+    entry records is still a person's, kept as `ht` (as `tm export` calls it) under the source it translates."""
+    from tm.model import VENDOR_MARK, vendor_digest
+
+    def note(kind: str, vendor: str) -> str:
+        return f"{kind}, handoff 12/18/2020{VENDOR_MARK}{vendor_digest(vendor)}"
+
+    mt, ht = "machine translation (MT)", "human translation (HT)"
+    entries = [
+        Entry("1", S1, "Le ramasse-miettes libère de la mémoire.", fuzzy=True, notes=(note(mt, "Le GC libère."),)),
+        Entry("2", S2, "Lancez l'application.", fuzzy=True, notes=(note(mt, "Lancez l'application."),)),
+        Entry("3", S3, "Installez le SDK d'abord.", fuzzy=True, previous_source="Install the SDK.",
+              notes=(note(mt, "Installez d'abord le SDK."),)),
+        Entry("4", "Hello.", "Salut !", notes=(note(ht, "Bonjour."),)),
+        Entry("5", "Bye.", "Au revoir.", notes=(note(ht, "Au revoir."),)),
+    ]
+    catalog = Catalog(entries, header={"Language": "fr_FR", "X-Page": "a.md", "X-Ms-Lasthandoff": "12/18/2020"},
+                      locale="fr-FR", page="a.md")
+    path = tmp_path / "a.po"
+    path.write_bytes(po.write(catalog))
+    with memory.open_memory(tmp_path / "m.sqlite") as con:
+        memory.add_catalogs(con, [("a.po", str(path))])
+        assert {k: v[0] for k, v in rows(con).items()} == {
+            (S1, "Le ramasse-miettes libère de la mémoire."): "ht",  # a person's edit, left fuzzy
+            (S2, "Lancez l'application."): "mt",
+            ("Install the SDK.", "Installez le SDK d'abord."): "ht",  # a review carried to a changed source
+            ("Hello.", "Salut !"): "reviewed",  # the vendor's HT, edited by a person
+            ("Bye.", "Au revoir."): "ht",
+        }
+
+
+def test_an_add_interrupted_before_indexing_is_indexed_by_the_next_connection(tmp_path: Path) -> None:
+    """Rows are written per flush and indexed for search at the end: a run stopped in between leaves a mark."""
+    from tm.memory.store import Batch
+
+    db = tmp_path / "m.sqlite"
+    with memory.open_memory(db) as con:
+        batch = Batch(con)
+        batch.add_pairs([(S1, "fr-FR", "Le ramasse-miettes libère la mémoire.")], memory.store.MT, (0, 0),
+                        batch.page_id("a.md"))
+        batch.flush()  # no close: as if interrupted
+        assert memory.exact(con, S1) and not memory.search(con, "garbage")
+    with memory.open_memory(db) as con:
+        assert [m.source for m in memory.search(con, "garbage")] == [S1]
+        assert memory.lookup(con, "The garbage collector frees the memory.")
+
+
+def test_update_offers_a_review_that_left_the_tree_from_the_memory(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """A reviewed page leaves the handoff (its catalog dropped), comes back later: `tm update --memory` gives the
+    review back (fuzzy, the handoff's translation in a note) and offers it beside a similar new segment."""
+    reviewed, similar = "Le ramasse-miettes libère la mémoire.", "The garbage collector frees all memory."
+    handoffs = {name: tmp_path / name for name in ("v1", "v2", "v3")}
+    for folder in handoffs.values():
+        folder.mkdir()
+    (handoffs["v1"] / "a.md").write_text(page((S1, "Le GC libère la mémoire.")), encoding="utf-8")
+    for name, day in (("v1", "02/04/2021"), ("v2", "03/04/2021"), ("v3", "04/04/2021")):
+        (handoffs[name] / "b.md").write_text(page((S2, "Exécutez."), handoff=day), encoding="utf-8")
+    (handoffs["v3"] / "a.md").write_text(page((S1, "Le GC libère la mémoire."), (similar, "Le GC libère tout."),
+                                              handoff="04/04/2021"), encoding="utf-8")
+    assert cli("extract", handoffs["v1"], "--out", tmp_path / "locales", "-q").code == 0
+    tree, db = tmp_path / "locales" / "fr-FR", tmp_path / "m.sqlite"
+    catalog = po.read((tree / "a.po").read_bytes(), path="a.po")
+    catalog.entries[0].target, catalog.entries[0].fuzzy = reviewed, False
+    (tree / "a.po").write_bytes(po.write(catalog))
+    gone = cli("update", tree, handoffs["v2"], "--memory", db, "--drop-obsolete", "--force", "-q")
+    assert gone.code == 0, gone.err
+    assert not (tree / "a.po").exists()
+    without = tmp_path / "without"
+    shutil.copytree(tree, without)
+    assert cli("update", without, handoffs["v3"], "-q").code == 0
+    assert po.read((without / "a.po").read_bytes(), path="a.po").entries[0].target != reviewed
+    back = cli("update", tree, handoffs["v3"], "--memory", db, "--json")
+    assert back.code == 0, back.err
+    assert json.loads(back.out)["entries"]["offered"] == 1
+    first, second = po.read((tree / "a.po").read_bytes(), path="a.po").entries
+    assert (first.target, first.fuzzy) == (reviewed, True)
+    assert 'tm: handoff\'s translation: "Le GC libère la mémoire."' in first.notes
+    assert any(n.startswith("tm: reviewed translation of this source in memory, a.md, 2021-02-04") for n in first.notes)
+    assert second.target == "Le GC libère tout."  # the handoff's; the similar review is an offer beside it
+    assert any(n.startswith("tm: offer 0.95 (reviewed, memory, a.md") and reviewed in n for n in second.notes)
+
+
+def test_analyze_since_counts_only_what_changed(history: History, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """`--since OLD`: the segments `tm diff OLD NEW` calls added or source_changed, nothing unchanged."""
+    db = tmp_path / "m.sqlite"
+    with memory.open_memory(db) as con:
+        memory.add_history(con, history.root, ["main"], paths=("docs",))
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    new.mkdir()
+    (old / "a.md").write_text(page((S1, "Le GC."), (S2, "Exécutez.")), encoding="utf-8")
+    (new / "a.md").write_text(page((S1, "Le GC."), ("Run the app now.", "Exécutez."),
+                                   ("Wait for the download.", "Attendez.")), encoding="utf-8")
+    (new / "c.md").write_text(page((S3, "Installez.")), encoding="utf-8")
+    result = cli("memory", "analyze", new, "--since", old, "--db", db, "--json")
+    assert result.code == 0, result.err
+    report = json.loads(result.out)
+    assert {k: v for k, v in report["pages"]["a.md"]["segments"].items() if v} == {"85-94": 1, "new": 1}
+    assert {k: v for k, v in report["pages"]["c.md"]["segments"].items() if v} == {"100": 1}
+    assert report["total"]["total_segments"] == 3 and report["since"] == str(old)
+    everything = json.loads(cli("memory", "analyze", new, "--db", db, "--json").out)
+    assert everything["total"]["total_segments"] == 4
+    assert cli("memory", "analyze", new, new / "a.md", "--since", old, "--db", db).code == 2
+
+
+@pytest.mark.corpus
+def test_corpus_update_with_memory_offers_only_reviews_of_the_same_source(corpus_repo: Path, tmp_path: Path,
+                                                                          cli) -> None:  # type: ignore[no-untyped-def]
+    """2020-12 → 2021-02 of one folder, with a memory of the 2020-12 tree every 3rd entry reviewed, and an
+    unreviewed tree: every msgstr that is not the handoff's is a reviewed translation of exactly its source,
+    fuzzy, with the handoff's translation kept in a note (issue 13); similar sources' reviews are notes."""
+    from tm.memory.store import text_id
+    from tm.model import changed_by_person
+
+    for rev, name in (("sxs~1", "old"), ("sxs", "new")):
+        (tmp_path / name).mkdir()
+        archive = subprocess.run(["git", "-C", str(corpus_repo), "archive", rev, "docs/fundamentals"],
+                                 capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(tmp_path / name)], input=archive, check=True)
+    assert cli("extract", tmp_path / "old" / "docs", "--out", tmp_path / "reviewed", "-q").code == 0
+    shutil.copytree(tmp_path / "reviewed", tmp_path / "tree")
+    for path in (tmp_path / "reviewed").rglob("*.po"):
+        catalog = po.read(path.read_bytes(), path=str(path))
+        for i, entry in enumerate(catalog.entries):
+            if i % 3 == 0 and entry.target and not entry.plural:
+                entry.target, entry.fuzzy = "R " + entry.target, False
+        path.write_bytes(po.write(catalog))
+    db = tmp_path / "m.sqlite"
+    assert cli("memory", "add", tmp_path / "reviewed" / "fr-FR", "--db", db, "-q").code == 0
+    result = cli("update", tmp_path / "tree" / "fr-FR", tmp_path / "new" / "docs", "--memory", db, "--json")
+    assert result.code == 0, result.err
+    counts = json.loads(result.out)["entries"]
+    con = sqlite3.connect(db)
+    taken = 0
+    for path in (tmp_path / "tree" / "fr-FR").rglob("*.po"):
+        for entry in po.read(path.read_bytes(), path=str(path)).active:
+            if changed_by_person(entry):
+                reviews = {row[0] for row in con.execute(
+                    "SELECT target FROM translations WHERE source = ? AND origin = 0", (text_id(entry.source),))}
+                assert entry.fuzzy and entry.target in reviews, (path, entry.source)
+                assert any(n.startswith("tm: handoff's translation: ") for n in entry.notes)
+                assert any(n.startswith("tm: reviewed translation of this source in memory, ") for n in entry.notes)
+                taken += 1
+    assert taken == counts["offered"] > 10 and counts["offers"] > 10

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from tm.errors import InputError
 from tm.extract import page_to_catalog
-from tm.formats import po
+from tm.formats import po, po_lines, po_read, po_write
 from tm.model import Catalog, Entry
 from tm.page import load_page
 
@@ -130,17 +130,12 @@ def test_latin1_catalog_is_decoded_by_its_charset() -> None:
 def test_fast_reader_agrees_with_line_reader(name: str) -> None:
     """The regex fast path must see exactly what the general reader sees, line numbers included."""
     text = po.write(CATALOGS[name]).decode()
-    slow = po._read_lines(text, "x.po")
-    fast = po._read_fast(text)
-    assert fast is not None
+    slow = po_lines.read_lines(text, "x.po")
+    tokens = po_read.tokenize(text)
+    assert tokens is not None
+    fast = po_read.catalog(tokens)
     assert fast.entries == slow.entries and fast.header == slow.header
     assert [e.line for e in fast.entries] == [e.line for e in slow.entries]
-    stream = po._read_stream(text)
-    if "#~" in text:
-        assert stream is None  # obsolete entries are left to `_read_fast`
-    else:
-        assert stream is not None and stream.entries == slow.entries and stream.header == slow.header
-        assert [e.line for e in stream.entries] == [e.line for e in slow.entries]
 
 
 def test_fast_reader_reads_every_sample_catalog(tmp_path: Path) -> None:
@@ -148,17 +143,19 @@ def test_fast_reader_reads_every_sample_catalog(tmp_path: Path) -> None:
         parsed = load_page(page.name, page.read_bytes()).page
         if parsed.pairs:
             text = po.write(page_to_catalog(parsed)).decode()
-            fast = po._read_fast(text)
-            assert fast is not None and fast.entries == po._read_lines(text, "x").entries
-            assert [e.line for e in fast.entries] == [e.line for e in po._read_lines(text, "x").entries]
+            tokens = po_read.tokenize(text)
+            assert tokens is not None
+            fast = po_read.catalog(tokens)
+            assert fast.entries == po_lines.read_lines(text, "x").entries
+            assert [e.line for e in fast.entries] == [e.line for e in po_lines.read_lines(text, "x").entries]
 
 
 @settings(derandomize=True, max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list('ab"\\\n\t\r\v\b\fé ')), max_size=20))
 def test_escape_and_join_are_inverse(text: str) -> None:
-    quoted = '"' + po._escape(text) + '"'
-    assert po._join(quoted) == text
-    assert po._join(quoted) == po._ESCAPED.sub(po._unescape_match, quoted[1:-1])
+    quoted = '"' + po_write._escape(text) + '"'
+    assert po_read.join(quoted) == text
+    assert po_read.join(quoted) == po_read.ESCAPED.sub(po_read.unescape_match, quoted[1:-1])
 
 
 _entries = st.lists(st.tuples(st.sampled_from(["", "Salut", "deux\nlignes", 'a "b"']), st.booleans(),
@@ -289,7 +286,7 @@ def test_every_reader_takes_the_strings_the_line_reader_takes(previous: str, con
             f'msgid "{source}"\nmsgstr "{target}"{more}\n\nmsgctxt "z"\nmsgid "b"\nmsgstr "c"\n')
     data = text.encode()
     try:
-        expected = po._read_lines(text, "x.po")
+        expected = po_lines.read_lines(text, "x.po")
     except InputError as error:
         for reader in (po.read, po.read_texts, po.read_lazy):
             with pytest.raises(InputError, match=f"^{re.escape(str(error))}$"):
@@ -299,3 +296,14 @@ def test_every_reader_takes_the_strings_the_line_reader_takes(previous: str, con
     assert po.read_texts(data, path="x.po") == _texts(expected)
     assert po.read_lazy(data, path="x.po").catalog().entries == expected.entries
     assert po.read(data, path="x.po", reviewed_only=True).entries == [e for e in expected.entries if e.reviewed]
+
+
+def test_header_field_reads_one_field_of_the_header_only() -> None:
+    """What `tm update` reads its `X-Tm-Update` stamp back with: the header's line, never an entry's text."""
+    header = dict(HEADER) | {"X-Tm-Update": "0a1b 2c3d 4"}
+    data = po.write(Catalog([Entry("a-1", '"X-Other: 1\\n"', "x")], header))
+    value, cut = po.header_field(data, "X-Tm-Update")  # type: ignore[misc]
+    assert value == "0a1b 2c3d 4" and data[cut:cut + 2] == b"\n\n" and data[:cut].endswith(b'4\\n"')
+    assert po.header_field(data, "X-Other") is None
+    assert po.header_field(data, "Language") == ("fr_FR", cut)
+    assert po.header_field(b'msgid ""\nmsgstr ""\n"X-Tm-Update: a b 1\\n"\n', "X-Tm-Update") is None  # no entry after

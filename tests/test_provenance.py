@@ -17,7 +17,6 @@ from pathlib import Path
 import polib
 import pytest
 from helpers import DATA
-from test_formats_xml import validate  # noqa: F401  (the schema fixture)
 from test_update import _review_every_third
 
 from tm.formats import po
@@ -285,7 +284,7 @@ def _offered_catalog() -> Catalog:
     return Catalog([similar, same], {"Language": "fr_FR"}, "fr-FR", "p.md")
 
 
-def test_offers_are_alt_trans_in_xliff_1_2(validate) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_offers_are_alt_trans_in_xliff_1_2(validate) -> None:  # type: ignore[no-untyped-def]
     from lxml import etree
 
     from tm.formats import xliff
@@ -305,7 +304,7 @@ def test_offers_are_alt_trans_in_xliff_1_2(validate) -> None:  # type: ignore[no
     assert handoff.get("origin") == "handoff" and "Sélectionnez" in "".join(handoff.find("x:target", ns).itertext())
 
 
-def test_offers_are_mtc_matches_in_xliff_2(validate) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_offers_are_mtc_matches_in_xliff_2(validate) -> None:  # type: ignore[no-untyped-def]
     from lxml import etree
 
     from tm.formats import xliff2

@@ -29,7 +29,7 @@ def test_all_lists_every_public_import() -> None:
 def test_cli_start_up_leaves_the_heavy_libraries_to_the_commands_that_use_them() -> None:
     """rapidfuzz, lxml and rich were a third of the start-up of every command: only diff and update compare
     texts, only the XML formats need lxml, only a progress bar or a table needs rich."""
-    code = ("import sys, tm.cli, tm.jobs, tm.extract_fast; "
+    code = ("import sys, tm.cli, tm.jobs, tm.extract, tm.merge; "
             "print(sorted(m for m in ('rapidfuzz', 'lxml', 'rich') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

@@ -82,4 +82,4 @@ def test_collect_sums_pages() -> None:
     report = collect([("a", Catalog([Entry("1", "one two", "un deux")])),
                       ("b", Catalog([Entry("2", "three", "", fuzzy=False)]))])
     assert report.total.entries["reviewed"] == 1 and report.total.entries["untranslated"] == 1
-    assert report.total.words == {"reviewed": 2, "mt": 0, "untranslated": 1, "obsolete": 0}
+    assert report.total.words == {"reviewed": 2, "human_fuzzy": 0, "mt": 0, "untranslated": 1, "obsolete": 0}

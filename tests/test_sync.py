@@ -323,8 +323,8 @@ def test_a_sync_killed_while_committing_a_commit_is_finished_by_the_next_run(cli
     clean = extract(cli, history, first, tmp_path / "clean")
     assert sync(cli, history, clean).code == 0
     tree = extract(cli, history, first, tmp_path / "out")
-    from tm.cli import update_tree
     from tm.errors import Interrupted
+    from tm.jobs import tree as update_tree
 
     real, moved = update_tree.os.replace, []
 

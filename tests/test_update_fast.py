@@ -8,8 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tm.extract import page_to_catalog
-from tm.extract_fast import page_entries
+from tm.extract import page_to_catalog, text_entries
 from tm.formats import po
 from tm.model import VENDOR_MARK, Catalog, Entry, LazyCatalog, Page, vendor_digest
 from tm.page import load_page, parse_page
@@ -21,7 +20,7 @@ HEADER = {"Language": "fr_FR", "Last-Translator": "Anne", "X-Page": "p.md", "X-M
 
 def assert_same(old: Catalog, page: Page, **options: object) -> None:
     """Both functions give the same PO text (header and entries), counts and memory request."""
-    fast = page_entries(page.relpath, page.text, locale=old.locale)
+    fast = text_entries(page.relpath, page.text, locale=old.locale)
     assert fast is not None
     model = update_page(old, page, **options)  # type: ignore[arg-type]
     # The old catalog as read in full, and as `tm update` reads a PO file: entries built when needed.
@@ -99,7 +98,7 @@ def test_every_sample_page_updates_the_same_both_ways() -> None:
     tried = 0
     for path in pages:
         page = load_page(path.name, path.read_bytes()).page
-        fast = page_entries(page.relpath, page.text) if page.pairs else None
+        fast = text_entries(page.relpath, page.text) if page.pairs else None
         if fast is None:
             continue
         old = page_to_catalog(page)
@@ -132,7 +131,7 @@ def test_corpus_update_2020_12_to_2021_02_is_the_same_both_ways(corpus_repo: Pat
     for relpath, data in GitSource(corpus_repo, "sxs", ("docs",)).files():
         old = old_catalogs.get(relpath)
         parsed = load_page(relpath, data)
-        if old is None or parsed.diagnostics or page_entries(relpath, parsed.page.text, locale=old.locale) is None:
+        if old is None or parsed.diagnostics or text_entries(relpath, parsed.page.text, locale=old.locale) is None:
             continue
         assert_same(old, parsed.page, memory=memory, where=relpath)
         compared += 1

@@ -145,8 +145,8 @@ def test_a_folder_of_several_locales_is_refused(cli, tree: Path) -> None:
     (locales / "README.md").write_text("The catalogs of the docs, by locale.\n")  # not only locale folders
     result = cli("update", locales, NEW, "--jobs", "1")
     assert result.code == 2
-    assert f"error: {locales} holds the catalog trees of de-DE, fr-FR: give the one to update, e.g. " \
-           f"{locales / 'de-DE'}" in result.err
+    assert f"error: {locales} holds several locales (de-DE, fr-FR): give one locale folder, such as " \
+           f"{locales / 'de-DE'}" in result.err  # the one refusal of every command
 
 
 def test_a_page_whose_name_changed_case_keeps_its_catalog_and_reviews(cli, tree: Path, tmp_path: Path) -> None:

@@ -2,8 +2,8 @@
 
 The library under the `tm` command: pages (`parse_page`, `render_page`), catalogs (`read_catalog`,
 `page_to_catalog`, `FORMATS`), and the operations the commands run (`compare`, `carry_forward`,
-`merge_page`, `run_checks`). Each is a pure function over the model in `tm.model`; files are read and
-written by `tm.cli` and `tm.jobs` only.
+`merge_page`, `run_checks`). Each is a pure function over the model in `tm.model`; the files of a command
+are read and written by `tm.jobs` (through `tm.fileio`), which `tm.cli` calls.
 """
 
 from importlib import import_module

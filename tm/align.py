@@ -19,39 +19,22 @@ the functions that call it: the commands that never compare texts (extract, merg
 from __future__ import annotations
 
 import bisect
-import gc
 import math
 import re
 from collections import Counter, defaultdict, deque
-from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from difflib import SequenceMatcher
 from itertools import chain
 from typing import NamedTuple
 
-__all__ = ["FuzzyIndex", "Link", "align", "gc_paused", "length_window", "match_pages", "similarity"]
+from tm.jobs.pool import gc_paused
+
+__all__ = ["FuzzyIndex", "Link", "align", "length_window", "match_pages", "similarity"]
 
 DEFAULT_THRESHOLD = 0.8
 _TOKEN = re.compile(r"\w+")
 # `_words` of ASCII text: letters (lower-cased), digits and `_` kept, anything else a space.
 _ASCII_WORDS = str.maketrans({c: c.lower() if c.isalnum() or c == "_" else " " for c in map(chr, range(128))})
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building large acyclic structures (an index, a memory).
-
-    Its collections scan every live container, and while ~100,000 new sets and lists pile up they ran
-    again and again: a third of `FuzzyIndex`'s build, half of `Memory`'s. Freeing by reference counting
-    goes on; whatever cycles are made meanwhile are collected afterwards.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _words(text: str) -> list[str]:
@@ -285,13 +268,9 @@ class FuzzyIndex:
     `score_cutoff`).
 
     The word rule is a heuristic: a string that keeps under half the query's rare words but still scores
-    above the threshold is missed (rare for real edits, which are local; see the test against a full scan).
-    On the 2,565 such queries of a ⅓-reviewed update of the corpus it missed 6 matches that sharing any
-    rare word would have found, all of them another text ("Korn Shell" for "Z Shell"), and cut the
-    candidates rapidfuzz compares 17-fold. Its 169 queries with a single rare word scanned windows of
-    10,000-38,000 strings, a third of the lookups' time; needing that word loses 25 of their 52 matches,
-    nearly all another text ("Stage" for "Storage", "37" for "137", "…the following code is not supported:"
-    for "…is equivalent:"): a reviewed translation of another text is a worse start than the handoff's.
+    above the threshold is missed (rare for real edits, which are local; see the test against a full scan,
+    and the corpus figures in benchmarks/README.md): the matches it misses are nearly all of another text,
+    and a reviewed translation of another text is a worse start than the handoff's.
 
     >>> index = FuzzyIndex(["Install Visual Studio 2017.", "Open a terminal."])
     >>> index.best("Install Visual Studio 2019.", threshold=0.8)

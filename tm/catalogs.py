@@ -17,7 +17,7 @@ from types import ModuleType
 from tm.errors import BadArgument, InputError, SourceError
 from tm.fileio import read_file
 from tm.formats import catalog_suffixes, for_data
-from tm.model import Catalog, EntryText, entry_texts
+from tm.model import Catalog, EntryText, LazyCatalog, canonical_locale, entry_texts
 from tm.sources import content, walk_files
 
 
@@ -83,13 +83,32 @@ def locale_folders(root: str) -> list[str]:
 
 def locale_folder(root: str) -> str:
     """The one locale folder of a tree (`locales` holding only `fr-FR/` means `locales/fr-FR`); a locales root
-    of several locales is a `BadArgument` (a command that writes one locale's catalogs cannot take it)."""
+    of several locales is refused (`several_locales`: a command that writes one locale's catalogs cannot take
+    it)."""
     folders = locale_folders(root)
     if len(folders) > 1:
-        names = ", ".join(os.path.basename(f) for f in folders)
-        raise BadArgument(f"{root.rstrip('/')} holds several locales ({names}): give one locale folder, "
-                          f"such as {folders[0]}")
+        raise several_locales(root, [os.path.basename(f) for f in folders])
     return folders[0]
+
+
+def several_locales(root: str, names: list[str]) -> BadArgument:
+    """The refusal of a folder holding the trees of locales `names` where one locale's tree is wanted."""
+    which = f"several locales ({', '.join(names)})" if len(names) > 1 else f"the locale folder {names[0]}"
+    return BadArgument(f"{root.rstrip('/')} holds {which}: give one locale folder, such as "
+                       f"{os.path.join(root, names[0])}")
+
+
+def locale_name(name: str) -> str:
+    """The locale a folder's name says when it is named as `tm extract` names a locale's tree: a language with
+    a script or a region, in BCP 47 casing (`fr-FR`, `zh-Hant`, `es-419`); "" for any other name (`de`,
+    `pt_BR`, `api`), which may as well be a folder of pages.
+
+    >>> locale_name("fr-FR"), locale_name("zh-Hant-TW"), locale_name("fr-fr"), locale_name("api")
+    ('fr-FR', 'zh-Hant-TW', '', '')
+    """
+    if "-" not in name or not _LOCALE_NAME.fullmatch(name) or canonical_locale(name) != name:
+        return ""
+    return name
 
 
 def page_catalogs(paths: list[str]) -> dict[str, str]:
@@ -157,11 +176,19 @@ def header_page(path: str) -> str:
 
 
 def _walk_catalogs(paths: list[str]) -> Iterator[tuple[str, str]]:
-    """`(relpath, path)` of the catalog files under each path, in order; a missing path is a `SourceError`."""
+    """`(relpath, path)` of the catalog files under each path, in order. A missing path, a folder holding no
+    catalog file and a folder that cannot be listed are `SourceError`s: a command would otherwise report on
+    (or merge without) catalogs it never saw, and exit 0."""
     suffixes = catalog_suffixes()
     for name in paths:
         if os.path.isdir(name):
-            yield from sorted(walk_files(name, suffixes))
+            unreadable: list[str] = []
+            found = sorted(walk_files(name, suffixes, unreadable=unreadable))
+            if unreadable:
+                raise SourceError(f"{os.path.join(name, unreadable[0]).rstrip(os.sep)}: cannot list this folder")
+            if not found:
+                raise SourceError(f"{name}: no catalog ({', '.join(suffixes)}) under it")
+            yield from found
         elif os.path.exists(name):  # a file, or a FIFO or device that reading refuses with a message
             yield os.path.basename(name), name
         else:
@@ -195,6 +222,17 @@ def read_texts_and_language(path: Path | str) -> tuple[list[EntryText], str]:
     return entry_texts(catalog.entries), catalog.locale
 
 
+def catalog_language(path: Path | str) -> str:
+    """A catalog's language: its PO header's `Language` (looked for in the first 4 KB, where tm and the editors
+    write it), an XLIFF file's target language; "" if it names none."""
+    adapter, data = _open(path)
+    if adapter.NAME == "po":
+        found = _PO_LANGUAGE.search(data, 0, 4096)
+        return found.group(1).decode("ascii", "replace").strip() if found else ""
+    locale: str = adapter.read(data, path=str(path)).locale
+    return locale
+
+
 def read_catalog(path: Path | str, *, reviewed_only: bool = False, comments: bool = True, header: bool = True
                  ) -> Catalog:
     """Read one catalog file in whatever format its suffix and root element say.
@@ -212,6 +250,16 @@ def read_catalog(path: Path | str, *, reviewed_only: bool = False, comments: boo
     if reviewed_only:
         catalog.entries = [e for e in catalog.entries if e.reviewed]
     return catalog
+
+
+def read_lazy_catalog(path: Path | str) -> LazyCatalog:
+    """`read_catalog` whose entries are built only when asked for (`LazyCatalog`; a PO file `tm` wrote is read
+    as `tm update` reads it), for counting states without building every machine-translated entry."""
+    adapter, data = _open(path)
+    if adapter.NAME == "po":
+        lazy: LazyCatalog = adapter.read_lazy(data, path=str(path))
+        return lazy
+    return LazyCatalog.of(adapter.read(data, path=str(path)))
 
 
 def _open(path: Path | str) -> tuple[ModuleType, bytes]:

@@ -11,10 +11,15 @@ import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from hashlib import blake2b
+from itertools import repeat
 
 from tm._version import __version__
-from tm.model import VENDOR_MARK, Catalog, Entry, Escape, Page, vendor_digest
-from tm.page.parse import YAML_SUFFIXES
+from tm.formats import po
+from tm.model import VENDOR_MARK, Catalog, Entry, Escape, Page
+from tm.page.meta import front_matter_end
+from tm.page.pairs import PairView
+from tm.page.parse import YAML_SUFFIXES, all_paired, parse_page, raw_is_text
 
 # The handoff fields copied into the catalog header as X- fields (ms.lasthandoff → X-Ms-Lasthandoff).
 HANDOFF_FIELDS = (
@@ -48,19 +53,95 @@ def page_to_catalog(page: Page, *, locale: str = "") -> Catalog:
     >>> entry.id, entry.source, entry.target, entry.fuzzy, entry.references, entry.notes[0]
     ('a-1', 'Hi', 'Salut', True, ('p.md:1',), 'heading 1')
     """
+    return page_entries(page, locale=locale).catalog()
+
+
+@dataclass(frozen=True, slots=True)
+class PageEntries:
+    """A page's catalog column by column: its header, and per pair its parts and its PO text.
+
+    `texts[k]` is `"\\n"` + the k-th entry exactly as `po.write(catalog())` writes it: `tm extract` writes PO
+    from them, and `tm update` copies the entries it keeps as the handoff gave them. `entry(k)` builds the
+    k-th `Entry` for what needs one (another format, an entry an update changes).
+    """
+
+    relpath: str
+    header: dict[str, str]
+    locale: str
+    ids: list[str]
+    sources: list[str]
+    lines: list[int]
+    notes: list[str]
+    texts: list[str]
+    machine_translated: bool
+    kind_note: str
+    digests: list[str]  # `vendor_digest` of each pair's translation
+    targets: list[str]
+    reference: str
+
+    def id(self, k: int) -> str:
+        return self.ids[k]
+
+    def entry(self, k: int) -> Entry:
+        """The k-th entry."""
+        target = self.targets[k]
+        return Entry(self.ids[k], self.sources[k], target, self.machine_translated and target != "", (), None, None,
+                     (), (self.notes[k], f"{self.kind_note}{VENDOR_MARK}{self.digests[k]}"),
+                     (f"{self.reference}{self.lines[k]}",))
+
+    def catalog(self) -> Catalog:
+        """The page's catalog, one `Entry` per pair."""
+        return Catalog([self.entry(k) for k in range(len(self.ids))], self.header, self.locale, self.relpath)
+
+    def po(self) -> bytes:
+        """The catalog as PO bytes: what `po.write(self.catalog())` gives."""
+        return po.po_text(self.header, self.texts)
+
+    def reviewed_text(self, k: int, target: str) -> str:
+        """`texts[k]` with `target` as a reviewed msgstr (not fuzzy): an update keeping a review writes it."""
+        notes = f"#. {self.notes[k]}\n#. {self.kind_note}{VENDOR_MARK}{self.digests[k]}\n"
+        return po.note_entry_text(notes, f"{self.reference}{self.lines[k]}", False, self.ids[k], self.sources[k],
+                                  target)
+
+    def reviewed(self, k: int) -> bool:
+        """`entry(k).reviewed`, without building it: an HT page's translations count as reviewed."""
+        return not self.machine_translated and self.targets[k] != ""
+
+
+def page_entries(page: Page, *, locale: str = "") -> PageEntries:
+    """The page's catalog column by column (see `PageEntries`); `locale` overrides the page's `ms.contentlocale`."""
+    pairs = PairView.of(page)
+    text = page.text
     locale = locale or page.locale
+    ids, sources, targets, lines = pairs.ids(), pairs.sources(), pairs.targets(), pairs.lines()
+    escaped = [escape is not Escape.NONE for escape in pairs.escapes] if pairs.escapes else repeat(False)
+    notes = place_notes(text, list(zip(pairs.starts(), sources, escaped)),
+                        yaml_page=page.relpath.lower().endswith(YAML_SUFFIXES))
     fuzzy = page.machine_translated
     kind_note = translation_note(page)
-    reference = reference_path(page.relpath) + ":"
-    yaml_page = page.relpath.lower().endswith(YAML_SUFFIXES)
-    notes = place_notes(page.text, [(p.start, p.source, p.escape is not Escape.NONE) for p in page.pairs],
-                        yaml_page=yaml_page)
-    entries = [
-        Entry(pair.id, pair.source, pair.target, fuzzy and pair.target != "", (), None, None, (),
-              (note, f"{kind_note}{VENDOR_MARK}{vendor_digest(pair.target)}"), (f"{reference}{pair.line}",))
-        for pair, note in zip(page.pairs, notes)
-    ]
-    return Catalog(entries=entries, header=make_header(page, locale), locale=locale, page=page.relpath)
+    reference = f"{reference_path(page.relpath)}:"
+    entry_text = po.note_entry_text
+    digests: list[str] = []
+    texts: list[str] = []
+    for pair_id, source, target, note, line in zip(ids, sources, targets, notes, lines):
+        digest = blake2b(target.encode(), digest_size=6).hexdigest()  # `vendor_digest`, inline
+        digests.append(digest)
+        texts.append(entry_text(f"#. {note}\n#. {kind_note}{VENDOR_MARK}{digest}\n", f"{reference}{line}",
+                                fuzzy and target != "", pair_id, source, target))
+    return PageEntries(page.relpath, make_header(page, locale), locale, ids, sources, lines, notes, texts,
+                       page.machine_translated, kind_note, digests, targets, reference)
+
+
+def text_entries(relpath: str, text: str, *, locale: str = "") -> PageEntries | None:
+    """`page_entries` of a page's text for `tm update`'s quick path (`update_page_text`); None for a page it
+    leaves to the model path: one without pairs or locale, a `.yml` page or one with escaped texts, or one
+    with a malformed pair (the model path reports it)."""
+    if "data-ttu-id=" not in text or not raw_is_text(relpath, text, front_matter_end(text, yaml_page=False)):
+        return None
+    parsed = parse_page(relpath, text)
+    if parsed.diagnostics or not all_paired(text, len(parsed.page.pairs)) or not (locale or parsed.page.locale):
+        return None
+    return page_entries(parsed.page, locale=locale)
 
 
 def place_notes(text: str, pairs: list[tuple[int, str, bool]], *, yaml_page: bool = False) -> list[str]:

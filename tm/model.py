@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 
@@ -45,11 +45,14 @@ class Pair:
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """A bilingual page: its decoded text (BOM removed, line endings kept) and the pairs in document order."""
+    """A bilingual page: its decoded text (BOM removed, line endings kept) and the pairs in document order.
+
+    `tm.page.parse_page` gives a `tm.page.pairs.PairView` as `pairs`, which builds the `Pair`s only when read.
+    """
 
     relpath: str
     text: str
-    pairs: tuple[Pair, ...]
+    pairs: Sequence[Pair]
     meta: dict[str, str] = field(default_factory=dict)
     bom: bool = False
 
@@ -174,6 +177,10 @@ def changed_by_person(entry: Entry) -> bool:
 # The flag tm writes on a fuzzy entry whose msgstr a person wrote. gettext tools and editors drop flags they do
 # not know, so it is read but not relied on: `changed_by_person` is the rule that survives them.
 HUMAN_FLAG = "tm-human"
+
+# Where a translation comes from, best first: a person's review, the vendor's human translation (HT), the
+# vendor's machine translation (MT). TMX exports (`tm export`, `tm memory export`) and the memory use these names.
+ORIGINS = ("reviewed", "ht", "mt")
 
 
 def is_human(entry: Entry) -> bool:

@@ -94,6 +94,8 @@ def _polib_fields(entry: polib.POEntry) -> tuple[object, ...]:
     values[_FIELDS.index("msgstr_plural")] = sorted(entry.msgstr_plural.items())
     values[_FIELDS.index("flags")] = sorted(entry.flags)
     values[_FIELDS.index("occurrences")] = [tuple(o) for o in entry.occurrences]
+    if entry.previous_msgctxt is not None and entry.previous_msgid == entry.msgid:
+        values[_FIELDS.index("previous_msgid")] = None  # the pair po_write completes a `#| msgctxt` alone with
     return tuple(values)
 
 

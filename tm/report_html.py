@@ -3,7 +3,7 @@
 Within a changed segment the words that went away are `<del>` on the old side and the words that came
 are `<ins>` on the new side, for the source and for the target, so a reviewer sees at a glance that only
 "2017" became "2019". No scripts, fonts or images are fetched: the file can be mailed or archived as is.
-`render_html` is pure; the CLI writes the file.
+`render_html` is pure; `tm.jobs.outputs` writes the file.
 """
 
 from __future__ import annotations

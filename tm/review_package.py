@@ -17,7 +17,7 @@ covers the source, the review state and the translation unless that translation 
 (fuzzy, no previous source, no offer of `tm update`): a newer handoff replacing MT by newer MT does not make a
 reviewer's work stale, a changed source or someone else's review does.
 
-Pure functions over catalogs; the command `tm review` (tm/cli/commands_review_package.py) does the I/O.
+Pure functions over catalogs; the files of `tm review` are read and written by `tm.jobs.outputs`.
 """
 
 from __future__ import annotations

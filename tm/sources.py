@@ -223,3 +223,15 @@ def open_sources(paths: Iterable[str], *, repo: str | None = None, rev: str | No
         return GitSource(Path(repo or "."), rev, tuple(paths), suffixes)
     sources: list[Source] = [DirectorySource(Path(p), suffixes) for p in paths]
     return sources[0] if len(sources) == 1 else MultiSource(sources)
+
+
+def check_listed(source: Source) -> None:
+    """A `SourceError` for the first folder of `source` that could not be listed: a command would take its
+    pages as absent (extract writing no catalog for them, diff calling them removed) and exit 0. `tm update`
+    instead reports each such folder and leaves the catalogs of its pages as they were."""
+    if isinstance(source, MultiSource):
+        for part in source.sources:
+            check_listed(part)
+    elif isinstance(source, DirectorySource) and source.unreadable:
+        folder = os.path.join(str(source.root), source.unreadable[0]).rstrip(os.sep)
+        raise SourceError(f"{folder}: cannot list this folder")

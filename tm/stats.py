@@ -1,8 +1,10 @@
 """How much review work is done and left: entries and source words by state, per catalog and in total.
 
-States follow what PO editors show: `reviewed` (translated, not fuzzy), `mt` (fuzzy: machine translation or
-a carried-forward guess nobody has confirmed), `untranslated` (empty target) and `obsolete` (`#~`, kept for
-memory, not counted in the percentage). Words are counted by `tm.extract.count_words`: markup such as code
+States follow what PO editors show: `reviewed` (translated, not fuzzy), `human_fuzzy` (fuzzy, but a person's
+translation: a review carried to an edited source, or edited and not yet confirmed; `tm.model.is_human`, so it
+is told from MT by the vendor digest even when an editor dropped the `tm-human` flag), `mt` (fuzzy: machine
+translation nobody has touched), `untranslated` (empty target) and `obsolete` (`#~`, kept for memory, not
+counted in the percentage). Words are counted by `tm.extract.count_words`: markup such as code
 spans, tags and link targets is not translation work and is not counted; Chinese and Japanese characters
 count one word each.
 """
@@ -11,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 
 from tm.extract import count_words
-from tm.model import Catalog, Entry
+from tm.model import Catalog, Entry, LazyCatalog, is_human
 
-STATES = ("reviewed", "mt", "untranslated", "obsolete")
+STATES = ("reviewed", "human_fuzzy", "mt", "untranslated", "obsolete")
 
 
 def state_of(entry: Entry) -> str:
@@ -24,7 +27,9 @@ def state_of(entry: Entry) -> str:
         return "obsolete"
     if not entry.target or not all(entry.plural_targets):  # a plural entry: every form translated, as polib says
         return "untranslated"
-    return "mt" if entry.fuzzy else "reviewed"
+    if not entry.fuzzy:
+        return "reviewed"
+    return "human_fuzzy" if is_human(entry) else "mt"
 
 
 @dataclass(slots=True)
@@ -61,7 +66,7 @@ class Counts:
         }
 
 
-def count_catalog(catalog: Catalog) -> Counts:
+def count_catalog(catalog: Catalog | LazyCatalog) -> Counts:
     """The counts of one catalog.
 
     >>> from tm.model import Entry
@@ -69,8 +74,28 @@ def count_catalog(catalog: Catalog) -> Counts:
     >>> counts.entries["mt"], counts.words["reviewed"], counts.percent_reviewed
     (1, 1, 33.3)
     """
+    if isinstance(catalog, LazyCatalog):
+        return _count_lazy(catalog)
     counts = Counts()
     for entry in catalog.entries:
+        state = state_of(entry)
+        counts.entries[state] += 1
+        counts.words[state] += count_words(entry.source)
+    return counts
+
+
+def _count_lazy(catalog: LazyCatalog) -> Counts:
+    """`count_catalog` of a catalog read lazily: its plain entries (untouched MT, or a person's edit that only
+    the vendor digest tells) are counted without being built, as `tm update` reads them."""
+    counts = Counts()
+    for i, source in enumerate(catalog.sources):
+        if catalog.plain[i]:
+            state = "untranslated" if not catalog.targets[i] else "human_fuzzy" if catalog.by_person(i) else "mt"
+        else:
+            state = "reviewed" if i in catalog.reviewed else state_of(catalog.entry(i))
+        counts.entries[state] += 1
+        counts.words[state] += count_words(source)
+    for entry in chain(catalog.kept, catalog.obsolete):
         state = state_of(entry)
         counts.entries[state] += 1
         counts.words[state] += count_words(entry.source)

@@ -17,6 +17,9 @@ translations as follows:
 |                                    | translation of the same source takes the msgstr (fuzzy, with a   |
 |                                    | note naming where, and one keeping the handoff's translation)    |
 | no counterpart in the new page     | obsolete (`#~`), kept unless `drop_obsolete`                     |
+| none, but an obsolete human entry  | that person's msgstr as for a review of the same source          |
+| of this catalog has the source     | elsewhere (fuzzy, or an offer on an HT page), as msgmerge        |
+|                                    | revives an obsolete entry whose msgid comes back                 |
 
 Translator comments (`# …`), flags and `tm:` notes follow their entry. An entry without `msgctxt` (a catalog
 another tool wrote) is aligned by its source like any other. Plural entries (`msgid_plural`), which no pair can
@@ -47,10 +50,10 @@ from dataclasses import dataclass, field, replace
 from itertools import chain, repeat
 from typing import NamedTuple
 
-from tm.align import DEFAULT_THRESHOLD, FuzzyIndex, Link, align, gc_paused
-from tm.extract import HT_NOTE, page_to_catalog
-from tm.extract_fast import PageEntries
+from tm.align import DEFAULT_THRESHOLD, FuzzyIndex, Link, align
+from tm.extract import HT_NOTE, PageEntries, page_to_catalog
 from tm.formats import po
+from tm.jobs.pool import gc_paused
 from tm.model import (
     HUMAN_FLAG,
     NOTE_PREFIX,
@@ -73,7 +76,7 @@ OUTCOMES = ("kept", "pending", "carried", "offered", "handoff", "offers", "obsol
 
 # Header fields that describe the page and its handoff: taken from the new page; the others (translator,
 # team, revision date, plural forms) are the catalog's own and stay.
-# `X-Tm-Update` is the CLI's record of the page a catalog was last updated against.
+# `X-Tm-Update` is the record of the page a catalog was last updated against (`tm.jobs.stamp`).
 _PAGE_FIELDS = ("Project-Id-Version", "POT-Creation-Date", "X-Generator", "X-Page", "X-Page-Title", "X-Tm-Update")
 
 
@@ -239,13 +242,15 @@ def update_page(
     sources = [e.source for e in active]
     links = _prefer_human(align(sources, [e.source for e in fresh.entries], threshold=threshold), sources,
                           lambda i: is_human(active[i]))
+    returned = _returned(old.obsolete, where) if old else None
     for link in links:
         before = active[link.old] if link.old is not None else None
         if link.new is None:
             assert before is not None
             vanished.append(_obsolete(before))
             continue
-        entry, outcome, missed = _take(before, fresh.entries[link.new], link.score, memory, threshold, where)
+        entry, outcome, missed = _take(before, fresh.entries[link.new], link.score, memory, threshold, where,
+                                       returned)
         wants_memory |= missed
         entries[link.new] = entry
         counts[outcome] += 1
@@ -290,7 +295,7 @@ def update_page_text(
     where: str = "",
     drop_obsolete: bool = False,
 ) -> PageUpdateText:
-    """`update_page` for a page `extract_fast` takes apart: the same catalog, written as PO text.
+    """`update_page` for a page `tm.extract.text_entries` takes apart: the same catalog, written as PO text.
 
     The hot path of `tm update`: most entries of a handoff are the handoff's own (machine translation
     nobody reviewed), and those are copied as extract writes them; only the others become `Entry`s, on
@@ -310,6 +315,7 @@ def update_page_text(
     else:
         links = _prefer_human(align(old.sources, page.sources, threshold=threshold), old.sources,
                               lambda i: old.by_person(i) if plain[i] else is_human(old.entry(i)))
+    returned = _returned(old.obsolete, where) if old.obsolete else None
     for i, k, score in links:
         if k is None:
             assert i is not None
@@ -328,7 +334,7 @@ def update_page_text(
                 reviewed += 1
                 continue
         before = old.entry(i) if i is not None else None
-        entry, outcome, missed = _take(before, page.entry(k), score, memory, threshold, where)
+        entry, outcome, missed = _take(before, page.entry(k), score, memory, threshold, where, returned)
         if missed:
             lookups.append((k, entry))
         chunks[k] = po.entry_text(entry)
@@ -381,12 +387,18 @@ def offer_lookups(result: PageUpdateText, memory: Memory, *, threshold: float = 
     return result
 
 
-def _take(before: Entry | None, new: Entry, score: float, memory: Memory | None, threshold: float, where: str
-          ) -> tuple[Entry, str, bool]:
-    """`_carry`, then the memory's offer for what it leaves open; True when that needed a memory not given."""
+def _take(before: Entry | None, new: Entry, score: float, memory: Memory | None, threshold: float, where: str,
+          returned: dict[str, Offer] | None = None) -> tuple[Entry, str, bool]:
+    """`_carry`, then the catalog's own obsolete review of the same source (`returned`), then the memory's
+    offer for what it leaves open; True when that needed a memory not given."""
     entry, outcome = _carry(before, new, score)
     if outcome != "lookup":
         return entry, outcome, False
+    own = returned.get(new.source) if returned else None
+    if own is not None:
+        entry, outcome = _offer(entry, Memory([own]), threshold, where)
+        if outcome != "handoff":
+            return entry, outcome, False
     if memory is None:
         return entry, "handoff", True
     entry, outcome = _offer(entry, memory, threshold, where)
@@ -504,6 +516,18 @@ def _offer(new: Entry, memory: Memory, threshold: float, where: str) -> tuple[En
                        notes=new.notes + notes), "offered"
     note = offer_note(score, "reviewed", offer.where, offer.source, offer.target, new.source)
     return replace(new, notes=new.notes + (note,)), "offers"
+
+
+def _returned(obsolete: list[Entry], where: str) -> dict[str, Offer]:
+    """The person's translations among a catalog's obsolete entries, by source: a segment that left a handoff
+    and comes back gets its review again (as msgmerge revives an obsolete entry whose msgid returns), through
+    the rule for a review of the same source elsewhere (`_offer`)."""
+    found: dict[str, Offer] = {}
+    for entry in obsolete:
+        if is_human(entry) and not entry.plural:
+            found.setdefault(entry.source, Offer(entry.source, entry.target,
+                                                 f"the obsolete entries of {where or 'this catalog'}"))
+    return found
 
 
 def _obsolete(entry: Entry) -> Entry:

@@ -40,13 +40,47 @@ def escaped_tag(source: str, target: str) -> Iterator[str]:
 _INNER_DOT = re.compile(r"\.(?<=[\w-]\.)(?=[A-Za-z_])")
 _DOTTED_NAME = re.compile(r"[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+")
 _CALL = re.compile(r"(?<![\w.@/\\\x1a-])[A-Za-z_][\w.]*\(\)")
-_OPTION = re.compile(r"(?<![^\s(*_])--?[a-z][a-z-]*[a-z](?![\w-])")
+# An option starts the text or follows a space or `(`, itself or after emphasis that opens (`**-all**`); after
+# emphasis that closes (`**Application**-scope`, `*immutable*--the`) a hyphen makes a compound or a dash.
+_OPTION = re.compile(r"(?:(?<![^\s(])|(?<![^\s(\[])[*_]{1,2})(--?[a-z][a-z-]*[a-z])(?![\w-])")
 _ABBREVIATION = re.compile(r"(?:[A-Za-z]\.)*[A-Za-z]")
+# Two sentences of the source with the space after the full stop missing (`model.This is`): a typo the
+# translation fixes, not a name.
+_MISSING_SPACE = re.compile(
+    r"[a-z]+\.(?:This|The|These|There|Then|It|Its|In|If|For|To|You|We|They|Once|Each|When|After|Before|See|Use|"
+    r"Also|Now|Here|As|On|Or|And|A|An)"
+)
+
+
+_RUN_END = re.compile(r"[^\s<>()\[\]]*")
+_RUN_STOPS = frozenset(" \t\n\r\xa0<>()[]")
+_URLS = ("http://", "https://", "ftp://", "www.")
 
 
 def _may_name(source: str, target: str) -> bool:
-    """False when the source has no dot inside a word, no `()` and no dash that could start an option."""
-    return _INNER_DOT.search(source) is not None or "()" in source or _may_have_option(source)
+    """False when the source has no `()`, no dash that could start an option, and no dot inside a word but
+    in code, `<xref:…>`, `<https://…>`, link targets and URLs, where `plain-name` finds no name: most sources
+    with dots have them only there (`<xref:System.String>`), and this spares parsing them."""
+    if "()" in source or _may_have_option(source):
+        return True
+    if _INNER_DOT.search(source) is None:
+        return False
+    text = code_spans(source)[1]
+    done = 0
+    for dot in _INNER_DOT.finditer(text):
+        if dot.start() < done:
+            continue
+        start = dot.start()
+        while start and text[start - 1] not in _RUN_STOPS:
+            start -= 1
+        end = _RUN_END.match(text, dot.end())
+        done = end.end() if end else dot.end()  # it matches the empty string, so always
+        run, closer = text[start:done], text[done : done + 1]
+        if not (run.startswith(_URLS)
+                or (closer == ">" and text[start - 1 : start] == "<" and (run.startswith("xref:") or "://" in run))
+                or (closer == ")" and text[start - 2 : start] == "](")):
+            return True
+    return False
 
 
 @rule("plain-name", code="TM223", level=Level.WARNING, needs=(".", "()", "-"), gate=_may_name)
@@ -86,7 +120,8 @@ def _plain_names(source: str) -> tuple[str, ...]:
         if (match and not (before.isalnum() or before in "_.@/\\\x1a-" and before)
                 and not (after[:1].isalnum() or after[:1] in "_@/\\-" and after[:1])
                 and not (after[:1] == "." and after[1:].isalnum())
-                and not _ABBREVIATION.fullmatch(match.group())):
+                and not _ABBREVIATION.fullmatch(match.group())
+                and not _MISSING_SPACE.fullmatch(match.group())):
             names.append(match.group())
     if "()" in prose:
         names += _CALL.findall(prose)
@@ -95,9 +130,12 @@ def _plain_names(source: str) -> tuple[str, ...]:
     return tuple(names)
 
 
+_DASH_AFTER_SPACE = re.compile(r"(?:^|[\s(*_])-")
+
+
 def _may_have_option(text: str) -> bool:
     """False when `text` has no dash that could start a command-line option (`-all`, `--filter`)."""
-    return "-" in text and (text[0] == "-" or any(c + "-" in text for c in " (*_\n\t\r\u00a0\u202f\u2009"))
+    return "-" in text and _DASH_AFTER_SPACE.search(text) is not None
 
 
 def _occurrences(text: str, name: str) -> int:

@@ -331,6 +331,9 @@ class Measure:
     found_by_any: Counter[str] = field(default_factory=Counter)
     untouched: int = 0
     findings: Counter[str] = field(default_factory=Counter)
+    flagged: Counter[str] = field(default_factory=Counter)
+    """Untouched entries with at least one finding of a rule (a rule may report several in one entry)."""
+    flagged_entries: int = 0
 
     def recall(self, rule: str) -> float:
         """The share of the breakages planted for `rule` that it reports (1.0 when none was planted)."""
@@ -341,6 +344,11 @@ class Measure:
         count = self.findings[rule] if rule else sum(self.findings.values())
         return 100 * count / self.untouched if self.untouched else 0.0
 
+    def entries_per_100(self, rule: str | None = None) -> float:
+        """Untouched entries with a finding of `rule` (of any rule when None) per 100 untouched entries."""
+        count = self.flagged[rule] if rule else self.flagged_entries
+        return 100 * count / self.untouched if self.untouched else 0.0
+
 
 def measure(pairs: list[tuple[str, str]], *, language: str, per_rule: int, seed: int = 17) -> Measure:
     """Plant breakages into copies of `pairs` and check them; check the untouched `pairs` too."""
@@ -348,7 +356,10 @@ def measure(pairs: list[tuple[str, str]], *, language: str, per_rule: int, seed:
     for source, target in pairs:
         if target.strip():
             result.untouched += 1
-            result.findings.update(r.name for r, _ in check_pair(source, target, language=language))
+            names = [r.name for r, _ in check_pair(source, target, language=language)]
+            result.findings.update(names)
+            result.flagged.update(set(names))
+            result.flagged_entries += bool(names)
     for item in plant(pairs, language=language, per_rule=per_rule, seed=seed):
         rule = select_rules([item.rule])
         before = Counter(m for _, m in check_pair(item.source, item.target, rule, language=language))

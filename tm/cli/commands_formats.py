@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from tm.catalogs import CatalogFile, find_catalogs, read_catalog
+from tm.catalogs import CatalogFile, catalog_relpath, find_catalogs
 from tm.cli._app import Jobs, Json, Quiet, app, print_json
-from tm.errors import BadArgument, InputError
-from tm.fileio import write_atomic
-from tm.formats import check_writable, get_format
-from tm.jobs import ExportJob, default_jobs, parallel_map
-from tm.model import Catalog
+from tm.errors import BadArgument
+from tm.formats import get_format
+from tm.jobs.pool import default_jobs, parallel_map
 from tm.progress import Reporter
 
 REVIEWED_STATES = {"xliff": ("translated", "final", "signed-off"), "xliff2": ("reviewed", "final")}
@@ -55,23 +52,16 @@ def export(
                               f"(choose from {', '.join(allowed) or 'nothing'})")
     report = Reporter(quiet=quiet or json_out)
     files = list(find_catalogs(catalogs))
-    counts = {"entries": 0, "files_written": 0}
     if out is not None:
-        job = ExportJob(out, adapter.NAME, reviewed_state, inline)
-        results = parallel_map(job, files, jobs=jobs or default_jobs(), total=len(files))
-        for result in report.track(results, total=len(files), label="export"):
-            for message in result.errors:
-                report.error(message)
-            counts["entries"] += result.segments
-            counts["files_written"] += result.files_written
+        counts = _export_files(files, out, adapter.NAME, reviewed_state, inline, jobs, report)
     else:
-        memory = adapter.write_memory(_read_each(files, report, counts), inline=inline or "text", origins=origins)
-        counts["units"] = memory.count(b"<tu tuid=")  # markup in a segment is escaped: each is a unit's start
-        if counts["entries"]:
-            assert output is not None
-            write_atomic(output, memory)
-            counts["files_written"] = 1
-        if counts["entries"] and not counts["units"]:
+        from tm.jobs.review import export_memory
+
+        assert output is not None
+        done = export_memory(report.track(files, total=len(files), label="export"), output,
+                             inline=inline or "text", origins=origins, error=report.error)
+        counts = {"entries": done.entries, "files_written": done.files_written, "units": done.units}
+        if done.entries and not done.units:
             report.warning(f"no entry is {' or '.join(origins)}: the memory is empty (--origin reviewed,mt adds "
                            "machine translation)")
     entries, written = counts["entries"], counts["files_written"]
@@ -83,6 +73,35 @@ def export(
         units = f" ({counts['units']} translation units)" if "units" in counts else ""
         print(f"{len(files)} catalogs, {entries} entries: {written} file(s) written to {where}{units}")
     return 2 if report.errors else 0
+
+
+def _one_per_output(files: list[CatalogFile], suffix: str, report: Reporter) -> list[CatalogFile]:
+    """`files` but those whose output file an earlier one has (`a.po` and `a.xlf` of one page), each reported
+    as an error: the first keeps it, instead of being overwritten by the second."""
+    seen: dict[str, CatalogFile] = {}
+    for item in files:
+        output = catalog_relpath(item.page, suffix)
+        first = seen.setdefault(output, item)
+        if first is not item:
+            report.error(f"{item.path}: not exported: its output {output} would overwrite the one of {first.path}")
+    return list(seen.values())
+
+
+def _export_files(files: list[CatalogFile], out: Path, format_name: str, reviewed_state: str | None,
+                  inline: str | None, jobs: int | None, report: Reporter) -> dict[str, int]:
+    """`tm export --out`: each catalog converted, over worker processes; what was written."""
+    from tm.jobs.review import ExportJob
+
+    counts = {"entries": 0, "files_written": 0}
+    job = ExportJob(out, format_name, reviewed_state, inline)
+    outputs = _one_per_output(files, get_format(format_name).SUFFIXES[0], report)
+    results = parallel_map(job, outputs, jobs=jobs or default_jobs(), total=len(outputs))
+    for result in report.track(results, total=len(outputs), label="export"):
+        for message in result.errors:
+            report.error(message)
+        counts["entries"] += result.segments
+        counts["files_written"] += result.files_written
+    return counts
 
 
 def _tmx_options(format_name: str, inline: str | None, origin: str | None, *, memory: bool
@@ -100,16 +119,3 @@ def _tmx_options(format_name: str, inline: str | None, origin: str | None, *, me
     if not origins or not set(origins) <= set(ORIGINS):
         raise BadArgument(f"--origin {origin!r}: choose some of {','.join(ORIGINS)}")
     return origins
-
-
-def _read_each(files: list[CatalogFile], report: Reporter, counts: dict[str, int]) -> Iterator[Catalog]:
-    """Catalogs one at a time, so a memory of a whole tree never holds every catalog at once."""
-    for item in report.track(files, total=len(files), label="export"):
-        try:
-            catalog = read_catalog(item.path)  # with notes: they record each entry's provenance (`is_human`)
-            check_writable("tmx", catalog, path=str(item.path))
-        except InputError as exc:
-            report.error(str(exc))
-            continue
-        counts["entries"] += len(catalog.entries)
-        yield catalog

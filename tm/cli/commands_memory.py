@@ -10,29 +10,18 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tm.cli._app import Json, Quiet, app, print_json
 from tm.errors import BadArgument, SourceError
 from tm.formats import catalog_suffixes
-from tm.memory import (
-    ORIGINS,
-    AddReport,
-    Match,
-    add_catalogs,
-    add_history,
-    add_pages,
-    connect,
-    default_db,
-    lookup,
-    search,
-    stats,
-)
-from tm.memory.store import DEFAULT_NAME
 from tm.progress import Reporter
 from tm.sources import PAGE_SUFFIXES, walk_files
+
+if TYPE_CHECKING:  # tm.memory is imported by the commands that use it, not by every start of tm
+    from tm.memory import AddReport, Match
 
 memory_app = typer.Typer(help="One translation memory across pages, handoffs and years (SQLite).",
                          no_args_is_help=True)
@@ -44,6 +33,9 @@ Locale = Annotated[str, typer.Option("--locale", help="Only this target locale (
 
 def find_db(db: Path | None, *, near: list[str] | None = None, create: bool = False) -> Path:
     """The memory file the command line means (see the module docstring)."""
+    from tm.memory import default_db
+    from tm.memory.store import DEFAULT_NAME
+
     if db is not None:
         return db
     for name in near or []:
@@ -71,6 +63,8 @@ def add(
     db: Db = None, locale: Locale = "", json_out: Json = False, quiet: Quiet = False,
 ) -> int:
     """Add pages, catalogs, TMX files or git history; only what was not read before is read."""
+    from tm.memory import AddReport, add_history, connect
+
     paths = list(sources or [])
     if repo is None and (branch or rev):
         raise BadArgument("--branch and --rev need --repo")
@@ -102,6 +96,8 @@ def add(
 
 def _add_path(con: object, path: str, locale: str) -> list[AddReport]:
     """A path's pages, catalogs and TMX files, each kind with its harvester."""
+    from tm.memory import add_catalogs, add_pages
+
     if not os.path.exists(path):
         raise SourceError(f"{path}: no such file or directory")
     if os.path.isfile(path):
@@ -156,6 +152,8 @@ def lookup_command(
     db: Db = None, locale: Locale = "", json_out: Json = False,
 ) -> int:
     """Translations of a source: exact matches first, then the most similar sources (score, origin, dates, page)."""
+    from tm.memory import connect, lookup
+
     con = connect(find_db(db), create=False)
     try:
         _print_matches(lookup(con, text, locale=locale, limit=limit, threshold=threshold), json_out)
@@ -172,6 +170,8 @@ def search_command(
     db: Db = None, locale: Locale = "", json_out: Json = False,
 ) -> int:
     """Concordance: how words or a phrase were translated before, matches marked."""
+    from tm.memory import connect, search
+
     con = connect(find_db(db), create=False)
     try:
         found = search(con, query, side="target" if target else "source", locale=locale, limit=limit)
@@ -185,10 +185,13 @@ def search_command(
 def export_command(
     out: Annotated[Path, typer.Option("--out", "-o", help="The TMX file to write.")],
     format_name: Annotated[str, typer.Option("--format", help="tmx (TMX 1.4b).")] = "tmx",
-    origin: Annotated[str, typer.Option(help="Origins to export, comma-separated: reviewed, ht, mt.")] = "reviewed,ht,mt",
+    origin: Annotated[str, typer.Option(help="Origins to export, comma-separated: reviewed, ht, mt (default: reviewed, as "
+                                            "tm export).")] = "reviewed",
     db: Db = None, locale: Locale = "", json_out: Json = False,
 ) -> int:
     """The memory as one TMX file for CAT tools (OmegaT, Trados) and MT customisation."""
+    from tm.memory import ORIGINS, connect
+
     if format_name != "tmx":
         raise BadArgument(f"--format {format_name}: the memory exports tmx only")
     origins = tuple(o.strip().lower() for o in origin.split(",") if o.strip())
@@ -212,6 +215,8 @@ def export_command(
 @memory_app.command("stats")
 def stats_command(db: Db = None, locale: Locale = "", json_out: Json = False) -> int:
     """What the memory holds: sources, translations by locale and origin, pages, commits, dates, size."""
+    from tm.memory import ORIGINS, connect, stats
+
     con = connect(find_db(db), create=False)
     try:
         result = stats(con, locale=locale)
@@ -232,20 +237,33 @@ def stats_command(db: Db = None, locale: Locale = "", json_out: Json = False) ->
 @memory_app.command("analyze")
 def analyze_command(
     paths: Annotated[list[str], typer.Argument(help="Pages or catalogs of the job (files or trees).")],
+    since: Annotated[str | None, typer.Option(
+        "--since", help="The previous handoff (pages or catalogs): count only what changed since, the segments "
+                        "tm diff calls added or source_changed.")] = None,
     db: Db = None, locale: Locale = "", json_out: Json = False,
 ) -> int:
     """Words of a job by match band against the memory (context, repetition, 100%, 95-99, 85-94, 75-84, new)."""
-    from tm.memory.analyze import BANDS, analyze, job_segments
+    from tm.memory import connect
+    from tm.memory.analyze import BANDS, analyze, changed_since, job_segments
 
+    only = None
+    if since is not None:
+        if len(paths) != 1 or not os.path.isdir(paths[0]) or not os.path.isdir(since):
+            raise BadArgument("--since compares two handoffs: give one folder of pages or catalogs and --since OLD")
+        only, errors = changed_since(since, paths[0])
+        if errors:
+            raise SourceError(errors[0])
     con = connect(find_db(db, near=paths), create=False)
     try:
-        result = analyze(con, job_segments(paths), locale=locale)
+        result = analyze(con, job_segments(paths), locale=locale, only=only)
     finally:
         con.close()
     if json_out:
-        print_json(result.to_json())
+        print_json({**result.to_json(), "since": since})
         return 0
     total = result.total
+    if since is not None:
+        print(f"what changed since {since}:")
     print(f"{'band':<12}{'segments':>10}{'words':>10}")
     for band in BANDS:
         print(f"{band:<12}{total.segments[band]:>10}{total.words[band]:>10}")

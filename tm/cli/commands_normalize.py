@@ -13,17 +13,11 @@ from typing import Annotated
 import typer
 
 from tm.cli._app import Jobs, Json, Quiet, app, print_json
-from tm.errors import InputError, SourceError
-from tm.fileio import read_file, write_atomic
+from tm.errors import SourceError
 from tm.formats import po
-from tm.jobs import default_jobs, parallel_map
-from tm.normalize import normalize as normalize_po
-from tm.normalize import same_content
+from tm.jobs.pool import default_jobs, parallel_map
 from tm.progress import Reporter
 from tm.sources import walk_files
-
-Outcome = tuple[str, str, str]
-"""`(path, status, error)`: status `unchanged`, `changed` (rewritten, or would be under `--check`) or `error`."""
 
 
 @app.command()
@@ -36,9 +30,11 @@ def normalize(
     quiet: Quiet = False,
 ) -> int:
     """Rewrite catalogs in tm's canonical unwrapped layout (like msgcat --no-wrap), changing nothing else."""
+    from tm.jobs.normalize import NormalizeJob
+
     report = Reporter(quiet=quiet or json_out)
     files = _po_files(paths)
-    job = _Check() if check else _Rewrite()
+    job = NormalizeJob(check=check)
     changed: list[str] = []
     outcomes = parallel_map(job, files, jobs=jobs or default_jobs(), total=len(files))
     for path, status, error in report.track(outcomes, total=len(files), label="normalize"):
@@ -60,42 +56,20 @@ def normalize(
 
 
 def _po_files(paths: list[str]) -> list[str]:
-    """The PO files named, and those under the directories named; a missing path is a `SourceError`."""
+    """The PO files named, and those under the directories named; a missing path, a folder without PO files
+    and one that cannot be listed are `SourceError`s (as for the other commands' catalog trees)."""
     files = []
     for name in paths:
         if os.path.isdir(name):
-            files += [path for _, path in sorted(walk_files(name, po.SUFFIXES))]
+            unreadable: list[str] = []
+            found = [path for _, path in sorted(walk_files(name, po.SUFFIXES, unreadable=unreadable))]
+            if unreadable:
+                raise SourceError(f"{os.path.join(name, unreadable[0]).rstrip(os.sep)}: cannot list this folder")
+            if not found:
+                raise SourceError(f"{name}: no catalog ({', '.join(po.SUFFIXES)}) under it")
+            files += found
         elif os.path.isfile(name):
             files.append(name)
         else:
             raise SourceError(f"{name}: no such file or directory")
     return files
-
-
-class _Check:
-    """Whether one file would change (picklable, for the worker processes)."""
-
-    write = False
-
-    def __call__(self, path: str) -> Outcome:
-        try:
-            data = read_file(path)
-            out = normalize_po(data, path=path)
-            if out == data:
-                return path, "unchanged", ""
-            lost = same_content(data, out)
-            if lost:
-                raise InputError(path, None, f"left as is: normalizing would change its content ({lost})")
-            if self.write:
-                write_atomic(path, out)
-        except InputError as exc:
-            return path, "error", str(exc)
-        except OSError as exc:
-            return path, "error", f"{path}: {exc.strerror or 'cannot read or write'}"
-        return path, "changed", ""
-
-
-class _Rewrite(_Check):
-    """Rewrite one file when it changes."""
-
-    write = True

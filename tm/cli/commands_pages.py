@@ -4,23 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tm.catalogs import catalog_relpath, page_catalogs, read_catalog
 from tm.cli._app import Jobs, Json, OldOut, Quiet, Repo, Rev, app, out_dir, pages_source, print_json
-from tm.cli.update_tree import locale_dirs
 from tm.errors import BadArgument, InputError
 from tm.formats import get_format
-from tm.jobs import ExtractJob, FileResult, MergeJob, default_jobs, parallel_map
+from tm.jobs.pool import default_jobs, parallel_map
 from tm.model import canonical_locale, is_language_tag
 from tm.page import Mode
 from tm.page.meta import read_meta
 from tm.page.parse import decode_page
 from tm.progress import Reporter
-from tm.sources import Content, content, deferred
-from tm.sync.state import record_extract
+from tm.sources import Content, check_listed, content, deferred
+
+if TYPE_CHECKING:  # the jobs (and what they import) are imported by the command that runs them
+    from tm.jobs import FileResult
 
 
 def _add(totals: dict[str, int], result: FileResult, keys: tuple[str, ...]) -> None:
@@ -45,6 +46,8 @@ def extract(
     old_out: OldOut = None,
 ) -> int:
     """Harvest the span pairs of bilingual pages into one catalog per page."""
+    from tm.jobs.extract import ExtractJob
+
     if locale is not None and not is_language_tag(canonical_locale(locale)):
         raise BadArgument(f"--locale {locale}: not a language tag (such as fr-FR)")
     out = out_dir(out, old_out, "extract", quiet=quiet) or Path("locales")
@@ -52,6 +55,7 @@ def extract(
     for name in names:
         get_format(name)
     source, shown = pages_source(sources or [], repo, rev)
+    check_listed(source)
     report = Reporter(quiet=quiet or json_out)
     job = ExtractJob(out, names, canonical_locale(locale) if locale else "", shown,
                      count_words=json_out or not quiet)
@@ -66,7 +70,13 @@ def extract(
         _add(totals, result, keys)
     for message in clashes:
         report.error(message)
+    if not report.errors and not totals["files_written"]:  # an empty or wrong folder is not a success
+        where = f"{rev}:{' '.join(sources)}" if rev and sources else shown or " ".join(sources or [])
+        report.error(f"{where}: no page (.md, .yml) in it" if not len(source) else
+                     f"{where}: none of its {len(source)} pages has span pairs; no catalog written")
     if rev is not None and totals["files_written"]:  # the commit the trees hold, for `tm sync`
+        from tm.jobs.tree import locale_dirs
+        from tm.sync.state import record_extract
         record_extract([str(out / name) for name in locale_dirs(str(out))], repo or Path("."), rev, sources or [])
     if json_out:
         print_json({**totals, "errors": report.errors})
@@ -108,6 +118,18 @@ def _declared_locale(relpath: str, data: Content) -> str:
         return ""
     return canonical_locale(read_meta(text, yaml_page=relpath.lower().endswith((".yml", ".yaml")))
                             .get("ms.contentlocale", ""))
+
+
+def _add_merged(totals: dict[str, int], result: FileResult, report: Reporter) -> None:
+    """One merged page's messages reported, and its counts added to `totals`."""
+    for message in result.errors:
+        report.error(message)
+    for message in result.stale + result.refused + result.warnings:
+        report.warning(message)
+    _add(totals, result, ("pages", "applied", "unknown_ids"))
+    totals["pages_written"] += result.files_written
+    totals["stale"] += len(result.stale)
+    totals["refused"] += len(result.refused)
 
 
 def _refuse_out_in_pages(pages: Path, out: Path) -> None:
@@ -158,12 +180,15 @@ def merge(
     old_out: OldOut = None,
 ) -> int:
     """Write the pages with the reviewed translations of the catalogs applied."""
+    from tm.jobs.merge import MergeJob
+
     out = out_dir(out, old_out, "merge", quiet=quiet)
     if out is None:
         raise BadArgument("--out DIR is required")
     if pages and rev is None:
         _refuse_out_in_pages(Path(pages), out)
     source, shown = pages_source([pages] if pages else [], repo, rev)
+    check_listed(source)
     report = Reporter(quiet=quiet or json_out)
     by_page = page_catalogs(catalogs)
     job = MergeJob(out, mode, shown, check, allow_unmatched)
@@ -175,22 +200,14 @@ def merge(
         for relpath, data in deferred(source):
             names.add(relpath)
             catalog = by_page.get(relpath)
-            yield relpath, data, None if catalog is None else str(catalog)  # a str pickles ~30x faster
+            yield relpath, data, None if catalog is None else str(catalog)  # a str pickles faster than a Path
 
-    keys = ("pages", "applied", "unknown_ids")
-    totals = dict.fromkeys(keys, 0) | {"pages_written": 0, "stale": 0, "refused": 0}
+    totals = dict.fromkeys(("pages", "applied", "unknown_ids", "pages_written", "stale", "refused"), 0)
     results = parallel_map(job, items(), jobs=jobs or default_jobs(), total=len(source))
     for result in report.track(results, total=len(source), label="merge"):
-        for message in result.errors:
-            report.error(message)
-        for message in result.stale + result.refused + result.warnings:
-            report.warning(message)
+        _add_merged(totals, result, report)
         stale_entries += result.stale
         refused_entries += result.refused
-        _add(totals, result, keys)
-        totals["pages_written"] += result.files_written
-        totals["stale"] += len(result.stale)
-        totals["refused"] += len(result.refused)
     unused = sorted(set(by_page) - names)
     _unmatched(by_page, unused, pages or shown, allow_unmatched, report)
     if json_out:

@@ -7,22 +7,24 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tm.catalogs import catalog_paths
-from tm.checks import RULES, Finding, Level, select_rules
 from tm.cli._app import Jobs, Json, Quiet, app, print_json, table_console
 from tm.errors import BadArgument
-from tm.jobs import CheckJob, count_file, default_jobs, parallel_map
+from tm.jobs.pool import default_jobs, parallel_map
 from tm.progress import Reporter
-from tm.stats import STATES, Counts, sum_counts
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the checks, the stats and rich are imported by the commands that use them
     from rich.table import Table
 
-LABELS = {"reviewed": "reviewed", "mt": "MT (fuzzy)", "untranslated": "untranslated", "obsolete": "obsolete"}
+    from tm.checks import Finding
+    from tm.stats import Counts
+
+LABELS = {"reviewed": "reviewed", "human_fuzzy": "human (fuzzy)", "mt": "MT (fuzzy)", "untranslated": "untranslated", "obsolete": "obsolete"}
 
 
 def _table(title: str, rows: list[tuple[str, Counts]]) -> Table:
     from rich.table import Table  # imported when a table is printed: rich is a fifth of the start-up
+
+    from tm.stats import STATES
 
     table = Table(title=title, title_justify="left", caption="entries (source words)", caption_justify="left")
     table.add_column("catalog", overflow="fold")
@@ -43,7 +45,11 @@ def stats(
     json_out: Json = False,
     quiet: Quiet = False,
 ) -> int:
-    """Entries and source words by state (reviewed, MT, untranslated, obsolete), and percent reviewed."""
+    """Entries and source words by state (reviewed, human fuzzy, MT, untranslated, obsolete), and percent reviewed."""
+    from tm.catalogs import catalog_paths
+    from tm.jobs.review import count_file
+    from tm.stats import sum_counts
+
     if by not in ("page", "total"):
         raise BadArgument("--by takes page or total")
     report = Reporter(quiet=quiet or json_out)
@@ -70,6 +76,8 @@ def _names(value: str | None) -> tuple[str, ...] | None:
 
 
 def _list_rules() -> None:
+    from tm.checks import RULES
+
     for rule in RULES:
         print(f"{rule.code}  {rule.name:<18} {rule.level.value:<8} {rule.help}")
 
@@ -94,6 +102,10 @@ def check(
     quiet: Quiet = False,
 ) -> int:
     """QA checks that understand Markdown: exit 1 when a check at error level fails, 2 on unreadable input."""
+    from tm.catalogs import catalog_paths
+    from tm.checks import Level, select_rules
+    from tm.jobs.review import CheckJob
+
     if list_rules:
         _list_rules()
         return 0

@@ -11,16 +11,15 @@ from __future__ import annotations
 import sys
 from collections import defaultdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tm.catalogs import catalog_relpath, catalogs_by_page, find_catalogs, read_catalog
 from tm.cli._app import Json, Quiet, app, print_json
 from tm.errors import BadArgument, InputError
-from tm.fileio import write_atomic
-from tm.formats import for_path, get_format
-from tm.review_package import Outcome, Returned, apply_reviews, pack_catalog, returned_entries
+
+if TYPE_CHECKING:
+    from tm.review_package import Outcome, Returned
 
 review_app = typer.Typer(help="Review packages: send out what needs review, apply what comes back.",
                          no_args_is_help=True)
@@ -43,18 +42,10 @@ def pack(
     """Write a review package: the fuzzy and untranslated entries of TREE, each marked with where it belongs."""
     if fmt not in _SUFFIX:
         raise BadArgument(f"--format: unknown format {fmt!r} (choose from {', '.join(_SUFFIX)})")
-    adapter = get_format(fmt)
+    from tm.jobs.outputs import write_package
+
     changed = _changed_since(since, tree) if since is not None else None
-    files = entries = 0
-    for page, path in sorted(catalogs_by_page([str(tree)]).items()):
-        ids, previous = changed.get(page, (set(), {})) if changed is not None else (None, None)
-        if ids is not None and not ids:
-            continue
-        package = pack_catalog(read_catalog(path), page, ids=ids, previous=previous)
-        if package is None:
-            continue
-        write_atomic(out / catalog_relpath(page, _SUFFIX[fmt]), adapter.write(package))
-        files, entries = files + 1, entries + len(package.entries)
+    files, entries = write_package(tree, out, fmt, _SUFFIX[fmt], changed)
     if json_out:
         print_json({"files": files, "entries": entries})
     elif not quiet:
@@ -95,24 +86,22 @@ def apply(
     quiet: Quiet = False,
 ) -> int:
     """Apply the reviewed entries of returned packages to a catalog tree; never over an entry changed since."""
+    from tm.catalogs import catalogs_by_page
+    from tm.jobs.outputs import apply_to_tree
+    from tm.review_package import Outcome
+
     returned, unmarked, marked, bad = _read_packages(packages)
     if not marked and not bad:
         raise InputError(" ".join(packages), None, "no entries of a tm review package")
+    if not returned and not unmarked and not bad:  # the package as it went out: applying it would do nothing
+        raise InputError(" ".join(packages), None, f"none of its {marked} entries is reviewed (translated and not "
+                         "fuzzy; in XLIFF, a translated or final state): nothing to apply")
     outcome = Outcome([], [], [(where, "no tm review mark") for where in unmarked])
     tree = catalogs_by_page([str(to)])
     by_page: dict[str, list[Returned]] = defaultdict(list)
     for item in returned:
         by_page[item.page].append(item)
-    for page, items in sorted(by_page.items()):
-        if page not in tree:
-            outcome.unmatched += [(i.where, f"{i.id}: page {page} is not in {to}") for i in items]
-            continue
-        catalog = read_catalog(tree[page])
-        updated = apply_reviews(catalog, items, outcome)
-        if updated is not None and not dry_run:
-            adapter = for_path(tree[page])
-            assert adapter is not None
-            write_atomic(tree[page], adapter.write(updated))
+    apply_to_tree(tree, by_page, outcome, to=to, dry_run=dry_run)
     _report(outcome, len(returned), json_out, quiet)
     return 2 if outcome.conflicts or outcome.unmatched or bad else 0
 
@@ -120,6 +109,9 @@ def apply(
 def _read_packages(packages: list[str]) -> tuple[list[Returned], list[str], int, int]:
     """The reviewed entries of every package file (their page from the mark), unmarked ones, the count of
     marked entries, and of files that could not be read (each reported on stderr; the others are applied)."""
+    from tm.catalogs import find_catalogs, read_catalog
+    from tm.review_package import returned_entries
+
     returned: list[Returned] = []
     unmarked: list[str] = []
     marked = bad = 0

@@ -20,10 +20,11 @@ import typer
 
 from tm.align import DEFAULT_THRESHOLD
 from tm.cli._app import Jobs, Json, Quiet, app, print_json
-from tm.cli.commands_handoffs import Threshold, _update_root, _write_reviews
-from tm.cli.update_tree import Staging, TreeLock
+from tm.cli.commands_handoffs import Threshold
 from tm.diff import DiffOptions
 from tm.errors import BadArgument
+from tm.jobs.outputs import write_diff_reviews
+from tm.jobs.tree import Staging, TreeLock, update_root
 from tm.progress import Reporter
 from tm.sync.apply import ORPHANS, CommitReport, SyncOptions, catalog_of, segment_changes, sync_commit
 from tm.sync.git import BlobReader, Change, changes, commits, resolve
@@ -58,7 +59,7 @@ def sync(
     """Apply each new commit of the vendor's branch to the catalogs, with the rules of tm update."""
     if not branch and not to:
         raise BadArgument("give --branch B (the vendor's bilingual branch), or --to REV")
-    base = str(_update_root(catalog_dir))
+    base = update_root(str(catalog_dir))
     report = Reporter(quiet=quiet or json_out)
     with TreeLock(base):
         recovered = Staging(base).recover()
@@ -138,7 +139,8 @@ def _run(base: str, repo: Path, where: tuple[str, ...], todo: list[str], options
         with BlobReader(repo) as read:
             changed = segment_changes(olds, news, read, DiffOptions(options.threshold, keep_changes=True,
                                                                     new_label=label))
-        _write_reviews(review, changed, label, report)
+        for message in write_diff_reviews(review, changed, label):
+            report.error(message)
     return done
 
 

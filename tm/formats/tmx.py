@@ -41,7 +41,7 @@ from tm._version import __version__
 from tm.errors import InputError
 from tm.formats.inline import INLINE_FORMS, Code, Token, check_inline, number_codes, plain, tokenize
 from tm.formats.safexml import clean, clean_metadata, encode, escape_attr, escape_text, parse, unit_ids
-from tm.model import Catalog, Entry, is_human
+from tm.model import ORIGINS, Catalog, Entry, is_human
 
 __all__ = ["INLINE_FORMS", "NAME", "ORIGINS", "SOURCE_LANGUAGE", "SUFFIXES", "origin", "read", "read_many", "write",
            "write_memory", "write_units"]
@@ -53,7 +53,6 @@ PREVIOUS_SOURCE = "Previous source: "
 # A memory of a whole handoff is larger than one page's XLIFF; the reading limit is raised accordingly.
 MAX_BYTES = 1024 * 1024 * 1024
 
-ORIGINS = ("reviewed", "ht", "mt")
 MT_CREATION_ID = "MT!"  # Okapi's mark of a machine translation on a <tuv>
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _TYPE = {

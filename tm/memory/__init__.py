@@ -21,7 +21,8 @@ from pathlib import Path
 
 from tm.memory.harvest import AddReport, add_catalogs, add_history, add_pages, page_pairs
 from tm.memory.query import Match, MemoryStats, exact, lookup, search, stats
-from tm.memory.store import MT, ORIGINS, REVIEWED, Batch, connect, default_db
+from tm.memory.store import MT, REVIEWED, Batch, connect, default_db
+from tm.model import ORIGINS
 
 __all__ = [
     "ORIGINS",
@@ -44,7 +45,7 @@ __all__ = [
 ]
 
 
-def export_tmx(con: sqlite3.Connection, *, origins: tuple[str, ...] = ORIGINS, locale: str = "") -> bytes:
+def export_tmx(con: sqlite3.Connection, *, origins: tuple[str, ...] = ("reviewed",), locale: str = "") -> bytes:
     """The memory as TMX bytes (see `tm.memory.export`; imported when used, as it needs lxml)."""
     from tm.memory.export import export_tmx as export
 

@@ -7,21 +7,29 @@ Each segment of the job (in page order) falls in the first band that applies:
 - `repetition`: a source met earlier in the same job (counted once at its first place);
 - `100`: an exact match; `95-99`, `85-94`, `75-84`: the best fuzzy match's score; `new`: no match above 75%.
 
+With `since` (the previous handoff: pages or catalogs), only what changed since is counted: the segments
+`tm diff` classes `added` or `source_changed` (the rest needs no translation, so vendors do not bill it);
+the others still stand as neighbours for the context band.
+
 As CAT tools do, a fuzzy score is lowered when numbers, code spans, placeholders or `<xref:…>` differ between
 the segment and the memory's source: 2 points per differing item, at most 10 (`penalized` counts them).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from tm.align import DEFAULT_THRESHOLD
 from tm.extract import count_words
 from tm.memory.query import exact, fuzzy_sources
 from tm.memory.store import text_id
+from tm.sources import Source
 
 BANDS = ("context", "repetition", "100", "95-99", "85-94", "75-84", "new")
 _ITEMS = re.compile(r"`[^`]*`|\{\d+\}|%[sdif]|<xref:[^>]*>|\d+(?:[.,]\d+)*")
@@ -76,8 +84,6 @@ def penalty(segment: str, source: str) -> float:
 
 def job_segments(paths: list[str]) -> Iterable[tuple[str, list[str]]]:
     """(page, sources in order) of the pages and catalogs under `paths` (a page's pairs with or without target)."""
-    import os
-
     from tm.catalogs import page_relpath, read_catalog
     from tm.fileio import read_file
     from tm.formats import catalog_suffixes
@@ -97,14 +103,49 @@ def job_segments(paths: list[str]) -> Iterable[tuple[str, list[str]]]:
                 yield catalog.page or page_relpath(relpath), [e.source for e in catalog.entries if not e.obsolete]
 
 
-def analyze(con: sqlite3.Connection, pages: Iterable[tuple[str, list[str]]], *, locale: str = "") -> Analysis:
-    """Bands of every segment of `pages` ((page path, sources in order)) against the memory."""
+def changed_since(old: str, new: str, *, threshold: float = DEFAULT_THRESHOLD) -> tuple[dict[str, set[str]], list[str]]:
+    """{page: sources} of the segments of handoff `new` that `tm diff old new` classes added or source_changed
+    (pages or catalog trees on both sides), and the diff's errors."""
+    from tm.catalogs import page_relpath
+    from tm.diff import DiffOptions, Kind, compare
+
+    report = compare(_handoff(old), _handoff(new), options=DiffOptions(threshold, keep_changes=True))
+    wanted: dict[str, set[str]] = {}
+    for page in report.pages:
+        for change in page.changes:
+            if change.kind in (Kind.ADDED, Kind.SOURCE_CHANGED) and change.new is not None:
+                wanted.setdefault(page_relpath(page.relpath), set()).add(change.new.source)
+    return wanted, list(report.errors)
+
+
+def _handoff(name: str) -> Source:
+    """The pages under `name`, else its catalogs (as `tm diff` reads a side)."""
+    from tm.catalogs import CatalogTreeSource, locale_folders
+    from tm.formats import catalog_suffixes
+    from tm.sources import DirectorySource
+
+    pages = DirectorySource(Path(name))
+    if len(pages) or not os.path.isdir(name):
+        return pages
+    folders = locale_folders(name)
+    return CatalogTreeSource(folders[0]) if len(folders) == 1 else DirectorySource(Path(name), catalog_suffixes())
+
+
+def analyze(con: sqlite3.Connection, pages: Iterable[tuple[str, list[str]]], *, locale: str = "",
+            only: dict[str, set[str]] | None = None) -> Analysis:
+    """Bands of every segment of `pages` ((page path, sources in order)) against the memory; with `only`
+    ({page: sources}, see `changed_since`), of those segments only."""
     result = Analysis()
     met: set[str] = set()
     for path, sources in pages:
         tally = Tally()
+        counted = None if only is None else only.get(path, set())
+        if counted is not None and not counted:
+            continue
         exacts = [_exact_on(con, source, path, locale) for source in sources]
         for i, source in enumerate(sources):
+            if counted is not None and source not in counted:
+                continue
             band = _band(con, sources, exacts, i, met, locale, tally)
             met.add(source)
             tally.add(band, count_words(source))

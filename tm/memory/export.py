@@ -15,16 +15,17 @@ from pathlib import Path
 
 from tm.formats import tmx
 from tm.memory.query import iso_date
-from tm.memory.store import ORIGINS
-from tm.model import Entry
+from tm.model import ORIGINS, Entry
 
 
-def export_tmx(con: sqlite3.Connection, *, origins: tuple[str, ...] = ORIGINS, locale: str = "") -> bytes:
-    """The translations of the chosen origins (and locale) as TMX bytes, sources in alphabetical order."""
+def export_tmx(con: sqlite3.Connection, *, origins: tuple[str, ...] = ("reviewed",), locale: str = "") -> bytes:
+    """The translations of the chosen origins (and locale) as TMX bytes, sources in alphabetical order.
+
+    By default only what people reviewed, as `tm export` does: what a CAT tool may insert without a look."""
     return b"".join(tmx.write_units(_units(con, origins, locale)))
 
 
-def write_tmx(con: sqlite3.Connection, path: str | Path, *, origins: tuple[str, ...] = ORIGINS, locale: str = ""
+def write_tmx(con: sqlite3.Connection, path: str | Path, *, origins: tuple[str, ...] = ("reviewed",), locale: str = ""
               ) -> int:
     """`export_tmx` written to `path` chunk by chunk (a temporary file renamed at the end, as
     `tm.fileio.write_atomic` does), so a memory of the whole history is never held in memory; returns the units."""

@@ -19,18 +19,19 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from operator import itemgetter
 from pathlib import Path
 
 from tm.catalogs import page_relpath, read_catalog
 from tm.errors import InputError, SourceError, TmError
 from tm.fileio import read_file
 from tm.memory.store import HT, MT, REVIEWED, Batch, seen_blobs, seen_revs
-from tm.model import Catalog, canonical_locale
+from tm.model import Catalog, canonical_locale, changed_by_person, is_human
 from tm.page.meta import front_matter_end, read_meta
 from tm.page.parse import PAIR, YAML_SUFFIXES, all_paired, decode_page, parse_page, raw_is_text
 from tm.sources import PAGE_SUFFIXES, walk_files
 
-FLUSH_EVERY = 150_000  # translations held in memory before a batch is written
+FLUSH_EVERY = 300_000  # translations held in memory before a batch is written
 Key = tuple[str, str, str]
 
 
@@ -52,15 +53,25 @@ class AddReport:
 
 @dataclass(frozen=True, slots=True)
 class PagePairs:
-    """The pairs of one page version, as memory keys, and how the page was translated."""
+    """The translated (source, target) pairs of one page version, its locale, and how the page was translated."""
 
-    keys: list[Key]
+    locale: str
+    pairs: set[tuple[str, str]]
     origin: int
     handoff: str
 
+    @property
+    def keys(self) -> list[Key]:
+        """The pairs as memory keys (source, locale, target)."""
+        return [(source, self.locale, target) for source, target in self.pairs]
+
+
+_SOURCE_TARGET = itemgetter(3, 2)  # of a `PAIR.findall` tuple (quote, id, target, source)
+_TARGET = itemgetter(1)
+
 
 def page_pairs(relpath: str, data: bytes, *, locale: str = "") -> PagePairs | None:
-    """(source, locale, target) of every translated pair of a page; None for a page without pairs or locale.
+    """Every translated pair of a page; None for a page without pairs or locale.
 
     Raises `InputError` for a page that is not UTF-8 text.
     """
@@ -75,12 +86,11 @@ def page_pairs(relpath: str, data: bytes, *, locale: str = "") -> PagePairs | No
         return None
     found = PAIR.findall(text) if raw_is_text(relpath, text, yaml_end) else None
     if found is not None and all_paired(text, len(found)):
-        keys = [(source, locale, target) for _, _, target, source in found if target]
+        pairs = set(filter(_TARGET, map(_SOURCE_TARGET, found)))
     else:
-        page = parse_page(relpath, text).page
-        keys = [(p.source, locale, p.target) for p in page.pairs if p.target]
+        pairs = {(p.source, p.target) for p in parse_page(relpath, text).page.pairs if p.target}
     origin = HT if meta.get("ms.translationtype", "MT").upper() == "HT" else MT
-    return PagePairs(keys, origin, meta.get("ms.lasthandoff", ""))
+    return PagePairs(locale, pairs, origin, meta.get("ms.lasthandoff", ""))
 
 
 def handoff_time(value: str) -> int:
@@ -218,22 +228,24 @@ def _read_commits(batch: Batch, report: AddReport, repo: Path, commits: list[Com
                 known.add(raw)
                 report.files += 1
                 batch.add_blob(raw)
-            _add_page(batch, report, f"{commit.sha[:12]}:{path}", data, when, batch.page_id(_relative(path, paths)),
-                      locale)
+            _add_version(batch, report, path, f"{commit.sha[:12]}:{path}", data, when,
+                         batch.page_id(_relative(path, paths)), locale)
         report.commits += 1
         if len(batch.seen) > FLUSH_EVERY:
             batch.flush()
 
 
-def _add_page(batch: Batch, report: AddReport, name: str, data: bytes, when: tuple[int, int], page: int,
-              locale: str) -> None:
+def _add_version(batch: Batch, report: AddReport, path: str, name: str, data: bytes, when: tuple[int, int],
+                 page: int, locale: str) -> None:
     try:
         found = page_pairs(name, data, locale=locale)
     except InputError as exc:
         report.errors.append(str(exc))
-        return
-    if found is not None:
-        batch.add_pairs(found.keys, found.origin, when, page)
+        found = None
+    if found is None:  # a version without pairs ends the runs of the previous one
+        batch.add_version(path, "", set(), MT, when, page)
+    else:
+        batch.add_version(path, found.locale, found.pairs, found.origin, when, page)
 
 
 def _relative(path: str, prefixes: tuple[str, ...]) -> str:
@@ -286,10 +298,13 @@ def add_pages(con: sqlite3.Connection, root: str, *, locale: str = "") -> AddRep
 
 
 def catalog_keys(catalog: Catalog, *, locale: str = "") -> list[tuple[Key, int]]:
-    """(key, origin) of every entry worth remembering: reviewed ones, the vendor's HT and MT.
+    """(key, origin) of every entry worth remembering: reviewed ones, people's fuzzy ones, the vendor's HT and MT.
 
-    A fuzzy entry that carries a person's translation of another source (`tm-human`, or a previous source)
-    is left out: that translation is in the memory under its own source already.
+    Provenance follows `tm update`'s rule (`tm.model.is_human`), not a flag an editor may have dropped: a
+    msgstr that is not the vendor translation the entry records is a person's. A reviewed entry is `reviewed`
+    (an HT one too once a person changed it); a person's fuzzy translation is `ht`, as `tm export` calls it,
+    under the source it translates (its previous source when it was carried from one); a vendor translation
+    carried from a previous source is left out (it translates another source).
     """
     locale = locale or catalog.locale
     out = []
@@ -297,10 +312,12 @@ def catalog_keys(catalog: Catalog, *, locale: str = "") -> list[tuple[Key, int]]
         if not entry.target or not locale:
             continue
         if entry.fuzzy:
-            if "tm-human" in entry.flags or entry.previous_source is not None:
-                continue
-            out.append(((entry.source, locale, entry.target), MT))
-        elif any(note.startswith("human translation (HT)") for note in entry.notes):
+            if is_human(entry):
+                out.append(((entry.previous_source or entry.source, locale, entry.target), HT))
+            elif entry.previous_source is None:
+                out.append(((entry.source, locale, entry.target), MT))
+        elif any(note.startswith("human translation (HT)") for note in entry.notes) \
+                and not changed_by_person(entry):
             out.append(((entry.source, locale, entry.target), HT))
         else:
             out.append(((entry.source, locale, entry.target), REVIEWED))

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from tm.memory.store import ORIGINS, text_id
+from tm.memory.store import text_id
+from tm.model import ORIGINS
 
 CANDIDATES = 5_000  # texts scored by rapidfuzz at most (scoring is cheaper than ranking them with bm25)
 RANKED_LIMIT = 2_000

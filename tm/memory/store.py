@@ -16,29 +16,30 @@ so it can be deleted and rebuilt at any time (`tm memory add` again). Its schema
 
 Ids of sources and translations are 63-bit hashes of their text, so a harvester never has to look an id up:
 each batch is a few `INSERT … ON CONFLICT` statements. `origin` is 0 reviewed (by a person), 1 vendor human
-translation (HT), 2 vendor machine translation (MT); the best seen wins. `count` is how many times it was read
-(pairs of page versions, catalog entries); `first_seen`/`last_seen` are the dates (Unix time) of the
+translation (HT), 2 vendor machine translation (MT); the best seen wins. `count` is how many page versions
+(catalogs, TMX files) held it (a pair twice on one page counts once); `first_seen`/`last_seen` are the dates (Unix time) of the
 earliest and latest commit or handoff that wrote it, `first_rev`/`last_rev` name them.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-import queue
 import sqlite3
-import threading
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from tm.errors import SourceError
 
 SCHEMA_VERSION = "1"
-ORIGINS = ("reviewed", "ht", "mt")
-REVIEWED, HT, MT = 0, 1, 2
+REVIEWED, HT, MT = 0, 1, 2  # indexes into tm.model.ORIGINS
 DEFAULT_NAME = os.path.join(".tm", "memory.sqlite")
 Key = tuple[str, str, str]  # (source, locale, target)
+PAGE_SIZE = 8192  # a new memory's pages: 5% smaller than SQLite's 4 KB ones for these rows and indexes
+FTS_HASH_BYTES = 64 << 20  # what FTS5 holds in memory before it writes a segment (its default: 1 MB)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -100,6 +101,7 @@ def connect(path: str | Path, *, create: bool = True) -> sqlite3.Connection:
         raise SourceError(f"{path}: no memory here (create one with `tm memory add`)")
     path.parent.mkdir(parents=True, exist_ok=True)
     con = sqlite3.connect(str(path), isolation_level=None)
+    con.execute(f"PRAGMA page_size={PAGE_SIZE}")  # a new file only (before its first table)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=NORMAL")
     con.execute("PRAGMA cache_size=-65536")
@@ -107,9 +109,12 @@ def connect(path: str | Path, *, create: bool = True) -> sqlite3.Connection:
     found = con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
     if found is None:
         con.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+        for table in ("source_fts", "target_fts"):  # index texts in larger runs: fewer segments to merge
+            con.execute(f"INSERT INTO {table}({table}, rank) VALUES ('hashsize', {FTS_HASH_BYTES})")
     elif found[0] != SCHEMA_VERSION:
         raise SourceError(f"{path}: memory schema {found[0]}, this tm reads {SCHEMA_VERSION}: delete it and add again")
     _ignore_file(path)
+    ensure_index(con)  # an add interrupted before its end left the indexes behind its rows
     return con
 
 
@@ -121,32 +126,33 @@ def _ignore_file(path: Path) -> None:
             ignore.write_text("# derived data: `tm memory add` rebuilds it\n*\n", encoding="utf-8")
 
 
-@dataclass(slots=True)
-class Seen:
-    """How one translation was seen in a batch: best origin, earliest and latest (date, rev), count, last page."""
-
-    origin: int
-    first: tuple[int, int]
-    last: tuple[int, int]
-    count: int
-    page: int  # the page of `last`
-    pages: int | set[int]  # every page it was seen on (a set once there are several)
+# How one translation was seen in a batch, as a list (made and updated several times faster than a dataclass):
+# [best origin, earliest (date, rev), latest (date, rev), count, page of the latest, every page (an int, or a
+# set once there are several)].
+Seen = list[Any]
+_ORIGIN, _FIRST, _LAST, _COUNT, _PAGE, _PAGES = range(6)
 
 
 class Batch:
     """Translations read since the last flush, aggregated in memory, and the files they came from.
 
-    Harvesters call `add_pairs` per page version (or catalog), `flush` now and then, and `close` at the end.
-    Each flush is written by a writer thread on its own connection while the harvester reads on (SQLite
-    indexes the new texts with the GIL released, so parsing and indexing share the two cores). A flush is
-    one transaction: an interrupted run leaves the memory as after the last flush, with exactly the commits
-    and blobs whose pairs are in. Rows go in sorted by id, and new texts are indexed for full-text search in
-    one statement per flush (a trigger per row was ten times slower).
+    Harvesters call `add_pairs` per catalog or file, `add_version` per page version of a history (see
+    `tm.memory.runs`), `flush` now and then, and `close` at the end. A flush is one transaction: an
+    interrupted run leaves the memory as after the last flush, with exactly the commits and blobs whose pairs
+    are in. Rows go in sorted by id with `executemany`, in the harvester's thread (a writer thread waits for
+    the GIL at every row while the parser holds it: it was several times slower).
 
-    Use it as a context manager: leaving the block flushes and waits for the writer.
+    The full-text indexes are not written row by row: `close` brings them up to date in one statement per
+    index (a `rebuild` when the memory grew by a quarter or more, the first harvest above all; else the new
+    rows only). Until then the memory is marked `fts stale`, so a run interrupted before `close` leaves a mark
+    the next add (or the first query, `ensure_index`) catches up with.
+
+    Use it as a context manager: leaving the block flushes and brings the indexes up to date.
     """
 
     def __init__(self, con: sqlite3.Connection) -> None:
+        from tm.memory.runs import Runs
+
         self.con = con
         self.pages: dict[str, int] = dict(con.execute("SELECT path, id FROM pages"))
         self.seen: dict[Key, Seen] = {}
@@ -154,15 +160,15 @@ class Batch:
         self.revs: list[tuple[int, str, int]] = []
         self.new_pages: list[tuple[int, str]] = []
         self.pairs = 0
+        self.runs = Runs(self.record)
         self._next_rev = con.execute("SELECT coalesce(max(id), 0) + 1 FROM revs").fetchone()[0]
         self._next_page = con.execute("SELECT coalesce(max(id), 0) + 1 FROM pages").fetchone()[0]
         self._sources: set[int] = set()
         self._translations: set[int] = set()
-        self._added = 0  # new translations written by this batch
+        self._new_sources: list[int] = []  # written, not indexed yet
+        self._new_translations: list[int] = []
         self._loaded = False
-        self._queue: queue.Queue[_Rows | None] = queue.Queue(maxsize=1)
-        self._writer: threading.Thread | None = None
-        self._error: BaseException | None = None
+        self._flushes = 0
 
     def __enter__(self) -> Batch:  # noqa: PYI034 - typing.Self needs Python 3.11
         return self
@@ -170,7 +176,7 @@ class Batch:
     def __exit__(self, kind: object, error: object, trace: object) -> None:
         if error is None:
             self.flush()
-        self.close()
+            self.close()
 
     def page_id(self, path: str) -> int:
         """The id of a page path (new pages are written with the next flush)."""
@@ -182,25 +188,35 @@ class Batch:
         return found
 
     def add_pairs(self, keys: list[Key], origin: int, when: tuple[int, int], page: int) -> None:
-        """Record every (source, locale, target) of one page version, seen at `when` = (date, rev id)."""
-        seen = self.seen
+        """Record every (source, locale, target) of one catalog or file, seen at `when` = (date, rev id)."""
         self.pairs += len(keys)
-        for key in keys:
-            found = seen.get(key)
-            if found is None:
-                seen[key] = Seen(origin, when, when, 1, page, page)
-                continue
-            found.count += 1
-            found.origin = min(found.origin, origin)
-            found.first = min(found.first, when)
-            if when >= found.last:
-                found.last, found.page = when, page
-            pages = found.pages
-            if pages != page:
-                if isinstance(pages, int):
-                    found.pages = {pages, page}
-                else:
-                    pages.add(page)
+        for key in dict.fromkeys(keys):
+            self.record(key, origin, when, when, 1, page)
+
+    def add_version(self, path: str, locale: str, pairs: set[tuple[str, str]], origin: int, when: tuple[int, int],
+                    page: int) -> None:
+        """Record the (source, target) pairs of one version of page `path` in a history, read in order."""
+        self.pairs += len(pairs)
+        self.runs.add(path, locale, pairs, origin, when, page)
+
+    def record(self, key: Key, origin: int, first: tuple[int, int], last: tuple[int, int], count: int,
+               page: int) -> None:
+        """One translation seen `count` times from `first` to `last` (last on `page`)."""
+        found = self.seen.get(key)
+        if found is None:
+            self.seen[key] = [origin, first, last, count, page, page]
+            return
+        found[_COUNT] += count
+        found[_ORIGIN] = min(found[_ORIGIN], origin)
+        found[_FIRST] = min(found[_FIRST], first)
+        if last >= found[_LAST]:
+            found[_LAST], found[_PAGE] = last, page
+        pages = found[_PAGES]
+        if pages != page:
+            if isinstance(pages, int):
+                found[_PAGES] = {pages, page}
+            else:
+                pages.add(page)
 
     def add_blob(self, sha: bytes) -> None:
         """Remember that a page version (or file) was read."""
@@ -219,27 +235,20 @@ class Batch:
         return int(self._next_rev) - 1
 
     def flush(self) -> None:
-        """Hand what was read so far to the writer (waiting while it still writes the previous flush)."""
+        """Write what was read so far, in one transaction."""
+        self.runs.settle()
+        self._flushes += 1
         rows = self._rows()
         self.seen, self.blobs, self.revs, self.new_pages = {}, [], [], []
-        if self._writer is None:
-            self._writer = threading.Thread(target=self._write_all, args=(_db_path(self.con),), daemon=True)
-            self._writer.start()
-        self._queue.put(rows)
-        self._raise()
+        _write(self.con, rows)
 
     def close(self) -> None:
-        """Wait until everything flushed is written; re-raise what the writer met."""
-        if self._writer is not None:
-            self._queue.put(None)
-            self._writer.join()
-            self._writer = None
-        self._raise()
-
-    def _raise(self) -> None:
-        if self._error is not None:
-            error, self._error = self._error, None
-            raise error
+        """Bring the full-text indexes and word counts up to date with what was written."""
+        added, total = len(self._new_translations), len(self._translations)
+        ensure_index(self.con, sources=self._new_sources, translations=self._new_translations, total=total)
+        self._new_sources, self._new_translations = [], []
+        if added and added * 4 >= total:
+            compact(self.con, vacuum=self._flushes > 1)
 
     def _rows(self) -> _Rows:
         """The batch as sorted rows: new sources, all translations (new ones apart), page links."""
@@ -250,43 +259,29 @@ class Batch:
         sources: dict[str, int] = {}
         rows = []
         links = []
-        for (source, locale, target), s in self.seen.items():
+        for (source, locale, target), (origin, first, last, count, page, pages) in self.seen.items():
             source_id = sources.get(source)
             if source_id is None:
                 source_id = sources[source] = text_id(source)
             tid = translation_id(source, locale, target)
-            rows.append((tid, source_id, locale, target, s.origin, s.first[0], s.first[1], s.last[0], s.last[1],
-                         s.count, s.page))
-            if isinstance(s.pages, int):
-                links.append((tid, s.pages))
+            rows.append((tid, source_id, locale, target, origin, first[0], first[1], last[0], last[1], count, page))
+            if isinstance(pages, int):
+                links.append((tid, pages))
             else:
-                links += ((tid, page) for page in s.pages)
-        rows.sort()
-        links.sort()
+                links += ((tid, one) for one in pages)
+        rows.sort(key=_first)  # by id: B-tree pages filled in order
+        links.sort(key=_first)
         new_sources = sorted((sid, text) for text, sid in sources.items() if sid not in self._sources)
         self._sources.update(sid for sid, _ in new_sources)
-        new = [(row[0], row[3]) for row in rows if row[0] not in self._translations]
-        self._translations.update(tid for tid, _ in new)
-        self._added += len(new)
-        return _Rows(self.revs, self.new_pages, new_sources, rows, new, links, [(sha,) for sha in self.blobs])
+        self._new_sources += (sid for sid, _ in new_sources)
+        new = [row[0] for row in rows if row[0] not in self._translations]
+        self._translations.update(new)
+        self._new_translations += new
+        return _Rows(self.revs, self.new_pages, new_sources, rows, links, [(sha,) for sha in self.blobs],
+                     {"sources": len(self._sources), "translations": len(self._translations)})
 
-    def _write_all(self, path: str) -> None:
-        con = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        con.execute("PRAGMA synchronous=NORMAL")
-        con.execute("PRAGMA cache_size=-65536")
-        try:
-            while (rows := self._queue.get()) is not None:
-                if self._error is None:
-                    try:
-                        _write(con, rows)
-                    except BaseException as exc:  # noqa: BLE001 - handed to the harvester's thread by _raise
-                        self._error = exc
-            if self._error is None:
-                count_terms(con)
-                if self._added * 4 >= len(self._translations):
-                    compact(con)
-        finally:
-            con.close()
+
+_first = itemgetter(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,50 +290,72 @@ class _Rows:
     pages: list[tuple[int, str]]
     sources: list[tuple[int, str]]
     translations: list[tuple[Any, ...]]
-    new_translations: list[tuple[int, str]]
     links: list[tuple[int, int]]
     blobs: list[tuple[bytes]]
+    counts: dict[str, int]  # rows of `sources` and `translations` once written (counting them is a table scan)
 
 
 def _write(con: sqlite3.Connection, rows: _Rows) -> None:
-    """One flush, in one transaction."""
+    """One flush, in one transaction; the memory's full-text indexes are marked stale until `ensure_index`."""
     con.execute("BEGIN IMMEDIATE")
     try:
         con.executemany("INSERT OR IGNORE INTO revs(id, name, date) VALUES (?, ?, ?)", rows.revs)
         con.executemany("INSERT OR IGNORE INTO pages(id, path) VALUES (?, ?)", rows.pages)
         con.executemany("INSERT INTO sources(id, text, length) VALUES (?, ?, length(?2))", rows.sources)
-        con.executemany("INSERT INTO source_fts(rowid, text) VALUES (?, ?)", rows.sources)
         con.executemany(_UPSERT, rows.translations)
-        con.executemany("INSERT INTO target_fts(rowid, target) VALUES (?, ?)", rows.new_translations)
         con.executemany("INSERT OR IGNORE INTO translation_pages VALUES (?, ?)", rows.links)
         con.executemany("INSERT OR IGNORE INTO blobs(sha) VALUES (?)", rows.blobs)
-        for table in ("sources", "translations"):
-            con.execute(f"INSERT OR REPLACE INTO meta VALUES ('{table}', (SELECT count(*) FROM {table}))")
+        con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", rows.counts.items())
+        if rows.sources or rows.translations:
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('fts', 'stale')")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
 
 
-def count_terms(con: sqlite3.Connection) -> None:
-    """Refresh `terms` from the FTS5 vocabularies (one pass over each index)."""
+def ensure_index(con: sqlite3.Connection, *, sources: list[int] | None = None,
+                 translations: list[int] | None = None, total: int = 0) -> None:
+    """Bring the FTS5 indexes and `terms` up to date with the rows: index the new `sources` and `translations`
+    (ids), or rebuild both indexes when they are many (a quarter of `total` or more) or when the memory is
+    marked stale without knowing which rows are new (an add interrupted before its end)."""
+    stale = con.execute("SELECT value FROM meta WHERE key = 'fts'").fetchone()
+    if stale is None or stale[0] != "stale":
+        return
+    known = sources is not None and translations is not None
     con.execute("BEGIN IMMEDIATE")
-    con.execute("DELETE FROM terms")
-    con.execute("INSERT INTO terms SELECT 0, term, doc FROM source_vocab")
-    con.execute("INSERT INTO terms SELECT 1, term, doc FROM target_vocab")
-    con.execute("COMMIT")
+    try:
+        if not known or len(translations or ()) * 4 >= max(total, 1):
+            for table in ("source_fts", "target_fts"):
+                con.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
+        else:
+            _index_rows(con, "source_fts", "text", "sources", sources or [])
+            _index_rows(con, "target_fts", "target", "translations", translations or [])
+        con.execute("DELETE FROM terms")
+        con.execute("INSERT INTO terms SELECT 0, term, doc FROM source_vocab")
+        con.execute("INSERT INTO terms SELECT 1, term, doc FROM target_vocab")
+        con.execute("DELETE FROM meta WHERE key = 'fts'")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
 
 
-def compact(con: sqlite3.Connection) -> None:
-    """Merge each FTS5 index into one segment and VACUUM: after an add that grew the memory by a quarter or
-    more (the first harvest above all), this takes back the room that batches of inserts leave (8%)."""
+def compact(con: sqlite3.Connection, *, vacuum: bool = True) -> None:
+    """Merge each FTS5 index into one segment, and VACUUM when asked: after an add that grew the memory by a
+    quarter or more (the first harvest above all), this takes back the room that several flushes of inserts
+    in random id order leave (one flush fills its pages in id order: nothing to take back)."""
     con.execute("INSERT INTO source_fts(source_fts) VALUES ('optimize')")
     con.execute("INSERT INTO target_fts(target_fts) VALUES ('optimize')")
-    con.execute("VACUUM")
+    if vacuum:
+        con.execute("VACUUM")
 
 
-def _db_path(con: sqlite3.Connection) -> str:
-    return str(con.execute("PRAGMA database_list").fetchone()[2])
+def _index_rows(con: sqlite3.Connection, table: str, column: str, content: str, ids: list[int]) -> None:
+    """Index the rows `ids` of `content` in `table` (one statement; the ids go in as one JSON array)."""
+    if ids:
+        con.execute(f"INSERT INTO {table}(rowid, {column}) SELECT id, {column} FROM {content} "
+                    "WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))
 
 
 def seen_blobs(con: sqlite3.Connection) -> set[bytes]:

@@ -16,8 +16,9 @@ import re
 from dataclasses import dataclass
 
 from tm.errors import InputError
-from tm.model import Escape, Page, Pair
+from tm.model import Escape, Page
 from tm.page.meta import front_matter_end, read_meta
+from tm.page.pairs import PairView
 from tm.page.scalars import quoted_scalars
 
 YAML_SUFFIXES = (".yml", ".yaml")
@@ -46,10 +47,6 @@ _LOOSE_PAIR = re.compile(
     re.DOTALL,
 )
 _ANY_LOOKUP = re.compile(r"""<span class=\\?["']sxs-lookup\\?["']><span data-stu-id=\\?["']([^"'\\<>\s]*)""")
-_YAML_DQ_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.DOTALL)
-_YAML_DQ_SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "a": "\a", "b": "\b", "e": "\x1b",
-                   "f": "\f", "v": "\v", " ": " ", "/": "/", '"': '"', "\\": "\\", "\t": "\t",
-                   "N": "\x85", "_": "\xa0", "L": "\u2028", "P": "\u2029"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,30 +67,22 @@ class ParseResult:
 
 
 def parse_page(relpath: str, text: str, *, bom: bool = False) -> ParseResult:
-    """Find the pairs of a decoded page; `text` must not hold the BOM (say `bom=True` to keep it on render)."""
+    """Find the pairs of a decoded page; `text` must not hold the BOM (say `bom=True` to keep it on render).
+
+    The page's pairs are a `PairView`: their regex matches, decoded only when asked for.
+    """
     yaml_page = relpath.lower().endswith(YAML_SUFFIXES)
     yaml_end = front_matter_end(text, yaml_page=yaml_page)
     meta = read_meta(text, yaml_page=yaml_page, end=yaml_end)
     if "data-ttu-id=" not in text and "data-stu-id=" not in text:
-        return ParseResult(Page(relpath, text, (), meta, bom), ())
-    pairs = _scan_fast(text, yaml_end)
-    if pairs is not None:
-        return ParseResult(Page(relpath, text, tuple(pairs), meta, bom), ())
-    return _scan_careful(relpath, text, meta, bom, yaml_end)
-
-
-def _scan_fast(text: str, yaml_end: int) -> list[Pair] | None:
-    """All pairs in one regex pass; None when some `data-ttu-id`/`data-stu-id` was not consumed by a pair."""
-    pairs = []
-    line = 1
-    line_pos = 0
-    scalars = _Scalars(text, yaml_end)
-    for match in PAIR.finditer(text):
-        start = match.start()
-        line += text.count("\n", line_pos, start)
-        line_pos = start
-        pairs.append(_make_pair(text, match, line, scalars))
-    return pairs if all_paired(text, len(pairs)) else None
+        return ParseResult(Page(relpath, text, PairView(text, []), meta, bom), ())
+    matches = list(PAIR.finditer(text))
+    if not all_paired(text, len(matches)):  # some `data-ttu-id`/`data-stu-id` is in no pair: go pair by pair
+        matches, diagnostics = _scan_careful(text)
+    else:
+        diagnostics = ()
+    pairs = PairView(text, matches, _escapes(text, matches, yaml_end))
+    return ParseResult(Page(relpath, text, pairs, meta, bom), diagnostics)
 
 
 def all_paired(text: str, found: int) -> bool:
@@ -103,19 +92,19 @@ def all_paired(text: str, found: int) -> bool:
 
 def raw_is_text(relpath: str, text: str, yaml_end: int) -> bool:
     """True when no pair's raw text can be escaped: a Markdown page, plain attribute quotes (no `\\"`), and no
-    pair in the front matter (before `yaml_end`). The fast paths of extract and merge take only such pages."""
+    pair in the front matter (before `yaml_end`). The quick path of `tm update` (`tm.extract.text_entries`) takes
+    only such pages."""
     return (not relpath.lower().endswith(YAML_SUFFIXES) and "data-ttu-id=\\" not in text
             and not 0 <= text.find("data-ttu-id=") < yaml_end)
 
 
-def _scan_careful(relpath: str, text: str, meta: dict[str, str], bom: bool, yaml_end: int) -> ParseResult:
+def _scan_careful(text: str) -> tuple[list[re.Match[str]], tuple[Diagnostic, ...]]:
     """Pair by pair from each opening span, with the loose fallback and a diagnostic for what does not pair."""
-    pairs: list[Pair] = []
+    matches: list[re.Match[str]] = []
     diagnostics: list[Diagnostic] = []
     pos = 0
     line = 1
     line_pos = 0
-    scalars = _Scalars(text, yaml_end)
     while True:
         opening = _OPEN.search(text, pos)
         if opening is None:
@@ -134,12 +123,12 @@ def _scan_careful(relpath: str, text: str, meta: dict[str, str], bom: bool, yaml
             diagnostics.append(diagnostic)
             pos = opening.end() if inner_pair else match.end()
             continue
-        pairs.append(_make_pair(text, match, line, scalars))
+        matches.append(match)
         pos = match.end()
     lookups = text.count("data-stu-id=")
-    if lookups > len(pairs) and not diagnostics:
-        diagnostics.append(_orphan_lookup(text, pairs))
-    return ParseResult(Page(relpath, text, tuple(pairs), meta, bom), tuple(diagnostics))
+    if lookups > len(matches) and not diagnostics:
+        diagnostics.append(_orphan_lookup(text, matches))
+    return matches, tuple(diagnostics)
 
 
 def _nested_marker(text: str, match: re.Match[str]) -> int:
@@ -164,19 +153,15 @@ def _nested_diagnostic(text: str, match: re.Match[str], at: int, line: int) -> t
     return Diagnostic("TM101", where, message), False
 
 
-def _make_pair(text: str, match: re.Match[str], line: int, scalars: _Scalars) -> Pair:
-    (start, end), (quote_start, quote_end), (id_start, id_end), (target_start, target_end), (source_start, source_end) = (
-        match.regs
-    )
-    target, source = text[target_start:target_end], text[source_start:source_end]
-    if start < scalars.yaml_end or quote_end - quote_start == 2:
-        escape = scalars.escape_at(start, text[quote_start:quote_end])
-        if escape is not Escape.NONE:
-            target, source = unescape(target, escape), unescape(source, escape)
-            return Pair(text[id_start:id_end], target, source, line, start, end, target_start, target_end,
-                        source_start, source_end, escape)
-    return Pair(text[id_start:id_end], target, source, line, start, end, target_start, target_end, source_start,
-                source_end)
+def _escapes(text: str, matches: list[re.Match[str]], yaml_end: int) -> list[Escape] | None:
+    """How each pair's texts are escaped, or None when none is (no pair in YAML, no `\\"` quotes)."""
+    if not matches or (matches[0].start() >= yaml_end and "data-ttu-id=\\" not in text):
+        return None
+    scalars = _Scalars(text, yaml_end)
+    escapes = [scalars.escape_at(match.start(), match.group(1))
+               if match.start() < yaml_end or len(match.group(1)) == 2 else Escape.NONE
+               for match in matches]
+    return escapes if any(escape is not Escape.NONE for escape in escapes) else None
 
 
 class _Scalars:
@@ -199,28 +184,6 @@ class _Scalars:
             if self.next < len(found) and found[self.next][0] < start:
                 return found[self.next][2]
         return Escape.YAML_DOUBLE if quote == '\\"' else Escape.NONE
-
-
-def unescape(raw: str, escape: Escape) -> str:
-    """The text a translator sees for raw pair text written with `escape`.
-
-    >>> unescape('say \\\\"hi\\\\"', Escape.YAML_DOUBLE), unescape("it''s", Escape.YAML_SINGLE)
-    ('say "hi"', "it's")
-    """
-    if escape is Escape.NONE:
-        return raw
-    if escape is Escape.YAML_SINGLE:
-        return raw.replace("''", "'")
-    if "\\" not in raw:
-        return raw
-    return _YAML_DQ_ESCAPE.sub(_unescape_one, raw)
-
-
-def _unescape_one(match: re.Match[str]) -> str:
-    code = match.group(1)
-    if len(code) > 1:
-        return chr(int(code[1:], 16))
-    return _YAML_DQ_SIMPLE.get(code, match.group(0))
 
 
 def escape_text(text: str, escape: Escape) -> str:
@@ -251,14 +214,14 @@ def _why_unmatched(text: str, opening: re.Match[str]) -> str:
     return f"sxs-lookup half of {pair_id!r} is not closed"
 
 
-def _orphan_lookup(text: str, pairs: list[Pair]) -> Diagnostic:
+def _orphan_lookup(text: str, pairs: list[re.Match[str]]) -> Diagnostic:
     """The first `data-stu-id` that sits in no pair: a lookup half whose translation half is missing."""
     inside = iter(pairs)
     current = next(inside, None)
     for match in re.finditer("data-stu-id=", text):
-        while current is not None and current.end <= match.start():
+        while current is not None and current.end() <= match.start():
             current = next(inside, None)
-        if current is None or match.start() < current.start:
+        if current is None or match.start() < current.start():
             line = text.count("\n", 0, match.start()) + 1
             return Diagnostic("TM102", line, "sxs-lookup span has no data-ttu-id half")
     return Diagnostic("TM102", 1, "sxs-lookup span has no data-ttu-id half")

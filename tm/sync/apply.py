@@ -1,14 +1,15 @@
 """Apply one commit's pages to a catalog tree with the rules of `tm update`, reading only what it touched.
 
-This is the one module of `tm sync` that calls the update engine (`_UpdateJob` and its helpers, today in
-`tm.cli.commands_handoffs` and `tm.cli.update_tree`): per commit it runs update's two passes over the pages
-the commit touched and their catalogs only:
+This is the one module of `tm sync` that calls the update engine (`tm.jobs.update`, `tm.jobs.update_page`,
+`tm.jobs.tree`): per commit it runs update's two passes over the pages the commit touched and their catalogs
+only:
 
-1. each touched page with a catalog is updated (`_UpdateJob`, `final=False`) and staged; a page that
-   wants offers from the tree's memory, an added page and a removed page's catalog are set aside;
-2. renamed pages are paired (by content, as update does, `match_pages`, and by git's `-M` for the pairs
-   that leaves), and the set-aside pages are done with the tree's memory (`ReviewIndex.memory`, the
-   reviews of the whole tree as it was before the commit, as update's memory is the tree before it).
+1. each touched page with a catalog is updated (`FirstPass`) and staged; a page that wants offers from the
+   tree's memory, an added page and a removed page's catalog are set aside;
+2. renamed pages are paired (`second_items`: by content, as update does, and by git's `-M` for the pairs
+   that leaves), and the set-aside pages are done (`SecondPass`) with the tree's memory
+   (`ReviewIndex.memory`, the reviews of the whole tree as it was before the commit, as update's memory is
+   the tree before it).
 
 **Pages that leave and come back.** The vendor's branch sometimes moves a page in two commits: one removes
 it, a later one adds it (under a new name, or the same). One update over both sees a rename, or nothing,
@@ -25,21 +26,24 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from typing import TypeVar
 
-from tm.align import match_pages
 from tm.catalogs import catalog_relpath, page_relpath
-from tm.cli.commands_handoffs import _MEMORY, _Done, _Item, _Summary, _UpdateJob
-from tm.cli.update_tree import Staging, page_key, refusals, tree_locale
 from tm.diff import DiffOptions, DiffReport, compare
 from tm.errors import InputError
 from tm.fileio import read_file, write_file
 from tm.formats import catalog_suffixes, for_path, po
-from tm.jobs import default_jobs, parallel_map
+from tm.jobs.pool import default_jobs, parallel_map
+from tm.jobs.tree import Staging, page_key, refusals, tree_locale
+from tm.jobs.update import Orphan, UpdateSummary, second_items
+from tm.jobs.update_page import FirstPass, FirstResult, Item, SecondPass
 from tm.sources import walk_files
 from tm.sync.git import Change
 from tm.sync.state import STATE_DIR, STATE_NAME, ReviewIndex, SyncState, state_bytes
 from tm.update import OUTCOMES
+
+R = TypeVar("R")
 
 __all__ = ["BlobSource", "CommitReport", "SyncOptions", "catalog_of", "segment_changes", "sync_commit"]
 
@@ -106,8 +110,7 @@ def sync_commit(index: ReviewIndex, state: SyncState, changes: list[Change], rea
     report = CommitReport(state.commit)
     report.pages = sorted({c.new or c.old for c in changes})
     blobs = {c.new: c.blob for c in changes if c.new}
-    job = _UpdateJob(base, options.threshold, options.drop_obsolete, state.commit[:12], final=False,
-                     locale=tree_locale(base))
+    job = FirstPass(base, options.threshold, options.drop_obsolete, state.commit[:12], tree_locale(base), None)
     by_page: dict[str, str] = {}
     for relpath in {c.old for c in changes if c.old} | set(blobs):
         found = catalog_of(base, relpath)
@@ -147,83 +150,54 @@ class _Pages:
         return self.read(self.blobs[relpath])
 
 
-def _passes(job: _UpdateJob, changes: list[Change], pages: _Pages, by_page: dict[str, str],
-            index: ReviewIndex, options: SyncOptions, errors: list[str]) -> _Summary:
+def _passes(first: FirstPass, changes: list[Change], pages: _Pages, by_page: dict[str, str],
+            index: ReviewIndex, options: SyncOptions, errors: list[str]) -> UpdateSummary:
     """Update's two passes over the commit's pages (see the module docstring); catalogs staged. A page that
     cannot be updated is told in `errors` and its catalog left as it was; the others are written, as update
     does."""
-    summary = _Summary()
+    summary = UpdateSummary(first.base)
     relpaths = sorted(set(pages.blobs) | {c.old for c in changes if c.old})
-    orphans = _orphans(job.base)
+    orphans = _orphans(first.base)
     added = {c.new for c in changes if c.new and not c.old}
-    back = [_Item(r, pages(r), orphans.pop(page_key(r)), renamed_from=r)
+    back = [Item(r, pages(r), orphans.pop(page_key(r)), renamed_from=r)
             for r in relpaths if r in added and page_key(r) in orphans]
     returning = {item.relpath for item in back}
 
-    def items() -> Iterator[_Item]:
+    def items() -> Iterator[Item]:
         for relpath in relpaths:
             catalog = by_page.get(page_key(relpath))
             if relpath in pages.blobs and relpath not in returning:
-                yield _Item(relpath, pages(relpath), catalog)
+                yield Item(relpath, pages(relpath), catalog)
             elif relpath not in pages.blobs and catalog is not None:
-                yield _Item(relpath, None, catalog)
+                yield Item(relpath, None, catalog)
 
-    later: list[_Done] = []
-    for done in _map(job, items(), options, len(relpaths)):
+    later: list[FirstResult] = []
+    done: FirstResult
+    for done in _map(first, items(), options, len(relpaths)):
         errors.extend(done.errors)
         summary.note(done)
-        if done.deferred:
+        if done.later is not None:
             later.append(done)
         else:
-            summary.add(done)
+            summary.add(done.relpath, [], done.written)
     if not later and not back:
         return summary
-    second = back + list(_second_pass(job.base, later, by_page, summary,
-                                      {c.old: c.new for c in changes if c.renamed}, orphans))
+    adoptable = {p: _orphan(first.base, p, path) for p, path in orphans.items()} if added - returning else {}
+    second = back + list(second_items(later, by_page, summary, renames={c.old: c.new for c in changes if c.renamed},
+                                      orphans=adoptable))
     memory = index.memory()
     if len(second) >= _PARALLEL:
         memory.prepare()  # before the workers fork: they share it
-    _MEMORY[:] = [memory]
-    try:
-        for done in _map(replace(job, final=True), second, options, len(second)):
-            errors.extend(done.errors)
-            summary.add(done)
-    finally:
-        _MEMORY.clear()
+    job = SecondPass(first.base, first.threshold, first.drop_obsolete, first.shown, first.locale, memory)
+    for result in _map(job, second, options, len(second)):
+        errors.extend(result.errors)
+        summary.add(result.relpath, [], result.written)
     return summary
 
 
-def _second_pass(base: str, later: list[_Done], by_page: dict[str, str], summary: _Summary, git_renames: dict[str, str],
-                 orphans: dict[str, str]) -> Iterator[_Item]:
-    """The set-aside pages, as `commands_handoffs._second_pass` makes them, renames found by content first
-    (among the pages the commit removed, then the orphans of earlier commits), then by git among those left."""
-    added = {d.relpath: d for d in later if d.data is not None and by_page.get(page_key(d.relpath)) is None}
-    removed = {d.relpath: d for d in later if d.data is None and d.pending is None}
-    renamed = match_pages({p: d.sources for p, d in removed.items()}, {p: d.sources for p, d in added.items()})
-    for old, new in git_renames.items():
-        if old in removed and new in added and old not in renamed and new not in renamed.values():
-            renamed[old] = new
-    left = {p: d.sources for p, d in added.items() if p not in renamed.values()}
-    if orphans and left:
-        for old, new in match_pages({p: _sources(path) for p, path in orphans.items()}, left).items():
-            left_behind = catalog_of(base, old)
-            if left_behind is not None:
-                summary.deletes.append(left_behind)
-            yield _Item(new, added[new].data, orphans[old], renamed_from=old)
-            renamed[old] = new
-    summary.pages_renamed.update(renamed)
-    summary.pages_added = sorted(set(added) - set(renamed.values()))
-    summary.pages_removed = sorted(p for p in set(removed) - set(renamed) if removed[p].sources)
-    for done in later:
-        if done.relpath in renamed:
-            continue
-        if done.relpath in renamed.values():
-            old_path = next(p for p, n in renamed.items() if n == done.relpath)
-            if old_path in orphans:
-                continue
-            yield _Item(done.relpath, done.data, by_page[page_key(old_path)], renamed_from=old_path)
-        else:
-            yield _Item(done.relpath, done.data, by_page.get(page_key(done.relpath)), pending=done.pending)
+def _orphan(base: str, relpath: str, path: str) -> Orphan:
+    """The orphan of the page `relpath` (its old catalog at `path`), and what the page left in the tree."""
+    return Orphan(path, _sources(path), catalog_of(base, relpath))
 
 
 def _orphans(base: str) -> dict[str, str]:
@@ -255,12 +229,12 @@ def _stash_orphans(base: str, staging: Staging, removed: list[str], by_page: dic
             write_file(staging.path(os.path.join(base, STATE_DIR, ORPHANS, rel)), read_file(path))
 
 
-def _map(job: _UpdateJob, items: Iterable[_Item], options: SyncOptions, total: int) -> Iterator[_Done]:
+def _map(job: Callable[[Item], R], items: Iterable[Item], options: SyncOptions, total: int) -> Iterator[R]:
     jobs = (options.jobs or default_jobs()) if total >= _PARALLEL else 1
     return parallel_map(job, items, jobs=jobs, total=total)
 
 
-def _refusals(summary: _Summary, index: ReviewIndex, base: str, shown: str, options: SyncOptions) -> list[str]:
+def _refusals(summary: UpdateSummary, index: ReviewIndex, base: str, shown: str, options: SyncOptions) -> list[str]:
     """Update's refusals for one commit: pages of another locale, or most of the tree's reviews made
     obsolete. A commit without pages with pairs (one that only removes pages) is not refused for it."""
     if options.force:

@@ -2,7 +2,7 @@
 
 - `sync.json`: the last commit whose changes the tree's catalogs hold, the paths inside the repository the
   pages were taken from, and the repository (for messages). `tm extract --repo/--rev` writes it, and sync
-  rewrites it with each commit's catalogs (staged with them: `tm.cli.update_tree.Staging`), so a sync
+  rewrites it with each commit's catalogs (staged with them: `tm.jobs.tree.Staging`), so a sync
   stopped at any point resumes at the next commit. It is the tree's state, kept with the catalogs.
 - `reviews.marshal`: the reviewed entries of every catalog, with the size and modification time of the
   file they were read from (`ReviewIndex`). Derived data, git-ignored (`.tm/.gitignore`): a catalog whose

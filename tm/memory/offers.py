@@ -1,0 +1,74 @@
+"""`tm update --memory DB`: offers from the memory file as well as from the catalog tree's own reviews.
+
+`remembered_reviews` reads what people reviewed in the memory (origin `reviewed`, the update's locale), the
+latest first, as `tm.update.Reviews`, which `tm.jobs.update.run_update` adds to the tree's memory after the
+tree's own (`more_reviews`): a review that left the tree (its page removed in an earlier handoff, its catalog
+dropped) is offered again when its source comes back. The memory's reviews follow the same rules as the
+tree's (issue 13): a translation of a similar source is an offer beside the handoff's translation; a person's
+translation of the same source may take the msgstr of a machine-translated entry, fuzzy, with the handoff's
+translation kept in a note. They count as the tree's do because they are the same thing, a person's
+translation of exactly this English, only older: the entry stays fuzzy for a person to confirm, and nothing
+of the handoff's is lost.
+
+An offer from the memory names where it comes from as `memory, <page>, <last seen>`. The reviews are read
+once into the same in-process index as the tree's: offers come only from reviews, and a memory of the whole
+history holds far fewer of them than sources, so lookups cost what the tree's do (asking SQLite's fuzzy
+lookup per segment was several times slower).
+
+`record_tree` adds the catalogs of the tree to the memory first (only those whose content it has not read),
+so the reviews an update sees are kept even when a later handoff drops their page.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from tm.memory.harvest import AddReport, add_catalogs
+from tm.memory.query import iso_date
+from tm.memory.store import REVIEWED, connect
+from tm.update import Reviews
+
+__all__ = ["record_tree", "remembered_reviews"]
+
+def remembered_reviews(db: str | Path, tree: str, *, locale: str) -> tuple[list[Reviews], list[str]]:
+    """Record the tree in the memory at `db`, then read back its reviewed translations into `locale`, the
+    latest first (rows of one page and date together, in that order): `run_update`'s `more_reviews`, and
+    the errors of the catalogs that could not be recorded."""
+    errors = record_tree(db, tree, locale=locale).errors
+    con = connect(db, create=False)
+    try:
+        found: list[Reviews] = []
+        for source, target, where in _reviewed(con, locale):
+            if not found or found[-1].where != where:
+                found.append(Reviews(where, [], []))
+            found[-1].sources.append(source)
+            found[-1].targets.append(target)
+    finally:
+        con.close()
+    return found, list(errors)
+
+
+def _reviewed(con: sqlite3.Connection, locale: str) -> Iterator[tuple[str, str, str]]:
+    """The memory's reviewed translations into `locale`, the latest first: source, target, `memory, page, date`."""
+    rows = con.execute(
+        "SELECT s.text, t.target, p.path, t.last_seen FROM translations t JOIN sources s ON s.id = t.source "
+        "LEFT JOIN pages p ON p.id = t.page WHERE t.origin = ? AND t.locale = ? ORDER BY t.last_seen DESC, t.id",
+        (REVIEWED, locale))
+    for source, target, page, last in rows:
+        yield source, target, ", ".join(part for part in ("memory", page, iso_date(last)) if part)
+
+
+def record_tree(db: str | Path, tree: str, *, locale: str) -> AddReport:
+    """Add the catalogs of the tree `tree` to the memory at `db` (created when missing); those whose content
+    the memory read before are skipped."""
+    from tm.formats import catalog_suffixes
+    from tm.sources import walk_files
+
+    files = sorted(walk_files(tree, tuple(s for s in catalog_suffixes() if s != ".tmx")))
+    con = connect(db)
+    try:
+        return add_catalogs(con, files, locale=locale)
+    finally:
+        con.close()
