@@ -9,26 +9,20 @@ terminal, or `--json`; `--review DIR` writes review catalogs of everything the r
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tm.align import DEFAULT_THRESHOLD
 from tm.cli._app import Jobs, Json, Quiet, app, print_json
 from tm.cli.commands_handoffs import Threshold
-from tm.diff import DiffOptions
 from tm.errors import BadArgument
-from tm.jobs.outputs import write_diff_reviews
-from tm.jobs.tree import Staging, TreeLock, update_root
 from tm.progress import Reporter
-from tm.sync.apply import ORPHANS, CommitReport, SyncOptions, catalog_of, segment_changes, sync_commit
-from tm.sync.git import BlobReader, Change, changes, commits, resolve
-from tm.sync.state import STATE_DIR, ReviewIndex, SyncState, read_state
+
+if TYPE_CHECKING:  # the sync engine (and the update engine it runs) is imported by the command
+    from tm.sync.apply import CommitReport
+    from tm.sync.state import SyncState
 
 __all__ = ["sync"]
 
@@ -57,6 +51,12 @@ def sync(
     quiet: Quiet = False,
 ) -> int:
     """Apply each new commit of the vendor's branch to the catalogs, with the rules of tm update."""
+    from tm.jobs.tree import Staging, TreeLock, update_root
+    from tm.sync.apply import SyncOptions
+    from tm.sync.git import commits, resolve
+    from tm.sync.run import run_sync
+    from tm.sync.state import read_state
+
     if not branch and not to:
         raise BadArgument("give --branch B (the vendor's bilingual branch), or --to REV")
     base = update_root(str(catalog_dir))
@@ -76,8 +76,20 @@ def sync(
         if not todo:
             return _nothing(base, first, tip, json_out, report)
         options = SyncOptions(threshold, drop_obsolete, force, jobs)
-        reports = _run(base, repo, where, todo, options, report, dry_run=dry_run, review=review,
-                       show=not (quiet or json_out))
+        show = not (quiet or json_out)
+        if show:
+            print(" ".join(f"{c:>8}" if k else f"{c:<12}" for k, c in enumerate(_COLUMNS)))
+
+        def told(result: CommitReport) -> None:
+            for message in result.errors + result.refused:
+                report.error(message)
+            if show:
+                _print_row(result)
+
+        run = run_sync(base, repo, where, todo, options, dry_run=dry_run, review=review, on_commit=told)
+        for message in run.review_errors:
+            report.error(message)
+        reports = run.reports
     if json_out:
         print_json(_to_json(first, reports, dry_run, report.errors))
     elif not quiet:
@@ -102,82 +114,6 @@ def _nothing(base: str, at: str, tip: str, json_out: bool, report: Reporter) -> 
     else:
         print(f"nothing to sync: {base} is at {at[:12]}" + ("" if at == tip else f", {tip[:12]} is not after it"))
     return 0
-
-
-def _run(base: str, repo: Path, where: tuple[str, ...], todo: list[str], options: SyncOptions, report: Reporter,
-         *, dry_run: bool, review: Path | None, show: bool) -> list[CommitReport]:
-    """Sync the commits in order (into a scratch copy of the catalogs they touch with `dry_run`)."""
-    touched = [changes(repo, commit, where) for commit in todo]
-    index = ReviewIndex.load(base)
-    scratch = _scratch(base, touched) if dry_run else ""
-    if scratch:
-        index.base = scratch
-    olds: dict[str, str] = {}
-    news: dict[str, str] = {}
-    done: list[CommitReport] = []
-    if show:
-        print(" ".join(f"{c:>8}" if k else f"{c:<12}" for k, c in enumerate(_COLUMNS)))
-    try:
-        with BlobReader(repo) as read:
-            for commit, found in zip(todo, touched):
-                result = sync_commit(index, SyncState(commit, where, str(repo)), found, read, options)
-                _count_segments(result, found, read, olds, news, options.threshold)
-                for message in result.errors + result.refused:
-                    report.error(message)
-                done.append(result)
-                if show:
-                    _print_row(result)
-                if result.refused:
-                    break
-    finally:
-        if scratch:
-            shutil.rmtree(os.path.dirname(scratch), ignore_errors=True)
-        else:
-            index.save()
-    if review is not None and news.keys() | olds.keys():
-        label = done[-1].commit[:12]
-        with BlobReader(repo) as read:
-            changed = segment_changes(olds, news, read, DiffOptions(options.threshold, keep_changes=True,
-                                                                    new_label=label))
-        for message in write_diff_reviews(review, changed, label):
-            report.error(message)
-    return done
-
-
-def _count_segments(result: CommitReport, found: list[Change], read: Callable[[str], bytes], olds: dict[str, str],
-                    news: dict[str, str], threshold: float) -> None:
-    """The commit's segments added / changed / removed (`tm diff` of the pages' two versions); the run's first
-    and last version of each page (blob ids) are kept in `olds` / `news` for `--review`."""
-    before = {c.old: c.old_blob for c in found if c.old}
-    after = {c.new: c.blob for c in found if c.new}
-    totals = segment_changes(before, after, read, DiffOptions(threshold)).totals
-    result.segments = {"added": totals["added"], "changed": totals["source_changed"], "removed": totals["removed"]}
-    for relpath, blob in before.items():
-        if relpath not in news:
-            olds.setdefault(relpath, blob)
-    for change in found:
-        if change.new:
-            news[change.new] = change.blob
-        elif change.old in news:
-            del news[change.old]
-
-
-def _scratch(base: str, touched: list[list[Change]]) -> str:
-    """A scratch tree (named as the locale's, which update reads its locale from) holding copies of the
-    catalogs the commits touch: what `--dry-run` syncs into."""
-    scratch = os.path.join(tempfile.mkdtemp(prefix="tm-sync-"), os.path.basename(os.path.normpath(base)))
-    os.makedirs(scratch)
-    orphans = os.path.join(base, STATE_DIR, ORPHANS)
-    if os.path.isdir(orphans):  # pages earlier commits removed, which a commit may bring back
-        shutil.copytree(orphans, os.path.join(scratch, STATE_DIR, ORPHANS))
-    for change in (c for found in touched for c in found):
-        for relpath in (change.old, change.new):
-            path = catalog_of(base, relpath) if relpath else None
-            if path is not None:
-                copy = os.path.join(scratch, os.path.relpath(path, base))
-                os.makedirs(os.path.dirname(copy), exist_ok=True)
-                shutil.copyfile(path, copy)
-    return scratch
 
 
 def _row(result: CommitReport) -> tuple[object, ...]:
