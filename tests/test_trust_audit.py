@@ -236,3 +236,63 @@ def test_export_out_never_writes_two_catalogs_to_one_file(tmp_path: Path, cli) -
                           f"{tree / 'a.po'}\n")
     assert json.loads(result.out)["files_written"] == 1
     assert read(tmp_path / "out" / "a.po").entries == read(tree / "a.po").entries
+
+
+def _windows(path: Path) -> bytes:
+    """The catalog as a Windows editor saves it: CRLF line ends and a UTF-8 BOM."""
+    data = po.BOM + path.read_bytes().replace(b"\n", b"\r\n")
+    path.write_bytes(data)
+    return data
+
+
+def _is_windows(data: bytes) -> bool:
+    body = data.removeprefix(po.BOM)
+    return data.startswith(po.BOM) and body.count(b"\n") == body.count(b"\r\n") > 0
+
+
+def test_update_keeps_a_catalogs_crlf_and_bom(tmp_path: Path, cli) -> None:
+    """A catalog a Windows editor saved with CRLF and a BOM was rewritten LF without BOM by `tm update`, with
+    a new handoff and with the same one: every line of it changed in git. The layout is the file's, kept; a
+    second update with nothing new writes nothing."""
+    write_page(tmp_path / "v1" / "a.md", PAIRS, prefix="ab000")
+    assert cli("extract", tmp_path / "v1", "--out", tmp_path / "loc").code == 0
+    path = tmp_path / "loc" / "fr-FR" / "a.po"
+    catalog = read(path)
+    catalog.entries[0].target, catalog.entries[0].fuzzy = "Installez le SDK (relu).", False
+    path.write_bytes(po.write(catalog))
+    _windows(path)
+    assert cli("update", tmp_path / "loc" / "fr-FR", tmp_path / "v1").code == 0
+    assert _is_windows(path.read_bytes())
+    write_page(tmp_path / "v2" / "a.md", [PAIRS[0], ("Open the project folders.", "Ouvrir les dossiers.")],
+               prefix="cd000")
+    assert cli("update", tmp_path / "loc" / "fr-FR", tmp_path / "v2").code == 0
+    after = path.read_bytes()
+    assert _is_windows(after)
+    assert read(path).entries[0].target == "Installez le SDK (relu)."
+    result = cli("update", tmp_path / "loc" / "fr-FR", tmp_path / "v2", "--json")
+    assert path.read_bytes() == after
+    assert json.loads(result.out)["files_written"] == 0
+    from tm.jobs.stamp import stamped  # the stamp holds as written: the page is skipped unread
+    stamp = after.split(b"X-Tm-Update: ")[1].split(b" ")[0].decode()
+    assert stamped(after, stamp) == 1
+
+
+def test_review_apply_keeps_a_catalogs_crlf_and_bom(tmp_path: Path, cli) -> None:
+    """`tm review apply` rewrote a CRLF + BOM catalog as LF without BOM: the reviewed line and every other."""
+    write_page(tmp_path / "docs" / "a.md", PAIRS, prefix="ab000")
+    assert cli("extract", tmp_path / "docs", "--out", tmp_path / "loc").code == 0
+    path = tmp_path / "loc" / "fr-FR" / "a.po"
+    before = _windows(path)
+    assert cli("review", "pack", tmp_path / "loc" / "fr-FR", "--out", tmp_path / "pkg").code == 0
+    package = tmp_path / "pkg" / "a.po"
+    returned = read(package)
+    returned.entries[0].target, returned.entries[0].fuzzy = "Installez le SDK (relu).", False
+    package.write_bytes(po.write(returned))
+    assert cli("review", "apply", tmp_path / "pkg", "--to", tmp_path / "loc" / "fr-FR").code == 0
+    after = path.read_bytes()
+    assert _is_windows(after)
+    assert read(path).entries[0].target == "Installez le SDK (relu)."
+    import difflib
+    changed = [line for line in difflib.ndiff(before.decode().split("\r\n"), after.decode().split("\r\n"))
+               if line[:1] in "+-"]
+    assert len(changed) <= 4, changed  # the fuzzy flag and the msgstr

@@ -249,20 +249,24 @@ class _Job:
 
     def _replace(self, item: Item, target: str, data: bytes, counts: dict[str, int], raw: bytes | None) -> Written:
         """Write the updated catalog at `target`; the old file goes when the catalog moved (a renamed page)."""
-        done = self._put(target, data, raw if item.catalog == target else None)
+        done = self._put(target, data, raw if item.catalog == target else None, raw)
         done.counts = counts
         if item.catalog is not None and item.catalog != target:
             done.deletes.append(item.catalog)
             done.deleted = 1
         return done
 
-    def _put(self, path: str, data: bytes, raw: bytes | None) -> Written:
-        """Stage `data` for `path` unless the file already holds these very bytes (`raw`)."""
+    def _put(self, path: str, data: bytes, raw: bytes | None, like: bytes | None = None) -> Written:
+        """Stage `data` for `path` unless the file already holds these very bytes (`raw`). A PO file keeps the
+        line ends and BOM of the catalog it replaces (`like`, the old catalog of a renamed page, else `raw`)."""
         if raw is None:
             try:
                 raw = read_file(path)
             except OSError:
                 raw = None
+        like = raw if raw is not None else like
+        if like is not None and path.endswith(".po"):
+            data = po.with_layout(data, like)
         if raw == data:
             return Written(pages=1, unchanged=1)
         write_file(self._staged(path), data)
