@@ -296,3 +296,42 @@ def test_review_apply_keeps_a_catalogs_crlf_and_bom(tmp_path: Path, cli) -> None
     changed = [line for line in difflib.ndiff(before.decode().split("\r\n"), after.decode().split("\r\n"))
                if line[:1] in "+-"]
     assert len(changed) <= 4, changed  # the fuzzy flag and the msgstr
+
+
+def test_memory_add_of_a_folder_without_pages_catalogs_or_tmx_is_an_error(tmp_path: Path, cli) -> None:
+    """`tm memory add` of an empty folder (a typo'd path made by hand, the wrong checkout) said `0 files read`
+    and exited 0, as if the memory had everything; the good sources of the same run are still added."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("not a page\n", encoding="utf-8")
+    write_page(tmp_path / "docs" / "a.md", PAIRS, prefix="ab000")
+    db = tmp_path / "m.sqlite"
+    result = cli("memory", "add", empty, tmp_path / "docs", "--db", db, "--json")
+    assert result.code == 2
+    assert result.err == f"error: {empty}: no pages, catalogs or TMX files under it\n"
+    assert json.loads(result.out)["pairs"] == 3
+
+
+def test_memory_add_keeps_a_persons_fuzzy_translation_an_editor_stripped(tmp_path: Path, cli) -> None:
+    """A review carried fuzzy to an edited source, its `tm-human` flag dropped by msgcat: `tm memory add`
+    keeps it as a person's translation (`ht`) of the source that person translated, not as MT of the new one."""
+    import sqlite3
+
+    write_page(tmp_path / "v1" / "a.md", PAIRS, prefix="ab000")
+    assert cli("extract", tmp_path / "v1", "--out", tmp_path / "loc").code == 0
+    path = tmp_path / "loc" / "fr-FR" / "a.po"
+    catalog = read(path)
+    catalog.entries[1].target, catalog.entries[1].fuzzy = "Ouvrez le dossier du projet (relu).", False
+    path.write_bytes(po.write(catalog))
+    write_page(tmp_path / "v2" / "a.md", [PAIRS[0], ("Open the project folders.", "Ouvrir les dossiers."), PAIRS[2]],
+               prefix="cd000")
+    assert cli("update", tmp_path / "loc" / "fr-FR", tmp_path / "v2").code == 0
+    subprocess.run(["msgcat", "--no-wrap", path, "-o", path], check=True)
+    assert "tm-human" not in path.read_text("utf-8")
+    db = tmp_path / "m.sqlite"
+    assert cli("memory", "add", tmp_path / "loc" / "fr-FR", "--db", db).code == 0
+    with sqlite3.connect(db) as con:
+        found = dict(con.execute("SELECT s.text, t.origin FROM translations t JOIN sources s ON s.id = t.source "
+                                 "WHERE t.target = 'Ouvrez le dossier du projet (relu).'").fetchall())
+    from tm.memory import ORIGINS
+    assert {source: ORIGINS[origin] for source, origin in found.items()} == {"Open the project folder.": "ht"}
