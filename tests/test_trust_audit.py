@@ -335,3 +335,26 @@ def test_memory_add_keeps_a_persons_fuzzy_translation_an_editor_stripped(tmp_pat
                                  "WHERE t.target = 'Ouvrez le dossier du projet (relu).'").fetchall())
     from tm.memory import ORIGINS
     assert {source: ORIGINS[origin] for source, origin in found.items()} == {"Open the project folder.": "ht"}
+
+
+def test_check_does_not_call_a_persons_fuzzy_translation_mt(tmp_path: Path, cli) -> None:
+    """A review carried fuzzy to an edited source (its `tm-human` flag dropped by msgcat) was labelled `MT` by
+    `tm check`, as if a machine had written the defect: the provenance rule (`is_human`) tells it, as in stats."""
+    write_page(tmp_path / "v1" / "a.md", [("Install PowerShell 6.2.", "Installer PowerShell 6.2."), *PAIRS[1:]],
+               prefix="ab000")
+    assert cli("extract", tmp_path / "v1", "--out", tmp_path / "loc").code == 0
+    path = tmp_path / "loc" / "fr-FR" / "a.po"
+    catalog = read(path)
+    catalog.entries[0].target, catalog.entries[0].fuzzy = "Installez PowerShell 6.2 (relu).", False
+    path.write_bytes(po.write(catalog))
+    write_page(tmp_path / "v2" / "a.md", [("Install PowerShell 7.1.", "Installer PowerShell 7.1."), PAIRS[1],
+                                          ("Build the app 3 times.", "Générer l'application.")], prefix="cd000")
+    assert cli("update", tmp_path / "loc" / "fr-FR", tmp_path / "v2").code == 0
+    subprocess.run(["msgcat", "--no-wrap", path, "-o", path], check=True)
+    assert "tm-human" not in path.read_text("utf-8")
+    out = cli("check", tmp_path / "loc" / "fr-FR").out
+    labels = {line.split(" (", 1)[1] for line in out.splitlines() if "[number]" in line}
+    assert labels == {"cd000-100, human (fuzzy))", "cd000-102, MT)"}, out
+    found = json.loads(cli("check", tmp_path / "loc" / "fr-FR", "--json").out)
+    findings = found["findings"] if isinstance(found, dict) else found
+    assert {f["id"]: f["human"] for f in findings if f["rule"] == "number"} == {"cd000-100": True, "cd000-102": False}
