@@ -358,3 +358,62 @@ def test_check_does_not_call_a_persons_fuzzy_translation_mt(tmp_path: Path, cli)
     found = json.loads(cli("check", tmp_path / "loc" / "fr-FR", "--json").out)
     findings = found["findings"] if isinstance(found, dict) else found
     assert {f["id"]: f["human"] for f in findings if f["rule"] == "number"} == {"cd000-100": True, "cd000-102": False}
+
+
+def test_an_obsolete_review_is_offered_to_the_page_that_takes_its_source(tmp_path: Path, cli) -> None:
+    """`guide/a.md` reviewed, gone from handoff N (its reviews go `#~`), back as `guide/new.md` in N+1: the new
+    page got the vendor's MT and no offer, the reviews hidden in the old catalog's `#~`. Obsolete reviews of the
+    tree are now in the memory after the active ones: the same source on an MT page takes the person's
+    translation (fuzzy, the handoff's in a note, as for an active review elsewhere), a similar one an offer."""
+    other = [("Run the tests.", "Exécuter les tests."), ("Check the logs.", "Vérifier les journaux."),
+             ("Deploy the app.", "Déployer l'application.")]
+    write_page(tmp_path / "v1" / "guide" / "a.md", PAIRS, prefix="ab000")
+    write_page(tmp_path / "v1" / "guide" / "o.md", other, prefix="ab001")
+    assert cli("extract", tmp_path / "v1", "--out", tmp_path / "loc").code == 0
+    tree = tmp_path / "loc" / "fr-FR"
+    for name, count in (("a.po", 2), ("o.po", 3)):
+        catalog = read(tree / "guide" / name)
+        for entry in catalog.entries[:count]:
+            entry.target, entry.fuzzy = entry.target + " (relu)", False
+        (tree / "guide" / name).write_bytes(po.write(catalog))
+    write_page(tmp_path / "v2" / "guide" / "o.md", other, prefix="cd001")
+    result = cli("update", tree, tmp_path / "v2", "--json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["entries"]["obsolete"] == 3
+    write_page(tmp_path / "v3" / "guide" / "o.md", other, prefix="ef001")
+    write_page(tmp_path / "v3" / "guide" / "new.md", [PAIRS[0], ("Open the project folders.", "Ouvrir les dossiers."),
+                                                       ("Publish the package.", "Publier le paquet.")], prefix="ef000")
+    result = cli("update", tree, tmp_path / "v3", "--json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["entries"]["offers"] == 1
+    new = read(tree / "guide" / "new.po").active
+    assert (new[0].target, new[0].fuzzy) == ("Installer le SDK. (relu)", True)
+    assert any("Installer le SDK." in note for note in new[0].notes)  # the handoff's translation
+    assert new[1].target == "Ouvrir les dossiers."
+    assert any("offer" in note and "Ouvrir le dossier du projet. (relu)" in note and "guide/a.po" in note
+               for note in new[1].notes)
+    assert all("(relu)" not in note for note in new[2].notes)
+    before = {p: p.read_bytes() for p in tree.rglob("*.po")}
+    assert cli("update", tree, tmp_path / "v3").code == 0
+    assert {p: p.read_bytes() for p in tree.rglob("*.po")} == before
+
+
+def test_obsolete_reviews_do_not_count_as_reviews_an_update_would_lose(tmp_path: Path, cli) -> None:
+    """The refusal of an update that would make most reviews obsolete counts the active reviews only: reviews
+    already in `#~` are not lost again (and offering them does not change that count)."""
+    write_page(tmp_path / "v1" / "a.md", PAIRS, prefix="ab000")
+    write_page(tmp_path / "v1" / "b.md", [("Run the tests.", "Exécuter les tests.")], prefix="ab001")
+    assert cli("extract", tmp_path / "v1", "--out", tmp_path / "loc").code == 0
+    tree = tmp_path / "loc" / "fr-FR"
+    for name in ("a.po", "b.po"):
+        catalog = read(tree / name)
+        for entry in catalog.entries:
+            entry.target, entry.fuzzy = entry.target + " (relu)", False
+        (tree / name).write_bytes(po.write(catalog))
+    write_page(tmp_path / "v2" / "b.md", [("Run the tests.", "Exécuter les tests.")], prefix="cd001")
+    refused = cli("update", tree, tmp_path / "v2")
+    assert refused.code == 2 and "3 of the tree's 4 reviewed" in refused.err, refused.err
+    assert cli("update", tree, tmp_path / "v2", "--force").code == 0
+    write_page(tmp_path / "v3" / "c.md", [("Check the logs.", "Vérifier les journaux.")], prefix="ef002")
+    refused = cli("update", tree, tmp_path / "v3")
+    assert refused.code == 2 and "1 of the tree's 1 reviewed" in refused.err, refused.err

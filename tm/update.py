@@ -45,7 +45,7 @@ Everything here is pure: catalogs and pages in, catalogs out.
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import chain, repeat
 from typing import NamedTuple
@@ -101,14 +101,23 @@ class Reviews(NamedTuple):
     where: str
     sources: list[str]
     targets: list[str]
+    obsolete_sources: Sequence[str] = ()  # the catalog's `#~` reviews: offered after every active one
+    obsolete_targets: Sequence[str] = ()
 
     def offers(self) -> Iterator[Offer]:
         return map(Offer, self.sources, self.targets, repeat(self.where))
 
 
 def reviews(catalog: Catalog | LazyCatalog, where: str) -> Reviews:
-    """The reviewed entries of a catalog; obsolete ones stay in their catalog but are not offered elsewhere."""
-    found = Reviews(where, [], [])
+    """The reviewed entries of a catalog, active (`sources`, `targets`: what an update could make obsolete)
+    and obsolete (a page that left a handoff and came back under another name: its reviews are the memory's
+    too, after the active ones)."""
+    found = Reviews(where, [], [], [], [])
+    for entry in catalog.obsolete:  # a person's, as `_returned` revives them: under the source they translate
+        if is_human(entry) and not entry.plural:
+            found.obsolete_sources.append(entry.previous_source or entry.source if entry.fuzzy  # type: ignore[attr-defined]
+                                          else entry.source)
+            found.obsolete_targets.append(entry.target)  # type: ignore[attr-defined]
     if isinstance(catalog, LazyCatalog):
         for i, plain in enumerate(catalog.plain):
             target = catalog.reviewed.get(i)
@@ -151,9 +160,12 @@ class Memory:
 
     @classmethod
     def of_reviews(cls, found: Iterable[Reviews]) -> Memory:
-        """The memory of these catalogs' reviews, in this order (tree order)."""
+        """The memory of these catalogs' reviews, in this order (tree order): every active one, then the
+        obsolete ones (a source reviewed in both is offered its active review)."""
         memory = cls(())
+        found = list(found)
         memory._add(chain.from_iterable(zip(r.sources, r.targets, repeat(r.where)) for r in found))
+        memory._add(chain.from_iterable(zip(r.obsolete_sources, r.obsolete_targets, repeat(r.where)) for r in found))
         return memory
 
     def _add(self, items: Iterable[tuple[str, str, str]]) -> None:

@@ -148,7 +148,8 @@ class _Job:
         if raw is not None and not self.final and not item.renamed_from:
             reviewed = stamped(raw, stamp)
             if reviewed is not None:  # nothing changed since the last update
-                survey.unread, survey.reviewed, survey.pairs = reviewed > 0, reviewed, data is not None
+                unread = reviewed > 0 or b"\n#~ msgstr" in raw  # obsolete reviews are the memory's too
+                survey.unread, survey.reviewed, survey.pairs = unread, reviewed, data is not None
                 return Written(pages=1, unchanged=1)
         old = self._decode(item.catalog, raw, errors) if item.catalog and raw is not None else None
         if item.catalog and old is None:
@@ -335,10 +336,13 @@ def tree_name(base: str, path: str) -> str:
 @dataclass(frozen=True, slots=True)
 class ReviewsJob:
     """The reviewed entries of one catalog pass 1 did not read (its stamp said it was up to date), for the
-    memory."""
+    memory: active and obsolete."""
 
     base: str
 
     def __call__(self, path: str) -> Reviews:
-        catalog = po.read(read_file(path), path=path, reviewed_only=True, header=False)
+        data = read_file(path)
+        if b"\n#~ msgstr" in data:  # its obsolete reviews too (`reviews`)
+            return reviews(po.read_lazy(data, path=path), tree_name(self.base, path))
+        catalog = po.read(data, path=path, reviewed_only=True, header=False)
         return reviews(catalog, tree_name(self.base, path))
