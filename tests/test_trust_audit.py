@@ -30,8 +30,32 @@ def read(path: Path) -> Catalog:
     return po.read(path.read_bytes(), path=str(path))
 
 
+def review(path: Path, targets: dict[int, str]) -> None:
+    """A person's msgstr (not fuzzy) for the entries of the catalog at `path` numbered in `targets`."""
+    catalog = read(path)
+    for k, target in targets.items():
+        catalog.entries[k].target, catalog.entries[k].fuzzy = target, False
+    path.write_bytes(po.write(catalog))
+
+
+def carried_then_msgcat(tmp_path: Path, cli, old: list[tuple[str, str]], new: list[tuple[str, str]],
+                        reviewed: dict[int, str]) -> Path:
+    """`old` extracted, the entries of `reviewed` given a person's msgstr, updated to `new` (reviews of edited
+    sources carried fuzzy), then `msgcat --no-wrap`, which drops the `tm-human` flag: the catalog's path."""
+    write_page(tmp_path / "v1" / "a.md", old, prefix="ab000")
+    assert cli("extract", tmp_path / "v1", "--out", tmp_path / "loc").code == 0
+    path = tmp_path / "loc" / "fr-FR" / "a.po"
+    review(path, reviewed)
+    write_page(tmp_path / "v2" / "a.md", new, prefix="cd000")
+    assert cli("update", tmp_path / "loc" / "fr-FR", tmp_path / "v2").code == 0
+    subprocess.run(["msgcat", "--no-wrap", path, "-o", path], check=True)
+    assert "tm-human" not in path.read_text("utf-8")
+    return path
+
+
 PAIRS = [("Install the SDK.", "Installer le SDK."), ("Open the project folder.", "Ouvrir le dossier du projet."),
          ("Build the app.", "Générer l'application.")]
+EDITED = ("Open the project folders.", "Ouvrir les dossiers.")  # PAIRS[1]'s source as the next handoff edits it
 
 
 def test_a_review_whose_segment_comes_back_is_not_left_in_the_obsolete_entries(tmp_path: Path, cli) -> None:
@@ -64,18 +88,8 @@ def test_stats_does_not_count_a_persons_fuzzy_translation_as_mt(tmp_path: Path, 
     """A review whose source the handoff edited is carried fuzzy (a person's translation awaiting a second
     look); once an editor dropped its `tm-human` flag (msgcat here), only the vendor digest tells it from MT.
     `tm stats` counted it in the MT column, so a lead saw machine translation where a person's work waits."""
-    write_page(tmp_path / "v1" / "a.md", PAIRS, prefix="ab000")
-    assert cli("extract", tmp_path / "v1", "--out", tmp_path / "loc").code == 0
-    catalog_path = tmp_path / "loc" / "fr-FR" / "a.po"
-    catalog = read(catalog_path)
-    for entry in catalog.entries[:2]:
-        entry.target, entry.fuzzy = entry.target + " (relu)", False
-    catalog_path.write_bytes(po.write(catalog))
-    write_page(tmp_path / "v2" / "a.md", [PAIRS[0], ("Open the project folders.", "Ouvrir les dossiers."), PAIRS[2]],
-               prefix="cd000")
-    assert cli("update", tmp_path / "loc" / "fr-FR", tmp_path / "v2").code == 0
-    subprocess.run(["msgcat", "--no-wrap", catalog_path, "-o", catalog_path], check=True)
-    assert "tm-human" not in catalog_path.read_text("utf-8")
+    carried_then_msgcat(tmp_path, cli, PAIRS, [PAIRS[0], EDITED, PAIRS[2]],
+                        {0: "Installer le SDK. (relu)", 1: "Ouvrir le dossier du projet. (relu)"})
     result = cli("stats", tmp_path / "loc" / "fr-FR", "--json")
     entries = json.loads(result.out)["total"]["entries"]
     assert (entries["reviewed"], entries["human_fuzzy"], entries["mt"]) == (1, 1, 1)
@@ -207,9 +221,7 @@ def test_merge_refuses_a_catalog_of_another_locale_than_its_page(tmp_path: Path,
     write_page(tmp_path / "docs" / "b.md", PAIRS, prefix="ab001")
     assert cli("extract", tmp_path / "docs", "--out", tmp_path / "loc").code == 0
     path = tmp_path / "loc" / "fr-FR" / "a.po"
-    catalog = read(path)
-    catalog.entries[0].target, catalog.entries[0].fuzzy = "Installez le SDK (relu).", False
-    path.write_bytes(po.write(catalog))
+    review(path, {0: "Installez le SDK (relu)."})
     german = tmp_path / "de"
     shutil.copytree(tmp_path / "docs", german)
     for page in german.glob("*.md"):
@@ -257,9 +269,7 @@ def test_update_keeps_a_catalogs_crlf_and_bom(tmp_path: Path, cli) -> None:
     write_page(tmp_path / "v1" / "a.md", PAIRS, prefix="ab000")
     assert cli("extract", tmp_path / "v1", "--out", tmp_path / "loc").code == 0
     path = tmp_path / "loc" / "fr-FR" / "a.po"
-    catalog = read(path)
-    catalog.entries[0].target, catalog.entries[0].fuzzy = "Installez le SDK (relu).", False
-    path.write_bytes(po.write(catalog))
+    review(path, {0: "Installez le SDK (relu)."})
     _windows(path)
     assert cli("update", tmp_path / "loc" / "fr-FR", tmp_path / "v1").code == 0
     assert _is_windows(path.read_bytes())
@@ -317,17 +327,8 @@ def test_memory_add_keeps_a_persons_fuzzy_translation_an_editor_stripped(tmp_pat
     keeps it as a person's translation (`ht`) of the source that person translated, not as MT of the new one."""
     import sqlite3
 
-    write_page(tmp_path / "v1" / "a.md", PAIRS, prefix="ab000")
-    assert cli("extract", tmp_path / "v1", "--out", tmp_path / "loc").code == 0
-    path = tmp_path / "loc" / "fr-FR" / "a.po"
-    catalog = read(path)
-    catalog.entries[1].target, catalog.entries[1].fuzzy = "Ouvrez le dossier du projet (relu).", False
-    path.write_bytes(po.write(catalog))
-    write_page(tmp_path / "v2" / "a.md", [PAIRS[0], ("Open the project folders.", "Ouvrir les dossiers."), PAIRS[2]],
-               prefix="cd000")
-    assert cli("update", tmp_path / "loc" / "fr-FR", tmp_path / "v2").code == 0
-    subprocess.run(["msgcat", "--no-wrap", path, "-o", path], check=True)
-    assert "tm-human" not in path.read_text("utf-8")
+    carried_then_msgcat(tmp_path, cli, PAIRS, [PAIRS[0], EDITED, PAIRS[2]],
+                        {1: "Ouvrez le dossier du projet (relu)."})
     db = tmp_path / "m.sqlite"
     assert cli("memory", "add", tmp_path / "loc" / "fr-FR", "--db", db).code == 0
     with sqlite3.connect(db) as con:
@@ -340,18 +341,9 @@ def test_memory_add_keeps_a_persons_fuzzy_translation_an_editor_stripped(tmp_pat
 def test_check_does_not_call_a_persons_fuzzy_translation_mt(tmp_path: Path, cli) -> None:
     """A review carried fuzzy to an edited source (its `tm-human` flag dropped by msgcat) was labelled `MT` by
     `tm check`, as if a machine had written the defect: the provenance rule (`is_human`) tells it, as in stats."""
-    write_page(tmp_path / "v1" / "a.md", [("Install PowerShell 6.2.", "Installer PowerShell 6.2."), *PAIRS[1:]],
-               prefix="ab000")
-    assert cli("extract", tmp_path / "v1", "--out", tmp_path / "loc").code == 0
-    path = tmp_path / "loc" / "fr-FR" / "a.po"
-    catalog = read(path)
-    catalog.entries[0].target, catalog.entries[0].fuzzy = "Installez PowerShell 6.2 (relu).", False
-    path.write_bytes(po.write(catalog))
-    write_page(tmp_path / "v2" / "a.md", [("Install PowerShell 7.1.", "Installer PowerShell 7.1."), PAIRS[1],
-                                          ("Build the app 3 times.", "Générer l'application.")], prefix="cd000")
-    assert cli("update", tmp_path / "loc" / "fr-FR", tmp_path / "v2").code == 0
-    subprocess.run(["msgcat", "--no-wrap", path, "-o", path], check=True)
-    assert "tm-human" not in path.read_text("utf-8")
+    carried_then_msgcat(tmp_path, cli, [("Install PowerShell 6.2.", "Installer PowerShell 6.2."), *PAIRS[1:]],
+                        [("Install PowerShell 7.1.", "Installer PowerShell 7.1."), PAIRS[1],
+                         ("Build the app 3 times.", "Générer l'application.")], {0: "Installez PowerShell 6.2 (relu)."})
     out = cli("check", tmp_path / "loc" / "fr-FR").out
     labels = {line.split(" (", 1)[1] for line in out.splitlines() if "[number]" in line}
     assert labels == {"cd000-100, human (fuzzy))", "cd000-102, MT)"}, out
