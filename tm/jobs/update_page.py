@@ -148,7 +148,7 @@ class _Job:
         if raw is not None and not self.final and not item.renamed_from:
             reviewed = stamped(raw, stamp)
             if reviewed is not None:  # nothing changed since the last update
-                unread = reviewed > 0 or b"\n#~ msgstr" in raw  # obsolete reviews are the memory's too
+                unread = reviewed > 0 or has_obsolete_review(raw)  # obsolete reviews are the memory's too
                 survey.unread, survey.reviewed, survey.pairs = unread, reviewed, data is not None
                 return Written(pages=1, unchanged=1)
         old = self._decode(item.catalog, raw, errors) if item.catalog and raw is not None else None
@@ -327,6 +327,14 @@ class SecondPass(_Job):
         return SecondResult(item.relpath, errors, done or Written())
 
 
+def has_obsolete_review(raw: bytes) -> bool:
+    """Whether a PO file may hold an obsolete entry a person wrote (`reviews`), without parsing it: an obsolete
+    entry whose flags are not `fuzzy` alone (as `tm` writes an obsolete MT entry). Most catalogs of a tree
+    updated a few times have obsolete MT entries, and reading them all for none would slow an update down."""
+    obsolete = raw.count(b"\n#~ msgstr")
+    return obsolete > 0 and obsolete > raw.count(b"\n#, fuzzy\n#~ ")
+
+
 def tree_name(base: str, path: str) -> str:
     """A catalog's path in the tree (`core/intro.po`): how the memory names it. Catalog paths are found under
     `base` (`tm.jobs.tree.tree_catalogs`), so they start with it."""
@@ -342,7 +350,7 @@ class ReviewsJob:
 
     def __call__(self, path: str) -> Reviews:
         data = read_file(path)
-        if b"\n#~ msgstr" in data:  # its obsolete reviews too (`reviews`)
+        if has_obsolete_review(data):  # its obsolete reviews too (`reviews`)
             return reviews(po.read_lazy(data, path=path), tree_name(self.base, path))
         catalog = po.read(data, path=path, reviewed_only=True, header=False)
         return reviews(catalog, tree_name(self.base, path))
