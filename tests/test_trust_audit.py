@@ -30,8 +30,32 @@ def read(path: Path) -> Catalog:
     return po.read(path.read_bytes(), path=str(path))
 
 
+def review(path: Path, targets: dict[int, str]) -> None:
+    """A person's msgstr (not fuzzy) for the entries of the catalog at `path` numbered in `targets`."""
+    catalog = read(path)
+    for k, target in targets.items():
+        catalog.entries[k].target, catalog.entries[k].fuzzy = target, False
+    path.write_bytes(po.write(catalog))
+
+
+def carried_then_msgcat(tmp_path: Path, cli, old: list[tuple[str, str]], new: list[tuple[str, str]],
+                        reviewed: dict[int, str]) -> Path:
+    """`old` extracted, the entries of `reviewed` given a person's msgstr, updated to `new` (reviews of edited
+    sources carried fuzzy), then `msgcat --no-wrap`, which drops the `tm-human` flag: the catalog's path."""
+    write_page(tmp_path / "v1" / "a.md", old, prefix="ab000")
+    assert cli("extract", tmp_path / "v1", "--out", tmp_path / "loc").code == 0
+    path = tmp_path / "loc" / "fr-FR" / "a.po"
+    review(path, reviewed)
+    write_page(tmp_path / "v2" / "a.md", new, prefix="cd000")
+    assert cli("update", tmp_path / "loc" / "fr-FR", tmp_path / "v2").code == 0
+    subprocess.run(["msgcat", "--no-wrap", path, "-o", path], check=True)
+    assert "tm-human" not in path.read_text("utf-8")
+    return path
+
+
 PAIRS = [("Install the SDK.", "Installer le SDK."), ("Open the project folder.", "Ouvrir le dossier du projet."),
          ("Build the app.", "Générer l'application.")]
+EDITED = ("Open the project folders.", "Ouvrir les dossiers.")  # PAIRS[1]'s source as the next handoff edits it
 
 
 def test_a_review_whose_segment_comes_back_is_not_left_in_the_obsolete_entries(tmp_path: Path, cli) -> None:
@@ -64,18 +88,8 @@ def test_stats_does_not_count_a_persons_fuzzy_translation_as_mt(tmp_path: Path, 
     """A review whose source the handoff edited is carried fuzzy (a person's translation awaiting a second
     look); once an editor dropped its `tm-human` flag (msgcat here), only the vendor digest tells it from MT.
     `tm stats` counted it in the MT column, so a lead saw machine translation where a person's work waits."""
-    write_page(tmp_path / "v1" / "a.md", PAIRS, prefix="ab000")
-    assert cli("extract", tmp_path / "v1", "--out", tmp_path / "loc").code == 0
-    catalog_path = tmp_path / "loc" / "fr-FR" / "a.po"
-    catalog = read(catalog_path)
-    for entry in catalog.entries[:2]:
-        entry.target, entry.fuzzy = entry.target + " (relu)", False
-    catalog_path.write_bytes(po.write(catalog))
-    write_page(tmp_path / "v2" / "a.md", [PAIRS[0], ("Open the project folders.", "Ouvrir les dossiers."), PAIRS[2]],
-               prefix="cd000")
-    assert cli("update", tmp_path / "loc" / "fr-FR", tmp_path / "v2").code == 0
-    subprocess.run(["msgcat", "--no-wrap", catalog_path, "-o", catalog_path], check=True)
-    assert "tm-human" not in catalog_path.read_text("utf-8")
+    carried_then_msgcat(tmp_path, cli, PAIRS, [PAIRS[0], EDITED, PAIRS[2]],
+                        {0: "Installer le SDK. (relu)", 1: "Ouvrir le dossier du projet. (relu)"})
     result = cli("stats", tmp_path / "loc" / "fr-FR", "--json")
     entries = json.loads(result.out)["total"]["entries"]
     assert (entries["reviewed"], entries["human_fuzzy"], entries["mt"]) == (1, 1, 1)
@@ -207,9 +221,7 @@ def test_merge_refuses_a_catalog_of_another_locale_than_its_page(tmp_path: Path,
     write_page(tmp_path / "docs" / "b.md", PAIRS, prefix="ab001")
     assert cli("extract", tmp_path / "docs", "--out", tmp_path / "loc").code == 0
     path = tmp_path / "loc" / "fr-FR" / "a.po"
-    catalog = read(path)
-    catalog.entries[0].target, catalog.entries[0].fuzzy = "Installez le SDK (relu).", False
-    path.write_bytes(po.write(catalog))
+    review(path, {0: "Installez le SDK (relu)."})
     german = tmp_path / "de"
     shutil.copytree(tmp_path / "docs", german)
     for page in german.glob("*.md"):
@@ -236,3 +248,164 @@ def test_export_out_never_writes_two_catalogs_to_one_file(tmp_path: Path, cli) -
                           f"{tree / 'a.po'}\n")
     assert json.loads(result.out)["files_written"] == 1
     assert read(tmp_path / "out" / "a.po").entries == read(tree / "a.po").entries
+
+
+def _windows(path: Path) -> bytes:
+    """The catalog as a Windows editor saves it: CRLF line ends and a UTF-8 BOM."""
+    data = po.BOM + path.read_bytes().replace(b"\n", b"\r\n")
+    path.write_bytes(data)
+    return data
+
+
+def _is_windows(data: bytes) -> bool:
+    body = data.removeprefix(po.BOM)
+    return data.startswith(po.BOM) and body.count(b"\n") == body.count(b"\r\n") > 0
+
+
+def test_update_keeps_a_catalogs_crlf_and_bom(tmp_path: Path, cli) -> None:
+    """A catalog a Windows editor saved with CRLF and a BOM was rewritten LF without BOM by `tm update`, with
+    a new handoff and with the same one: every line of it changed in git. The layout is the file's, kept; a
+    second update with nothing new writes nothing."""
+    write_page(tmp_path / "v1" / "a.md", PAIRS, prefix="ab000")
+    assert cli("extract", tmp_path / "v1", "--out", tmp_path / "loc").code == 0
+    path = tmp_path / "loc" / "fr-FR" / "a.po"
+    review(path, {0: "Installez le SDK (relu)."})
+    _windows(path)
+    assert cli("update", tmp_path / "loc" / "fr-FR", tmp_path / "v1").code == 0
+    assert _is_windows(path.read_bytes())
+    write_page(tmp_path / "v2" / "a.md", [PAIRS[0], ("Open the project folders.", "Ouvrir les dossiers.")],
+               prefix="cd000")
+    assert cli("update", tmp_path / "loc" / "fr-FR", tmp_path / "v2").code == 0
+    after = path.read_bytes()
+    assert _is_windows(after)
+    assert read(path).entries[0].target == "Installez le SDK (relu)."
+    result = cli("update", tmp_path / "loc" / "fr-FR", tmp_path / "v2", "--json")
+    assert path.read_bytes() == after
+    assert json.loads(result.out)["files_written"] == 0
+    from tm.jobs.stamp import stamped  # the stamp holds as written: the page is skipped unread
+    stamp = after.split(b"X-Tm-Update: ")[1].split(b" ")[0].decode()
+    assert stamped(after, stamp) == 1
+
+
+def test_review_apply_keeps_a_catalogs_crlf_and_bom(tmp_path: Path, cli) -> None:
+    """`tm review apply` rewrote a CRLF + BOM catalog as LF without BOM: the reviewed line and every other."""
+    write_page(tmp_path / "docs" / "a.md", PAIRS, prefix="ab000")
+    assert cli("extract", tmp_path / "docs", "--out", tmp_path / "loc").code == 0
+    path = tmp_path / "loc" / "fr-FR" / "a.po"
+    before = _windows(path)
+    assert cli("review", "pack", tmp_path / "loc" / "fr-FR", "--out", tmp_path / "pkg").code == 0
+    package = tmp_path / "pkg" / "a.po"
+    returned = read(package)
+    returned.entries[0].target, returned.entries[0].fuzzy = "Installez le SDK (relu).", False
+    package.write_bytes(po.write(returned))
+    assert cli("review", "apply", tmp_path / "pkg", "--to", tmp_path / "loc" / "fr-FR").code == 0
+    after = path.read_bytes()
+    assert _is_windows(after)
+    assert read(path).entries[0].target == "Installez le SDK (relu)."
+    import difflib
+    changed = [line for line in difflib.ndiff(before.decode().split("\r\n"), after.decode().split("\r\n"))
+               if line[:1] in "+-"]
+    assert len(changed) <= 4, changed  # the fuzzy flag and the msgstr
+
+
+def test_memory_add_of_a_folder_without_pages_catalogs_or_tmx_is_an_error(tmp_path: Path, cli) -> None:
+    """`tm memory add` of an empty folder (a typo'd path made by hand, the wrong checkout) said `0 files read`
+    and exited 0, as if the memory had everything; the good sources of the same run are still added."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("not a page\n", encoding="utf-8")
+    write_page(tmp_path / "docs" / "a.md", PAIRS, prefix="ab000")
+    db = tmp_path / "m.sqlite"
+    result = cli("memory", "add", empty, tmp_path / "docs", "--db", db, "--json")
+    assert result.code == 2
+    assert result.err == f"error: {empty}: no pages, catalogs or TMX files under it\n"
+    assert json.loads(result.out)["pairs"] == 3
+
+
+def test_memory_add_keeps_a_persons_fuzzy_translation_an_editor_stripped(tmp_path: Path, cli) -> None:
+    """A review carried fuzzy to an edited source, its `tm-human` flag dropped by msgcat: `tm memory add`
+    keeps it as a person's translation (`ht`) of the source that person translated, not as MT of the new one."""
+    import sqlite3
+
+    carried_then_msgcat(tmp_path, cli, PAIRS, [PAIRS[0], EDITED, PAIRS[2]],
+                        {1: "Ouvrez le dossier du projet (relu)."})
+    db = tmp_path / "m.sqlite"
+    assert cli("memory", "add", tmp_path / "loc" / "fr-FR", "--db", db).code == 0
+    with sqlite3.connect(db) as con:
+        found = dict(con.execute("SELECT s.text, t.origin FROM translations t JOIN sources s ON s.id = t.source "
+                                 "WHERE t.target = 'Ouvrez le dossier du projet (relu).'").fetchall())
+    from tm.memory import ORIGINS
+    assert {source: ORIGINS[origin] for source, origin in found.items()} == {"Open the project folder.": "ht"}
+
+
+def test_check_does_not_call_a_persons_fuzzy_translation_mt(tmp_path: Path, cli) -> None:
+    """A review carried fuzzy to an edited source (its `tm-human` flag dropped by msgcat) was labelled `MT` by
+    `tm check`, as if a machine had written the defect: the provenance rule (`is_human`) tells it, as in stats."""
+    carried_then_msgcat(tmp_path, cli, [("Install PowerShell 6.2.", "Installer PowerShell 6.2."), *PAIRS[1:]],
+                        [("Install PowerShell 7.1.", "Installer PowerShell 7.1."), PAIRS[1],
+                         ("Build the app 3 times.", "Générer l'application.")], {0: "Installez PowerShell 6.2 (relu)."})
+    out = cli("check", tmp_path / "loc" / "fr-FR").out
+    labels = {line.split(" (", 1)[1] for line in out.splitlines() if "[number]" in line}
+    assert labels == {"cd000-100, human (fuzzy))", "cd000-102, MT)"}, out
+    found = json.loads(cli("check", tmp_path / "loc" / "fr-FR", "--json").out)
+    findings = found["findings"] if isinstance(found, dict) else found
+    assert {f["id"]: f["human"] for f in findings if f["rule"] == "number"} == {"cd000-100": True, "cd000-102": False}
+
+
+def test_an_obsolete_review_is_offered_to_the_page_that_takes_its_source(tmp_path: Path, cli) -> None:
+    """`guide/a.md` reviewed, gone from handoff N (its reviews go `#~`), back as `guide/new.md` in N+1: the new
+    page got the vendor's MT and no offer, the reviews hidden in the old catalog's `#~`. Obsolete reviews of the
+    tree are now in the memory after the active ones: the same source on an MT page takes the person's
+    translation (fuzzy, the handoff's in a note, as for an active review elsewhere), a similar one an offer."""
+    other = [("Run the tests.", "Exécuter les tests."), ("Check the logs.", "Vérifier les journaux."),
+             ("Deploy the app.", "Déployer l'application.")]
+    write_page(tmp_path / "v1" / "guide" / "a.md", PAIRS, prefix="ab000")
+    write_page(tmp_path / "v1" / "guide" / "o.md", other, prefix="ab001")
+    assert cli("extract", tmp_path / "v1", "--out", tmp_path / "loc").code == 0
+    tree = tmp_path / "loc" / "fr-FR"
+    for name, count in (("a.po", 2), ("o.po", 3)):
+        catalog = read(tree / "guide" / name)
+        for entry in catalog.entries[:count]:
+            entry.target, entry.fuzzy = entry.target + " (relu)", False
+        (tree / "guide" / name).write_bytes(po.write(catalog))
+    write_page(tmp_path / "v2" / "guide" / "o.md", other, prefix="cd001")
+    result = cli("update", tree, tmp_path / "v2", "--json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["entries"]["obsolete"] == 3
+    write_page(tmp_path / "v3" / "guide" / "o.md", other, prefix="ef001")
+    write_page(tmp_path / "v3" / "guide" / "new.md", [PAIRS[0], ("Open the project folders.", "Ouvrir les dossiers."),
+                                                       ("Publish the package.", "Publier le paquet.")], prefix="ef000")
+    result = cli("update", tree, tmp_path / "v3", "--json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["entries"]["offers"] == 1
+    new = read(tree / "guide" / "new.po").active
+    assert (new[0].target, new[0].fuzzy) == ("Installer le SDK. (relu)", True)
+    assert any("Installer le SDK." in note for note in new[0].notes)  # the handoff's translation
+    assert new[1].target == "Ouvrir les dossiers."
+    assert any("offer" in note and "Ouvrir le dossier du projet. (relu)" in note and "guide/a.po" in note
+               for note in new[1].notes)
+    assert all("(relu)" not in note for note in new[2].notes)
+    before = {p: p.read_bytes() for p in tree.rglob("*.po")}
+    assert cli("update", tree, tmp_path / "v3").code == 0
+    assert {p: p.read_bytes() for p in tree.rglob("*.po")} == before
+
+
+def test_obsolete_reviews_do_not_count_as_reviews_an_update_would_lose(tmp_path: Path, cli) -> None:
+    """The refusal of an update that would make most reviews obsolete counts the active reviews only: reviews
+    already in `#~` are not lost again (and offering them does not change that count)."""
+    write_page(tmp_path / "v1" / "a.md", PAIRS, prefix="ab000")
+    write_page(tmp_path / "v1" / "b.md", [("Run the tests.", "Exécuter les tests.")], prefix="ab001")
+    assert cli("extract", tmp_path / "v1", "--out", tmp_path / "loc").code == 0
+    tree = tmp_path / "loc" / "fr-FR"
+    for name in ("a.po", "b.po"):
+        catalog = read(tree / name)
+        for entry in catalog.entries:
+            entry.target, entry.fuzzy = entry.target + " (relu)", False
+        (tree / name).write_bytes(po.write(catalog))
+    write_page(tmp_path / "v2" / "b.md", [("Run the tests.", "Exécuter les tests.")], prefix="cd001")
+    refused = cli("update", tree, tmp_path / "v2")
+    assert refused.code == 2 and "3 of the tree's 4 reviewed" in refused.err, refused.err
+    assert cli("update", tree, tmp_path / "v2", "--force").code == 0
+    write_page(tmp_path / "v3" / "c.md", [("Check the logs.", "Vérifier les journaux.")], prefix="ef002")
+    refused = cli("update", tree, tmp_path / "v3")
+    assert refused.code == 2 and "1 of the tree's 1 reviewed" in refused.err, refused.err

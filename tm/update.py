@@ -45,15 +45,12 @@ Everything here is pure: catalogs and pages in, catalogs out.
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from itertools import chain, repeat
-from typing import NamedTuple
 
-from tm.align import DEFAULT_THRESHOLD, FuzzyIndex, Link, align
+from tm.align import DEFAULT_THRESHOLD, Link, align
 from tm.extract import HT_NOTE, PageEntries, page_to_catalog
 from tm.formats import po
-from tm.jobs.pool import gc_paused
 from tm.model import (
     HUMAN_FLAG,
     NOTE_PREFIX,
@@ -66,6 +63,7 @@ from tm.model import (
     recorded_digest,
 )
 from tm.offers import HANDOFF_NOTE, handoff_note, offer_note
+from tm.update_memory import Memory, Offer, Reviews, offers, reviews
 
 __all__ = [
     "HUMAN_FLAG", "OUTCOMES", "Memory", "Offer", "PageUpdate", "PageUpdateText", "Reviews", "carry_forward",
@@ -78,117 +76,6 @@ OUTCOMES = ("kept", "pending", "carried", "offered", "handoff", "offers", "obsol
 # team, revision date, plural forms) are the catalog's own and stay.
 # `X-Tm-Update` is the record of the page a catalog was last updated against (`tm.jobs.stamp`).
 _PAGE_FIELDS = ("Project-Id-Version", "POT-Creation-Date", "X-Generator", "X-Page", "X-Page-Title", "X-Tm-Update")
-
-
-class Offer(NamedTuple):
-    """A reviewed translation somewhere in the catalog tree: its source, msgstr, and the catalog it is in.
-
-    A named tuple: a tree has ~140,000 of them, and a frozen dataclass was ten times slower to make.
-    """
-
-    source: str
-    target: str
-    where: str
-
-
-class Reviews(NamedTuple):
-    """The reviewed entries of one catalog, as their sources and msgstrs in two lists, and the catalog.
-
-    How a tree's ~140,000 reviews travel from the worker processes to the parent: two lists of strings
-    unpickle three times faster than as many `Offer`s.
-    """
-
-    where: str
-    sources: list[str]
-    targets: list[str]
-
-    def offers(self) -> Iterator[Offer]:
-        return map(Offer, self.sources, self.targets, repeat(self.where))
-
-
-def reviews(catalog: Catalog | LazyCatalog, where: str) -> Reviews:
-    """The reviewed entries of a catalog; obsolete ones stay in their catalog but are not offered elsewhere."""
-    found = Reviews(where, [], [])
-    if isinstance(catalog, LazyCatalog):
-        for i, plain in enumerate(catalog.plain):
-            target = catalog.reviewed.get(i)
-            if target is None and not plain:  # plain entries are never reviewed; the others are built to tell
-                entry = catalog.entry(i)
-                target = entry.target if entry.reviewed else None
-            if target is not None:
-                found.sources.append(catalog.sources[i])
-                found.targets.append(target)
-        return found
-    for entry in catalog.entries:
-        if entry.reviewed and not entry.plural:  # a plural entry's msgstr[0] is not a pair's translation
-            found.sources.append(entry.source)
-            found.targets.append(entry.target)
-    return found
-
-
-def offers(catalog: Catalog | LazyCatalog, where: str) -> list[Offer]:
-    """`reviews` as `Offer`s."""
-    return list(reviews(catalog, where).offers())
-
-
-class Memory:
-    """The reviewed translations of a catalog tree, looked up by exact source, then by similarity.
-
-    The first offer of a source (in tree order) wins, except that one from the asking catalog comes first.
-
-    >>> memory = Memory([Offer("Install Visual Studio 2017.", "Installez Visual Studio 2017.", "a.po")])
-    >>> offer, score = memory.lookup("Install Visual Studio 2019.", threshold=0.8)
-    >>> offer.where, score
-    ('a.po', 0.963)
-    """
-
-    def __init__(self, items: Iterable[Offer]) -> None:
-        # Each source's offers as plain `(source, target, where)` tuples (made 3x quicker than `Offer`s, which
-        # only the few answers become).
-        self._by_source: dict[str, list[tuple[str, str, str]]] = {}
-        self._add(items)
-        self._index: FuzzyIndex | None = None
-
-    @classmethod
-    def of_reviews(cls, found: Iterable[Reviews]) -> Memory:
-        """The memory of these catalogs' reviews, in this order (tree order)."""
-        memory = cls(())
-        memory._add(chain.from_iterable(zip(r.sources, r.targets, repeat(r.where)) for r in found))
-        return memory
-
-    def _add(self, items: Iterable[tuple[str, str, str]]) -> None:
-        """Keep one offer per source and catalog (items come by catalog; a repeat would be harmless)."""
-        by_source = self._by_source
-        with gc_paused():  # ~100,000 new lists
-            for offer in items:
-                found = by_source.get(offer[0])
-                if found is None:
-                    by_source[offer[0]] = [offer]
-                elif found[-1][2] != offer[2]:
-                    found.append(offer)
-
-    def __len__(self) -> int:
-        return len(self._by_source)
-
-    def prepare(self) -> Memory:
-        """Build the similarity index now (before forking workers, so they share it)."""
-        if self._index is None:
-            self._index = FuzzyIndex(self._by_source)
-        return self
-
-    def lookup(self, source: str, *, threshold: float = DEFAULT_THRESHOLD, where: str = "") -> tuple[Offer, float] | None:
-        """The best offer for `source` and its similarity (1.0 = same source), or None below `threshold`."""
-        if not self._by_source:
-            return None
-        found = self._by_source.get(source)
-        if found:
-            return Offer._make(next((o for o in found if o[2] == where), found[0])), 1.0
-        best = self.prepare()._index.best(source, threshold=threshold)  # type: ignore[union-attr]
-        if best is None:
-            return None
-        index, score = best
-        assert self._index is not None
-        return Offer._make(self._by_source[self._index.strings[index]][0]), score
 
 
 @dataclass(frozen=True, slots=True)

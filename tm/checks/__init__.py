@@ -25,7 +25,8 @@ class Finding:
     """One problem in one entry: where (`path`, PO `line`, pair `id`), which rule, and what.
 
     `fuzzy` is the entry's flag: True for machine translation nobody reviewed, so a report can tell MT defects
-    from defects a reviewer let through.
+    from defects a reviewer let through; `human` says a fuzzy entry's msgstr is a person's all the same (a
+    review carried to an edited source: `tm.model.is_human`), which the reader of the catalog tells.
     """
 
     path: str
@@ -36,6 +37,7 @@ class Finding:
     level: Level
     message: str
     fuzzy: bool
+    human: bool = False
 
     def to_json(self) -> dict[str, str | int | bool]:
         """A JSON-ready dict; `level` is its name in lower case."""
@@ -48,6 +50,7 @@ class Finding:
             "level": self.level.value,
             "message": self.message,
             "fuzzy": self.fuzzy,
+            "human": self.human,
         }
 
 

@@ -80,7 +80,10 @@ def add(
             _merge(total, add_history(con, repo, [branch or rev or ""], paths=tuple(paths), locale=locale))
         else:
             for path in paths:
-                for part in _add_path(con, path, locale):
+                parts = _add_path(con, path, locale)
+                if not parts:  # nothing to read is not "0 files read", exit 0
+                    total.errors.append(f"{path}: no pages, catalogs or TMX files under it")
+                for part in parts:
                     _merge(total, part)
     finally:
         con.close()

@@ -83,7 +83,7 @@ def _list_rules() -> None:
 
 
 def _print_finding(finding: Finding) -> None:
-    kind = "MT" if finding.fuzzy else "reviewed"
+    kind = "human (fuzzy)" if finding.human else "MT" if finding.fuzzy else "reviewed"  # as `tm stats` says
     print(f"{finding.path}:{finding.line}: [{finding.rule}] {finding.level.value}: {finding.message} "
           f"({finding.id}, {kind})")
 
@@ -133,10 +133,13 @@ def check(
         print_json([f.to_json() for f in findings])
     elif not quiet:
         by_rule = Counter(f.rule for f in findings)
-        mt = sum(f.fuzzy for f in findings)
+        human = sum(f.human for f in findings)
+        mt = sum(f.fuzzy for f in findings) - human
         summary = ", ".join(f"{name} {count}" for name, count in by_rule.most_common())
+        people = f"{human} in human fuzzy, " if human else ""
         print(f"{len(findings)} findings in {entries} entries of {len(files)} catalogs "
-              f"({mt} in MT, {len(findings) - mt} in reviewed entries)" + (f": {summary}" if summary else ""))
+              f"({mt} in MT, {people}{len(findings) - mt - human} in reviewed entries)"
+              + (f": {summary}" if summary else ""))
     if report.errors:
         return 2
     return 1 if failed else 0

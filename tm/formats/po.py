@@ -32,10 +32,13 @@ from tm.formats.po_write import (
     entry_text,
     generate,
     header_text,
+    layout,
     message_text,
     note_entry_text,
     plain,
+    plain_layout,
     po_text,
+    with_layout,
     write,
 )
 from tm.model import Catalog, EntryText, LazyCatalog, entry_texts
@@ -90,5 +93,5 @@ def read_lazy(data: bytes, *, path: str) -> LazyCatalog:
 
 
 __all__ = ["BOM", "NAME", "SUFFIXES", "charset", "encoding", "entry_text", "generate", "header_field",
-           "header_text", "message_text", "note_entry_text", "plain", "po_text", "read", "read_lazy", "read_texts",
-           "write"]
+           "header_text", "layout", "message_text", "note_entry_text", "plain", "plain_layout", "po_text", "read", "read_lazy", "read_texts",
+           "with_layout", "write"]

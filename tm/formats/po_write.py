@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from tm.formats.po_read import BOM
 from tm.model import Catalog, Entry
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\v": "\\v", "\b": "\\b", "\f": "\\f"}
@@ -31,6 +32,30 @@ def write(catalog: Catalog) -> bytes:
     if header is not catalog.header:
         chunks[0] = header_text(Catalog([], header, header_comments=catalog.header_comments))
     return "".join(chunks).encode(codec)
+
+
+def layout(data: bytes) -> tuple[bool, bool]:
+    """Whether PO bytes start with a UTF-8 BOM, and whether their lines end with CRLF (as the first one does):
+    what a Windows editor saved, to keep when the file is rewritten."""
+    bom = data.startswith(BOM)
+    end = data.find(b"\n")
+    return bom, end > 0 and data[end - 1:end] == b"\r"
+
+
+def with_layout(data: bytes, like: bytes) -> bytes:
+    """`data` (PO bytes as `write` makes them: LF, no BOM) in the line ends and BOM of the file `like`. A PO
+    string's own CR and LF are escaped (`\\r`, `\\n`), so every LF of `data` ends a line."""
+    bom, crlf = layout(like)
+    if crlf:
+        data = data.replace(b"\n", b"\r\n")
+    return BOM + data if bom else data
+
+
+def plain_layout(data: bytes) -> bytes:
+    """PO bytes without BOM and with LF line ends: what `write` would have made of them."""
+    bom, crlf = layout(data)
+    data = data.removeprefix(BOM) if bom else data
+    return data.replace(b"\r\n", b"\n") if crlf else data
 
 
 def charset(header: dict[str, str]) -> str | None:

@@ -71,4 +71,7 @@ def apply_to_tree(tree: dict[str, str], by_page: dict[str, list[Returned]], outc
         if updated is not None and not dry_run:
             adapter = for_path(tree[page])
             assert adapter is not None
-            write_atomic(tree[page], adapter.write(updated))
+            data = adapter.write(updated)
+            if adapter is po:  # the catalog's line ends and BOM, as an editor saved it
+                data = po.with_layout(data, Path(tree[page]).read_bytes())
+            write_atomic(tree[page], data)

@@ -7,16 +7,16 @@ returns what the command adds up; export also writes their file here.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tm.catalogs import CatalogFile, catalog_relpath, read_catalog, read_lazy_catalog, read_texts_and_language
-from tm.checks import Level, check_texts
+from tm.checks import Finding, Level, check_texts
 from tm.errors import InputError
 from tm.fileio import write_atomic
 from tm.formats import check_writable, get_format
 from tm.jobs.pages import FileResult
-from tm.model import Catalog
+from tm.model import Catalog, is_human
 from tm.stats import Counts, count_catalog
 
 __all__ = ["CheckJob", "ExportJob", "MemoryExport", "count_file", "export_memory"]
@@ -38,9 +38,17 @@ class CheckJob:
             result.errors.append(str(exc))
             return result
         result.segments = len(texts)
-        result.findings = check_texts(texts, path=path, rules=self.rules, ignore=self.ignore,
-                                      min_level=self.min_level, language=language)
+        findings = check_texts(texts, path=path, rules=self.rules, ignore=self.ignore, min_level=self.min_level,
+                               language=language)
+        result.findings = _with_provenance(findings, path) if any(f.fuzzy for f in findings) else findings
         return result
+
+
+def _with_provenance(findings: list[Finding], path: str) -> list[Finding]:
+    """`findings`, those on a person's fuzzy entry marked `human` (`is_human`: the vendor digest, not a flag an
+    editor may have dropped). Read again in full only for a catalog with findings on fuzzy entries."""
+    human = {(e.id, e.line) for e in read_catalog(path).active if e.fuzzy and is_human(e)}
+    return [replace(f, human=True) if f.fuzzy and (f.id, f.line) in human else f for f in findings]
 
 
 def count_file(path: str) -> tuple[str, Counts | None, str]:

@@ -42,7 +42,10 @@ def page_stamp(page: bytes, *, threshold: float, drop_obsolete: bool) -> str:
 
 def stamped(raw: bytes, stamp: str) -> int | None:
     """The reviewed entries of a catalog (its bytes `raw`) left as an update for the page of `stamp` wrote
-    it, else None."""
+    it, else None. A catalog an editor saved with CRLF line ends or a BOM is checked as the update wrote it
+    (`po.plain_layout`): its update writes it back in that layout."""
+    if raw[:1] == b"\xef" or raw.find(b"\r\n", 0, raw.find(b"\n") + 1) >= 0:
+        raw = po.plain_layout(raw)
     cut = raw.find(b"\n\n")
     if cut < 0 or raw.find(_STAMP_LINE, 0, cut) < 0:  # never updated (say, as extracted): no regex search
         return None

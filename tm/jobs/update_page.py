@@ -148,7 +148,8 @@ class _Job:
         if raw is not None and not self.final and not item.renamed_from:
             reviewed = stamped(raw, stamp)
             if reviewed is not None:  # nothing changed since the last update
-                survey.unread, survey.reviewed, survey.pairs = reviewed > 0, reviewed, data is not None
+                unread = reviewed > 0 or has_obsolete_review(raw)  # obsolete reviews are the memory's too
+                survey.unread, survey.reviewed, survey.pairs = unread, reviewed, data is not None
                 return Written(pages=1, unchanged=1)
         old = self._decode(item.catalog, raw, errors) if item.catalog and raw is not None else None
         if item.catalog and old is None:
@@ -249,20 +250,24 @@ class _Job:
 
     def _replace(self, item: Item, target: str, data: bytes, counts: dict[str, int], raw: bytes | None) -> Written:
         """Write the updated catalog at `target`; the old file goes when the catalog moved (a renamed page)."""
-        done = self._put(target, data, raw if item.catalog == target else None)
+        done = self._put(target, data, raw if item.catalog == target else None, raw)
         done.counts = counts
         if item.catalog is not None and item.catalog != target:
             done.deletes.append(item.catalog)
             done.deleted = 1
         return done
 
-    def _put(self, path: str, data: bytes, raw: bytes | None) -> Written:
-        """Stage `data` for `path` unless the file already holds these very bytes (`raw`)."""
+    def _put(self, path: str, data: bytes, raw: bytes | None, like: bytes | None = None) -> Written:
+        """Stage `data` for `path` unless the file already holds these very bytes (`raw`). A PO file keeps the
+        line ends and BOM of the catalog it replaces (`like`, the old catalog of a renamed page, else `raw`)."""
         if raw is None:
             try:
                 raw = read_file(path)
             except OSError:
                 raw = None
+        like = raw if raw is not None else like
+        if like is not None and path.endswith(".po"):
+            data = po.with_layout(data, like)
         if raw == data:
             return Written(pages=1, unchanged=1)
         write_file(self._staged(path), data)
@@ -322,6 +327,14 @@ class SecondPass(_Job):
         return SecondResult(item.relpath, errors, done or Written())
 
 
+def has_obsolete_review(raw: bytes) -> bool:
+    """Whether a PO file may hold an obsolete entry a person wrote (`reviews`), without parsing it: an obsolete
+    entry whose flags are not `fuzzy` alone (as `tm` writes an obsolete MT entry). Most catalogs of a tree
+    updated a few times have obsolete MT entries, and reading them all for none would slow an update down."""
+    obsolete = raw.count(b"\n#~ msgstr")
+    return obsolete > 0 and obsolete > raw.count(b"\n#, fuzzy\n#~ ")
+
+
 def tree_name(base: str, path: str) -> str:
     """A catalog's path in the tree (`core/intro.po`): how the memory names it. Catalog paths are found under
     `base` (`tm.jobs.tree.tree_catalogs`), so they start with it."""
@@ -331,10 +344,13 @@ def tree_name(base: str, path: str) -> str:
 @dataclass(frozen=True, slots=True)
 class ReviewsJob:
     """The reviewed entries of one catalog pass 1 did not read (its stamp said it was up to date), for the
-    memory."""
+    memory: active and obsolete."""
 
     base: str
 
     def __call__(self, path: str) -> Reviews:
-        catalog = po.read(read_file(path), path=path, reviewed_only=True, header=False)
+        data = read_file(path)
+        if has_obsolete_review(data):  # its obsolete reviews too (`reviews`)
+            return reviews(po.read_lazy(data, path=path), tree_name(self.base, path))
+        catalog = po.read(data, path=path, reviewed_only=True, header=False)
         return reviews(catalog, tree_name(self.base, path))
