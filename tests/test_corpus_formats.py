@@ -58,9 +58,11 @@ def finish(process: subprocess.Popen[str]) -> None:
 
 
 def catalog_files(root: Path) -> dict[str, list[Path]]:
-    """The files of a catalog tree by suffix, each list sorted."""
+    """The files of a catalog tree by suffix, each list sorted; not tm's own state (`.tm/`, the commit that
+    `extract --repo/--rev` records for `tm sync`)."""
     found: dict[str, list[Path]] = {}
-    for folder, _, names in os.walk(root):
+    for folder, folders, names in os.walk(root):
+        folders[:] = [name for name in folders if name != ".tm"]
         for name in names:
             found.setdefault(os.path.splitext(name)[1], []).append(Path(folder, name))
     return {suffix: sorted(paths) for suffix, paths in found.items()}
