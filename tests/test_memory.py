@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import BUNDLE, SCHEMAS
+from helpers import BUNDLE, SCHEMAS, write_docs
 from lxml import etree
 
 from tm import memory
@@ -49,13 +49,7 @@ class History:
 
     def commit(self, files: dict[str, str | None]) -> str:
         self.day += 1
-        for name, text in files.items():
-            path = self.root / "docs" / name
-            if text is None:
-                path.unlink()
-            else:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(text, encoding="utf-8")
+        write_docs(self.root, files)
         self.git("add", "-A")
         self.git("commit", "-q", "-m", f"day {self.day}")
         return self.git("rev-parse", "HEAD")

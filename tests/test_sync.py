@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from helpers import write_docs
 
 from tm.formats import po
 from tm.model import Catalog
@@ -39,13 +40,7 @@ class History:
                               text=True).stdout.strip()
 
     def commit(self, pages: dict[str, str | None], message: str = "c") -> str:
-        for name, text in pages.items():
-            path = self.root / "docs" / name
-            if text is None:
-                path.unlink()
-            else:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(text, encoding="utf-8")
+        write_docs(self.root, pages)
         self.git("add", "-A")
         self.git("commit", "-q", "--allow-empty", "-m", message)
         return self.git("rev-parse", "HEAD")
