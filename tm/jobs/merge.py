@@ -60,7 +60,7 @@ class MergeJob:
             return result
         text, bom = decoded
         if catalog is not None and catalog.entries and catalog_path is not None and self._other_locale(
-                catalog_path, relpath, text, result):
+                catalog_path, catalog.locale, relpath, text, result):
             return result
         gate = refuse_failing if self.check else None
         merged = merge_unreviewed(text, catalog, self.mode, bom=bom)  # nothing to apply: no parse needed
@@ -92,9 +92,11 @@ class MergeJob:
         return result
 
     @staticmethod
-    def _other_locale(catalog_path: str, relpath: str, text: str, result: FileResult) -> bool:
-        """True after recording the error of a catalog with reviews whose locale is not its page's."""
-        locale = catalog_language(catalog_path)
+    def _other_locale(catalog_path: str, locale: str, relpath: str, text: str, result: FileResult) -> bool:
+        """True after recording the error of a catalog with reviews whose locale is not its page's. `locale`
+        is the catalog's as read (XLIFF has it; a PO read without its header does not, so then only the
+        header's first lines are read again)."""
+        locale = locale or catalog_language(catalog_path)
         other = _foreign_locale(locale, relpath, text)
         if other:
             result.errors.append(f"{catalog_path}: a catalog of {canonical_locale(locale)}, but {relpath} is a "
