@@ -22,6 +22,7 @@ from tm.progress import Reporter
 
 if TYPE_CHECKING:  # the sync engine (and the update engine it runs) is imported by the command
     from tm.sync.apply import CommitReport
+    from tm.sync.run import SyncRun
     from tm.sync.state import SyncState
 
 __all__ = ["sync"]
@@ -46,6 +47,9 @@ def sync(
     drop_obsolete: Annotated[bool, typer.Option("--drop-obsolete", help="As tm update.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Apply a commit even when tm update would refuse it.")
                      ] = False,
+    memory_db: Annotated[Path | None, typer.Option("--memory", help="A memory file (tm memory) to record the "
+                                                   "tree's reviews and the commits in (default: the tree's "
+                                                   ".tm/memory.sqlite, when it exists).")] = None,
     jobs: Jobs = None,
     json_out: Json = False,
     quiet: Quiet = False,
@@ -54,6 +58,7 @@ def sync(
     from tm.jobs.tree import Staging, TreeLock, update_root
     from tm.sync.apply import SyncOptions
     from tm.sync.git import commits, resolve
+    from tm.sync.remember import memory_of
     from tm.sync.run import run_sync
     from tm.sync.state import read_state
 
@@ -86,14 +91,16 @@ def sync(
             if show:
                 _print_row(result)
 
-        run = run_sync(base, repo, where, todo, options, dry_run=dry_run, review=review, on_commit=told)
-        for message in run.review_errors:
-            report.error(message)
-        reports = run.reports
+        run = run_sync(base, repo, where, todo, options, dry_run=dry_run, review=review,
+                       memory=memory_of(base, memory_db), on_commit=told)
+    for message in run.review_errors:
+        report.error(message)
+    for message in run.memory.errors if run.memory else ():
+        report.warning(message)
     if json_out:
-        print_json(_to_json(first, reports, dry_run, report.errors))
+        print_json(_to_json(first, run, dry_run, report.errors))
     elif not quiet:
-        _print_total(base, reports, dry_run)
+        _print_total(base, run, dry_run)
     return 2 if report.errors else 0
 
 
@@ -126,7 +133,8 @@ def _print_row(result: CommitReport) -> None:
     print(" ".join(f"{v:>8}" if k else f"{v:<12}" for k, v in enumerate(_row(result))), flush=True)
 
 
-def _print_total(base: str, reports: list[CommitReport], dry_run: bool) -> None:
+def _print_total(base: str, run: SyncRun, dry_run: bool) -> None:
+    reports = run.reports
     written = sum(r.files_written for r in reports)
     deleted = sum(r.files_deleted for r in reports)
     synced = [r for r in reports if not r.refused]
@@ -136,9 +144,14 @@ def _print_total(base: str, reports: list[CommitReport], dry_run: bool) -> None:
         return
     at = f"now at {synced[-1].commit[:12]}" if synced else "left as it was"
     print(f"{len(synced)} commits synced: {base} {at}; {written} catalogs written, {deleted} deleted")
+    if run.memory is not None:
+        m = run.memory
+        print(f"recorded in {m.path}: {m.commits} commits and {m.catalogs} catalogs changed since the last "
+              f"sync, {m.pairs} translations")
 
 
-def _to_json(first: str, reports: list[CommitReport], dry_run: bool, errors: list[str]) -> dict[str, object]:
-    synced = [r for r in reports if not r.refused]
+def _to_json(first: str, run: SyncRun, dry_run: bool, errors: list[str]) -> dict[str, object]:
+    synced = [r for r in run.reports if not r.refused]
     return {"from": first, "to": synced[-1].commit if synced else first, "dry_run": dry_run,
-            "commits": [r.to_json() for r in reports], "errors": errors}
+            "commits": [r.to_json() for r in run.reports], "errors": errors,
+            "memory": run.memory.to_json() if run.memory else None}

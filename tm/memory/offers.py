@@ -21,7 +21,9 @@ so the reviews an update sees are kept even when a later handoff drops their pag
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,6 +33,9 @@ from tm.memory.store import REVIEWED, connect
 from tm.update import Reviews
 
 __all__ = ["record_tree", "remembered_reviews"]
+
+_MTIME_MARGIN_NS = 2_000_000_000  # FAT and some network file systems keep mtimes to 2 s
+
 
 def remembered_reviews(db: str | Path, tree: str, *, locale: str) -> tuple[list[Reviews], list[str]]:
     """Record the tree in the memory at `db`, then read back its reviewed translations into `locale`, the
@@ -60,15 +65,33 @@ def _reviewed(con: sqlite3.Connection, locale: str) -> Iterator[tuple[str, str, 
         yield source, target, ", ".join(part for part in ("memory", page, iso_date(last)) if part)
 
 
-def record_tree(db: str | Path, tree: str, *, locale: str) -> AddReport:
+def record_tree(db: str | Path, tree: str, *, locale: str, only_changed: bool = False) -> AddReport:
     """Add the catalogs of the tree `tree` to the memory at `db` (created when missing); those whose content
-    the memory read before are skipped."""
+    the memory read before are skipped. With `only_changed`, so are those not modified since the tree was
+    last recorded (by mtime, less a margin for coarse clocks), which are then not even read: `tm sync` records
+    at a cost that follows what people and the last sync changed, not the size of the tree."""
     from tm.formats import catalog_suffixes
     from tm.sources import walk_files
 
     files = sorted(walk_files(tree, tuple(s for s in catalog_suffixes() if s != ".tmx")))
     con = connect(db)
     try:
-        return add_catalogs(con, files, locale=locale)
+        key = "tree recorded:" + os.path.abspath(tree)
+        started = time.time_ns()
+        row = con.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone() if only_changed else None
+        if row is not None:
+            since = int(row[0]) - _MTIME_MARGIN_NS
+            files = [(rel, path) for rel, path in files if _modified_since(path, since)]
+        report = add_catalogs(con, files, locale=locale)
+        if not report.errors:  # else the next run tries the files that failed again
+            con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, str(started)))
+        return report
     finally:
         con.close()
+
+
+def _modified_since(path: str, since: int) -> bool:
+    try:
+        return os.stat(path).st_mtime_ns >= since
+    except OSError:
+        return True  # add_catalogs says why it cannot be read

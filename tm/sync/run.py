@@ -17,7 +17,9 @@ from pathlib import Path
 from tm.diff import DiffOptions
 from tm.jobs.outputs import write_diff_reviews
 from tm.sync.apply import ORPHANS, CommitReport, SyncOptions, catalog_of, segment_changes, sync_commit
+from tm.jobs.tree import tree_locale
 from tm.sync.git import BlobReader, Change, changes
+from tm.sync.remember import Remembered, record_catalogs, record_commits
 from tm.sync.state import STATE_DIR, ReviewIndex, SyncState
 
 __all__ = ["SyncRun", "run_sync"]
@@ -30,14 +32,19 @@ class SyncRun:
 
     reports: list[CommitReport] = field(default_factory=list)
     review_errors: list[str] = field(default_factory=list)
+    memory: Remembered | None = None  # what was recorded in the memory, when one is configured
 
 
 def run_sync(base: str, repo: Path, where: tuple[str, ...], todo: list[str], options: SyncOptions, *,
-             dry_run: bool = False, review: Path | None = None,
+             dry_run: bool = False, review: Path | None = None, memory: Path | None = None,
              on_commit: Callable[[CommitReport], None] = lambda _: None) -> SyncRun:
     """Sync the commits `todo` in order into the tree `base` (locked by the caller), or into a scratch copy
     of the catalogs they touch with `dry_run`; stop after a refused commit. `on_commit` is told of each
-    commit as it is done."""
+    commit as it is done. With a `memory` (and no `dry_run`), the tree's changed catalogs are recorded in it
+    first, and the commits applied last (`tm.sync.remember`)."""
+    run = SyncRun()
+    if memory is not None and not dry_run:
+        run.memory = record_catalogs(memory, base, tree_locale(base))
     touched = [changes(repo, commit, where) for commit in todo]
     index = ReviewIndex.load(base)
     scratch = _scratch(base, touched) if dry_run else ""
@@ -45,7 +52,6 @@ def run_sync(base: str, repo: Path, where: tuple[str, ...], todo: list[str], opt
         index.base = scratch
     olds: dict[str, str] = {}
     news: dict[str, str] = {}
-    run = SyncRun()
     try:
         with BlobReader(repo) as read:
             for commit, found in zip(todo, touched):
@@ -60,6 +66,9 @@ def run_sync(base: str, repo: Path, where: tuple[str, ...], todo: list[str], opt
             shutil.rmtree(os.path.dirname(scratch), ignore_errors=True)
         else:
             index.save()
+    synced = [r.commit for r in run.reports if not r.refused]
+    if run.memory is not None and synced:
+        record_commits(run.memory, repo, todo[0] + "^", synced[-1], where, tree_locale(base))
     if review is not None and news.keys() | olds.keys():
         label = run.reports[-1].commit[:12]
         with BlobReader(repo) as read:
