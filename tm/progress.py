@@ -1,4 +1,4 @@
-"""What a long run shows: a progress bar and warnings on a terminal's stderr, nothing extra when piped or quiet."""
+"""What a long run shows: a progress bar on a terminal's stderr, nothing extra when piped or quiet; warnings always."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ T = TypeVar("T")
 class Reporter:
     """Prints `error:`/`warning:` lines to stderr and drives an optional progress bar.
 
-    Errors are always printed (one line each, `error: path:line: message`); warnings only when not quiet.
+    Errors and warnings are always printed (one line each, `error: path:line: message`): quiet hides the bar
+    (and the command its summary), as gettext's `-q` hides its progress dots, never a warning, which says
+    that something a person may need to see (a review not applied, a file not read) happened.
     rich is imported only to draw a bar (it is a fifth of the CLI's start-up), and while the bar is shown
     the lines go through its console, above the bar.
     """
@@ -41,8 +43,7 @@ class Reporter:
 
     def warning(self, message: str) -> None:
         self.warnings += 1
-        if not self.quiet:
-            self._print(f"warning: {message}")
+        self._print(f"warning: {message}")
 
     def _print(self, line: str) -> None:
         if self._console is not None:
