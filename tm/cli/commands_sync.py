@@ -23,7 +23,6 @@ from tm.progress import Reporter
 if TYPE_CHECKING:  # the sync engine (and the update engine it runs) is imported by the command
     from tm.sync.apply import CommitReport
     from tm.sync.run import SyncRun
-    from tm.sync.state import SyncState
 
 __all__ = ["sync"]
 
@@ -57,10 +56,8 @@ def sync(
     """Apply each new commit of the vendor's branch to the catalogs, with the rules of tm update."""
     from tm.jobs.tree import Staging, TreeLock, update_root
     from tm.sync.apply import SyncOptions
-    from tm.sync.git import commits, resolve
     from tm.sync.remember import memory_of
-    from tm.sync.run import run_sync
-    from tm.sync.state import read_state
+    from tm.sync.run import run_sync, sync_range
 
     if not branch and not to:
         raise BadArgument("give --branch B (the vendor's bilingual branch), or --to REV")
@@ -70,49 +67,24 @@ def sync(
         recovered = Staging(base).recover()
         if recovered:
             report.warning(f"{base}: {recovered}")
-        state = read_state(base)
-        if start is None and state is None:
-            raise BadArgument(f"{base}: no synced commit recorded (the tree was not extracted with --repo/--rev); "
-                              "give --from REV, the commit its catalogs were made from")
-        first = resolve(repo, start) if start else state.commit  # type: ignore[union-attr]
-        tip = resolve(repo, to or branch)
-        where = _paths(base, paths or [], state)
-        todo = commits(repo, first, tip)
-        if not todo:
-            return _nothing(base, first, tip, json_out, report)
-        options = SyncOptions(threshold, drop_obsolete, force, jobs)
+        span = sync_range(base, repo, start=start, end=to or branch, paths=paths or [])
+        if not span.todo:
+            return _nothing(base, span.first, span.tip, json_out, report)
         show = not (quiet or json_out)
         if show:
             print(" ".join(f"{c:>8}" if k else f"{c:<12}" for k, c in enumerate(_COLUMNS)))
-
-        def told(result: CommitReport) -> None:
-            for message in result.errors + result.refused:
-                report.error(message)
-            if show:
-                _print_row(result)
-
-        run = run_sync(base, repo, where, todo, options, dry_run=dry_run, review=review,
-                       memory=memory_of(base, memory_db), on_commit=told)
+        run = run_sync(base, repo, span.where, span.todo, SyncOptions(threshold, drop_obsolete, force, jobs),
+                       dry_run=dry_run, review=review, memory=memory_of(base, memory_db),
+                       on_commit=lambda result: _told(result, report, show))
     for message in run.review_errors:
         report.error(message)
     for message in run.memory.errors if run.memory else ():
         report.warning(message)
     if json_out:
-        print_json(_to_json(first, run, dry_run, report.errors))
+        print_json(_to_json(span.first, run, dry_run, report.errors))
     elif not quiet:
         _print_total(base, run, dry_run)
     return 2 if report.errors else 0
-
-
-def _paths(base: str, given: list[str], state: SyncState | None) -> tuple[str, ...]:
-    """The folders of the repository the pages are in: as given, else as the tree records. They name the
-    pages (relative to them, as `tm extract --repo --rev PATH` names them), so they cannot change."""
-    paths = tuple(p.strip("/") for p in given)
-    if state is not None and paths and paths != state.paths:
-        recorded = " ".join(state.paths) or "the repository's root"
-        raise BadArgument(f"{base} was extracted from {recorded}; catalogs are named after the pages' paths "
-                          f"there, so sync it with the same paths (or none), not {' '.join(paths)}")
-    return paths or (state.paths if state else ())
 
 
 def _nothing(base: str, at: str, tip: str, json_out: bool, report: Reporter) -> int:
@@ -121,6 +93,13 @@ def _nothing(base: str, at: str, tip: str, json_out: bool, report: Reporter) -> 
     else:
         print(f"nothing to sync: {base} is at {at[:12]}" + ("" if at == tip else f", {tip[:12]} is not after it"))
     return 0
+
+
+def _told(result: CommitReport, report: Reporter, show: bool) -> None:
+    for message in result.errors + result.refused:
+        report.error(message)
+    if show:
+        _print_row(result)
 
 
 def _row(result: CommitReport) -> tuple[object, ...]:

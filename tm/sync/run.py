@@ -15,14 +15,49 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tm.diff import DiffOptions
+from tm.errors import BadArgument
 from tm.jobs.outputs import write_diff_reviews
-from tm.sync.apply import ORPHANS, CommitReport, SyncOptions, catalog_of, segment_changes, sync_commit
 from tm.jobs.tree import tree_locale
-from tm.sync.git import BlobReader, Change, changes
+from tm.sync.apply import ORPHANS, CommitReport, SyncOptions, catalog_of, segment_changes, sync_commit
+from tm.sync.git import BlobReader, Change, changes, commits, resolve
 from tm.sync.remember import Remembered, record_catalogs, record_commits
-from tm.sync.state import STATE_DIR, ReviewIndex, SyncState
+from tm.sync.state import STATE_DIR, ReviewIndex, SyncState, read_state
 
-__all__ = ["SyncRun", "run_sync"]
+__all__ = ["SyncRange", "SyncRun", "run_sync", "sync_range"]
+
+
+@dataclass(frozen=True, slots=True)
+class SyncRange:
+    """The commits a sync applies: those after `first` up to `tip` (`todo`, oldest first), of the pages under
+    `where` in the repository."""
+
+    first: str
+    tip: str
+    where: tuple[str, ...]
+    todo: list[str]
+
+
+def sync_range(base: str, repo: Path, *, start: str | None, end: str, paths: list[str]) -> SyncRange:
+    """What a sync of the tree `base` applies: from `start` (else the commit the tree records) to `end`."""
+    state = read_state(base)
+    if start is None and state is None:
+        raise BadArgument(f"{base}: no synced commit recorded (the tree was not extracted with --repo/--rev); "
+                          "give --from REV, the commit its catalogs were made from")
+    first = resolve(repo, start) if start else state.commit  # type: ignore[union-attr]
+    tip = resolve(repo, end)
+    where = _paths(base, paths, state)
+    return SyncRange(first, tip, where, commits(repo, first, tip))
+
+
+def _paths(base: str, given: list[str], state: SyncState | None) -> tuple[str, ...]:
+    """The folders of the repository the pages are in: as given, else as the tree records. They name the
+    pages (relative to them, as `tm extract --repo --rev PATH` names them), so they cannot change."""
+    paths = tuple(p.strip("/") for p in given)
+    if state is not None and paths and paths != state.paths:
+        recorded = " ".join(state.paths) or "the repository's root"
+        raise BadArgument(f"{base} was extracted from {recorded}; catalogs are named after the pages' paths "
+                          f"there, so sync it with the same paths (or none), not {' '.join(paths)}")
+    return paths or (state.paths if state else ())
 
 
 @dataclass(slots=True)
