@@ -8,9 +8,15 @@ import os
 import time
 from pathlib import Path
 
-from test_sync import SENTENCES, History, extract, history, page_text, review, sync  # noqa: F401 (fixture)
+import pytest
+from test_sync import SENTENCES, History, extract, page_text, review, sync
 
 import tm.memory
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> History:
+    return History(tmp_path / "repo")
 
 
 def matches(db: Path, source: str) -> set[tuple[str, str]]:
