@@ -101,6 +101,7 @@ def connect(path: str | Path, *, create: bool = True) -> sqlite3.Connection:
         raise SourceError(f"{path}: no memory here (create one with `tm memory add`)")
     path.parent.mkdir(parents=True, exist_ok=True)
     con = sqlite3.connect(str(path), isolation_level=None)
+    _refuse_foreign(con, path)
     con.execute(f"PRAGMA page_size={PAGE_SIZE}")  # a new file only (before its first table)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=NORMAL")
@@ -116,6 +117,19 @@ def connect(path: str | Path, *, create: bool = True) -> sqlite3.Connection:
     _ignore_file(path)
     ensure_index(con)  # an add interrupted before its end left the indexes behind its rows
     return con
+
+
+def _refuse_foreign(con: sqlite3.Connection, path: Path) -> None:
+    """A file that is not an SQLite database, or one of another program (tables, but not tm's `meta`), is a
+    `SourceError` before anything is written to it (the schema, or WAL mode, would change another's file)."""
+    try:
+        tables = {name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as exc:
+        con.close()
+        raise SourceError(f"{path}: not a tm memory ({exc})") from None
+    if tables and "meta" not in tables:
+        con.close()
+        raise SourceError(f"{path}: not a tm memory (an SQLite file with other tables: {', '.join(sorted(tables)[:3])})")
 
 
 def _ignore_file(path: Path) -> None:

@@ -1,0 +1,56 @@
+"""Trust audit of `tm memory` and `tm update --memory`: what other tools and hands do to the memory file and the
+catalogs never hides a review, and a run that finds nothing never looks like one that found nothing to find."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from test_memory import S1, S2, page
+
+from tm.formats import po
+
+REVIEWED = "Le ramasse-miettes libère la mémoire."
+
+
+def reviewed_tree(tmp_path: Path, cli) -> Path:  # type: ignore[no-untyped-def]
+    """A fr-FR catalog tree of one MT page, its first entry reviewed."""
+    pages = tmp_path / "v1"
+    pages.mkdir()
+    (pages / "a.md").write_text(page((S1, "Le GC libère la mémoire."), (S2, "Exécutez.")), encoding="utf-8")
+    assert cli("extract", pages, "--out", tmp_path / "locales", "-q").code == 0
+    tree = tmp_path / "locales" / "fr-FR"
+    catalog = po.read((tree / "a.po").read_bytes(), path="a.po")
+    catalog.entries[0].target, catalog.entries[0].fuzzy = REVIEWED, False
+    (tree / "a.po").write_bytes(po.write(catalog))
+    return tree
+
+
+@pytest.mark.parametrize("content", [b"not a memory, a note someone saved here\n", b"SQLite format 3\x00" + b"\x07" * 90])
+@pytest.mark.parametrize("command", [("memory", "lookup", S1), ("memory", "stats"), ("memory", "add", "TREE"),
+                                     ("memory", "export", "-o", "OUT"), ("update", "TREE", "PAGES", "--memory")])
+def test_a_memory_file_that_is_not_a_database_is_one_error_line(tmp_path: Path, cli, content: bytes,
+                                                                 command: tuple[str, ...]) -> None:
+    tree = reviewed_tree(tmp_path, cli)
+    db = tmp_path / "m.sqlite"
+    db.write_bytes(content)
+    names = {"TREE": tree, "PAGES": tmp_path / "v1", "OUT": tmp_path / "out.tmx"}
+    args = [names.get(a, a) for a in command]
+    done = cli(*args, db) if command[0] == "update" else cli(*args, "--db", db)
+    assert done.code == 2 and done.err.startswith(f"error: {db}: ") and done.err.count("\n") == 1, done.err
+    assert db.read_bytes() == content
+
+
+def test_an_sqlite_file_of_another_program_is_refused_and_left_as_it_was(tmp_path: Path, cli) -> None:
+    db = tmp_path / "other.sqlite"
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE notes(id INTEGER PRIMARY KEY, text TEXT)")
+    con.execute("INSERT INTO notes(text) VALUES ('keep me')")
+    con.commit()
+    con.close()
+    before = db.read_bytes()
+    tree = reviewed_tree(tmp_path, cli)
+    done = cli("memory", "add", tree, "--db", db)
+    assert done.code == 2 and "not a tm memory" in done.err and done.err.count("\n") == 1, done.err
+    assert db.read_bytes() == before
