@@ -3,6 +3,7 @@ catalogs never hides a review, and a run that finds nothing never looks like one
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -54,3 +55,29 @@ def test_an_sqlite_file_of_another_program_is_refused_and_left_as_it_was(tmp_pat
     done = cli("memory", "add", tree, "--db", db)
     assert done.code == 2 and "not a tm memory" in done.err and done.err.count("\n") == 1, done.err
     assert db.read_bytes() == before
+
+
+def test_a_locale_spelled_as_the_pages_spell_it_is_the_same_locale(tmp_path: Path, cli) -> None:
+    """`ms.contentlocale: fr-fr` is how the pages spell it, and what extract and merge take for fr-FR."""
+    tree = reviewed_tree(tmp_path, cli)
+    db = tmp_path / "m.sqlite"
+    assert cli("memory", "add", tree, "--db", db, "--locale", "fr-fr", "-q").code == 0
+    for locale in ("fr-fr", "fr_FR", "fr-FR"):
+        found = cli("memory", "lookup", S1, "--db", db, "--locale", locale, "--json")
+        assert found.code == 0, found.err
+        assert [(m["target"], m["locale"]) for m in json.loads(found.out)] == [(REVIEWED, "fr-FR")], locale
+
+
+@pytest.mark.parametrize("command", [("lookup", S1), ("search", "garbage"), ("export", "-o", "OUT"),
+                                     ("analyze", "PAGES"), ("stats",)])
+def test_a_locale_the_memory_does_not_hold_is_an_error_not_an_empty_answer(tmp_path: Path, cli,
+                                                                          command: tuple[str, ...]) -> None:
+    """A memory of another locale answers nothing: analyze would bill every word as new, export write 0 units."""
+    tree = reviewed_tree(tmp_path, cli)
+    db = tmp_path / "m.sqlite"
+    assert cli("memory", "add", tree, "--db", db, "-q").code == 0
+    names = {"OUT": tmp_path / "out.tmx", "PAGES": tmp_path / "v1"}
+    done = cli("memory", *[names.get(a, a) for a in command], "--db", db, "--locale", "de-DE")
+    assert done.code == 2 and done.err.count("\n") == 1, done.err
+    assert "no translations into de-DE" in done.err and "fr-FR" in done.err
+    assert not (tmp_path / "out.tmx").exists()
