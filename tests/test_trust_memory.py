@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
 from test_memory import S1, S2, page
 
+from tm import memory
 from tm.formats import po
 
 REVIEWED = "Le ramasse-miettes libère la mémoire."
@@ -81,3 +83,22 @@ def test_a_locale_the_memory_does_not_hold_is_an_error_not_an_empty_answer(tmp_p
     assert done.code == 2 and done.err.count("\n") == 1, done.err
     assert "no translations into de-DE" in done.err and "fr-FR" in done.err
     assert not (tmp_path / "out.tmx").exists()
+
+
+def test_the_reviews_of_an_xliff_catalog_po2xliff_wrote_are_offered_by_update(tmp_path: Path, cli) -> None:
+    """po2xliff writes `target-language="fr_FR"`: its reviews are the tree's locale's, not another's."""
+    tree = reviewed_tree(tmp_path, cli)
+    xliff = tmp_path / "xliff" / "fr-FR"
+    xliff.mkdir(parents=True)
+    subprocess.run(["po2xliff", tree / "a.po", xliff / "a.xlf"], check=True, capture_output=True)
+    assert b'target-language="fr_FR"' in (xliff / "a.xlf").read_bytes()
+    db = tmp_path / "m.sqlite"
+    assert cli("memory", "add", xliff, "--db", db, "-q").code == 0
+    with memory.open_memory(db) as con:
+        assert [m.locale for m in memory.lookup(con, S1) if m.target == REVIEWED] == ["fr-FR"]
+    (tree / "a.po").unlink()  # the review left the tree; the memory has it
+    (tmp_path / "v1" / "b.md").write_text(page((S1, "Le GC libère la mémoire.")), encoding="utf-8")
+    done = cli("update", tree, tmp_path / "v1", "--memory", db, "--json", "--force")
+    assert done.code == 0, done.err
+    assert json.loads(done.out)["entries"]["offered"] == 2
+    assert [e.target for e in po.read((tree / "b.po").read_bytes(), path="b.po").entries] == [REVIEWED]
