@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from tm.errors import SourceError
+from tm.fileio import ignore_in_git
 
 SCHEMA_VERSION = "1"
 REVIEWED, HT, MT = 0, 1, 2  # indexes into tm.model.ORIGINS
@@ -133,11 +134,10 @@ def _refuse_foreign(con: sqlite3.Connection, path: Path) -> None:
 
 
 def _ignore_file(path: Path) -> None:
-    """A `.tm` folder gets a `.gitignore` of `*`, so the memory is never committed with the catalogs."""
+    """A `.tm` folder's `.gitignore` lists the memory, so it is never committed with the catalogs (the folder
+    also holds `tm sync`'s state, which is)."""
     if path.parent.name == ".tm":
-        ignore = path.parent / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# derived data: `tm memory add` rebuilds it\n*\n", encoding="utf-8")
+        ignore_in_git(str(path.parent), f"# derived data: `tm memory add` rebuilds it\n{path.name}*\n")
 
 
 # How one translation was seen in a batch, as a list (made and updated several times faster than a dataclass):

@@ -33,7 +33,7 @@ from typing import Any
 
 from tm.align import FuzzyIndex
 from tm.errors import InputError
-from tm.fileio import read_file, write_atomic
+from tm.fileio import ignore_in_git, read_file, write_atomic
 from tm.formats import catalog_suffixes, for_path, po
 from tm.sync.git import resolve
 from tm.sync.memory import SIMILAR_NAME, TreeMemory, load_similar, save_similar
@@ -86,9 +86,7 @@ def state_bytes(state: SyncState) -> bytes:
 def write_state(base: str, state: SyncState) -> None:
     """Record `state` in the tree (atomically), with the `.gitignore` that keeps the index out of git."""
     os.makedirs(os.path.join(base, STATE_DIR), exist_ok=True)
-    ignore = os.path.join(base, STATE_DIR, ".gitignore")
-    if not os.path.exists(ignore):
-        write_atomic(ignore, _IGNORE.encode())
+    ignore_in_git(os.path.join(base, STATE_DIR), _IGNORE)
     write_atomic(state_path(base), state_bytes(state))
 
 

@@ -1,0 +1,48 @@
+"""Trust audit of `tm sync`: people review between syncs, editors and gettext tools touch the catalogs, the
+tree's `.tm/` state is damaged, runs are stopped; no review is lost or hidden, and no run that did nothing or
+went wrong exits 0 silently."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from test_sync import SENTENCES, History, extract, page_text, sync
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> History:
+    return History(tmp_path / "repo")
+
+
+def ignored(repo: Path) -> set[str]:
+    """The files of `repo` git ignores."""
+    out = subprocess.run(["git", "-C", str(repo), "status", "--porcelain", "--ignored", "-uall"], check=True,
+                         capture_output=True, text=True).stdout
+    return {line[3:] for line in out.splitlines() if line.startswith("!! ")}
+
+
+@pytest.mark.parametrize("memory_first", [False, True])
+def test_the_tm_folder_ignores_the_memory_and_the_index_but_not_the_synced_commit(cli, history, tmp_path,
+                                                                                   memory_first):
+    """Sync and the memory share `<tree>/.tm/`: whichever writes its `.gitignore` first, the memory and the review
+    index stay out of git and `sync.json` (the tree's state, kept with the catalogs) does not."""
+    first = history.commit({"a.md": page_text(SENTENCES[:2])})
+    catalogs = History(tmp_path / "catalogs")  # the team's repository of catalogs
+    tree = catalogs.root / "fr-FR"
+    if memory_first:
+        extract(cli, history, first, catalogs.root)
+        (tree / ".tm" / "sync.json").unlink()
+        (tree / ".tm" / ".gitignore").unlink()
+        assert cli("memory", "add", tree, "-q").code == 0
+        extract(cli, history, first, catalogs.root)
+    else:
+        extract(cli, history, first, catalogs.root)
+        assert cli("memory", "add", tree, "-q").code == 0
+    history.commit({"a.md": page_text(SENTENCES[:3], "a2")})
+    assert sync(cli, history, tree).code == 0
+    assert (tree / ".tm" / "memory.sqlite").exists() and (tree / ".tm" / "reviews.marshal").exists()
+    left_out = ignored(catalogs.root)
+    assert {"fr-FR/.tm/memory.sqlite", "fr-FR/.tm/reviews.marshal"} <= left_out
+    assert "fr-FR/.tm/sync.json" not in left_out
