@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_sync import SENTENCES, History, extract, page_text, sync
+from test_sync import SENTENCES, History, extract, page_text, read, review, sync
 
 
 @pytest.fixture
@@ -46,3 +46,37 @@ def test_the_tm_folder_ignores_the_memory_and_the_index_but_not_the_synced_commi
     left_out = ignored(catalogs.root)
     assert {"fr-FR/.tm/memory.sqlite", "fr-FR/.tm/reviews.marshal"} <= left_out
     assert "fr-FR/.tm/sync.json" not in left_out
+
+
+def test_a_same_size_review_saved_within_the_timestamp_tick_of_syncs_write_is_seen(cli, history, tmp_path,
+                                                                                   monkeypatch):
+    """On a file system with 1-second timestamps (ext3, HFS+, FAT, many network shares), a review saved in the
+    second sync wrote the catalog, with the same size (a typo fixed), has the (mtime, size) the index holds: it
+    must not be taken for the text sync indexed, now or at any later run."""
+    import os
+
+    from tm.sync import state
+
+    def coarse(path: Path) -> None:
+        info = os.stat(path)
+        second = info.st_mtime_ns // 10**9 * 10**9
+        os.utime(path, ns=(info.st_atime_ns, second))
+
+    first = history.commit({"a.md": page_text(SENTENCES[:3])})
+    tree = extract(cli, history, first, tmp_path / "out")
+    review(tree / "a.po", SENTENCES[1][0], "Relu un.")
+    history.commit({"a.md": page_text(SENTENCES[:4], "a2")})
+    real = state.ReviewIndex._read
+
+    def read_on_a_coarse_file_system(self, rel, path):  # type: ignore[no-untyped-def]
+        coarse(Path(path))
+        return real(self, rel, path)
+
+    monkeypatch.setattr(state.ReviewIndex, "_read", read_on_a_coarse_file_system)
+    assert sync(cli, history, tree).code == 0
+    written = os.stat(tree / "a.po").st_mtime_ns
+    review(tree / "a.po", SENTENCES[1][0], "Relu 1..")  # the same size, in the same second
+    os.utime(tree / "a.po", ns=(written, written))
+    history.commit({"c.md": page_text(SENTENCES[1:2], "c1")})
+    assert sync(cli, history, tree).code == 0
+    assert read(tree / "c.po").active[0].target == "Relu 1.."

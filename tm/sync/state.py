@@ -26,6 +26,7 @@ import contextlib
 import json
 import marshal
 import os
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -198,8 +199,7 @@ class ReviewIndex:
             self._memory = None
         self.read += 1
         self._changed.add(rel)
-        self.records[rel] = (info.st_mtime_ns if info else 0, info.st_size if info else -1,
-                             found.sources, found.targets)
+        self.records[rel] = (_trusted_mtime(info), info.st_size if info else -1, found.sources, found.targets)
 
     @property
     def reviewed(self) -> int:
@@ -237,6 +237,16 @@ class ReviewIndex:
         if self._similar is not None and self._similar_state == "new":
             save_similar(os.path.join(top, SIMILAR_NAME), self._similar)
             self._similar_state = "saved"
+
+
+def _trusted_mtime(info: os.stat_result | None) -> int:
+    """The mtime to index a file read now under: -1 (read it again next run) while a write in the same tick of
+    the file system's clock would give it the same mtime (a same-size edit would look unchanged, as git's racy
+    files): 2 s on file systems with whole-second timestamps (ext3, HFS+, FAT, network shares), 10 ms else."""
+    if info is None:
+        return 0
+    tick = 2 * 10**9 if info.st_mtime_ns % 10**9 == 0 else 10**7
+    return -1 if time.time_ns() - info.st_mtime_ns < tick else info.st_mtime_ns
 
 
 def _load(path: str) -> Any:
