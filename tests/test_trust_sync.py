@@ -80,3 +80,17 @@ def test_a_same_size_review_saved_within_the_timestamp_tick_of_syncs_write_is_se
     history.commit({"c.md": page_text(SENTENCES[1:2], "c1")})
     assert sync(cli, history, tree).code == 0
     assert read(tree / "c.po").active[0].target == "Relu 1.."
+
+
+@pytest.mark.parametrize("where", ["folder", "missing"])
+def test_a_repo_that_is_not_a_git_repository_is_named_so(cli, history, tmp_path, where):
+    """Not "main: no such commit", which sends the user looking for a branch."""
+    first = history.commit({"a.md": page_text(SENTENCES[:2])})
+    tree = extract(cli, history, first, tmp_path / "out")
+    repo = tmp_path / "not-a-repo"
+    if where == "folder":
+        repo.mkdir()
+    done = cli("sync", tree, "--repo", repo, "--branch", "main")
+    assert done.code == 2 and done.err.count("\n") == 1, done.err
+    assert "no such commit" not in done.err
+    assert ("not a git repository" if where == "folder" else "No such file or directory") in done.err

@@ -46,6 +46,7 @@ def resolve(repo: Path, rev: str) -> str:
     try:
         return _git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", rev + "^{commit}").decode().strip()
     except SourceError:
+        _git(repo, "rev-parse", "--git-dir")  # a folder that is no git repository says so, not "no such commit"
         raise SourceError(f"{repo}: {rev}: no such commit") from None
 
 
