@@ -94,3 +94,38 @@ def test_a_repo_that_is_not_a_git_repository_is_named_so(cli, history, tmp_path,
     assert done.code == 2 and done.err.count("\n") == 1, done.err
     assert "no such commit" not in done.err
     assert ("not a git repository" if where == "folder" else "No such file or directory") in done.err
+
+
+@pytest.mark.xfail(strict=True, reason="the reviews sync's own steps took out of a catalog (ReviewIndex.departed) are "
+                   "saved once, at the end of the run (run_sync's finally): a sync killed (SIGKILL, OOM, power) after "
+                   "some commits resumes with its catalogs right but without those reviews, so it offers less than an "
+                   "uninterrupted sync. Needs the index's delta staged with each commit's catalogs (state/apply/run).")
+def test_a_sync_killed_after_a_commit_still_offers_the_review_that_commit_took_out(cli, history, tmp_path,
+                                                                                   monkeypatch):
+    from tm.errors import Interrupted
+    from tm.sync import apply, state
+
+    first = history.commit({"a.md": page_text(SENTENCES[:3]), "b.md": page_text(SENTENCES[3:], "b1")})
+    tree = extract(cli, history, first, tmp_path / "out")
+    review(tree / "a.po", SENTENCES[0][0], "Relu zéro.")
+    review(tree / "b.po", SENTENCES[3][0], "Relu trois.")
+    review(tree / "b.po", SENTENCES[4][0], "Relu quatre.")
+    history.commit({"a.md": page_text(SENTENCES[1:3], "a2")})  # the review goes obsolete: it departs
+    history.commit({"b.md": page_text(SENTENCES[3:5], "b2")})
+    history.commit({"c.md": page_text(SENTENCES[:1], "c1")})  # its source comes back on another page
+    real, calls = apply.sync_commit, []
+
+    def killed_after_the_first(*args, **kw):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 2:
+            raise Interrupted()
+        return real(*args, **kw)
+
+    from tm.sync import run
+
+    monkeypatch.setattr(run, "sync_commit", killed_after_the_first)
+    monkeypatch.setattr(state.ReviewIndex, "save", lambda self: None)  # SIGKILL: no finally block runs
+    assert sync(cli, history, tree).code != 0
+    monkeypatch.undo()
+    assert sync(cli, history, tree).code == 0
+    assert read(tree / "c.po").active[0].target == "Relu zéro."
