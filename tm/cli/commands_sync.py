@@ -9,6 +9,7 @@ terminal, or `--json`; `--review DIR` writes review catalogs of everything the r
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -62,6 +63,9 @@ def sync(
     base = update_root(str(catalog_dir))
     report = Reporter(quiet=quiet or json_out)
     with TreeLock(base):
+        if dry_run and os.path.isdir(Staging(base).root):  # finishing it would write, and the tree is half done
+            raise BadArgument(f"{base}: an interrupted sync or update left {Staging(base).root}; run tm sync "
+                              "without --dry-run first (it finishes or throws away what was left)")
         recovered = Staging(base).recover()
         if recovered:
             report.warning(f"{base}: {recovered}")
