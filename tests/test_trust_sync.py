@@ -182,3 +182,30 @@ def test_a_dry_run_after_a_sync_killed_while_committing_writes_nothing(cli, hist
     assert done.code == 2 and "--dry-run" in done.err and done.err.count("\n") == 1, done.err
     assert files(tree) == before
     assert sync(cli, history, tree).code == 0
+
+
+def test_a_review_saved_while_sync_works_on_its_catalog_is_not_overwritten(cli, history, tmp_path, monkeypatch):
+    """A translator saves the catalog in Poedit while sync updates it for a commit: sync read it before the save
+    and would replace it with its own update of the old text. The commit is not applied (nothing of it
+    written), it says so, and the next run applies it to the saved catalog."""
+    from tm.sync import apply
+
+    first = history.commit({"a.md": page_text(SENTENCES[:3]), "b.md": page_text(SENTENCES[3:], "b1")})
+    tree = extract(cli, history, first, tmp_path / "out")
+    review(tree / "b.po", SENTENCES[4][0], "Relu quatre.")
+    history.commit({"a.md": page_text([*SENTENCES[:3], ("One more sentence.", "Une de plus.")], "a2")})
+    real = apply._passes
+
+    def person_saves_meanwhile(*args, **kw):  # type: ignore[no-untyped-def]
+        done = real(*args, **kw)  # a.po read and its update staged
+        review(tree / "a.po", SENTENCES[1][0], "Relu pendant la synchro.")
+        return done
+
+    monkeypatch.setattr(apply, "_passes", person_saves_meanwhile)
+    done = sync(cli, history, tree)
+    assert done.code == 2 and "a.po" in done.err and done.err.count("\n") == 1, done.err
+    assert read(tree / "a.po").active[1].target == "Relu pendant la synchro."
+    monkeypatch.undo()
+    assert sync(cli, history, tree).code == 0
+    entries = read(tree / "a.po").active
+    assert (entries[1].target, entries[1].fuzzy, len(entries)) == ("Relu pendant la synchro.", False, 4)
