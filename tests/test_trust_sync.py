@@ -209,3 +209,25 @@ def test_a_review_saved_while_sync_works_on_its_catalog_is_not_overwritten(cli, 
     assert sync(cli, history, tree).code == 0
     entries = read(tree / "a.po").active
     assert (entries[1].target, entries[1].fuzzy, len(entries)) == ("Relu pendant la synchro.", False, 4)
+
+
+@pytest.mark.xfail(strict=True, reason="tm update (tm.jobs.update) stages every catalog it read and commits them without "
+                   "looking whether one was saved meanwhile; sync checks its commit's catalogs (apply._changed_meanwhile), "
+                   "update would need the (mtime, size) of each catalog it read, kept until its commit")
+def test_a_review_saved_while_update_works_on_its_catalog_is_not_overwritten(cli, history, tmp_path, monkeypatch):
+    from tm.jobs import tree as update_tree
+
+    first = history.commit({"a.md": page_text(SENTENCES[:3]), "b.md": page_text(SENTENCES[3:], "b1")})
+    tree = extract(cli, history, first, tmp_path / "out")
+    review(tree / "b.po", SENTENCES[4][0], "Relu quatre.")
+    last = history.commit({"a.md": page_text([*SENTENCES[:3], ("One more sentence.", "Une de plus.")], "a2")})
+    real = update_tree.Staging.commit
+
+    def person_saves_meanwhile(self, deletes):  # type: ignore[no-untyped-def]
+        review(tree / "a.po", SENTENCES[1][0], "Relu pendant la mise à jour.")
+        return real(self, deletes)
+
+    monkeypatch.setattr(update_tree.Staging, "commit", person_saves_meanwhile)
+    done = cli("update", tree, "--repo", history.root, "--rev", last, "docs", "--jobs", "1")
+    assert done.code == 2 and "a.po" in done.err, done.err
+    assert read(tree / "a.po").active[1].target == "Relu pendant la mise à jour."
