@@ -102,3 +102,22 @@ def test_the_reviews_of_an_xliff_catalog_po2xliff_wrote_are_offered_by_update(tm
     assert done.code == 0, done.err
     assert json.loads(done.out)["entries"]["offered"] == 2
     assert [e.target for e in po.read((tree / "b.po").read_bytes(), path="b.po").entries] == [REVIEWED]
+
+
+def test_analyze_counts_matches_in_the_jobs_locale_only(tmp_path: Path, cli) -> None:
+    """A vendor quotes a French job from French matches: a German translation of the same English is no match.
+    Without --locale, analyze takes the job's (its pages' ms.contentlocale, its catalogs' Language)."""
+    tree = reviewed_tree(tmp_path, cli)
+    db = tmp_path / "m.sqlite"
+    assert cli("memory", "add", tree, "--db", db, "--locale", "de-DE", "-q").code == 0
+    job = tmp_path / "v1"
+    german_only = cli("memory", "analyze", job, "--db", db)
+    assert german_only.code == 2 and "no translations into fr-FR" in german_only.err, german_only.err
+    with memory.open_memory(db) as con:
+        memory.add_catalog_entries(con, "fr-FR", [(S2, "Exécutez.", False)], page="a.md")
+    both = cli("memory", "analyze", job, "--db", db, "--json")
+    assert both.code == 0, both.err
+    bands = {k: v for k, v in json.loads(both.out)["total"]["segments"].items() if v}
+    assert bands == {"100": 1, "new": 1}, bands
+    catalogs = cli("memory", "analyze", tree, "--db", db, "--json")
+    assert {k: v for k, v in json.loads(catalogs.out)["total"]["segments"].items() if v} == bands

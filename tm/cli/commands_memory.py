@@ -267,7 +267,7 @@ def analyze_command(
     db: Db = None, locale: Locale = "", json_out: Json = False,
 ) -> int:
     """Words of a job by match band against the memory (context, repetition, 100%, 95-99, 85-94, 75-84, new)."""
-    from tm.memory.analyze import BANDS, analyze, changed_since, job_segments
+    from tm.memory.analyze import BANDS, analyze, changed_since, job_locale, job_segments
 
     only = None
     if since is not None:
@@ -276,7 +276,7 @@ def analyze_command(
         only, errors = changed_since(since, paths[0])
         if errors:
             raise SourceError(errors[0])
-    con, locale = _open(db, locale, near=paths)
+    con, locale = _open(db, locale or job_locale(paths), near=paths)
     try:
         result = analyze(con, job_segments(paths), locale=locale, only=only)
     finally:
