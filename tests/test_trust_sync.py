@@ -231,3 +231,85 @@ def test_a_review_saved_while_update_works_on_its_catalog_is_not_overwritten(cli
     done = cli("update", tree, "--repo", history.root, "--rev", last, "docs", "--jobs", "1")
     assert done.code == 2 and "a.po" in done.err, done.err
     assert read(tree / "a.po").active[1].target == "Relu pendant la mise à jour."
+
+
+_WORDS = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa"]
+
+
+def _sentence(n: int, version: int = 0) -> str:
+    return f"Sentence {n} talks about {_WORDS[n % 10]} and {_WORDS[(n * 7 + version) % 10]} {'x' * version}."
+
+
+def _tool(name: str, path: Path) -> None:
+    """What a person's editor or a gettext tool does to a catalog when it saves it."""
+    if name == "crlf":
+        path.write_bytes(path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+    elif name == "polib":
+        import polib
+
+        polib.pofile(str(path)).save()
+    elif name != "plain":
+        args = {"msgcat": ["msgcat"], "nowrap": ["msgcat", "--no-wrap"], "msguniq": ["msguniq"]}[name]
+        subprocess.run([*args, "-o", path, path], check=True, capture_output=True)
+
+
+def _people_review(tree: Path, rnd, written: list[str], round_: int) -> None:  # type: ignore[no-untyped-def]
+    """Three reviews in catalogs of the tree, each saved by a tool; a text a person replaces leaves `written`."""
+    catalogs = sorted(p for p in tree.rglob("*.po") if ".tm" not in p.relative_to(tree).parts)
+    for _ in range(3):
+        path = rnd.choice([p for p in catalogs if read(p).active])
+        entry = rnd.choice(read(path).active)
+        text = f"Revu {round_}-{rnd.randrange(10**6)}"
+        review(path, entry.source, text)
+        written[:] = [t for t in written if t != entry.target] + [text]
+        _tool(rnd.choice(["plain", "polib", "msgcat", "nowrap", "crlf", "msguniq"]), path)
+
+
+def _vendor_commit(history: History, pages: dict[str, list[tuple[str, str]]], rnd, round_: int) -> None:  # type: ignore[no-untyped-def]
+    """A commit of the vendor's branch: sometimes a page removed or renamed, then segments of four pages edited,
+    added, removed or moved."""
+    changed: dict[str, str | None] = {}
+    kind, names = rnd.random(), sorted(pages)
+    if kind < 0.15 and len(names) > 4:
+        gone = rnd.choice(names)
+        del pages[gone]
+        changed[gone] = None
+    elif kind < 0.3 and (new := f"d{rnd.randrange(4)}/r{round_}.md") not in pages:
+        old = rnd.choice(names)
+        history.move(old, new)
+        pages[new] = pages.pop(old)
+    for name in rnd.sample(sorted(pages), min(4, len(pages))):
+        pairs, k, what = list(pages[name]), rnd.randrange(len(pages[name])), rnd.random()
+        if what < 0.5:
+            pairs[k] = (_sentence(int(pairs[k][0].split()[1]), round_ + 1), f"P {round_}.")
+        elif what < 0.7:
+            pairs.insert(k, (_sentence(1000 + round_ * 10 + k), f"N {round_}."))
+        elif what < 0.85 and len(pairs) > 2:
+            pairs.pop(k)
+        else:
+            pairs[k], pairs[-1] = pairs[-1], pairs[k]
+        pages[name] = pairs
+        changed[name] = page_text(pairs, f"c{round_}{len(changed)}")
+    history.commit(changed)
+
+
+@pytest.mark.parametrize("seed", [1, 27])
+def test_every_text_people_wrote_between_syncs_is_still_in_the_tree(cli, history, tmp_path, seed):
+    """Twelve rounds: three reviews saved by gettext tools, polib or as CRLF, then a vendor commit (edits,
+    additions, removals, moves, renamed and removed pages), then a sync. Every text a person wrote and did not
+    replace is still in a catalog: reviewed, carried fuzzy, obsolete, or an offer's note."""
+    import random
+
+    rnd = random.Random(seed)
+    pages = {f"d{k % 3}/p{k}.md": [(_sentence(k * 6 + i), f"Phrase {k * 6 + i}.") for i in range(6)]
+             for k in range(12)}
+    tree = extract(cli, history, history.commit({n: page_text(v, f"a{k}") for k, (n, v) in enumerate(pages.items())}),
+                   tmp_path / "out")
+    written: list[str] = []
+    for round_ in range(12):
+        _people_review(tree, rnd, written, round_)
+        _vendor_commit(history, pages, rnd, round_)
+        assert sync(cli, history, tree, "--force").code == 0
+    held = " ".join(e.target + " " + " ".join(e.notes) for p in tree.rglob("*.po") for e in read(p).entries
+                    if ".tm" not in p.relative_to(tree).parts)
+    assert len(written) > 25 and [t for t in written if t not in held] == []
