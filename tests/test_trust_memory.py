@@ -121,3 +121,26 @@ def test_analyze_counts_matches_in_the_jobs_locale_only(tmp_path: Path, cli) -> 
     assert bands == {"100": 1, "new": 1}, bands
     catalogs = cli("memory", "analyze", tree, "--db", db, "--json")
     assert {k: v for k, v in json.loads(catalogs.out)["total"]["segments"].items() if v} == bands
+
+
+@pytest.mark.parametrize("command", [("memory", "add", "TREE"), ("update", "TREE", "PAGES", "--memory")])
+def test_a_memory_another_process_is_writing_is_one_error_line(tmp_path: Path, cli, monkeypatch,
+                                                              command: tuple[str, ...]) -> None:
+    """A harvest of the whole history holds the memory for minutes; an update --memory meanwhile waits SQLite's
+    busy timeout, then says the memory is busy, exit 2: no traceback, no catalog written."""
+    import functools
+
+    tree = reviewed_tree(tmp_path, cli)
+    db = tmp_path / "m.sqlite"
+    assert cli("memory", "add", tmp_path / "v1", "--db", db, "-q").code == 0
+    before = {p.name: p.read_bytes() for p in tree.glob("*.po")}
+    (tmp_path / "v1" / "b.md").write_text(page((S2, "Exécutez.")), encoding="utf-8")
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another tm memory add, in the middle of writing
+    monkeypatch.setattr(sqlite3, "connect", functools.partial(sqlite3.connect, timeout=0.1))
+    names = {"TREE": tree, "PAGES": tmp_path / "v1"}
+    args = [names.get(a, a) for a in command]
+    done = cli(*args, db) if command[0] == "update" else cli(*args, "--db", db)
+    other.execute("ROLLBACK")
+    assert done.code == 2 and "locked" in done.err and done.err.count("\n") == 1, done.err
+    assert {p.name: p.read_bytes() for p in tree.glob("*.po")} == before
