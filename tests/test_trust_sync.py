@@ -313,3 +313,22 @@ def test_every_text_people_wrote_between_syncs_is_still_in_the_tree(cli, history
     held = " ".join(e.target + " " + " ".join(e.notes) for p in tree.rglob("*.po") for e in read(p).entries
                     if ".tm" not in p.relative_to(tree).parts)
     assert len(written) > 25 and [t for t in written if t not in held] == []
+
+
+def test_from_other_than_the_recorded_commit_is_refused(cli, history, tmp_path):
+    """`--from` says where a tree that records nothing is. Given to a tree that records its commit, a later one
+    skips commits (a page they added never gets its catalog, and the run says it synced), an earlier one
+    applies commits the catalogs already hold again."""
+    first = history.commit({"a.md": page_text(SENTENCES[:2])})
+    tree = extract(cli, history, first, tmp_path / "out")
+    skipped = history.commit({"c.md": page_text(SENTENCES[2:4], "c1")})
+    history.commit({"a.md": page_text(SENTENCES[:3], "a2")})
+    state = (tree / ".tm" / "sync.json").read_bytes()
+    for start in (skipped, first[:12]):
+        done = sync(cli, history, tree, "--from", start)
+        if start == skipped:
+            assert done.code == 2 and "--from" in done.err and done.err.count("\n") == 1, done.err
+            assert (tree / ".tm" / "sync.json").read_bytes() == state and not (tree / "c.po").exists()
+        else:  # the recorded commit, named otherwise
+            assert done.code == 0, done.err
+    assert (tree / "c.po").exists()

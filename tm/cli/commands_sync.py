@@ -74,6 +74,9 @@ def sync(
             raise BadArgument(f"{base}: no synced commit recorded (the tree was not extracted with --repo/--rev); "
                               "give --from REV, the commit its catalogs were made from")
         first = resolve(repo, start) if start else state.commit  # type: ignore[union-attr]
+        if state is not None and first != state.commit:  # it would skip commits, or apply some a second time
+            raise BadArgument(f"{base} records {state.commit[:12]}, the commit its catalogs hold; --from is for a tree "
+                              "that records none (to start elsewhere, remove .tm/sync.json first)")
         tip = resolve(repo, to or branch)
         where = _paths(base, paths or [], state)
         todo = commits(repo, first, tip)
