@@ -332,3 +332,16 @@ def test_from_other_than_the_recorded_commit_is_refused(cli, history, tmp_path):
         else:  # the recorded commit, named otherwise
             assert done.code == 0, done.err
     assert (tree / "c.po").exists()
+
+
+def test_to_a_commit_that_is_not_on_the_branch_is_refused(cli, history, tmp_path):
+    first = history.commit({"a.md": page_text(SENTENCES[:2])})
+    tree = extract(cli, history, first, tmp_path / "out")
+    history.commit({"a.md": page_text(SENTENCES[:3], "a2")})
+    history.git("checkout", "-q", "-b", "other", first)
+    elsewhere = history.commit({"b.md": page_text(SENTENCES[3:5], "b1")})
+    history.git("checkout", "-q", "main")
+    state = (tree / ".tm" / "sync.json").read_bytes()
+    done = sync(cli, history, tree, "--to", elsewhere)
+    assert done.code == 2 and "main" in done.err and done.err.count("\n") == 1, done.err
+    assert (tree / ".tm" / "sync.json").read_bytes() == state and not (tree / "b.po").exists()

@@ -54,7 +54,7 @@ def sync(
     """Apply each new commit of the vendor's branch to the catalogs, with the rules of tm update."""
     from tm.jobs.tree import Staging, TreeLock, update_root
     from tm.sync.apply import SyncOptions
-    from tm.sync.git import commits, resolve
+    from tm.sync.git import commits, is_ancestor, resolve
     from tm.sync.run import run_sync
     from tm.sync.state import read_state
 
@@ -78,6 +78,8 @@ def sync(
             raise BadArgument(f"{base} records {state.commit[:12]}, the commit its catalogs hold; --from is for a tree "
                               "that records none (to start elsewhere, remove .tm/sync.json first)")
         tip = resolve(repo, to or branch)
+        if to and branch and not is_ancestor(repo, tip, resolve(repo, branch)):
+            raise BadArgument(f"--to {to} is not on {branch}: sync follows one branch (give its commit, or no --branch)")
         where = _paths(base, paths or [], state)
         todo = commits(repo, first, tip)
         if not todo:

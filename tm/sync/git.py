@@ -15,7 +15,7 @@ from types import TracebackType
 from tm.errors import SourceError
 from tm.sources import PAGE_SUFFIXES, run_git
 
-__all__ = ["BlobReader", "Change", "changes", "commits", "resolve"]
+__all__ = ["BlobReader", "Change", "changes", "commits", "is_ancestor", "resolve"]
 
 _EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's empty tree: what a root commit is diffed with
 _LINK = "120000"
@@ -48,6 +48,13 @@ def resolve(repo: Path, rev: str) -> str:
     except SourceError:
         _git(repo, "rev-parse", "--git-dir")  # a folder that is no git repository says so, not "no such commit"
         raise SourceError(f"{repo}: {rev}: no such commit") from None
+
+
+def is_ancestor(repo: Path, commit: str, tip: str) -> bool:
+    """Whether `commit` is `tip` or in its history."""
+    done = subprocess.run(["git", "-C", str(repo), "merge-base", "--is-ancestor", commit, tip], check=False,
+                          capture_output=True)
+    return done.returncode == 0
 
 
 def commits(repo: Path, start: str, end: str) -> list[str]:
