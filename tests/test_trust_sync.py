@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_sync import SENTENCES, History, extract, page_text, read, review, sync
+from test_sync import SENTENCES, History, extract, killed_while_committing, page_text, read, review, sync
 
 
 @pytest.fixture
@@ -159,24 +159,10 @@ def files(root: Path) -> dict[str, bytes]:
 def test_a_dry_run_after_a_sync_killed_while_committing_writes_nothing(cli, history, tmp_path, monkeypatch):
     """The next run finishes a half-committed commit; a dry run must not be that run (it writes nothing), nor
     answer from a tree that is half at one commit, half at the next."""
-    from tm.errors import Interrupted
-    from tm.jobs import tree as update_tree
-
     first = history.commit({"a.md": page_text(SENTENCES[:2]), "b.md": page_text(SENTENCES[2:4], "b1")})
     history.commit({"a.md": page_text(SENTENCES[:3], "a2"), "b.md": page_text(SENTENCES[2:5], "b2")})
-    history.commit({"b.md": page_text(SENTENCES[3:], "b3")})
     tree = extract(cli, history, first, tmp_path / "out")
-    real, moved = update_tree.os.replace, []
-
-    def die_after_one(src, dst):  # type: ignore[no-untyped-def]
-        real(src, dst)
-        moved.append(dst)
-        if len(moved) == 1:
-            raise Interrupted()
-
-    monkeypatch.setattr(update_tree.os, "replace", die_after_one)
-    assert sync(cli, history, tree).code != 0
-    monkeypatch.undo()
+    killed_while_committing(cli, history, tree, monkeypatch)
     before = files(tree)
     done = sync(cli, history, tree, "--dry-run")
     assert done.code == 2 and "--dry-run" in done.err and done.err.count("\n") == 1, done.err
