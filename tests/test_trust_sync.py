@@ -150,10 +150,11 @@ def test_a_catalog_a_person_moved_in_the_tree_keeps_its_reviews_reviewed(cli, hi
     assert (entry.target, entry.fuzzy) == ("Relu un.", False)
 
 
-def files(root: Path) -> dict[str, bytes]:
-    """Every file under `root` but the lock (a dry run takes the lock too), with its bytes."""
+def files(root: Path, *, derived: bool = True) -> dict[str, bytes]:
+    """Every file under `root` but the lock (a dry run takes the lock too), with its bytes; without `derived`,
+    the review index is left out too (`.tm/*.marshal`, rebuilt from the catalogs)."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and p.name != ".tm.lock"}
+            if p.is_file() and p.name != ".tm.lock" and (derived or p.suffix != ".marshal")}
 
 
 def test_a_dry_run_after_a_sync_killed_while_committing_writes_nothing(cli, history, tmp_path, monkeypatch):
@@ -331,3 +332,27 @@ def test_to_a_commit_that_is_not_on_the_branch_is_refused(cli, history, tmp_path
     done = sync(cli, history, tree, "--to", elsewhere)
     assert done.code == 2 and "main" in done.err and done.err.count("\n") == 1, done.err
     assert (tree / ".tm" / "sync.json").read_bytes() == state and not (tree / "b.po").exists()
+
+
+def test_a_commit_whose_catalog_cannot_be_read_is_applied_once_the_catalog_is_fixed(cli, history, tmp_path):
+    """A git merge leaves conflict markers in a catalog. Update leaves such a catalog as it was and a later update
+    catches it up; a sync that recorded the commit as synced would never come back to it: once the person fixed
+    the file, `nothing to sync`, and the catalog stays without that commit's changes."""
+    first = history.commit({"a.md": page_text(SENTENCES[:3]), "b.md": page_text(SENTENCES[3:], "b1")})
+    tree = extract(cli, history, first, tmp_path / "out")
+    review(tree / "a.po", SENTENCES[1][0], "Relu un.")
+    good = (tree / "a.po").read_bytes()
+    (tree / "a.po").write_bytes(good.replace(b'msgstr "Relu un."\n', b'<<<<<<< HEAD\nmsgstr "Relu un."\n=======\n'
+                                             b'msgstr "Relu 1."\n>>>>>>> theirs\n'))
+    history.commit({"a.md": page_text([*SENTENCES[:3], ("Added here.", "Ajout.")], "a2"),
+                    "b.md": page_text(SENTENCES[3:5], "b2")})
+    before = files(tree, derived=False)
+    done = sync(cli, history, tree)
+    assert done.code == 2 and "a.po:" in done.err and "run tm sync again" in done.err, done.err
+    assert files(tree, derived=False) == before
+    (tree / "a.po").write_bytes(good)
+    assert sync(cli, history, tree).code == 0
+    entries = read(tree / "a.po").active
+    assert [(e.source, e.target) for e in entries][1:] == [(SENTENCES[1][0], "Relu un."), *[(s, t) for s, t in
+                                                           [SENTENCES[2], ("Added here.", "Ajout.")]]]
+    assert len(read(tree / "b.po").active) == 2

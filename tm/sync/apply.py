@@ -121,7 +121,7 @@ def sync_commit(index: ReviewIndex, state: SyncState, changes: list[Change], rea
     staging = Staging(base)
     try:
         summary = _passes(job, changes, _Pages(blobs, read), by_page, index, options, report.errors)
-        refused = _refusals(summary, index, base, state.commit[:12], options)
+        refused = _refusals(summary, index, base, state.commit[:12], options) + _unread(report.errors, base, state)
         if refused:
             report.refused = refused
             staging.discard()
@@ -142,6 +142,16 @@ def sync_commit(index: ReviewIndex, state: SyncState, changes: list[Change], rea
     report.files_written, report.files_deleted = summary.files_written, summary.files_deleted
     report.renamed = summary.pages_renamed
     return report
+
+
+def _unread(errors: list[str], base: str, state: SyncState) -> list[str]:
+    """A commit whose catalogs in the tree could not be read (conflict markers of a git merge) is not applied:
+    recorded as synced, the next run would never come back to it once the file is fixed. (A page of the
+    commit that cannot be read is the vendor's: its catalog waits for the next commit of that page.)"""
+    if not any(e.startswith(os.path.join(base, "")) for e in errors):
+        return []
+    message = f"{state.commit[:12]}: not applied, as a catalog of it cannot be read: fix (or remove) it and run tm sync again"
+    return [message]
 
 
 def _stat(path: str) -> tuple[int, int] | None:
