@@ -356,3 +356,22 @@ def test_a_commit_whose_catalog_cannot_be_read_is_applied_once_the_catalog_is_fi
     assert [(e.source, e.target) for e in entries][1:] == [(SENTENCES[1][0], "Relu un."), *[(s, t) for s, t in
                                                            [SENTENCES[2], ("Added here.", "Ajout.")]]]
     assert len(read(tree / "b.po").active) == 2
+
+
+def test_a_catalog_the_review_index_cannot_read_is_said_every_run(cli, history, tmp_path):
+    """Its reviews cannot be offered; update says so (it reads every catalog), so sync must too, at every run
+    until the file is fixed, not once."""
+    first = history.commit({"a.md": page_text(SENTENCES[:3]), "b.md": page_text(SENTENCES[3:], "b1")})
+    tree = extract(cli, history, first, tmp_path / "out")
+    review(tree / "a.po", SENTENCES[1][0], "Relu un.")
+    good = (tree / "a.po").read_bytes()
+    (tree / "a.po").write_bytes(good.replace(b'msgstr "Relu un."\n', b'<<<<<<< HEAD\nmsgstr "Relu un."\n=======\n'
+                                             b'msgstr "Relu 1."\n>>>>>>> theirs\n'))
+    for n in range(2):
+        history.commit({f"c{n}.md": page_text(SENTENCES[4:5], f"c{n}")})
+        done = sync(cli, history, tree)
+        assert done.code == 2 and "a.po:" in done.err and done.err.count("\n") == 1, done.err
+    (tree / "a.po").write_bytes(good)
+    history.commit({"d.md": page_text(SENTENCES[1:2], "d1")})
+    assert sync(cli, history, tree).code == 0
+    assert read(tree / "d.po").active[0].target == "Relu un."

@@ -96,7 +96,7 @@ def sync(
                 _print_row(result)
 
         run = run_sync(base, repo, where, todo, options, dry_run=dry_run, review=review, on_commit=told)
-        for message in run.review_errors:
+        for message in run.index_errors + run.review_errors:
             report.error(message)
         reports = run.reports
     if json_out:

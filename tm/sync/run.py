@@ -30,6 +30,7 @@ class SyncRun:
 
     reports: list[CommitReport] = field(default_factory=list)
     review_errors: list[str] = field(default_factory=list)
+    index_errors: list[str] = field(default_factory=list)  # catalogs of the tree that could not be read
 
 
 def run_sync(base: str, repo: Path, where: tuple[str, ...], todo: list[str], options: SyncOptions, *,
@@ -45,7 +46,7 @@ def run_sync(base: str, repo: Path, where: tuple[str, ...], todo: list[str], opt
         index.base = scratch
     olds: dict[str, str] = {}
     news: dict[str, str] = {}
-    run = SyncRun()
+    run = SyncRun(index_errors=index.unreadable)
     try:
         with BlobReader(repo) as read:
             for commit, found in zip(todo, touched):

@@ -119,6 +119,7 @@ class ReviewIndex:
         self._similar_state = "unread"  # then "saved" (as on disk) or "new" (to save)
         self._changed: set[str] = set()  # catalogs whose record changed since INDEX_NAME was written
         self.read = 0  # catalogs read (not found in the index as they are)
+        self.unreadable: list[str] = []  # catalogs that could not be read: their reviews are not offered
 
     @classmethod
     def load(cls, base: str) -> ReviewIndex:
@@ -192,8 +193,10 @@ class ReviewIndex:
                 found = reviews(adapter.read(raw, path=path), rel)
             else:
                 return
-        except (OSError, InputError):
-            found = Reviews(rel, [], [])
+        except (OSError, InputError) as exc:  # said at every run until fixed: indexed as (0, -1), read again
+            found, info = Reviews(rel, [], []), None
+            why = str(exc) if isinstance(exc, InputError) else f"{path}: {exc.strerror}"
+            self.unreadable.append(f"{why}; its reviews are not offered to other pages")
         old = self.records.get(rel)
         if old is None or old[2] != found.sources or old[3] != found.targets:
             self._memory = None
