@@ -375,3 +375,46 @@ def test_a_catalog_the_review_index_cannot_read_is_said_every_run(cli, history, 
     history.commit({"d.md": page_text(SENTENCES[1:2], "d1")})
     assert sync(cli, history, tree).code == 0
     assert read(tree / "d.po").active[0].target == "Relu un."
+
+
+@pytest.mark.parametrize("charset", ["ISO-8859-1", "UTF-8"])
+def test_a_review_in_a_catalog_msgconv_converted_is_offered(cli, history, tmp_path, charset):
+    first = history.commit({"a.md": page_text(SENTENCES[:3]), "b.md": page_text(SENTENCES[3:], "b1")})
+    tree = extract(cli, history, first, tmp_path / "out")
+    history.commit({"b.md": page_text(SENTENCES[3:5], "b2")})
+    assert sync(cli, history, tree).code == 0  # the index is saved
+    review(tree / "a.po", SENTENCES[1][0], "Relu été, à côté.")
+    subprocess.run(["msgconv", "-t", charset, "-o", tree / "a.po", tree / "a.po"], check=True, capture_output=True)
+    history.commit({"c.md": page_text(SENTENCES[1:2], "c1")})
+    done = sync(cli, history, tree)
+    assert done.code == 0, done.err
+    assert read(tree / "c.po").active[0].target == "Relu été, à côté."
+
+
+@pytest.mark.parametrize("tool", ["msgmerge", "msgattrib-clear", "po2xliff", "po2xliff-xliff2po"])
+def test_a_review_saved_by_other_gettext_tools_is_kept_and_offered(cli, history, tmp_path, tool):
+    """The catalog rewritten by msgmerge (itself as reference), msgattrib --clear-fuzzy, or converted to XLIFF
+    by translate-toolkit (and back): the commit that changes its page keeps the review, a new page is offered it."""
+    from tm.formats import for_path
+
+    first = history.commit({"a.md": page_text(SENTENCES[:3]), "b.md": page_text(SENTENCES[3:], "b1")})
+    tree = extract(cli, history, first, tmp_path / "out")
+    review(tree / "a.po", SENTENCES[1][0], "Relu un.")
+    po_file, xlf = tree / "a.po", tree / "a.xlf"
+    steps = {"msgmerge": [["msgmerge", "-q", "-o", po_file, po_file, po_file]],
+             "msgattrib-clear": [["msgattrib", "--clear-fuzzy", "-o", po_file, po_file]],
+             "po2xliff": [["po2xliff", po_file, xlf]],
+             "po2xliff-xliff2po": [["po2xliff", po_file, xlf], ["xliff2po", xlf, po_file]]}[tool]
+    for step in steps:
+        subprocess.run(step, check=True, capture_output=True)
+        if step[0] != "msgmerge" and step[0] != "msgattrib":  # a conversion: the catalog is the new file only
+            Path(step[1]).unlink()
+    history.commit({"a.md": page_text([*SENTENCES[:3], ("One more.", "Un de plus.")], "a2"),
+                    "c.md": page_text(SENTENCES[1:2], "c1")})
+    done = sync(cli, history, tree)
+    assert done.code == 0, done.err
+    catalog = next(p for p in (po_file, xlf) if p.exists())
+    entry = next(e for e in for_path(catalog.name).read(catalog.read_bytes(), path=str(catalog)).active
+                 if e.source == SENTENCES[1][0])
+    assert (entry.target, entry.fuzzy) == ("Relu un.", False)
+    assert read(tree / "c.po").active[0].target == "Relu un."
