@@ -334,16 +334,22 @@ def test_to_a_commit_that_is_not_on_the_branch_is_refused(cli, history, tmp_path
     assert (tree / ".tm" / "sync.json").read_bytes() == state and not (tree / "b.po").exists()
 
 
-def test_a_commit_whose_catalog_cannot_be_read_is_applied_once_the_catalog_is_fixed(cli, history, tmp_path):
-    """A git merge leaves conflict markers in a catalog. Update leaves such a catalog as it was and a later update
-    catches it up; a sync that recorded the commit as synced would never come back to it: once the person fixed
-    the file, `nothing to sync`, and the catalog stays without that commit's changes."""
+def merge_conflict_in_a_review(cli, history: History, tmp_path: Path) -> tuple[Path, bytes]:  # type: ignore[no-untyped-def]
+    """A tree with a review in a.po, which a git merge then left with conflict markers; the tree and a.po as it was."""
     first = history.commit({"a.md": page_text(SENTENCES[:3]), "b.md": page_text(SENTENCES[3:], "b1")})
     tree = extract(cli, history, first, tmp_path / "out")
     review(tree / "a.po", SENTENCES[1][0], "Relu un.")
     good = (tree / "a.po").read_bytes()
     (tree / "a.po").write_bytes(good.replace(b'msgstr "Relu un."\n', b'<<<<<<< HEAD\nmsgstr "Relu un."\n=======\n'
                                              b'msgstr "Relu 1."\n>>>>>>> theirs\n'))
+    return tree, good
+
+
+def test_a_commit_whose_catalog_cannot_be_read_is_applied_once_the_catalog_is_fixed(cli, history, tmp_path):
+    """A git merge leaves conflict markers in a catalog. Update leaves such a catalog as it was and a later update
+    catches it up; a sync that recorded the commit as synced would never come back to it: once the person fixed
+    the file, `nothing to sync`, and the catalog stays without that commit's changes."""
+    tree, good = merge_conflict_in_a_review(cli, history, tmp_path)
     history.commit({"a.md": page_text([*SENTENCES[:3], ("Added here.", "Ajout.")], "a2"),
                     "b.md": page_text(SENTENCES[3:5], "b2")})
     before = files(tree, derived=False)
@@ -361,12 +367,7 @@ def test_a_commit_whose_catalog_cannot_be_read_is_applied_once_the_catalog_is_fi
 def test_a_catalog_the_review_index_cannot_read_is_said_every_run(cli, history, tmp_path):
     """Its reviews cannot be offered; update says so (it reads every catalog), so sync must too, at every run
     until the file is fixed, not once."""
-    first = history.commit({"a.md": page_text(SENTENCES[:3]), "b.md": page_text(SENTENCES[3:], "b1")})
-    tree = extract(cli, history, first, tmp_path / "out")
-    review(tree / "a.po", SENTENCES[1][0], "Relu un.")
-    good = (tree / "a.po").read_bytes()
-    (tree / "a.po").write_bytes(good.replace(b'msgstr "Relu un."\n', b'<<<<<<< HEAD\nmsgstr "Relu un."\n=======\n'
-                                             b'msgstr "Relu 1."\n>>>>>>> theirs\n'))
+    tree, good = merge_conflict_in_a_review(cli, history, tmp_path)
     for n in range(2):
         history.commit({f"c{n}.md": page_text(SENTENCES[4:5], f"c{n}")})
         done = sync(cli, history, tree)
