@@ -167,3 +167,21 @@ def test_a_review_a_person_corrected_comes_before_the_text_it_replaced(tmp_path:
     done = cli("update", tree, tmp_path / "v1", "--memory", db, "--force", "-q")
     assert done.code == 0, done.err
     assert po.read((tree / "a.po").read_bytes(), path="a.po").entries[0].target == texts[-1]
+
+
+@pytest.mark.parametrize("folder", ["fr", "fr_FR"])
+def test_update_memory_offers_to_a_tree_in_a_folder_named_as_gettext_names_locales(tmp_path: Path, cli,
+                                                                                    folder: str) -> None:
+    """gettext trees are often `fr/` or `pt_BR/`: the tree's locale is then its catalogs' Language, not nothing."""
+    extracted = reviewed_tree(tmp_path, cli)
+    tree = extracted.parent / folder
+    extracted.rename(tree)
+    db = tmp_path / "m.sqlite"
+    assert cli("memory", "add", tree, "--db", db, "-q").code == 0
+    (tmp_path / "v1" / "b.md").write_text(page((S2, "Exécutez.")), encoding="utf-8")
+    assert cli("extract", tmp_path / "v1", "--out", tmp_path / "again", "-q").code == 0
+    (tmp_path / "again" / "fr-FR" / "b.po").rename(tree / "b.po")
+    (tree / "a.po").unlink()  # the page left the tree; it comes back
+    done = cli("update", tree, tmp_path / "v1", "--memory", db, "--json", "--force")
+    assert done.code == 0, done.err
+    assert po.read((tree / "a.po").read_bytes(), path="a.po").entries[0].target == REVIEWED
