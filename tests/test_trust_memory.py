@@ -185,3 +185,15 @@ def test_update_memory_offers_to_a_tree_in_a_folder_named_as_gettext_names_local
     done = cli("update", tree, tmp_path / "v1", "--memory", db, "--json", "--force")
     assert done.code == 0, done.err
     assert po.read((tree / "a.po").read_bytes(), path="a.po").entries[0].target == REVIEWED
+
+
+def test_a_memory_export_with_no_unit_says_so(tmp_path: Path, cli) -> None:
+    """As tm export warns: a memory of vendor translations only, exported with the default origin, is an empty
+    TMX, which a CAT tool would import without a word."""
+    (tmp_path / "v1").mkdir()
+    (tmp_path / "v1" / "a.md").write_text(page((S1, "Le GC libère la mémoire.")), encoding="utf-8")
+    db = tmp_path / "m.sqlite"
+    assert cli("memory", "add", tmp_path / "v1", "--db", db, "-q").code == 0
+    done = cli("memory", "export", "-o", tmp_path / "out.tmx", "--db", db)
+    assert done.code == 0 and done.err.startswith("warning: ") and "--origin" in done.err, done.err
+    assert cli("memory", "export", "-o", tmp_path / "all.tmx", "--db", db, "--origin", "reviewed,ht,mt").err == ""

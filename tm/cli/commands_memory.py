@@ -229,6 +229,9 @@ def export_command(
         units = write_tmx(con, out, origins=origins, locale=locale)
     finally:
         con.close()
+    if not units:  # as tm export: an empty TMX would be imported without a word
+        Reporter(quiet=json_out).warning(f"no translation is {' or '.join(origins)}: {out} has no unit "
+                                         "(--origin reviewed,ht,mt adds the vendor's translations)")
     if json_out:
         print_json({"out": str(out), "units": units, "origins": list(origins)})
     else:
