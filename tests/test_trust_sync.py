@@ -419,3 +419,17 @@ def test_a_review_saved_by_other_gettext_tools_is_kept_and_offered(cli, history,
                  if e.source == SENTENCES[1][0])
     assert (entry.target, entry.fuzzy) == ("Relu un.", False)
     assert read(tree / "c.po").active[0].target == "Relu un."
+
+
+def test_from_without_the_path_the_tree_was_extracted_from_is_refused(cli, history, tmp_path):
+    """`.tm/` deleted (or a tree extracted from a folder of pages): `--from REV` alone names the pages from the
+    repository's root, `docs/a.md`, and sync would write `docs/a.po` beside the tree's `a.po`."""
+    first = history.commit({"a.md": page_text(SENTENCES[:2]), "b.md": page_text(SENTENCES[2:4], "b1")})
+    tree = extract(cli, history, first, tmp_path / "out")
+    (tree / ".tm" / "sync.json").unlink()
+    history.commit({"a.md": page_text(SENTENCES[:3], "a2")})
+    done = sync(cli, history, tree, "--from", first)
+    assert done.code == 2 and "PATH" in done.err and done.err.count("\n") == 1, done.err
+    assert not (tree / "docs").exists()
+    assert sync(cli, history, tree, "--from", first, "docs").code == 0
+    assert len(read(tree / "a.po").active) == 3

@@ -81,6 +81,8 @@ def sync(
         if to and branch and not is_ancestor(repo, tip, resolve(repo, branch)):
             raise BadArgument(f"--to {to} is not on {branch}: sync follows one branch (give its commit, or no --branch)")
         where = _paths(base, paths or [], state)
+        if state is None:
+            _check_names(base, repo, first, where)
         todo = commits(repo, first, tip)
         if not todo:
             return _nothing(base, first, tip, json_out, report)
@@ -115,6 +117,20 @@ def _paths(base: str, given: list[str], state: SyncState | None) -> tuple[str, .
         raise BadArgument(f"{base} was extracted from {recorded}; catalogs are named after the pages' paths "
                           f"there, so sync it with the same paths (or none), not {' '.join(paths)}")
     return paths or (state.paths if state else ())
+
+
+def _check_names(base: str, repo: Path, commit: str, where: tuple[str, ...]) -> None:
+    """A tree that records no commit (`--from`): its catalogs must be named as the pages of `commit` under
+    `where`, else sync would write the commits' catalogs beside them under other names (`docs/a.po`)."""
+    from tm.formats import catalog_suffixes
+    from tm.sources import walk_files
+    from tm.sync.git import page_stems
+
+    catalogs = {rel.rsplit(".", 1)[0] for rel, _ in walk_files(base, catalog_suffixes())}
+    if catalogs and not catalogs & page_stems(repo, commit, where):
+        shown = " ".join(where) or "the repository's root"
+        raise BadArgument(f"{base}: no catalog is named as a page of {commit[:12]} under {shown}: give the PATH in "
+                          f"{repo} the pages were extracted from, as tm extract --repo/--rev took it")
 
 
 def _nothing(base: str, at: str, tip: str, json_out: bool, report: Reporter) -> int:
