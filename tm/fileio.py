@@ -127,3 +127,16 @@ def write_file(path: str, data: bytes) -> None:
             view = view[os.write(fd, view) :]
     finally:
         os.close(fd)
+
+
+def ignore_in_git(folder: str, lines: str) -> None:
+    """Add to `folder/.gitignore` those of `lines` (a comment, then patterns) it lacks, keeping what it holds:
+    `tm sync` and `tm memory` share a catalog tree's `.tm/`, and each keeps its own derived files out of git."""
+    path = os.path.join(folder, ".gitignore")
+    try:
+        held = read_file(path).decode("utf-8", "replace")
+    except FileNotFoundError:
+        held = ""
+    missing = [line for line in lines.splitlines() if line.startswith("#") or line not in held.splitlines()]
+    if any(not line.startswith("#") for line in missing):
+        write_atomic(path, (held + ("" if not held or held.endswith("\n") else "\n") + "\n".join(missing) + "\n").encode())

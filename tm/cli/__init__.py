@@ -44,6 +44,10 @@ def run(argv: list[str] | None = None) -> int:
         print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
     except Exception as exc:
+        if _is_busy_memory(exc):
+            print(f"error: memory: {exc} (another tm memory add or update --memory is writing it); run this again "
+                  "when it has finished", file=sys.stderr)
+            return 2
         if not _is_parser_exception(exc):
             raise
         if type(exc).__name__ == "Abort":
@@ -73,6 +77,12 @@ def _interrupts_as_errors() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def _is_busy_memory(exc: Exception) -> bool:
+    """SQLite's "database is locked" once its busy timeout is over: another process writes the memory file (a
+    harvest of a whole history holds it for minutes). Told by module, so that tm does not import sqlite3 at start."""
+    return type(exc).__module__ == "sqlite3" and type(exc).__name__ == "OperationalError" and "locked" in str(exc)
 
 
 def _is_parser_exception(exc: Exception) -> bool:

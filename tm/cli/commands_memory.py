@@ -17,10 +17,13 @@ import typer
 from tm.cli._app import Json, Quiet, app, print_json
 from tm.errors import BadArgument, SourceError
 from tm.formats import catalog_suffixes
+from tm.model import canonical_locale
 from tm.progress import Reporter
 from tm.sources import PAGE_SUFFIXES, walk_files
 
 if TYPE_CHECKING:  # tm.memory is imported by the commands that use it, not by every start of tm
+    import sqlite3
+
     from tm.memory import AddReport, Match
 
 memory_app = typer.Typer(help="One translation memory across pages, handoffs and years (SQLite).",
@@ -50,6 +53,23 @@ def find_db(db: Path | None, *, near: list[str] | None = None, create: bool = Fa
     raise SourceError(f"no memory found ({DEFAULT_NAME} here or above): give --db PATH or run `tm memory add`")
 
 
+def _open(db: Path | None, locale: str, *, near: list[str] | None = None) -> tuple[sqlite3.Connection, str]:
+    """The memory the command line means, and `--locale` as the memory spells locales (`fr-fr`, `fr_FR` →
+    `fr-FR`). A locale the memory holds no translation into is a `BadArgument`: a lookup would answer nothing
+    and analyze bill every word as new, as if the memory had been asked and had nothing to say."""
+    from tm.memory import connect
+
+    path = find_db(db, near=near)
+    con = connect(path, create=False)
+    locale = canonical_locale(locale)
+    if locale and con.execute("SELECT 1 FROM translations WHERE locale = ? LIMIT 1", (locale,)).fetchone() is None:
+        held = [row[0] for row in con.execute("SELECT DISTINCT locale FROM translations ORDER BY 1")]
+        con.close()
+        raise BadArgument(f"{path}: the memory holds no translations into {locale} "
+                          f"({'it holds ' + ', '.join(held) if held else 'it is empty'})")
+    return con, locale
+
+
 def _catalog_only() -> tuple[str, ...]:
     return tuple(s for s in catalog_suffixes() if s != ".tmx")
 
@@ -73,6 +93,7 @@ def add(
     if repo is None and not paths:
         raise BadArgument("give page trees, catalog trees or TMX files, or --repo DIR --branch B")
     report = Reporter(quiet=quiet or json_out)
+    locale = canonical_locale(locale)
     con = connect(find_db(db, near=paths if repo is None else None, create=True))
     total = AddReport()
     try:
@@ -155,9 +176,9 @@ def lookup_command(
     db: Db = None, locale: Locale = "", json_out: Json = False,
 ) -> int:
     """Translations of a source: exact matches first, then the most similar sources (score, origin, dates, page)."""
-    from tm.memory import connect, lookup
+    from tm.memory import lookup
 
-    con = connect(find_db(db), create=False)
+    con, locale = _open(db, locale)
     try:
         _print_matches(lookup(con, text, locale=locale, limit=limit, threshold=threshold), json_out)
     finally:
@@ -173,9 +194,9 @@ def search_command(
     db: Db = None, locale: Locale = "", json_out: Json = False,
 ) -> int:
     """Concordance: how words or a phrase were translated before, matches marked."""
-    from tm.memory import connect, search
+    from tm.memory import search
 
-    con = connect(find_db(db), create=False)
+    con, locale = _open(db, locale)
     try:
         found = search(con, query, side="target" if target else "source", locale=locale, limit=limit)
         _print_matches(found, json_out)
@@ -193,7 +214,7 @@ def export_command(
     db: Db = None, locale: Locale = "", json_out: Json = False,
 ) -> int:
     """The memory as one TMX file for CAT tools (OmegaT, Trados) and MT customisation."""
-    from tm.memory import ORIGINS, connect
+    from tm.memory import ORIGINS
 
     if format_name != "tmx":
         raise BadArgument(f"--format {format_name}: the memory exports tmx only")
@@ -203,11 +224,14 @@ def export_command(
         raise BadArgument(f"--origin takes reviewed, ht, mt (not {', '.join(unknown) or 'nothing'})")
     from tm.memory.export import write_tmx
 
-    con = connect(find_db(db), create=False)
+    con, locale = _open(db, locale)
     try:
         units = write_tmx(con, out, origins=origins, locale=locale)
     finally:
         con.close()
+    if not units:  # as tm export: an empty TMX would be imported without a word
+        Reporter(quiet=json_out).warning(f"no translation is {' or '.join(origins)}: {out} has no unit "
+                                         "(--origin reviewed,ht,mt adds the vendor's translations)")
     if json_out:
         print_json({"out": str(out), "units": units, "origins": list(origins)})
     else:
@@ -218,9 +242,9 @@ def export_command(
 @memory_app.command("stats")
 def stats_command(db: Db = None, locale: Locale = "", json_out: Json = False) -> int:
     """What the memory holds: sources, translations by locale and origin, pages, commits, dates, size."""
-    from tm.memory import ORIGINS, connect, stats
+    from tm.memory import ORIGINS, stats
 
-    con = connect(find_db(db), create=False)
+    con, locale = _open(db, locale)
     try:
         result = stats(con, locale=locale)
     finally:
@@ -246,8 +270,7 @@ def analyze_command(
     db: Db = None, locale: Locale = "", json_out: Json = False,
 ) -> int:
     """Words of a job by match band against the memory (context, repetition, 100%, 95-99, 85-94, 75-84, new)."""
-    from tm.memory import connect
-    from tm.memory.analyze import BANDS, analyze, changed_since, job_segments
+    from tm.memory.analyze import BANDS, analyze, changed_since, job_locale, job_segments
 
     only = None
     if since is not None:
@@ -256,7 +279,7 @@ def analyze_command(
         only, errors = changed_since(since, paths[0])
         if errors:
             raise SourceError(errors[0])
-    con = connect(find_db(db, near=paths), create=False)
+    con, locale = _open(db, locale or job_locale(paths), near=paths)
     try:
         result = analyze(con, job_segments(paths), locale=locale, only=only)
     finally:

@@ -9,6 +9,7 @@ terminal, or `--json`; `--review DIR` writes review catalogs of everything the r
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -64,10 +65,13 @@ def sync(
     base = update_root(str(catalog_dir))
     report = Reporter(quiet=quiet or json_out)
     with TreeLock(base):
+        if dry_run and os.path.isdir(Staging(base).root):  # finishing it would write, and the tree is half done
+            raise BadArgument(f"{base}: an interrupted sync or update left {Staging(base).root}; run tm sync "
+                              "without --dry-run first (it finishes or throws away what was left)")
         recovered = Staging(base).recover()
         if recovered:
             report.warning(f"{base}: {recovered}")
-        span = sync_range(base, repo, start=start, end=to or branch, paths=paths or [])
+        span = sync_range(base, repo, start=start, to=to, branch=branch, paths=paths or [])
         if not span.todo:
             return _nothing(base, span.first, span.tip, json_out, report)
         show = not (quiet or json_out)
@@ -76,7 +80,7 @@ def sync(
         run = run_sync(base, repo, span.where, span.todo, SyncOptions(threshold, drop_obsolete, force, jobs),
                        dry_run=dry_run, review=review, memory=memory_of(base, memory_db),
                        on_commit=lambda result: _told(result, report, show))
-    for message in run.review_errors:
+    for message in run.index_errors + run.review_errors:
         report.error(message)
     for message in run.memory.errors if run.memory else ():
         report.warning(message)

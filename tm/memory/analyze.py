@@ -103,6 +103,25 @@ def job_segments(paths: list[str]) -> Iterable[tuple[str, list[str]]]:
                 yield catalog.page or page_relpath(relpath), [e.source for e in catalog.entries if not e.obsolete]
 
 
+def job_locale(paths: list[str]) -> str:
+    """The target locale of the job's first page (`ms.contentlocale`) or catalog (`Language`), "" if it says
+    none: the memory's translations into other locales are no matches for it."""
+    from tm.catalogs import read_catalog
+    from tm.fileio import read_file
+    from tm.formats import catalog_suffixes
+    from tm.page.parse import load_page
+    from tm.sources import PAGE_SUFFIXES, walk_files
+
+    for path in paths:
+        found = [(os.path.basename(path), path)] if os.path.isfile(path) else \
+            walk_files(path, (*PAGE_SUFFIXES, *catalog_suffixes()))
+        for relpath, name in found:
+            if relpath.lower().endswith(PAGE_SUFFIXES):
+                return load_page(relpath, read_file(name)).page.locale
+            return read_catalog(name).locale
+    return ""
+
+
 def changed_since(old: str, new: str, *, threshold: float = DEFAULT_THRESHOLD) -> tuple[dict[str, set[str]], list[str]]:
     """{page: sources} of the segments of handoff `new` that `tm diff old new` classes added or source_changed
     (pages or catalog trees on both sides), and the diff's errors."""

@@ -306,7 +306,7 @@ def catalog_keys(catalog: Catalog, *, locale: str = "") -> list[tuple[Key, int]]
     under the source it translates (its previous source when it was carried from one); a vendor translation
     carried from a previous source is left out (it translates another source).
     """
-    locale = locale or catalog.locale
+    locale = canonical_locale(locale or catalog.locale)  # po2xliff writes target-language="fr_FR"
     out = []
     for entry in catalog.entries:
         if not entry.target or not locale:

@@ -30,6 +30,7 @@ from pathlib import Path
 from tm.memory.harvest import AddReport, add_catalogs
 from tm.memory.query import iso_date
 from tm.memory.store import REVIEWED, connect
+from tm.model import canonical_locale
 from tm.update import Reviews
 
 __all__ = ["record_tree", "remembered_reviews"]
@@ -41,6 +42,7 @@ def remembered_reviews(db: str | Path, tree: str, *, locale: str) -> tuple[list[
     """Record the tree in the memory at `db`, then read back its reviewed translations into `locale`, the
     latest first (rows of one page and date together, in that order): `run_update`'s `more_reviews`, and
     the errors of the catalogs that could not be recorded."""
+    locale = locale or _catalogs_locale(tree)
     errors = record_tree(db, tree, locale=locale).errors
     con = connect(db, create=False)
     try:
@@ -53,6 +55,22 @@ def remembered_reviews(db: str | Path, tree: str, *, locale: str) -> tuple[list[
     finally:
         con.close()
     return found, list(errors)
+
+
+def _catalogs_locale(tree: str) -> str:
+    """The locale of a tree whose folder does not name one (`fr/`, `pt_BR/`, as gettext names them): its first
+    catalog's `Language`, as the memory stores it."""
+    from tm.catalogs import read_catalog
+    from tm.errors import TmError
+    from tm.formats import catalog_suffixes
+    from tm.sources import walk_files
+
+    for _, path in sorted(walk_files(tree, tuple(s for s in catalog_suffixes() if s != ".tmx"))):
+        try:
+            return canonical_locale(read_catalog(path).locale)
+        except TmError:
+            continue
+    return ""
 
 
 def _reviewed(con: sqlite3.Connection, locale: str) -> Iterator[tuple[str, str, str]]:

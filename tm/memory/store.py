@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from tm.errors import SourceError
+from tm.fileio import ignore_in_git
 
 SCHEMA_VERSION = "1"
 REVIEWED, HT, MT = 0, 1, 2  # indexes into tm.model.ORIGINS
@@ -101,6 +102,7 @@ def connect(path: str | Path, *, create: bool = True) -> sqlite3.Connection:
         raise SourceError(f"{path}: no memory here (create one with `tm memory add`)")
     path.parent.mkdir(parents=True, exist_ok=True)
     con = sqlite3.connect(str(path), isolation_level=None)
+    _refuse_foreign(con, path)
     con.execute(f"PRAGMA page_size={PAGE_SIZE}")  # a new file only (before its first table)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=NORMAL")
@@ -118,12 +120,24 @@ def connect(path: str | Path, *, create: bool = True) -> sqlite3.Connection:
     return con
 
 
+def _refuse_foreign(con: sqlite3.Connection, path: Path) -> None:
+    """A file that is not an SQLite database, or one of another program (tables, but not tm's `meta`), is a
+    `SourceError` before anything is written to it (the schema, or WAL mode, would change another's file)."""
+    try:
+        tables = {name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as exc:
+        con.close()
+        raise SourceError(f"{path}: not a tm memory ({exc})") from None
+    if tables and "meta" not in tables:
+        con.close()
+        raise SourceError(f"{path}: not a tm memory (an SQLite file with other tables: {', '.join(sorted(tables)[:3])})")
+
+
 def _ignore_file(path: Path) -> None:
-    """A `.tm` folder gets a `.gitignore` of `*`, so the memory is never committed with the catalogs."""
+    """A `.tm` folder's `.gitignore` lists the memory, so it is never committed with the catalogs (the folder
+    also holds `tm sync`'s state, which is)."""
     if path.parent.name == ".tm":
-        ignore = path.parent / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# derived data: `tm memory add` rebuilds it\n*\n", encoding="utf-8")
+        ignore_in_git(str(path.parent), f"# derived data: `tm memory add` rebuilds it\n{path.name}*\n")
 
 
 # How one translation was seen in a batch, as a list (made and updated several times faster than a dataclass):

@@ -24,6 +24,7 @@ stopped anywhere leaves the tree at a commit boundary, and the next run resumes 
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -116,10 +117,11 @@ def sync_commit(index: ReviewIndex, state: SyncState, changes: list[Change], rea
         found = catalog_of(base, relpath)
         if found is not None:
             by_page[page_key(relpath)] = found
+    seen = {path: _stat(path) for path in by_page.values()}
     staging = Staging(base)
     try:
         summary = _passes(job, changes, _Pages(blobs, read), by_page, index, options, report.errors)
-        refused = _refusals(summary, index, base, state.commit[:12], options)
+        refused = _refusals(summary, index, base, state.commit[:12], options) + _unread(report.errors, base, state)
         if refused:
             report.refused = refused
             staging.discard()
@@ -127,6 +129,10 @@ def sync_commit(index: ReviewIndex, state: SyncState, changes: list[Change], rea
         _stash_orphans(base, staging, summary.pages_removed, by_page)
         write_file(staging.path(os.path.join(base, STATE_DIR, STATE_NAME)), state_bytes(state))
         touched = _staged(staging) + [os.path.relpath(p, base).replace(os.sep, "/") for p in summary.deletes]
+        report.refused = _changed_meanwhile(seen, state.commit[:12])
+        if report.refused:
+            staging.discard()
+            return report
     except BaseException:
         staging.discard()
         raise
@@ -136,6 +142,30 @@ def sync_commit(index: ReviewIndex, state: SyncState, changes: list[Change], rea
     report.files_written, report.files_deleted = summary.files_written, summary.files_deleted
     report.renamed = summary.pages_renamed
     return report
+
+
+def _unread(errors: list[str], base: str, state: SyncState) -> list[str]:
+    """A commit whose catalogs in the tree could not be read (conflict markers of a git merge) is not applied:
+    recorded as synced, the next run would never come back to it once the file is fixed. (A page of the
+    commit that cannot be read is the vendor's: its catalog waits for the next commit of that page.)"""
+    if not any(e.startswith(os.path.join(base, "")) for e in errors):
+        return []
+    message = f"{state.commit[:12]}: not applied, as a catalog of it cannot be read: fix (or remove) it and run tm sync again"
+    return [message]
+
+
+def _stat(path: str) -> tuple[int, int] | None:
+    with contextlib.suppress(OSError):
+        info = os.stat(path)
+        return info.st_mtime_ns, info.st_size
+    return None
+
+
+def _changed_meanwhile(seen: dict[str, tuple[int, int] | None], shown: str) -> list[str]:
+    """The commit's catalogs saved by someone else since sync listed them (a translator's editor): sync read
+    them before and would put its update of the old text in their place."""
+    return [f"{path}: changed while sync updated it for {shown} (saved in an editor?); nothing of {shown} written, "
+            "run tm sync again" for path, before in seen.items() if _stat(path) != before]
 
 
 @dataclass(frozen=True, slots=True)

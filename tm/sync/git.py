@@ -15,7 +15,7 @@ from types import TracebackType
 from tm.errors import SourceError
 from tm.sources import PAGE_SUFFIXES, run_git
 
-__all__ = ["BlobReader", "Change", "changes", "commits", "resolve"]
+__all__ = ["BlobReader", "Change", "changes", "commits", "is_ancestor", "page_stems", "resolve"]
 
 _EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's empty tree: what a root commit is diffed with
 _LINK = "120000"
@@ -46,7 +46,15 @@ def resolve(repo: Path, rev: str) -> str:
     try:
         return _git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", rev + "^{commit}").decode().strip()
     except SourceError:
+        _git(repo, "rev-parse", "--git-dir")  # a folder that is no git repository says so, not "no such commit"
         raise SourceError(f"{repo}: {rev}: no such commit") from None
+
+
+def is_ancestor(repo: Path, commit: str, tip: str) -> bool:
+    """Whether `commit` is `tip` or in its history."""
+    done = subprocess.run(["git", "-C", str(repo), "merge-base", "--is-ancestor", commit, tip], check=False,
+                          capture_output=True)
+    return done.returncode == 0
 
 
 def commits(repo: Path, start: str, end: str) -> list[str]:
@@ -88,6 +96,14 @@ def changes(repo: Path, commit: str, paths: tuple[str, ...] = ()) -> list[Change
         if old or new:
             found.append(Change(old, new, blob if new else "", old_blob if old else ""))
     return sorted(found, key=lambda c: c.new or c.old)
+
+
+def page_stems(repo: Path, commit: str, paths: tuple[str, ...] = ()) -> set[str]:
+    """The pages of `commit` under `paths`, named as `changes` names them, without their suffix."""
+    prefixes = [p.strip("/") for p in paths if p.strip("/")]
+    raw = _git(repo, "ls-tree", "-r", "-z", "--name-only", commit, "--", *(prefixes or ["."]))
+    names = (_relpath(name, prefixes) for name in raw.split(b"\0") if name)
+    return {name.rsplit(".", 1)[0] for name in names if name}
 
 
 def _relpath(name: bytes, prefixes: list[str]) -> str:

@@ -19,7 +19,7 @@ from tm.errors import BadArgument
 from tm.jobs.outputs import write_diff_reviews
 from tm.jobs.tree import tree_locale
 from tm.sync.apply import ORPHANS, CommitReport, SyncOptions, catalog_of, segment_changes, sync_commit
-from tm.sync.git import BlobReader, Change, changes, commits, resolve
+from tm.sync.git import BlobReader, Change, changes, commits, is_ancestor, resolve
 from tm.sync.remember import Remembered, record_catalogs, record_commits
 from tm.sync.state import STATE_DIR, ReviewIndex, SyncState, read_state
 
@@ -37,15 +37,24 @@ class SyncRange:
     todo: list[str]
 
 
-def sync_range(base: str, repo: Path, *, start: str | None, end: str, paths: list[str]) -> SyncRange:
-    """What a sync of the tree `base` applies: from `start` (else the commit the tree records) to `end`."""
+def sync_range(base: str, repo: Path, *, start: str | None, to: str | None, branch: str,
+               paths: list[str]) -> SyncRange:
+    """What a sync of the tree `base` applies: from `start` (only for a tree that records no commit; else
+    the one it records) to `to` on `branch` (else its tip)."""
     state = read_state(base)
     if start is None and state is None:
         raise BadArgument(f"{base}: no synced commit recorded (the tree was not extracted with --repo/--rev); "
                           "give --from REV, the commit its catalogs were made from")
     first = resolve(repo, start) if start else state.commit  # type: ignore[union-attr]
-    tip = resolve(repo, end)
+    if state is not None and first != state.commit:  # it would skip commits, or apply some a second time
+        raise BadArgument(f"{base} records {state.commit[:12]}, the commit its catalogs hold; --from is for a tree "
+                          "that records none (to start elsewhere, remove .tm/sync.json first)")
+    tip = resolve(repo, to or branch)
+    if to and branch and not is_ancestor(repo, tip, resolve(repo, branch)):
+        raise BadArgument(f"--to {to} is not on {branch}: sync follows one branch (give its commit, or no --branch)")
     where = _paths(base, paths, state)
+    if state is None:
+        _check_names(base, repo, first, where)
     return SyncRange(first, tip, where, commits(repo, first, tip))
 
 
@@ -60,6 +69,20 @@ def _paths(base: str, given: list[str], state: SyncState | None) -> tuple[str, .
     return paths or (state.paths if state else ())
 
 
+def _check_names(base: str, repo: Path, commit: str, where: tuple[str, ...]) -> None:
+    """A tree that records no commit (`--from`): its catalogs must be named as the pages of `commit` under
+    `where`, else sync would write the commits' catalogs beside them under other names (`docs/a.po`)."""
+    from tm.formats import catalog_suffixes
+    from tm.sources import walk_files
+    from tm.sync.git import page_stems
+
+    catalogs = {rel.rsplit(".", 1)[0] for rel, _ in walk_files(base, catalog_suffixes())}
+    if catalogs and not catalogs & page_stems(repo, commit, where):
+        shown = " ".join(where) or "the repository's root"
+        raise BadArgument(f"{base}: no catalog is named as a page of {commit[:12]} under {shown}: give the PATH in "
+                          f"{repo} the pages were extracted from, as tm extract --repo/--rev took it")
+
+
 @dataclass(slots=True)
 class SyncRun:
     """What a run did: one report per commit applied (the last one refused, if one was), and the errors of
@@ -68,6 +91,7 @@ class SyncRun:
     reports: list[CommitReport] = field(default_factory=list)
     review_errors: list[str] = field(default_factory=list)
     memory: Remembered | None = None  # what was recorded in the memory, when one is configured
+    index_errors: list[str] = field(default_factory=list)  # catalogs of the tree that could not be read
 
 
 def run_sync(base: str, repo: Path, where: tuple[str, ...], todo: list[str], options: SyncOptions, *,
@@ -87,6 +111,7 @@ def run_sync(base: str, repo: Path, where: tuple[str, ...], todo: list[str], opt
         index.base = scratch
     olds: dict[str, str] = {}
     news: dict[str, str] = {}
+    run.index_errors = index.unreadable
     try:
         with BlobReader(repo) as read:
             for commit, found in zip(todo, touched):

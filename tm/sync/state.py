@@ -26,6 +26,7 @@ import contextlib
 import json
 import marshal
 import os
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +34,7 @@ from typing import Any
 
 from tm.align import FuzzyIndex
 from tm.errors import InputError
-from tm.fileio import read_file, write_atomic
+from tm.fileio import ignore_in_git, read_file, write_atomic
 from tm.formats import catalog_suffixes, for_path, po
 from tm.sync.git import resolve
 from tm.sync.memory import SIMILAR_NAME, TreeMemory, load_similar, save_similar
@@ -86,9 +87,7 @@ def state_bytes(state: SyncState) -> bytes:
 def write_state(base: str, state: SyncState) -> None:
     """Record `state` in the tree (atomically), with the `.gitignore` that keeps the index out of git."""
     os.makedirs(os.path.join(base, STATE_DIR), exist_ok=True)
-    ignore = os.path.join(base, STATE_DIR, ".gitignore")
-    if not os.path.exists(ignore):
-        write_atomic(ignore, _IGNORE.encode())
+    ignore_in_git(os.path.join(base, STATE_DIR), _IGNORE)
     write_atomic(state_path(base), state_bytes(state))
 
 
@@ -120,6 +119,7 @@ class ReviewIndex:
         self._similar_state = "unread"  # then "saved" (as on disk) or "new" (to save)
         self._changed: set[str] = set()  # catalogs whose record changed since INDEX_NAME was written
         self.read = 0  # catalogs read (not found in the index as they are)
+        self.unreadable: list[str] = []  # catalogs that could not be read: their reviews are not offered
 
     @classmethod
     def load(cls, base: str) -> ReviewIndex:
@@ -193,15 +193,16 @@ class ReviewIndex:
                 found = reviews(adapter.read(raw, path=path), rel)
             else:
                 return
-        except (OSError, InputError):
-            found = Reviews(rel, [], [])
+        except (OSError, InputError) as exc:  # said at every run until fixed: indexed as (0, -1), read again
+            found, info = Reviews(rel, [], []), None
+            why = str(exc) if isinstance(exc, InputError) else f"{path}: {exc.strerror}"
+            self.unreadable.append(f"{why}; its reviews are not offered to other pages")
         old = self.records.get(rel)
         if old is None or old[2] != found.sources or old[3] != found.targets:
             self._memory = None
         self.read += 1
         self._changed.add(rel)
-        self.records[rel] = (info.st_mtime_ns if info else 0, info.st_size if info else -1,
-                             found.sources, found.targets)
+        self.records[rel] = (_trusted_mtime(info), info.st_size if info else -1, found.sources, found.targets)
 
     @property
     def reviewed(self) -> int:
@@ -239,6 +240,16 @@ class ReviewIndex:
         if self._similar is not None and self._similar_state == "new":
             save_similar(os.path.join(top, SIMILAR_NAME), self._similar)
             self._similar_state = "saved"
+
+
+def _trusted_mtime(info: os.stat_result | None) -> int:
+    """The mtime to index a file read now under: -1 (read it again next run) while a write in the same tick of
+    the file system's clock would give it the same mtime (a same-size edit would look unchanged, as git's racy
+    files): 2 s on file systems with whole-second timestamps (ext3, HFS+, FAT, network shares), 10 ms else."""
+    if info is None:
+        return 0
+    tick = 2 * 10**9 if info.st_mtime_ns % 10**9 == 0 else 10**7
+    return -1 if time.time_ns() - info.st_mtime_ns < tick else info.st_mtime_ns
 
 
 def _load(path: str) -> Any:
