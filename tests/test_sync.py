@@ -352,13 +352,42 @@ def test_the_saved_review_index_is_the_one_the_catalogs_give(cli, history, tmp_p
     history.commit({"c.md": page_text(SENTENCES[:1], "c1")})
     assert sync(cli, history, tree).code == 0
     saved = ReviewIndex.load(str(tree))
-    assert (tree / ".tm" / "reviews-delta.marshal").exists()
-    for name in ("reviews.marshal", "reviews-delta.marshal"):
-        (tree / ".tm" / name).unlink()
+    (tree / ".tm" / "reviews.sqlite").unlink()
     rebuilt = ReviewIndex.load(str(tree))
-    assert saved.records == rebuilt.records
-    assert saved.departed == {"a.po": ([SENTENCES[0][0]], ["Relu zéro."])}
+    assert rebuilt.read == 3 and saved.read == 0
+    assert reviewed(saved) == reviewed(rebuilt)
+    assert saved.store.departed() == {"a.po": [(SENTENCES[0][0], "Relu zéro.")]} and not rebuilt.store.departed()
+    for index in (saved, rebuilt):
+        assert word_index(index) == word_index_of(index)
     assert read(tree / "c.po").active[0].target == "Relu zéro."  # offered from the departed review
+
+
+def reviewed(index):  # type: ignore[no-untyped-def]
+    """Each catalog's (mtime_ns, size), active and obsolete reviews, as the index holds them."""
+    from tm.sync.memory import ACTIVE, OBSOLETE
+
+    return {rel: (stat, index.store.pairs(rel, ACTIVE), index.store.pairs(rel, OBSOLETE))
+            for rel, stat in index.store.stats().items()}
+
+
+def word_index(index):  # type: ignore[no-untyped-def]
+    """The sources, word counts and postings the store holds."""
+    db = index.store.db
+    sources = {i: t for i, t in db.execute("SELECT id, text FROM sources")}
+    return (set(sources.values()), dict(db.execute("SELECT word, df FROM words")),
+            {(w, n, sources[i]) for w, n, i in db.execute("SELECT word, length, source FROM postings")})
+
+
+def word_index_of(index):  # type: ignore[no-untyped-def]
+    """What the sources, word counts and postings are for the reviews the store holds (every tier)."""
+    from collections import Counter
+
+    from tm.align import _words
+
+    texts = {t for (t,) in index.store.db.execute("SELECT DISTINCT s.text FROM reviews r JOIN sources s ON "
+                                                  "s.id = r.source")}
+    df = Counter(w for t in texts for w in set(_words(t)))
+    return texts, dict(df), {(w, len(t), t) for t in texts for w in set(_words(t))}
 
 
 def test_paths_other_than_the_ones_extracted_from_are_refused(cli, history, tmp_path):
@@ -369,3 +398,23 @@ def test_paths_other_than_the_ones_extracted_from_are_refused(cli, history, tmp_
     assert done.code == 2 and "extracted from docs" in done.err and done.err.count("\n") == 1
     assert sync(cli, history, tree, "docs").code == 0
     assert len(read(tree / "sub" / "b.po").active) == 3
+
+
+def test_a_review_in_the_obsolete_entries_of_another_catalog_is_offered_as_update_offers_it(cli, history, tmp_path):
+    first = history.commit({"a.md": page_text(SENTENCES[:3]), "b.md": page_text(SENTENCES[4:], "b1")})
+    second = history.commit({"a.md": page_text([SENTENCES[0], SENTENCES[2]], "a2")})
+    last = history.commit({"c.md": page_text([SENTENCES[1], ("Other text.", "Autre.")], "c1")})
+    for name in ("synced", "updated"):
+        tree = extract(cli, history, first, tmp_path / name)
+        review(tree / "a.po", SENTENCES[1][0], "Relu un.")
+        review(tree / "b.po", SENTENCES[4][0], "Relu quatre.")
+        review(tree / "b.po", SENTENCES[5][0], "Relu cinq.")
+        done = cli("update", tree, "--repo", history.root, "--rev", second, "docs", "--jobs", "1")
+        assert done.code == 0, done.err
+        assert [e.target for e in read(tree / "a.po").obsolete] == ["Relu un."]  # a #~ review, made by update
+    synced, updated = tmp_path / "synced" / "fr-FR", tmp_path / "updated" / "fr-FR"
+    assert sync(cli, history, synced, "--from", second).code == 0
+    assert cli("update", updated, "--repo", history.root, "--rev", last, "docs", "--jobs", "1").code == 0
+    assert read(updated / "c.po").active[0].target == "Relu un."
+    for name in ("a.po", "b.po", "c.po"):
+        assert active(read(synced / name)) == active(read(updated / name)), name

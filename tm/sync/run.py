@@ -42,7 +42,7 @@ def run_sync(base: str, repo: Path, where: tuple[str, ...], todo: list[str], opt
     index = ReviewIndex.load(base)
     scratch = _scratch(base, touched) if dry_run else ""
     if scratch:
-        index.base = scratch
+        index.relocate(scratch)
     olds: dict[str, str] = {}
     news: dict[str, str] = {}
     run = SyncRun()
