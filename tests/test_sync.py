@@ -418,3 +418,31 @@ def test_a_review_in_the_obsolete_entries_of_another_catalog_is_offered_as_updat
     assert read(updated / "c.po").active[0].target == "Relu un."
     for name in ("a.po", "b.po", "c.po"):
         assert active(read(synced / name)) == active(read(updated / name)), name
+
+
+def test_a_review_changed_in_place_to_the_same_size_between_syncs_is_offered(cli, history, tmp_path):
+    first = history.commit({"a.md": page_text(SENTENCES[:2])})
+    tree = extract(cli, history, first, tmp_path / "out")
+    review(tree / "a.po", SENTENCES[1][0], "Relu AAAA.")
+    history.commit({"b.md": page_text(SENTENCES[4:5], "b1")})
+    assert sync(cli, history, tree).code == 0  # the index holds "Relu AAAA." now
+    raw = (tree / "a.po").read_bytes()
+    with open(tree / "a.po", "r+b") as file:  # as an editor saving in place: same size, new mtime
+        file.write(raw.replace(b"Relu AAAA.", b"Relu BBBB."))
+    assert (tree / "a.po").stat().st_size == len(raw)
+    history.commit({"c.md": page_text(SENTENCES[1:2], "c1")})
+    assert sync(cli, history, tree).code == 0
+    assert read(tree / "c.po").active[0].target == "Relu BBBB."
+
+
+def test_a_damaged_review_index_is_made_again_from_the_catalogs(cli, history, tmp_path):
+    first = history.commit({"a.md": page_text(SENTENCES[:2])})
+    tree = extract(cli, history, first, tmp_path / "out")
+    review(tree / "a.po", SENTENCES[1][0], "Relu un.")
+    history.commit({"b.md": page_text(SENTENCES[4:5], "b1")})
+    assert sync(cli, history, tree).code == 0
+    (tree / ".tm" / "reviews.sqlite").write_bytes(b"not a database" * 100)
+    history.commit({"c.md": page_text(SENTENCES[1:2], "c1")})
+    done = sync(cli, history, tree)
+    assert done.code == 0, done.err
+    assert read(tree / "c.po").active[0].target == "Relu un."
