@@ -37,7 +37,8 @@ _VERSION = 4  # PRAGMA user_version; 3 was the marshal files, which had no obsol
 _COMMON = 0.01  # FuzzyIndex's `common`: words in more of the sources than this share are stop words
 _CHUNK = 500  # ids per `IN (...)` query
 _SCHEMA = """
-CREATE TABLE catalogs(rel TEXT PRIMARY KEY, mtime INTEGER NOT NULL, size INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE catalogs(rel TEXT PRIMARY KEY, mtime INTEGER NOT NULL, size INTEGER NOT NULL, reviewed INTEGER NOT NULL
+                      ) WITHOUT ROWID;
 CREATE TABLE sources(id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE, length INTEGER NOT NULL);
 CREATE INDEX sources_by_length ON sources(length);
 CREATE TABLE reviews(rel TEXT NOT NULL, tier INTEGER NOT NULL, pos INTEGER NOT NULL, source INTEGER NOT NULL,
@@ -81,20 +82,21 @@ class ReviewStore:
         return self.db.execute("SELECT s.text, r.target FROM reviews r JOIN sources s ON s.id = r.source "
                                "WHERE r.rel = ? AND r.tier = ? ORDER BY r.pos", (rel, tier)).fetchall()
 
-    def count(self, tier: int) -> int:
-        return int(self.db.execute("SELECT COUNT(*) FROM reviews WHERE tier = ?", (tier,)).fetchone()[0])
+    def reviewed(self) -> int:
+        """The active reviews of the tree's catalogs."""
+        return int(self.db.execute("SELECT TOTAL(reviewed) FROM catalogs").fetchone()[0])
 
     def put(self, found: Iterable[tuple[tuple[int, int], Reviews]]) -> None:
         """Record catalogs as read: their (mtime_ns, size), active and obsolete reviews (replacing what was)."""
         rows: list[tuple[str, int, int, str, str]] = []
-        stats: list[tuple[str, int, int]] = []
+        stats: list[tuple[str, int, int, int]] = []
         for (mtime, size), reviews in found:
-            stats.append((reviews.where, mtime, size))
+            stats.append((reviews.where, mtime, size, len(reviews.sources)))
             rows += _rows(reviews.where, ACTIVE, reviews.sources, reviews.targets)
             rows += _rows(reviews.where, OBSOLETE, reviews.obsolete_sources, reviews.obsolete_targets)
-        rels = [(rel,) for rel, _, _ in stats]
+        rels = [(stat[0],) for stat in stats]
         dropped = self._delete(rels, (ACTIVE, OBSOLETE))
-        self.db.executemany("INSERT OR REPLACE INTO catalogs VALUES (?, ?, ?)", stats)
+        self.db.executemany("INSERT OR REPLACE INTO catalogs VALUES (?, ?, ?, ?)", stats)
         self._insert(rows)
         self._drop_unused(dropped)
 

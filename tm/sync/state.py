@@ -184,7 +184,7 @@ class ReviewIndex:
     @property
     def reviewed(self) -> int:
         """Reviewed entries in the tree (active)."""
-        return self.store.count(ACTIVE)
+        return self.store.reviewed()
 
     def memory(self) -> Memory:
         """The tree's reviews as `tm update`'s memory (tree order), then the departed ones, then the obsolete
