@@ -446,3 +446,24 @@ def test_a_damaged_review_index_is_made_again_from_the_catalogs(cli, history, tm
     done = sync(cli, history, tree)
     assert done.code == 0, done.err
     assert read(tree / "c.po").active[0].target == "Relu un."
+
+
+def test_workers_of_a_large_commit_query_the_review_index_as_the_parent_does(cli, history, tmp_path, monkeypatch):
+    from tm.sync import apply
+
+    first = history.commit({"a.md": page_text(SENTENCES[:3]), "b.md": page_text(SENTENCES[3:], "b1")})
+    history.commit({f"new{n}.md": page_text([SENTENCES[n % 6], (f"Sentence number {n % 6} about the new feature.",
+                                                               "MT")], f"n{n}") for n in range(8)})
+    trees = []
+    for jobs in ("1", "2"):
+        tree = extract(cli, history, first, tmp_path / f"jobs{jobs}")
+        review(tree / "a.po", SENTENCES[1][0], "Relu un.")
+        review(tree / "b.po", SENTENCES[4][0], "Relu quatre.")
+        monkeypatch.setattr(apply, "_PARALLEL", 2)  # workers from 2 pages on
+        done = cli("sync", tree, "--repo", history.root, "--branch", "main", "--jobs", jobs)
+        assert done.code == 0, done.err
+        trees.append(tree)
+    for n in range(8):
+        assert read(trees[0] / f"new{n}.po").entries == read(trees[1] / f"new{n}.po").entries
+    assert read(trees[1] / "new1.po").active[0].target == "Relu un."
+    assert any("Relu quatre." in note for note in read(trees[1] / "new4.po").active[1].notes)
