@@ -255,8 +255,9 @@ class TreeMemory(Memory):
 
     def _order(self, sid: int) -> tuple[int, str, int]:
         """Where a source first comes in memory order (FuzzyIndex's stored order)."""
-        return self._store.db.execute("SELECT tier, rel, pos FROM reviews WHERE source = ? "
-                                      "ORDER BY tier, rel, pos LIMIT 1", (sid,)).fetchone()  # type: ignore[no-any-return]
+        tier, rel, pos = self._store.db.execute("SELECT tier, rel, pos FROM reviews WHERE source = ? "
+                                                "ORDER BY tier, rel, pos LIMIT 1", (sid,)).fetchone()
+        return int(tier), str(rel), int(pos)
 
     def _best(self, query: str, threshold: float) -> tuple[int, str, float] | None:
         """`(id, source, score)` of the most similar reviewed source, as `FuzzyIndex.best` (`_best`) finds it."""
