@@ -162,21 +162,18 @@ class ReviewStore:
 
     def _drop_unused(self, ids: set[int]) -> None:
         """Forget the sources of `ids` no review uses any more (their words uncounted)."""
-        unused = [i for i in sorted(ids)
-                  if self.db.execute("SELECT 1 FROM reviews WHERE source = ? LIMIT 1", (i,)).fetchone() is None]
-        if not unused:
-            return
         df: Counter[str] = Counter()
-        for chunk in _chunks(unused):
-            rows = self.db.execute(f"SELECT id, text FROM sources WHERE id IN ({_marks(chunk)})", chunk).fetchall()
-            for sid, text in rows:
+        for chunk in _chunks(sorted(ids)):
+            unused = self.db.execute(f"SELECT id, text FROM sources s WHERE id IN ({_marks(chunk)}) AND NOT EXISTS "
+                                     "(SELECT 1 FROM reviews r WHERE r.source = s.id)", chunk).fetchall()
+            for sid, text in unused:
                 words = set(_words(text))
                 df.update(words)
                 self.db.executemany("DELETE FROM postings WHERE word = ? AND length = ? AND source = ?",
                                     [(word, len(text), sid) for word in words])
-            self.db.execute(f"DELETE FROM sources WHERE id IN ({_marks(chunk)})", chunk)
+            self.db.executemany("DELETE FROM sources WHERE id = ?", [(sid,) for sid, _ in unused])
         self.db.executemany("UPDATE words SET df = df - ? WHERE word = ?", [(n, w) for w, n in df.items()])
-        self.db.execute("DELETE FROM words WHERE df <= 0")
+        self.db.executemany("DELETE FROM words WHERE word = ? AND df <= 0", [(w,) for w in df])
 
 
 def _rows(rel: str, tier: int, sources: Iterable[str], targets: Iterable[str]) -> list[tuple[str, int, int, str, str]]:
