@@ -218,6 +218,7 @@ def test_dry_run_writes_nothing_and_tells_the_counts(cli, history, tmp_path):
     assert done.code == 0, done.err
     assert json.loads(done.out)["commits"][0]["segments"]["added"] == 1
     assert (tree / ".tm" / "sync.json").read_bytes() == state and (tree / "a.po").read_bytes() == before
+    assert sorted(p.name for p in (tree / ".tm").iterdir()) == [".gitignore", "sync.json"]  # no index either
 
 
 def test_review_writes_the_review_catalogs_of_the_run(cli, history, tmp_path):

@@ -39,10 +39,8 @@ def run_sync(base: str, repo: Path, where: tuple[str, ...], todo: list[str], opt
     of the catalogs they touch with `dry_run`; stop after a refused commit. `on_commit` is told of each
     commit as it is done."""
     touched = [changes(repo, commit, where) for commit in todo]
-    index = ReviewIndex.load(base)
     scratch = _scratch(base, touched) if dry_run else ""
-    if scratch:
-        index.relocate(scratch)
+    index = ReviewIndex.load(base, scratch=scratch)
     olds: dict[str, str] = {}
     news: dict[str, str] = {}
     run = SyncRun()

@@ -114,15 +114,25 @@ class ReviewIndex:
         self.read = 0  # catalogs read (not found in the index as they are)
 
     @classmethod
-    def load(cls, base: str) -> ReviewIndex:
-        """The index saved in the tree, brought up to date with the catalogs on disk."""
+    def load(cls, base: str, *, scratch: str = "") -> ReviewIndex:
+        """The index saved in the tree, brought up to date with the catalogs on disk. With `scratch` (a
+        scratch tree, `--dry-run`'s), a copy of it there is brought up to date and the index works on that
+        tree: the tree's own `.tm/` is left as it is."""
         top = os.path.join(base, STATE_DIR)
-        os.makedirs(top, exist_ok=True)
-        for old in _OLD_FILES:  # the index of an older tm: replaced by the store
-            with contextlib.suppress(OSError):
-                os.remove(os.path.join(top, old))
-        index = cls(base, ReviewStore(os.path.join(top, INDEX_NAME)))
+        path = os.path.join(top, INDEX_NAME)
+        if scratch:
+            os.makedirs(os.path.join(scratch, STATE_DIR), exist_ok=True)
+            if os.path.exists(path):
+                shutil.copyfile(path, os.path.join(scratch, STATE_DIR, INDEX_NAME))
+            path = os.path.join(scratch, STATE_DIR, INDEX_NAME)
+        else:
+            os.makedirs(top, exist_ok=True)
+            for old in _OLD_FILES:  # the index of an older tm: replaced by the store
+                with contextlib.suppress(OSError):
+                    os.remove(os.path.join(top, old))
+        index = cls(base, ReviewStore(path))
         index.refresh()
+        index.base = scratch or base
         return index
 
     def refresh(self) -> None:
@@ -192,15 +202,6 @@ class ReviewIndex:
         if self._memory is None:
             self._memory = TreeMemory(self.store)
         return self._memory
-
-    def relocate(self, base: str) -> None:
-        """Work on a copy of the index in the tree `base` from now on (`--dry-run`'s scratch tree)."""
-        top = os.path.join(base, STATE_DIR)
-        os.makedirs(top, exist_ok=True)
-        self.store.commit()
-        self.store.close()
-        shutil.copyfile(self.store.path, os.path.join(top, INDEX_NAME))
-        self.base, self.store, self._memory = base, ReviewStore(os.path.join(top, INDEX_NAME)), None
 
     def save(self) -> None:
         """Commit what changed (each `update` and `refresh` does already)."""
