@@ -468,3 +468,16 @@ def test_workers_of_a_large_commit_query_the_review_index_as_the_parent_does(cli
         assert read(trees[0] / f"new{n}.po").entries == read(trees[1] / f"new{n}.po").entries
     assert read(trees[1] / "new1.po").active[0].target == "Relu un."
     assert any("Relu quatre." in note for note in read(trees[1] / "new4.po").active[1].notes)
+
+
+def test_the_index_of_an_older_tm_is_replaced_and_its_gitignore_gains_the_new_file_keeping_its_lines(cli, history,
+                                                                                                      tmp_path):
+    first = history.commit({"a.md": page_text(SENTENCES[:2])})
+    tree = extract(cli, history, first, tmp_path / "out")
+    (tree / ".tm" / ".gitignore").write_text("# derived data\nreviews.marshal\nsimilar.marshal\nmemory.sqlite\n")
+    (tree / ".tm" / "reviews.marshal").write_bytes(b"old index")
+    history.commit({"b.md": page_text(SENTENCES[4:5], "b1")})
+    assert sync(cli, history, tree).code == 0
+    lines = (tree / ".tm" / ".gitignore").read_text().splitlines()
+    assert {"memory.sqlite", "reviews.sqlite"} <= set(lines)
+    assert not (tree / ".tm" / "reviews.marshal").exists() and (tree / ".tm" / "reviews.sqlite").exists()

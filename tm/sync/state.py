@@ -41,7 +41,8 @@ from tm.sync.git import resolve
 from tm.sync.memory import ACTIVE, DEPARTED, ReviewStore, TreeMemory
 from tm.update_memory import Memory, Reviews, reviews
 
-__all__ = ["STATE_DIR", "ReviewIndex", "SyncState", "read_state", "record_extract", "state_bytes", "write_state"]
+__all__ = ["STATE_DIR", "ReviewIndex", "SyncState", "ignore_derived", "read_state", "record_extract", "state_bytes",
+           "write_state"]
 
 STATE_DIR = ".tm"
 STATE_NAME = "sync.json"
@@ -86,11 +87,22 @@ def state_bytes(state: SyncState) -> bytes:
 
 def write_state(base: str, state: SyncState) -> None:
     """Record `state` in the tree (atomically), with the `.gitignore` that keeps the index out of git."""
-    os.makedirs(os.path.join(base, STATE_DIR), exist_ok=True)
-    ignore = os.path.join(base, STATE_DIR, ".gitignore")
-    if not os.path.exists(ignore) or INDEX_NAME not in read_file(ignore).decode("utf-8", "replace"):
-        write_atomic(ignore, _IGNORE.encode())  # (again when an older tm wrote it)
+    ignore_derived(base)
     write_atomic(state_path(base), state_bytes(state))
+
+
+def ignore_derived(base: str) -> None:
+    """Add to the `.gitignore` of the tree's `.tm/` the patterns of sync's derived files it lacks (an older
+    tm's lists its older index), keeping the lines it holds (`tm memory` keeps its store there too)."""
+    os.makedirs(os.path.join(base, STATE_DIR), exist_ok=True)
+    path = os.path.join(base, STATE_DIR, ".gitignore")
+    try:
+        held = read_file(path).decode("utf-8", "replace")
+    except FileNotFoundError:
+        held = ""
+    missing = [line for line in _IGNORE.splitlines() if line.startswith("#") or line not in held.splitlines()]
+    if any(not line.startswith("#") for line in missing):
+        write_atomic(path, (held + ("" if not held or held.endswith("\n") else "\n") + "\n".join(missing) + "\n").encode())
 
 
 def record_extract(trees: list[str], repo: Path, rev: str, paths: list[str]) -> None:
@@ -126,7 +138,7 @@ class ReviewIndex:
                 shutil.copyfile(path, os.path.join(scratch, STATE_DIR, INDEX_NAME))
             path = os.path.join(scratch, STATE_DIR, INDEX_NAME)
         else:
-            os.makedirs(top, exist_ok=True)
+            ignore_derived(base)
             for old in _OLD_FILES:  # the index of an older tm: replaced by the store
                 with contextlib.suppress(OSError):
                     os.remove(os.path.join(top, old))
