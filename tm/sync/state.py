@@ -29,6 +29,7 @@ import contextlib
 import json
 import os
 import shutil
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -156,7 +157,7 @@ class ReviewIndex:
             self.store.forget(gone)
         changed = sorted(rel for rel, stat in found.items() if known.get(rel) != stat)
         for at in range(0, len(changed), _BATCH):  # a whole tree (the index made anew) in batches: less memory
-            self.store.put([self._read(rel) for rel in changed[at:at + _BATCH]])
+            self.store.put([self._read(rel, os.path.join(self.base, rel)) for rel in changed[at:at + _BATCH]])
         if gone or changed:
             self._memory = None
         self.store.commit()
@@ -166,7 +167,7 @@ class ReviewIndex:
         rels = sorted(set(wheres))
         before = {rel: self.store.pairs(rel, ACTIVE) for rel in rels}
         there = [rel for rel in rels if os.path.exists(os.path.join(self.base, rel))]
-        self.store.put([self._read(rel) for rel in there])
+        self.store.put([self._read(rel, os.path.join(self.base, rel)) for rel in there])
         self.store.forget(sorted(set(rels) - set(there)))
         for rel in rels:
             if before[rel]:
@@ -185,10 +186,9 @@ class ReviewIndex:
         if gone:
             self.store.depart(rel, gone)
 
-    def _read(self, rel: str) -> tuple[tuple[int, int], Reviews]:
+    def _read(self, rel: str, path: str) -> tuple[tuple[int, int], Reviews]:
         """One catalog's (mtime_ns, size) and reviews, active and obsolete; one that cannot be read or parsed
-        offers nothing (update says why)."""
-        path = os.path.join(self.base, rel)
+        offers nothing (update says why). The mtime is -1 (read it again) while it is racy (`_trusted_mtime`)."""
         self.read += 1
         try:
             info = os.stat(path)
@@ -201,7 +201,7 @@ class ReviewIndex:
                 found = reviews(adapter.read(raw, path=path), rel) if adapter else Reviews(rel, [], [])
         except (OSError, InputError):
             return (0, -1), Reviews(rel, [], [])
-        return (info.st_mtime_ns, info.st_size), found
+        return (_trusted_mtime(info), info.st_size), found
 
     @property
     def reviewed(self) -> int:
@@ -218,6 +218,14 @@ class ReviewIndex:
     def save(self) -> None:
         """Commit what changed (each `update` and `refresh` does already)."""
         self.store.commit()
+
+
+def _trusted_mtime(info: os.stat_result) -> int:
+    """The mtime to index a file read now under: -1 (read it again next run) while a write in the same tick of
+    the file system's clock would give it the same mtime (a same-size edit would look unchanged, as git's racy
+    files): 2 s on file systems with whole-second timestamps (ext3, HFS+, FAT, network shares), 10 ms else."""
+    tick = 2 * 10**9 if info.st_mtime_ns % 10**9 == 0 else 10**7
+    return -1 if time.time_ns() - info.st_mtime_ns < tick else info.st_mtime_ns
 
 
 def _catalog_stats(base: str) -> dict[str, tuple[int, int]]:
