@@ -481,5 +481,5 @@ def test_the_index_of_an_older_tm_is_replaced_and_its_gitignore_gains_the_new_fi
     history.commit({"b.md": page_text(SENTENCES[4:5], "b1")})
     assert sync(cli, history, tree).code == 0
     lines = (tree / ".tm" / ".gitignore").read_text().splitlines()
-    assert {"memory.sqlite", "reviews.sqlite"} <= set(lines)
+    assert {"memory.sqlite", "reviews.sqlite"} <= set(lines) and len(lines) == len(set(lines))
     assert not (tree / ".tm" / "reviews.marshal").exists() and (tree / ".tm" / "reviews.sqlite").exists()

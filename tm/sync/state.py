@@ -101,7 +101,7 @@ def ignore_derived(base: str) -> None:
         held = read_file(path).decode("utf-8", "replace")
     except FileNotFoundError:
         held = ""
-    missing = [line for line in _IGNORE.splitlines() if line.startswith("#") or line not in held.splitlines()]
+    missing = [line for line in _IGNORE.splitlines() if line not in held.splitlines()]
     if any(not line.startswith("#") for line in missing):
         write_atomic(path, (held + ("" if not held or held.endswith("\n") else "\n") + "\n".join(missing) + "\n").encode())
 
