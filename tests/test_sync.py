@@ -219,6 +219,7 @@ def test_dry_run_writes_nothing_and_tells_the_counts(cli, history, tmp_path):
     assert done.code == 0, done.err
     assert json.loads(done.out)["commits"][0]["segments"]["added"] == 1
     assert (tree / ".tm" / "sync.json").read_bytes() == state and (tree / "a.po").read_bytes() == before
+    assert sorted(p.name for p in (tree / ".tm").iterdir()) == [".gitignore", "sync.json"]  # no index either
 
 
 def test_review_writes_the_review_catalogs_of_the_run(cli, history, tmp_path):
@@ -359,13 +360,43 @@ def test_the_saved_review_index_is_the_one_the_catalogs_give(cli, history, tmp_p
     assert sync(cli, history, tree).code == 0
     time.sleep(0.05)  # a catalog read in the clock tick it was written in is indexed to be read again (racy)
     saved = ReviewIndex.load(str(tree))
-    assert (tree / ".tm" / "reviews-delta.marshal").exists()
-    for name in ("reviews.marshal", "reviews-delta.marshal"):
-        (tree / ".tm" / name).unlink()
+    (tree / ".tm" / "reviews.sqlite").unlink()
     rebuilt = ReviewIndex.load(str(tree))
-    assert saved.records == rebuilt.records
-    assert saved.departed == {"a.po": ([SENTENCES[0][0]], ["Relu zéro."])}
+    assert rebuilt.read == 3  # every catalog (the saved index reads again only those written in its clock tick)
+    assert reviewed(saved) == reviewed(rebuilt)
+    assert saved.store.departed() == {"a.po": [(SENTENCES[0][0], "Relu zéro.")]} and not rebuilt.store.departed()
+    for index in (saved, rebuilt):
+        assert word_index(index) == word_index_of(index)
     assert read(tree / "c.po").active[0].target == "Relu zéro."  # offered from the departed review
+
+
+def reviewed(index):  # type: ignore[no-untyped-def]
+    """Each catalog's size, active and obsolete reviews, as the index holds them (the mtime is -1 for one read
+    in the clock tick it was written in: racy)."""
+    from tm.sync.memory import ACTIVE, OBSOLETE
+
+    return {rel: (stat[1], index.store.pairs(rel, ACTIVE), index.store.pairs(rel, OBSOLETE))
+            for rel, stat in index.store.stats().items()}
+
+
+def word_index(index):  # type: ignore[no-untyped-def]
+    """The sources, word counts and postings the store holds."""
+    db = index.store.db
+    sources = {i: t for i, t in db.execute("SELECT id, text FROM sources")}
+    return (set(sources.values()), dict(db.execute("SELECT word, df FROM words")),
+            {(w, n, sources[i]) for w, n, i in db.execute("SELECT word, length, source FROM postings")})
+
+
+def word_index_of(index):  # type: ignore[no-untyped-def]
+    """What the sources, word counts and postings are for the reviews the store holds (every tier)."""
+    from collections import Counter
+
+    from tm.align import _words
+
+    texts = {t for (t,) in index.store.db.execute("SELECT DISTINCT s.text FROM reviews r JOIN sources s ON "
+                                                  "s.id = r.source")}
+    df = Counter(w for t in texts for w in set(_words(t)))
+    return texts, dict(df), {(w, len(t), t) for t in texts for w in set(_words(t))}
 
 
 def test_paths_other_than_the_ones_extracted_from_are_refused(cli, history, tmp_path):
@@ -376,3 +407,85 @@ def test_paths_other_than_the_ones_extracted_from_are_refused(cli, history, tmp_
     assert done.code == 2 and "extracted from docs" in done.err and done.err.count("\n") == 1
     assert sync(cli, history, tree, "docs").code == 0
     assert len(read(tree / "sub" / "b.po").active) == 3
+
+
+def test_a_review_in_the_obsolete_entries_of_another_catalog_is_offered_as_update_offers_it(cli, history, tmp_path):
+    first = history.commit({"a.md": page_text(SENTENCES[:3]), "b.md": page_text(SENTENCES[4:], "b1")})
+    second = history.commit({"a.md": page_text([SENTENCES[0], SENTENCES[2]], "a2")})
+    last = history.commit({"c.md": page_text([SENTENCES[1], ("Other text.", "Autre.")], "c1")})
+    for name in ("synced", "updated"):
+        tree = extract(cli, history, first, tmp_path / name)
+        review(tree / "a.po", SENTENCES[1][0], "Relu un.")
+        review(tree / "b.po", SENTENCES[4][0], "Relu quatre.")
+        review(tree / "b.po", SENTENCES[5][0], "Relu cinq.")
+        done = cli("update", tree, "--repo", history.root, "--rev", second, "docs", "--jobs", "1")
+        assert done.code == 0, done.err
+        assert [e.target for e in read(tree / "a.po").obsolete] == ["Relu un."]  # a #~ review, made by update
+    synced, updated = tmp_path / "synced" / "fr-FR", tmp_path / "updated" / "fr-FR"
+    assert sync(cli, history, synced, "--from", second).code == 0
+    assert cli("update", updated, "--repo", history.root, "--rev", last, "docs", "--jobs", "1").code == 0
+    assert read(updated / "c.po").active[0].target == "Relu un."
+    for name in ("a.po", "b.po", "c.po"):
+        assert active(read(synced / name)) == active(read(updated / name)), name
+
+
+def test_a_review_changed_in_place_to_the_same_size_between_syncs_is_offered(cli, history, tmp_path):
+    first = history.commit({"a.md": page_text(SENTENCES[:2])})
+    tree = extract(cli, history, first, tmp_path / "out")
+    review(tree / "a.po", SENTENCES[1][0], "Relu AAAA.")
+    history.commit({"b.md": page_text(SENTENCES[4:5], "b1")})
+    assert sync(cli, history, tree).code == 0  # the index holds "Relu AAAA." now
+    raw = (tree / "a.po").read_bytes()
+    with open(tree / "a.po", "r+b") as file:  # as an editor saving in place: same size, new mtime
+        file.write(raw.replace(b"Relu AAAA.", b"Relu BBBB."))
+    assert (tree / "a.po").stat().st_size == len(raw)
+    history.commit({"c.md": page_text(SENTENCES[1:2], "c1")})
+    assert sync(cli, history, tree).code == 0
+    assert read(tree / "c.po").active[0].target == "Relu BBBB."
+
+
+def test_a_damaged_review_index_is_made_again_from_the_catalogs(cli, history, tmp_path):
+    first = history.commit({"a.md": page_text(SENTENCES[:2])})
+    tree = extract(cli, history, first, tmp_path / "out")
+    review(tree / "a.po", SENTENCES[1][0], "Relu un.")
+    history.commit({"b.md": page_text(SENTENCES[4:5], "b1")})
+    assert sync(cli, history, tree).code == 0
+    (tree / ".tm" / "reviews.sqlite").write_bytes(b"not a database" * 100)
+    history.commit({"c.md": page_text(SENTENCES[1:2], "c1")})
+    done = sync(cli, history, tree)
+    assert done.code == 0, done.err
+    assert read(tree / "c.po").active[0].target == "Relu un."
+
+
+def test_workers_of_a_large_commit_query_the_review_index_as_the_parent_does(cli, history, tmp_path, monkeypatch):
+    from tm.sync import apply
+
+    first = history.commit({"a.md": page_text(SENTENCES[:3]), "b.md": page_text(SENTENCES[3:], "b1")})
+    history.commit({f"new{n}.md": page_text([SENTENCES[n % 6], (f"Sentence number {n % 6} about the new feature.",
+                                                               "MT")], f"n{n}") for n in range(8)})
+    trees = []
+    for jobs in ("1", "2"):
+        tree = extract(cli, history, first, tmp_path / f"jobs{jobs}")
+        review(tree / "a.po", SENTENCES[1][0], "Relu un.")
+        review(tree / "b.po", SENTENCES[4][0], "Relu quatre.")
+        monkeypatch.setattr(apply, "_PARALLEL", 2)  # workers from 2 pages on
+        done = cli("sync", tree, "--repo", history.root, "--branch", "main", "--jobs", jobs)
+        assert done.code == 0, done.err
+        trees.append(tree)
+    for n in range(8):
+        assert read(trees[0] / f"new{n}.po").entries == read(trees[1] / f"new{n}.po").entries
+    assert read(trees[1] / "new1.po").active[0].target == "Relu un."
+    assert any("Relu quatre." in note for note in read(trees[1] / "new4.po").active[1].notes)
+
+
+def test_the_index_of_an_older_tm_is_replaced_and_its_gitignore_gains_the_new_file_keeping_its_lines(cli, history,
+                                                                                                      tmp_path):
+    first = history.commit({"a.md": page_text(SENTENCES[:2])})
+    tree = extract(cli, history, first, tmp_path / "out")
+    (tree / ".tm" / ".gitignore").write_text("# derived data\nreviews.marshal\nsimilar.marshal\nmemory.sqlite\n")
+    (tree / ".tm" / "reviews.marshal").write_bytes(b"old index")
+    history.commit({"b.md": page_text(SENTENCES[4:5], "b1")})
+    assert sync(cli, history, tree).code == 0
+    lines = (tree / ".tm" / ".gitignore").read_text().splitlines()
+    assert {"memory.sqlite", "reviews.sqlite"} <= set(lines) and len(lines) == len(set(lines))
+    assert not (tree / ".tm" / "reviews.marshal").exists() and (tree / ".tm" / "reviews.sqlite").exists()

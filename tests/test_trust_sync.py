@@ -42,9 +42,9 @@ def test_the_tm_folder_ignores_the_memory_and_the_index_but_not_the_synced_commi
         assert cli("memory", "add", tree, "-q").code == 0
     history.commit({"a.md": page_text(SENTENCES[:3], "a2")})
     assert sync(cli, history, tree).code == 0
-    assert (tree / ".tm" / "memory.sqlite").exists() and (tree / ".tm" / "reviews.marshal").exists()
+    assert (tree / ".tm" / "memory.sqlite").exists() and (tree / ".tm" / "reviews.sqlite").exists()
     left_out = ignored(catalogs.root)
-    assert {"fr-FR/.tm/memory.sqlite", "fr-FR/.tm/reviews.marshal"} <= left_out
+    assert {"fr-FR/.tm/memory.sqlite", "fr-FR/.tm/reviews.sqlite"} <= left_out
     assert "fr-FR/.tm/sync.json" not in left_out
 
 
@@ -96,10 +96,6 @@ def test_a_repo_that_is_not_a_git_repository_is_named_so(cli, history, tmp_path,
     assert ("not a git repository" if where == "folder" else "No such file or directory") in done.err
 
 
-@pytest.mark.xfail(strict=True, reason="the reviews sync's own steps took out of a catalog (ReviewIndex.departed) are "
-                   "saved once, at the end of the run (run_sync's finally): a sync killed (SIGKILL, OOM, power) after "
-                   "some commits resumes with its catalogs right but without those reviews, so it offers less than an "
-                   "uninterrupted sync. Needs the index's delta staged with each commit's catalogs (state/apply/run).")
 def test_a_sync_killed_after_a_commit_still_offers_the_review_that_commit_took_out(cli, history, tmp_path,
                                                                                    monkeypatch):
     from tm.errors import Interrupted
@@ -152,9 +148,9 @@ def test_a_catalog_a_person_moved_in_the_tree_keeps_its_reviews_reviewed(cli, hi
 
 def files(root: Path, *, derived: bool = True) -> dict[str, bytes]:
     """Every file under `root` but the lock (a dry run takes the lock too), with its bytes; without `derived`,
-    the review index is left out too (`.tm/*.marshal`, rebuilt from the catalogs)."""
+    the review index is left out too (`.tm/reviews.sqlite`, rebuilt from the catalogs)."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and p.name != ".tm.lock" and (derived or p.suffix != ".marshal")}
+            if p.is_file() and p.name != ".tm.lock" and (derived or not p.name.startswith("reviews.sqlite"))}
 
 
 def test_a_dry_run_after_a_sync_killed_while_committing_writes_nothing(cli, history, tmp_path, monkeypatch):

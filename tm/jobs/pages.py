@@ -9,13 +9,16 @@ then skipped: the other pages of the run go on.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from tm.checks import Finding
 from tm.errors import InputError
 from tm.model import Page
 from tm.page import parse_page
 from tm.page.parse import decode_page
 from tm.sources import Content, content
+
+if TYPE_CHECKING:  # the checks are imported by the commands that run them: update and sync start faster
+    from tm.checks import Finding
 
 __all__ = ["FileResult", "page_bytes", "page_model", "page_text", "read_page", "where"]
 

@@ -45,9 +45,12 @@ def parallel_map(func: Callable[[T], R], items: Iterable[T], *, jobs: int, total
     `func` is inherited by the workers, never pickled, so it may hold large read-only data. Items go to
     the workers in batches (`batches`) so that the workers finish together.
     """
-    import multiprocessing  # here: the lower layers import this module for the collector alone
+    if jobs <= 1:
+        yield from map(func, items)
+        return
+    import multiprocessing  # here, and only for workers: the lower layers import this module for the collector
 
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if "fork" not in multiprocessing.get_all_start_methods():
         yield from map(func, items)
         return
     number = next(_NUMBERS)

@@ -105,10 +105,8 @@ def run_sync(base: str, repo: Path, where: tuple[str, ...], todo: list[str], opt
     if memory is not None and not dry_run:
         run.memory = record_catalogs(memory, base, tree_locale(base))
     touched = [changes(repo, commit, where) for commit in todo]
-    index = ReviewIndex.load(base)
     scratch = _scratch(base, touched) if dry_run else ""
-    if scratch:
-        index.base = scratch
+    index = ReviewIndex.load(base, scratch=scratch)
     olds: dict[str, str] = {}
     news: dict[str, str] = {}
     run.index_errors = index.unreadable

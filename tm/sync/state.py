@@ -4,52 +4,54 @@
   pages were taken from, and the repository (for messages). `tm extract --repo/--rev` writes it, and sync
   rewrites it with each commit's catalogs (staged with them: `tm.jobs.tree.Staging`), so a sync
   stopped at any point resumes at the next commit. It is the tree's state, kept with the catalogs.
-- `reviews.marshal`: the reviewed entries of every catalog, with the size and modification time of the
-  file they were read from (`ReviewIndex`). Derived data, git-ignored (`.tm/.gitignore`): a catalog whose
+- `reviews.sqlite`: the reviewed entries of every catalog, active and obsolete (`#~`), with the size and
+  modification time of the file they were read from (`ReviewIndex`, stored by `tm.sync.memory.ReviewStore`
+  and queried there for each offer). Derived data, git-ignored (`.tm/.gitignore`): a catalog whose
   (mtime_ns, size) differs from what the index holds (a person reviewed in an editor between two syncs) is
-  read again, and a missing or unreadable index is rebuilt from the catalogs.
+  read again, and a missing, damaged or older index is rebuilt from the catalogs.
 
 The index also keeps the reviews sync's own steps took out of a catalog's reviewed entries (made obsolete,
 or carried fuzzy to an edited source): one update from the handoff before offers every review the tree held
 then, so a sentence the vendor moves from one page to another in two commits must still find the review
-its first commit took away. They come after the tree's reviews in the memory, and only sync adds them (a
-person who changes a review in an editor meant it); an index rebuilt from the catalogs starts without them.
+its first commit took away. They come after the tree's active reviews in the memory, before the obsolete
+ones (update's memory order), and only sync adds them (a person who changes a review in an editor meant
+it); an index rebuilt from the catalogs starts without them.
 
 Why an index: the offers of `tm update` (a person's review of the same source elsewhere in the tree, and
 of similar sources) need the reviews of the whole tree, and reading 12,000 catalogs for each commit would
-cost more than the commit's own pages. Listing and `stat`ing the tree once per run is what stays.
+cost more than the commit's own pages; so would loading all their reviews. Listing and `stat`ing the tree
+once per run is what stays: it is how an edit made in an editor between two syncs is seen.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import marshal
 import os
+import shutil
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from tm.align import FuzzyIndex
 from tm.errors import InputError
 from tm.fileio import ignore_in_git, read_file, write_atomic
 from tm.formats import catalog_suffixes, for_path, po
+from tm.jobs.update_page import has_obsolete_review
 from tm.sync.git import resolve
-from tm.sync.memory import SIMILAR_NAME, TreeMemory, load_similar, save_similar
-from tm.update import Memory, Reviews, reviews
+from tm.sync.memory import ACTIVE, DEPARTED, ReviewStore, TreeMemory
+from tm.update_memory import Memory, Reviews, reviews
 
-__all__ = ["STATE_DIR", "ReviewIndex", "SyncState", "read_state", "record_extract", "state_bytes", "write_state"]
+__all__ = ["STATE_DIR", "ReviewIndex", "SyncState", "ignore_derived", "read_state", "record_extract", "state_bytes",
+           "write_state"]
 
 STATE_DIR = ".tm"
 STATE_NAME = "sync.json"
-INDEX_NAME = "reviews.marshal"
-DELTA_NAME = "reviews-delta.marshal"  # what changed since INDEX_NAME was written, and the departed reviews
-_FULL_SAVE = 0.05  # share of the catalogs changed since the index was written, past which it is rewritten
-_INDEX_VERSION = 3
-_IGNORE = (f"# derived data of tm sync, rebuilt from the catalogs when missing\n{INDEX_NAME}\n{DELTA_NAME}\n"
-           "similar.marshal\n.*.tmp*\n")
+INDEX_NAME = "reviews.sqlite"
+_BATCH = 500  # catalogs read, then stored, at a time
+_OLD_FILES = ("reviews.marshal", "reviews-delta.marshal", "similar.marshal")  # tm's index before the store
+_IGNORE = (f"# derived data of tm sync, rebuilt from the catalogs when missing\n{INDEX_NAME}\n{INDEX_NAME}-journal\n"
+           ".*.tmp*\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,9 +88,15 @@ def state_bytes(state: SyncState) -> bytes:
 
 def write_state(base: str, state: SyncState) -> None:
     """Record `state` in the tree (atomically), with the `.gitignore` that keeps the index out of git."""
+    ignore_derived(base)
+    write_atomic(state_path(base), state_bytes(state))
+
+
+def ignore_derived(base: str) -> None:
+    """Add to the `.gitignore` of the tree's `.tm/` the patterns of sync's derived files it lacks (an older
+    tm's lists its older index), keeping the lines it holds (`tm memory` keeps its store there too)."""
     os.makedirs(os.path.join(base, STATE_DIR), exist_ok=True)
     ignore_in_git(os.path.join(base, STATE_DIR), _IGNORE)
-    write_atomic(state_path(base), state_bytes(state))
 
 
 def record_extract(trees: list[str], repo: Path, rev: str, paths: list[str]) -> None:
@@ -98,167 +106,122 @@ def record_extract(trees: list[str], repo: Path, rev: str, paths: list[str]) -> 
         write_state(tree, SyncState(commit, tuple(p.strip("/") for p in paths), str(repo)))
 
 
-# where → (mtime_ns, size, sources, targets)
-_Record = tuple[int, int, list[str], list[str]]
-
-
 class ReviewIndex:
-    """The reviewed entries of a catalog tree, by catalog (its path in the tree), kept in step with the files.
+    """The reviews of a catalog tree (`tm.sync.memory.ReviewStore`), kept in step with its catalogs.
 
-    `memory()` gives them as `tm.update.Memory`, in tree order as `tm update` builds it; it is made again
-    only after a catalog changed.
+    `memory()` gives them as `tm.update.Memory` (a `TreeMemory` querying the store), made again after a
+    catalog changed.
     """
 
-    def __init__(self, base: str, records: dict[str, _Record] | None = None,
-                 departed: dict[str, tuple[list[str], list[str]]] | None = None) -> None:
+    def __init__(self, base: str, store: ReviewStore) -> None:
         self.base = base
-        self.records: dict[str, _Record] = records or {}
-        self.departed: dict[str, tuple[list[str], list[str]]] = departed or {}
-        self._memory: Memory | None = None
-        self._similar: FuzzyIndex | None = None
-        self._similar_state = "unread"  # then "saved" (as on disk) or "new" (to save)
-        self._changed: set[str] = set()  # catalogs whose record changed since INDEX_NAME was written
+        self.store = store
+        self._memory: TreeMemory | None = None
         self.read = 0  # catalogs read (not found in the index as they are)
         self.unreadable: list[str] = []  # catalogs that could not be read: their reviews are not offered
 
     @classmethod
-    def load(cls, base: str) -> ReviewIndex:
-        """The index saved in the tree, brought up to date with the catalogs on disk."""
+    def load(cls, base: str, *, scratch: str = "") -> ReviewIndex:
+        """The index saved in the tree, brought up to date with the catalogs on disk. With `scratch` (a
+        scratch tree, `--dry-run`'s), a copy of it there is brought up to date and the index works on that
+        tree: the tree's own `.tm/` is left as it is."""
         top = os.path.join(base, STATE_DIR)
-        records, departed, changed = _load(os.path.join(top, INDEX_NAME)), {}, set()
-        delta = _load(os.path.join(top, DELTA_NAME)) if records else {}
-        if delta:
-            changed = set(delta["changed"])
-            for rel, record in delta["changed"].items():
-                if record is None:
-                    records.pop(rel, None)
-                else:
-                    records[rel] = record
-            departed = delta["departed"]
-        index = cls(base, records, departed)
-        index._changed = changed
+        path = os.path.join(top, INDEX_NAME)
+        if scratch:
+            os.makedirs(os.path.join(scratch, STATE_DIR), exist_ok=True)
+            if os.path.exists(path):
+                shutil.copyfile(path, os.path.join(scratch, STATE_DIR, INDEX_NAME))
+            path = os.path.join(scratch, STATE_DIR, INDEX_NAME)
+        else:
+            ignore_derived(base)
+            for old in _OLD_FILES:  # the index of an older tm: replaced by the store
+                with contextlib.suppress(OSError):
+                    os.remove(os.path.join(top, old))
+        index = cls(base, ReviewStore(path))
         index.refresh()
+        index.base = scratch or base
         return index
 
     def refresh(self) -> None:
         """Read again the catalogs whose (mtime_ns, size) changed, add new ones, forget removed ones."""
         found = _catalog_stats(self.base)
-        for gone in self.records.keys() - found.keys():
-            del self.records[gone]
-            self._changed.add(gone)
+        known = self.store.stats()
+        gone = sorted(known.keys() - found.keys())
+        if gone:
+            self.store.forget(gone)
+        changed = sorted(rel for rel, stat in found.items() if known.get(rel) != stat)
+        for at in range(0, len(changed), _BATCH):  # a whole tree (the index made anew) in batches: less memory
+            self.store.put([self._read(rel, os.path.join(self.base, rel)) for rel in changed[at:at + _BATCH]])
+        if gone or changed:
             self._memory = None
-        for rel, (mtime, size) in found.items():
-            record = self.records.get(rel)
-            if record is None or record[0] != mtime or record[1] != size:
-                self._read(rel, os.path.join(self.base, rel))
+        self.store.commit()
 
     def update(self, wheres: Iterable[str]) -> None:
         """Catalogs (paths in the tree) sync just wrote or deleted; the reviews they no longer hold depart."""
-        for rel in wheres:
-            path = os.path.join(self.base, rel)
-            before = self.records.get(rel)
-            if os.path.exists(path):
-                self._read(rel, path)
-            elif self.records.pop(rel, None) is not None:
-                self._changed.add(rel)
-                self._memory = None
-            if before is not None:
-                self._depart(rel, before[2], before[3])
+        rels = sorted(set(wheres))
+        before = {rel: self.store.pairs(rel, ACTIVE) for rel in rels}
+        there = [rel for rel in rels if os.path.exists(os.path.join(self.base, rel))]
+        self.store.put([self._read(rel, os.path.join(self.base, rel)) for rel in there])
+        self.store.forget(sorted(set(rels) - set(there)))
+        for rel in rels:
+            if before[rel]:
+                self._depart(rel, before[rel])
+        self._memory = None
+        self.store.commit()
 
-    def _depart(self, rel: str, sources: list[str], targets: list[str]) -> None:
-        """Keep the reviews `rel` held (`sources`, `targets`) that it no longer holds."""
-        now = self.records.get(rel)
-        held = set(zip(now[2], now[3])) if now else set()
-        known = self.departed.setdefault(rel, ([], []))
-        seen = set(zip(*known))
-        for pair in zip(sources, targets):
-            if pair not in held and pair not in seen:
+    def _depart(self, rel: str, before: list[tuple[str, str]]) -> None:
+        """Keep the reviews `rel` held (`before`) that it no longer holds."""
+        seen = set(self.store.pairs(rel, ACTIVE)) | set(self.store.pairs(rel, DEPARTED))
+        gone = []
+        for pair in before:
+            if pair not in seen:
                 seen.add(pair)
-                known[0].append(pair[0])
-                known[1].append(pair[1])
-                self._memory = None
-        if not known[0]:
-            del self.departed[rel]
+                gone.append(pair)
+        if gone:
+            self.store.depart(rel, gone)
 
-    def _read(self, rel: str, path: str) -> None:
-        """(Re)index one catalog; one that cannot be read or parsed offers nothing (update says why)."""
-        info: os.stat_result | None = None
+    def _read(self, rel: str, path: str) -> tuple[tuple[int, int], Reviews]:
+        """One catalog's (mtime_ns, size) and reviews, active and obsolete; one that cannot be read or parsed
+        offers nothing (update says why). The mtime is -1 (read it again) while it is racy (`_trusted_mtime`)."""
+        self.read += 1
         try:
             info = os.stat(path)
             raw = read_file(path)
             adapter = for_path(os.path.basename(path))
             if adapter is po:
-                found = reviews(po.read(raw, path=path, reviewed_only=True, header=False), rel)
-            elif adapter is not None:
-                found = reviews(adapter.read(raw, path=path), rel)
+                found = (reviews(po.read_lazy(raw, path=path), rel) if has_obsolete_review(raw)
+                         else reviews(po.read(raw, path=path, reviewed_only=True, header=False), rel))
             else:
-                return
+                found = reviews(adapter.read(raw, path=path), rel) if adapter else Reviews(rel, [], [])
         except (OSError, InputError) as exc:  # said at every run until fixed: indexed as (0, -1), read again
-            found, info = Reviews(rel, [], []), None
             why = str(exc) if isinstance(exc, InputError) else f"{path}: {exc.strerror}"
             self.unreadable.append(f"{why}; its reviews are not offered to other pages")
-        old = self.records.get(rel)
-        if old is None or old[2] != found.sources or old[3] != found.targets:
-            self._memory = None
-        self.read += 1
-        self._changed.add(rel)
-        self.records[rel] = (_trusted_mtime(info), info.st_size if info else -1, found.sources, found.targets)
+            return (0, -1), Reviews(rel, [], [])
+        return (_trusted_mtime(info), info.st_size), found
 
     @property
     def reviewed(self) -> int:
-        """Reviewed entries in the tree."""
-        return sum(len(r[2]) for r in self.records.values())
+        """Reviewed entries in the tree (active)."""
+        return self.store.reviewed()
 
     def memory(self) -> Memory:
-        """The tree's reviews as `tm update`'s memory (tree order), then the departed ones; made once per change
-        of the index."""
+        """The tree's reviews as `tm update`'s memory (tree order), then the departed ones, then the obsolete
+        ones."""
         if self._memory is None:
-            found = [Reviews(rel, r[2], r[3]) for rel, r in sorted(self.records.items())]
-            found += [Reviews(rel, d[0], d[1]) for rel, d in sorted(self.departed.items())]
-            self._memory = TreeMemory(found, self._load_similar, self._new_similar)
+            self._memory = TreeMemory(self.store)
         return self._memory
 
-    def _load_similar(self) -> FuzzyIndex | None:
-        if self._similar_state == "unread":
-            self._similar = load_similar(os.path.join(self.base, STATE_DIR, SIMILAR_NAME))
-            self._similar_state = "saved"
-        return self._similar
-
-    def _new_similar(self, index: FuzzyIndex) -> None:
-        self._similar, self._similar_state = index, "new"
-
     def save(self) -> None:
-        """Write the index into the tree (atomically): the next run reads only what changed since. What
-        changed since the whole index was last written goes in a small file of its own, until it is 5% of it."""
-        top = os.path.join(self.base, STATE_DIR)
-        os.makedirs(top, exist_ok=True)
-        if len(self._changed) > _FULL_SAVE * len(self.records) or not os.path.exists(os.path.join(top, INDEX_NAME)):
-            write_atomic(os.path.join(top, INDEX_NAME), marshal.dumps((_INDEX_VERSION, self.records)))
-            self._changed = set()
-        delta = {"changed": {rel: self.records.get(rel) for rel in sorted(self._changed)}, "departed": self.departed}
-        write_atomic(os.path.join(top, DELTA_NAME), marshal.dumps((_INDEX_VERSION, delta)))
-        if self._similar is not None and self._similar_state == "new":
-            save_similar(os.path.join(top, SIMILAR_NAME), self._similar)
-            self._similar_state = "saved"
+        """Commit what changed (each `update` and `refresh` does already)."""
+        self.store.commit()
 
 
-def _trusted_mtime(info: os.stat_result | None) -> int:
+def _trusted_mtime(info: os.stat_result) -> int:
     """The mtime to index a file read now under: -1 (read it again next run) while a write in the same tick of
     the file system's clock would give it the same mtime (a same-size edit would look unchanged, as git's racy
     files): 2 s on file systems with whole-second timestamps (ext3, HFS+, FAT, network shares), 10 ms else."""
-    if info is None:
-        return 0
     tick = 2 * 10**9 if info.st_mtime_ns % 10**9 == 0 else 10**7
     return -1 if time.time_ns() - info.st_mtime_ns < tick else info.st_mtime_ns
-
-
-def _load(path: str) -> Any:
-    """What `ReviewIndex.save` wrote at `path` (of this version), or an empty dict."""
-    try:
-        version, data = marshal.loads(read_file(path))
-    except (OSError, ValueError, EOFError, TypeError):
-        return {}
-    return data if version == _INDEX_VERSION and isinstance(data, dict) else {}
 
 
 def _catalog_stats(base: str) -> dict[str, tuple[int, int]]:
