@@ -1,0 +1,161 @@
+"""`tm update --repo/--rev` reads only the pages that changed since the tree's last update, and gives the bytes of
+the full update: generated git histories, each step updated incrementally in one copy of the tree and with
+`--full` in another, every catalog compared byte for byte (and the summaries, but for what was read)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from test_sync import SENTENCES, History, page_text, read, review
+
+EXTRA = [(f"Another sentence {n} on the {w} topic here.", f"Autre phrase {n} sur {w}.")
+         for n, w in enumerate(["build", "deploy", "test", "debug"])]
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> History:
+    return History(tmp_path / "repo")
+
+
+def files(tree: Path) -> dict[str, bytes]:
+    """Every catalog of the tree (tm's own state left out)."""
+    return {p.relative_to(tree).as_posix(): p.read_bytes() for p in sorted(tree.rglob("*"))
+            if p.is_file() and not p.relative_to(tree).as_posix().startswith((".tm/", ".tm.lock"))}
+
+
+class Twins:
+    """Two copies of one catalog tree: `inc` updated as `tm update` chooses, `full` with `--full`."""
+
+    def __init__(self, cli, history: History, tmp_path: Path, rev: str) -> None:  # type: ignore[no-untyped-def]
+        self.cli, self.history = cli, history
+        done = cli("extract", "--repo", history.root, "--rev", rev, "docs", "--out", tmp_path / "inc", "-q")
+        assert done.code == 0, done.err
+        self.inc = tmp_path / "inc" / "fr-FR"
+        self.full = tmp_path / "full" / "fr-FR"
+        shutil.copytree(self.inc, self.full)
+
+    def both(self, edit) -> None:  # type: ignore[no-untyped-def]
+        """A person's edit, made in both trees."""
+        edit(self.inc)
+        edit(self.full)
+
+    def update(self, rev: str, *more: str) -> tuple[dict[str, object], dict[str, object]]:
+        """Update both trees to `rev`; assert the same catalogs and summaries; the two summaries."""
+        runs = []
+        for tree, extra in ((self.inc, ()), (self.full, ("--full",))):
+            done = self.cli("update", tree, "--repo", self.history.root, "--rev", rev, "docs", "--json", "--jobs", "1",
+                            *extra, *more)
+            assert done.code == 0, done.err
+            runs.append(json.loads(done.out))
+        assert files(self.inc) == files(self.full)
+        inc, full = runs
+        assert {k: v for k, v in inc.items() if k not in ("pages_read", "incremental")} == \
+               {k: v for k, v in full.items() if k not in ("pages_read", "incremental")}
+        assert full["incremental"] is False
+        return inc, full
+
+
+def test_only_the_pages_that_changed_are_read_and_the_catalogs_are_those_of_the_full_update(cli, history, tmp_path):
+    first = history.commit({"a.md": page_text(SENTENCES[:3]), "b.md": page_text(SENTENCES[2:5], "b1"),
+                            "c.md": page_text(EXTRA[:2], "c1"), "guide/d.md": page_text(EXTRA[2:], "d1")})
+    twins = Twins(cli, history, tmp_path, first)
+    inc, full = twins.update(first)  # the first update after extract reads every page, and records them
+    assert (inc["incremental"], inc["pages_read"], full["pages_read"]) == (False, 4, 4)
+    twins.both(lambda t: review(t / "b.po", SENTENCES[3][0], "Relu trois."))
+    twins.both(lambda t: review(t / "c.po", EXTRA[0][0], "Relu extra."))
+    edited = (SENTENCES[0][0].replace("compiler", "compilers"), "MT édité")
+    second = history.commit({"a.md": page_text([edited, *SENTENCES[1:3], SENTENCES[3]], "a2")})
+    inc, full = twins.update(second)
+    # a.md changed; b.po and c.po were edited by a person: the full update reads them again, and so does this one
+    assert (inc["incremental"], inc["pages_read"], full["pages_read"]) == (True, 3, 4)
+    entries = read(twins.inc / "a.po").active
+    assert entries[3].target == "Relu trois."  # the review of b.po, offered from the tree's memory
+    third = history.commit({"e.md": page_text([EXTRA[0], EXTRA[3]], "e1")})
+    inc, full = twins.update(third)
+    assert (inc["pages_read"], full["pages_read"]) == (1, 5)
+    assert read(twins.inc / "e.po").active[0].target == "Relu extra."  # from c.po, which was not read
+    inc, _ = twins.update(third)
+    assert (inc["incremental"], inc["pages_read"], inc["files_written"]) == (True, 0, 0)
+
+
+def test_removals_renames_and_a_page_back_under_another_name(cli, history, tmp_path):
+    first = history.commit({"a.md": page_text(SENTENCES[:3]), "b.md": page_text(SENTENCES[3:], "b1"),
+                            "c.md": page_text(EXTRA, "c1")})
+    twins = Twins(cli, history, tmp_path, first)
+    twins.both(lambda t: review(t / "a.po", SENTENCES[1][0], "Relu un."))
+    twins.both(lambda t: review(t / "c.po", EXTRA[1][0], "Relu c un."))
+    twins.both(lambda t: review(t / "c.po", EXTRA[2][0], "Relu c deux."))
+    twins.update(first)
+    history.move("a.md", "guide/a.md")
+    second = history.commit({"b.md": None})
+    inc, full = twins.update(second, "--force")
+    assert inc["pages_renamed"] == {"a.md": "guide/a.md"} and inc["pages_removed"] == ["b.md"]
+    assert inc["pages_read"] < full["pages_read"]
+    third = history.commit({"c.md": None})  # c.md leaves; its reviews stay, obsolete, in c.po
+    twins.update(third, "--force")
+    fourth = history.commit({"guide/c2.md": page_text([EXTRA[0], EXTRA[1], ("A new one.", "Nouvelle.")], "c2")})
+    inc, full = twins.update(fourth)
+    assert (inc["pages_read"], full["pages_read"]) == (1, 2)
+    back = read(twins.inc / "guide" / "c2.po").active
+    assert back[1].target == "Relu c un."  # a person's obsolete entry of a catalog this update did not read
+    history.move("guide/a.md", "a.md")
+    fifth = history.commit({})  # renamed back
+    inc, _ = twins.update(fifth)
+    assert inc["pages_renamed"] == {"guide/a.md": "a.md"}
+
+
+def test_a_change_of_options_or_a_tree_without_a_record_reads_every_page_and_says_why(cli, history, tmp_path):
+    first = history.commit({"a.md": page_text(SENTENCES[:3]), "b.md": page_text(SENTENCES[3:], "b1")})
+    twins = Twins(cli, history, tmp_path, first)
+    done = cli("update", twins.inc, "--repo", history.root, "--rev", first, "docs", "--jobs", "1")
+    assert done.code == 0 and "warning:" in done.err and "every page" in done.err
+    assert "2 pages read" in done.out
+    second = history.commit({"a.md": page_text(SENTENCES[:4], "a2")})
+    done = cli("update", twins.inc, "--repo", history.root, "--rev", second, "docs", "--jobs", "1",
+               "--threshold", "0.7")
+    assert done.code == 0 and "other options" in done.err and "2 pages read" in done.out
+    done = cli("update", twins.inc, "--repo", history.root, "--rev", second, "docs", "--jobs", "1",
+               "--threshold", "0.7")
+    assert (done.code, done.err) == (0, "") and "0 pages read" in done.out
+
+
+def test_the_record_survives_a_sync_a_directory_update_and_edits_in_between(cli, history, tmp_path):
+    first = history.commit({"a.md": page_text(SENTENCES[:3]), "b.md": page_text(SENTENCES[3:], "b1"),
+                            "c.md": page_text(EXTRA[:3], "c1"), "d.md": page_text(EXTRA[3:], "d1")})
+    twins = Twins(cli, history, tmp_path, first)
+    twins.update(first)
+    history.commit({"a.md": page_text(SENTENCES[:4], "a2")})
+    second = history.commit({"c.md": page_text(EXTRA, "c2")})
+    for tree in (twins.inc, twins.full):  # both follow the branch with tm sync
+        assert cli("sync", tree, "--repo", history.root, "--branch", "main", "--jobs", "1").code == 0
+    third = history.commit({"b.md": page_text(SENTENCES[2:], "b2")})
+    inc, full = twins.update(third)
+    assert inc["pages_read"] < full["pages_read"]
+    history.commit({"a.md": page_text(SENTENCES[1:4], "a3")})
+    for tree in (twins.inc, twins.full):  # an update from a checkout of the pages, as a directory
+        assert cli("update", tree, history.root / "docs", "--jobs", "1", "-q").code == 0
+    twins.both(lambda t: review(t / "b.po", SENTENCES[4][0], "Relu quatre."))
+    fifth = history.commit({"e.md": page_text([SENTENCES[4]], "e1")})
+    inc, full = twins.update(fifth)
+    assert (inc["pages_read"], full["pages_read"]) == (3, 5)
+    assert read(twins.inc / "e.po").active[0].target == "Relu quatre."
+    state = json.loads((twins.inc / ".tm" / "sync.json").read_text())
+    assert state["commit"] == fifth  # tm sync goes on from the commit the tree was updated to
+
+
+def test_an_update_back_to_an_older_commit_or_another_branch_is_still_exact(cli, history, tmp_path):
+    first = history.commit({"a.md": page_text(SENTENCES[:3]), "b.md": page_text(SENTENCES[3:], "b1"),
+                            "d.md": page_text(EXTRA, "d1")})
+    second = history.commit({"a.md": page_text(SENTENCES[:4], "a2")})
+    history.git("checkout", "-q", "-b", "other", first)
+    other = history.commit({"b.md": page_text(SENTENCES[2:], "b9"), "c.md": page_text(EXTRA, "c9")})
+    twins = Twins(cli, history, tmp_path, second)
+    twins.both(lambda t: review(t / "a.po", SENTENCES[3][0], "Relu trois."))
+    twins.update(second)
+    inc, full = twins.update(other, "--force")  # not a descendant: the pages that differ are still the pages that differ
+    assert inc["incremental"] and inc["pages_read"] < full["pages_read"]
+    inc, full = twins.update(first, "--force")
+    assert inc["incremental"] and inc["pages_read"] < full["pages_read"]
