@@ -77,7 +77,10 @@ def test_only_the_pages_that_changed_are_read_and_the_catalogs_are_those_of_the_
     inc, full = twins.update(third)
     assert (inc["pages_read"], full["pages_read"]) == (1, 5)
     assert read(twins.inc / "e.po").active[0].target == "Relu extra."  # from c.po, which was not read
-    inc, _ = twins.update(third)
+    fourth = history.commit({"f.md": page_text([SENTENCES[3], EXTRA[0]], "f1")})
+    inc, _ = twins.update(fourth)  # the reviews of b.po and c.po, as the last update read them
+    assert [e.target for e in read(twins.inc / "f.po").active] == ["Relu trois.", "Relu extra."]
+    inc, _ = twins.update(fourth)
     assert (inc["incremental"], inc["pages_read"], inc["files_written"]) == (True, 0, 0)
 
 

@@ -66,13 +66,15 @@ class UpdateOptions:
 class Settled:
     """Pages and catalogs an update is known to leave as they are (their stamps hold for the handoff's pages):
     their page keys (`page_key`), what pass 1 would count of them (catalogs, those with a page in the
-    handoff, their reviewed entries), and the catalogs among them whose reviews the memory needs."""
+    handoff, their reviewed entries), and the catalogs among them whose reviews the memory needs: known, or
+    to read."""
 
     keys: frozenset[str] = frozenset()
     catalogs: int = 0
     with_pages: int = 0
     reviewed: int = 0
     unread: tuple[str, ...] = ()
+    known: tuple[Reviews, ...] = ()  # the reviews of settled catalogs, as `ReviewsJob` read them before
 
 
 class Planner(Protocol):
@@ -114,6 +116,7 @@ class UpdateSummary:
     incremental: bool = False  # some pages were settled without being read
     done: set[str] = field(default_factory=set)  # page keys of pass 1's items
     failed: set[str] = field(default_factory=set)  # page keys whose catalog an error left as it was
+    reviews_read: list[Reviews] = field(default_factory=list)  # of the catalogs pass 1 did not read
 
     def add(self, relpath: str, errors: list[str], done: Written | None) -> None:
         """A page's final outcome (pass 1 if not set aside, else pass 2)."""
@@ -201,7 +204,7 @@ def _passes(first: FirstPass, source: Source, pmap: PassMap, summary: UpdateSumm
         source, settled = planner.plan(by_page, skip)
         summary.settle(settled)
     later: list[FirstResult] = []
-    collected: list[Reviews] = []
+    collected: list[Reviews] = list(settled.known)
     unread: list[str] = list(settled.unread)
     clashes: list[str] = []
     total = len(source) + max(0, len(by_page) - len(settled.keys) - len(source))
@@ -221,7 +224,8 @@ def _passes(first: FirstPass, source: Source, pmap: PassMap, summary: UpdateSumm
             summary.add(done.relpath, done.errors, done.written)
     summary.errors += clashes
     if later and unread:  # the memory needs the reviews of the catalogs pass 1 did not read
-        collected.extend(pmap(ReviewsJob(first.base), unread, total=len(unread), label="memory"))
+        summary.reviews_read = list(pmap(ReviewsJob(first.base), unread, total=len(unread), label="memory"))
+        collected.extend(summary.reviews_read)
     second = SecondPass(first.base, first.threshold, first.drop_obsolete, first.shown, first.locale,
                         tree_memory(collected, prepare=bool(later), more=more))
     items = list(second_items(later, by_page, summary))

@@ -16,8 +16,10 @@ gives the catalogs of the full update. It is derived data (git-ignored, as the r
 missing, unreadable or made with other options or another version of tm, every page is read, and the
 record made again. As for the index, a file changed within its mtime's tick keeping its size goes unseen.
 
-The reviews the memory needs of the settled catalogs are read as the full update reads the catalogs whose
-stamp spared them (`ReviewsJob`), and only those holding some, when a page wants offers.
+The memory needs the reviews of every catalog when a page wants offers: the full update reads the catalogs
+its stamps spared (`ReviewsJob`), those holding some. The record keeps what such a read gave, with the file's
+(mtime_ns, size) taken before it, so the next update reads only the settled catalogs it has not seen
+(after the first update from git, which rewrites every catalog, the next one reads them once).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import marshal
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tm.catalogs import page_relpath
 from tm.fileio import read_file, write_atomic, write_file
@@ -36,15 +39,17 @@ from tm.jobs.tree import Staging, page_key, under
 from tm.jobs.update import Settled, UpdateOptions, UpdateSummary
 from tm.jobs.update_page import has_obsolete_review
 from tm.sources import GitSource, Source, walk_files
+from tm.update import Reviews
 from tm.sync.state import STATE_DIR, STATE_NAME, SyncState, ignore_derived, state_bytes
 
 __all__ = ["RECORD_NAME", "GitPlanner"]
 
 RECORD_NAME = "update.marshal"  # under STATE_DIR
-_VERSION = 1
+_VERSION = 2
 
-# page key → (catalog path in the tree or "" for none, mtime_ns, size, page blob or "" for none, reviewed, unread)
-_Entry = tuple[str, int, int, str, int, bool]
+# page key → (catalog path in the tree or "" for none, mtime_ns, size, page blob or "" for none, reviewed, unread,
+# its `Reviews` fields but `where` when read, else None)
+_Entry = tuple[str, int, int, str, int, bool, Any]
 
 
 @dataclass(slots=True)
@@ -60,12 +65,17 @@ class GitPlanner:
     why_full: str = ""  # why every page was read, when the record could not help
     _kept: dict[str, _Entry] = field(default_factory=dict)
     _blobs: dict[str, str] = field(default_factory=dict)
+    _stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # page key → its catalog's, before the run
 
     def plan(self, by_page: dict[str, str], skip: list[str]) -> tuple[Source, Settled]:
         names: dict[str, list[str]] = {}
         for relpath, blob in self.source.blobs():
             names.setdefault(page_key(relpath), []).append(relpath)
             self._blobs[page_key(relpath)] = blob
+        for key, path in by_page.items():
+            with contextlib.suppress(OSError):
+                info = os.stat(path)
+                self._stats[key] = (info.st_mtime_ns, info.st_size)
         record = {} if self.full else self._load()
         settled: dict[str, _Entry] = {}
         for key in set(self._blobs) | set(by_page):
@@ -76,9 +86,11 @@ class GitPlanner:
         self._kept = settled
         read = {r for key, relpaths in names.items() if key not in settled for r in relpaths}
         with_catalog = [e for e in settled.values() if e[0]]
+        known = tuple(Reviews(e[0], *e[6]) for e in with_catalog if e[5] and e[6] is not None)
+        unread = tuple(by_page[k] for k, e in settled.items() if e[5] and e[6] is None)
         return self.source.only(read), Settled(
             frozenset(settled), len(with_catalog), sum(1 for e in with_catalog if e[3]),
-            sum(e[4] for e in with_catalog), tuple(by_page[k] for k, e in settled.items() if e[5]))
+            sum(e[4] for e in with_catalog), unread, known)
 
     def _holds(self, entry: _Entry, key: str, catalog: str | None) -> bool:
         """Whether the recorded page and catalog are the ones here."""
@@ -86,13 +98,7 @@ class GitPlanner:
             return False
         if catalog is None:
             return not entry[0]
-        if entry[0] != self._tree_path(catalog):
-            return False
-        try:
-            info = os.stat(catalog)
-        except OSError:
-            return False
-        return (info.st_mtime_ns, info.st_size) == (entry[1], entry[2])
+        return entry[0] == self._tree_path(catalog) and self._stats.get(key) == (entry[1], entry[2])
 
     def _load(self) -> dict[str, _Entry]:
         """The record, if it was made with these options by this tm; else why not in `why_full`."""
@@ -114,11 +120,16 @@ class GitPlanner:
         write_file(staging.path(os.path.join(self.base, STATE_DIR, STATE_NAME)), state_bytes(state))
 
     def record(self, summary: UpdateSummary) -> None:
-        """Record the settled pages as they were, and those the run did without error as it left them."""
-        found = dict(self._kept)
+        """Record the settled pages as they were, and those the run did without error as it left them; with
+        the reviews the run read of catalogs it did not change (their stat taken before: `plan`)."""
+        read = {r.where: tuple(map(list, r[1:])) for r in summary.reviews_read}
+        found = {k: e if e[6] is not None or e[0] not in read else (*e[:6], read[e[0]])
+                 for k, e in self._kept.items()}
         catalogs = {page_relpath(rel): path for rel, path in walk_files(self.base, catalog_suffixes())}
         for key in summary.done - summary.failed - found.keys():
             entry = self._entry(key, catalogs.get(key))
+            if entry is not None and entry[0] in read and self._stats.get(key) == (entry[1], entry[2]):
+                entry = (*entry[:6], read[entry[0]])
             if entry is not None:
                 found[key] = entry
         with contextlib.suppress(OSError):  # derived data: without it, the next update reads every page
@@ -130,7 +141,7 @@ class GitPlanner:
         """What the run left for the page `key`: its catalog, if stamped and untouched since, else None."""
         blob = self._blobs.get(key, "")
         if catalog is None:
-            return ("", 0, 0, blob, 0, False) if blob else None
+            return ("", 0, 0, blob, 0, False, None) if blob else None
         try:
             info = os.stat(catalog)
             raw = read_file(catalog)
@@ -140,7 +151,7 @@ class GitPlanner:
         if reviewed is None:
             return None
         unread = reviewed > 0 or has_obsolete_review(raw)
-        return (self._tree_path(catalog), info.st_mtime_ns, info.st_size, blob, reviewed, unread)
+        return (self._tree_path(catalog), info.st_mtime_ns, info.st_size, blob, reviewed, unread, None)
 
     def _key(self) -> str:
         return options_key(threshold=self.options.threshold, drop_obsolete=self.options.drop_obsolete)
