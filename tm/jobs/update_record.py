@@ -37,7 +37,7 @@ from tm.formats import catalog_suffixes
 from tm.jobs.stamp import options_key, untouched
 from tm.jobs.tree import Staging, page_key, under
 from tm.jobs.update import Settled, UpdateOptions, UpdateSummary
-from tm.jobs.update_page import has_obsolete_review
+from tm.jobs.update_page import has_obsolete_review, tree_name
 from tm.sources import GitSource, Source, walk_files
 from tm.update import Reviews
 from tm.sync.state import STATE_DIR, STATE_NAME, SyncState, ignore_derived, state_bytes
@@ -160,7 +160,7 @@ class GitPlanner:
         return os.path.join(self.base, STATE_DIR, RECORD_NAME)
 
     def _tree_path(self, catalog: str) -> str:
-        return os.path.relpath(catalog, self.base).replace(os.sep, "/")
+        return tree_name(self.base, catalog)
 
 
 def _ignored(folder: str) -> None:
