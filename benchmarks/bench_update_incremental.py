@@ -119,9 +119,9 @@ def main() -> None:
           f"reviewed since) -> {args.commits} commits later ({new[:12]}): {pages} pages differ; {os.cpu_count()} CPUs, "
           f"medians of {args.repeat} (alternating)")
     print(f"{'run':<14} {'median s':>9} {'cpu s':>7} {'pages read':>11} {'written':>8}")
-    for name in runs:
+    for name, seconds in runs.items():
         summary = summaries[name]
-        print(f"{name:<14} {statistics.median(runs[name]):>9.2f} {statistics.median(cpus[name]):>7.2f} "
+        print(f"{name:<14} {statistics.median(seconds):>9.2f} {statistics.median(cpus[name]):>7.2f} "
               f"{summary['pages_read']:>11,} {summary['files_written']:>8,}")
     ratio = statistics.median(runs["incremental"]) / statistics.median(runs["full"])
     print(f"incremental / full: {ratio:.2f} (wall), same catalogs byte for byte: {same}; peak RSS {peak:.0f} MB")

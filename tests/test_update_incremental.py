@@ -131,7 +131,7 @@ def test_the_record_survives_a_sync_a_directory_update_and_edits_in_between(cli,
     twins = Twins(cli, history, tmp_path, first)
     twins.update(first)
     history.commit({"a.md": page_text(SENTENCES[:4], "a2")})
-    second = history.commit({"c.md": page_text(EXTRA, "c2")})
+    history.commit({"c.md": page_text(EXTRA, "c2")})
     for tree in (twins.inc, twins.full):  # both follow the branch with tm sync
         assert cli("sync", tree, "--repo", history.root, "--branch", "main", "--jobs", "1").code == 0
     third = history.commit({"b.md": page_text(SENTENCES[2:], "b2")})

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
+from helpers import git, history_range
 from test_memory import history_repo  # noqa: F401 - the history bundle's fixture
 from test_sync import review
 from test_update import _review_every_third
@@ -22,16 +21,9 @@ pytestmark = pytest.mark.corpus
 COMMITS = 20
 
 
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=True).stdout
-
-
 def test_an_incremental_update_gives_the_catalogs_of_the_full_one(cli, corpus_repo, history_repo, tmp_path):  # noqa: F811
     history = history_repo
-    old_tree = git(corpus_repo, "rev-parse", "sxs~1^{tree}").strip()
-    log = [line.split() for line in git(history, "log", "--first-parent", "--format=%H %T", "history").splitlines()]
-    start = next(commit for commit, tree in log if tree == old_tree)  # the later of the two 2020-12-18 commits
-    end = git(history, "rev-list", "--first-parent", "--reverse", f"{start}..history").split()[COMMITS - 1]
+    start, end = history_range(corpus_repo, history, COMMITS)
     assert cli("extract", "--repo", history, "--rev", start, "docs", "--out", tmp_path / "inc", "-q").code == 0
     inc, full = tmp_path / "inc" / "fr-FR", tmp_path / "full" / "fr-FR"
     _review_every_third(inc)

@@ -208,8 +208,8 @@ def _passes(first: FirstPass, source: Source, pmap: PassMap, summary: UpdateSumm
     unread: list[str] = list(settled.unread)
     clashes: list[str] = []
     total = len(source) + max(0, len(by_page) - len(settled.keys) - len(source))
-    items = _items(source, by_page, skip, first.shown, clashes, settled.keys, summary)
-    for done in pmap(first, items, total=total, label="update"):
+    pages = _items(source, by_page, skip, first.shown, clashes, settled.keys, summary)
+    for done in pmap(first, pages, total=total, label="update"):
         summary.note(done)
         if done.survey.reviews is not None:
             collected.append(done.survey.reviews)

@@ -39,8 +39,8 @@ from tm.jobs.tree import Staging, page_key, under
 from tm.jobs.update import Settled, UpdateOptions, UpdateSummary
 from tm.jobs.update_page import has_obsolete_review, tree_name
 from tm.sources import GitSource, Source, walk_files
-from tm.update import Reviews
 from tm.sync.state import STATE_DIR, STATE_NAME, SyncState, ignore_derived, state_bytes
+from tm.update import Reviews
 
 __all__ = ["RECORD_NAME", "GitPlanner"]
 
