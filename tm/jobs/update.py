@@ -117,6 +117,8 @@ class UpdateSummary:
     done: set[str] = field(default_factory=set)  # page keys of pass 1's items
     failed: set[str] = field(default_factory=set)  # page keys whose catalog an error left as it was
     reviews_read: list[Reviews] = field(default_factory=list)  # of the catalogs pass 1 did not read
+    spared: dict[str, tuple[int, bool]] = field(default_factory=dict)  # page key → (reviewed, unread) of a
+    # catalog pass 1 found up to date by its stamp
 
     def add(self, relpath: str, errors: list[str], done: Written | None) -> None:
         """A page's final outcome (pass 1 if not set aside, else pass 2)."""
@@ -222,6 +224,8 @@ def _passes(first: FirstPass, source: Source, pmap: PassMap, summary: UpdateSumm
             later.append(done)
         else:
             summary.add(done.relpath, done.errors, done.written)
+            if done.written is not None and done.written.unchanged and done.survey.reviews is None:
+                summary.spared[page_key(done.relpath)] = (done.survey.reviewed, done.survey.unread)
     summary.errors += clashes
     if later and unread:  # the memory needs the reviews of the catalogs pass 1 did not read
         summary.reviews_read = list(pmap(ReviewsJob(first.base), unread, total=len(unread), label="memory"))

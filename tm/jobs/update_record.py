@@ -127,7 +127,7 @@ class GitPlanner:
                  for k, e in self._kept.items()}
         catalogs = {page_relpath(rel): path for rel, path in walk_files(self.base, catalog_suffixes())}
         for key in summary.done - summary.failed - found.keys():
-            entry = self._entry(key, catalogs.get(key))
+            entry = self._entry(key, catalogs.get(key), summary.spared.get(key))
             if entry is not None and entry[0] in read and self._stats.get(key) == (entry[1], entry[2]):
                 entry = (*entry[:6], read[entry[0]])
             if entry is not None:
@@ -137,13 +137,17 @@ class GitPlanner:
             _ignored(os.path.dirname(self._path()))
             write_atomic(self._path(), marshal.dumps((_VERSION, self._key(), found)))
 
-    def _entry(self, key: str, catalog: str | None) -> _Entry | None:
-        """What the run left for the page `key`: its catalog, if stamped and untouched since, else None."""
+    def _entry(self, key: str, catalog: str | None, spared: tuple[int, bool] | None) -> _Entry | None:
+        """What the run left for the page `key`: its catalog, if stamped and untouched since, else None. A
+        catalog pass 1 found up to date (`spared`: its stamp's reviewed entries, and whether it holds reviews)
+        and nobody changed since `plan` is not read again."""
         blob = self._blobs.get(key, "")
         if catalog is None:
             return ("", 0, 0, blob, 0, False, None) if blob else None
         try:
             info = os.stat(catalog)
+            if spared is not None and self._stats.get(key) == (info.st_mtime_ns, info.st_size):
+                return (self._tree_path(catalog), info.st_mtime_ns, info.st_size, blob, *spared, None)
             raw = read_file(catalog)
         except OSError:
             return None
