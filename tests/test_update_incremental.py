@@ -162,3 +162,26 @@ def test_an_update_back_to_an_older_commit_or_another_branch_is_still_exact(cli,
     assert inc["incremental"] and inc["pages_read"] < full["pages_read"]
     inc, full = twins.update(first, "--force")
     assert inc["incremental"] and inc["pages_read"] < full["pages_read"]
+
+
+def test_an_update_stopped_between_its_commit_and_its_record_leaves_nothing_to_mistrust(cli, history, tmp_path,
+                                                                                        monkeypatch):
+    first = history.commit({"a.md": page_text(SENTENCES[:3]), "b.md": page_text(SENTENCES[3:], "b1"),
+                            "c.md": page_text(EXTRA, "c1")})
+    twins = Twins(cli, history, tmp_path, first)
+    twins.update(first)
+    second = history.commit({"a.md": page_text(SENTENCES[:4], "a2")})
+    from tm.errors import Interrupted
+    from tm.jobs.update_record import GitPlanner
+
+    def stop(self: GitPlanner, summary: object) -> None:
+        raise Interrupted()
+
+    monkeypatch.setattr(GitPlanner, "record", stop)
+    for tree in (twins.inc, twins.full):  # catalogs committed, the record still the one of `first`
+        assert cli("update", tree, "--repo", history.root, "--rev", second, "docs", "-q").code != 0
+    monkeypatch.undo()
+    assert read(twins.inc / "a.po").active[3].source == SENTENCES[3][0]
+    third = history.commit({"b.md": page_text(SENTENCES[2:], "b2")})
+    inc, full = twins.update(third)
+    assert (inc["incremental"], inc["pages_read"], full["pages_read"]) == (True, 2, 3)  # a.po changed since
