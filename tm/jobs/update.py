@@ -10,8 +10,9 @@
 Each catalog is read once in the common case and written only when its bytes change, so a second run
 writes nothing. A `Planner` (`tm.jobs.update_record`, for a handoff read from git) may say beforehand which
 pages and catalogs the update would leave as they are (`Settled`): they are not read, and their share of what
-pass 1 learns (counts, reviews for the memory) is taken from it, so the run gives the same catalogs. The tree is locked for the run, and the staged catalogs are committed together once both
-passes are done, unless the update is refused (`tm.jobs.tree`: lock, staging, refusals).
+pass 1 learns (counts, reviews for the memory) is taken from it, so the run gives the same catalogs. The tree
+is locked for the run, and the staged catalogs are committed together once both passes are done, unless the
+update is refused (`tm.jobs.tree`: lock, staging, refusals).
 """
 
 from __future__ import annotations
@@ -206,7 +207,7 @@ def _passes(first: FirstPass, source: Source, pmap: PassMap, summary: UpdateSumm
         source, settled = planner.plan(by_page, skip)
         summary.settle(settled)
     later: list[FirstResult] = []
-    collected: list[Reviews] = list(settled.known)
+    collected: list[Reviews] = []
     unread: list[str] = list(settled.unread)
     clashes: list[str] = []
     total = len(source) + max(0, len(by_page) - len(settled.keys) - len(source))
@@ -227,7 +228,9 @@ def _passes(first: FirstPass, source: Source, pmap: PassMap, summary: UpdateSumm
             if done.written is not None and done.written.unchanged and done.survey.reviews is None:
                 summary.spared[page_key(done.relpath)] = (done.survey.reviewed, done.survey.unread)
     summary.errors += clashes
-    if later and unread:  # the memory needs the reviews of the catalogs pass 1 did not read
+    if later:  # the memory needs the reviews of the catalogs pass 1 did not read
+        collected.extend(settled.known)
+    if later and unread:
         summary.reviews_read = list(pmap(ReviewsJob(first.base), unread, total=len(unread), label="memory"))
         collected.extend(summary.reviews_read)
     second = SecondPass(first.base, first.threshold, first.drop_obsolete, first.shown, first.locale,
