@@ -185,3 +185,16 @@ def test_an_update_stopped_between_its_commit_and_its_record_leaves_nothing_to_m
     third = history.commit({"b.md": page_text(SENTENCES[2:], "b2")})
     inc, full = twins.update(third)
     assert (inc["incremental"], inc["pages_read"], full["pages_read"]) == (True, 2, 3)  # a.po changed since
+
+
+def test_a_damaged_record_is_said_and_every_page_read(cli, history, tmp_path):
+    first = history.commit({"a.md": page_text(SENTENCES[:3]), "b.md": page_text(SENTENCES[3:], "b1")})
+    twins = Twins(cli, history, tmp_path, first)
+    twins.update(first)
+    (twins.inc / ".tm" / "update.marshal").write_bytes(b"\x00 not a record")
+    second = history.commit({"a.md": page_text(SENTENCES[:4], "a2")})
+    done = cli("update", twins.inc, "--repo", history.root, "--rev", second, "docs", "--jobs", "1")
+    assert done.code == 0 and "cannot be read" in done.err and "2 pages read" in done.out
+    assert cli("update", twins.full, "--repo", history.root, "--rev", second, "docs", "-q", "--full").code == 0
+    third = history.commit({"b.md": page_text(SENTENCES[2:], "b2")})
+    assert twins.update(third)[0]["pages_read"] == 1  # recorded again

@@ -113,7 +113,10 @@ class GitPlanner:
         if version != _VERSION or key != self._key():
             self.why_full = "its catalogs were updated with other options or another version of tm"
             return {}
-        return pages if isinstance(pages, dict) else {}
+        if not isinstance(pages, dict) or not all(isinstance(e, tuple) and len(e) == 7 for e in pages.values()):
+            self.why_full = "its record of the last update cannot be read"
+            return {}
+        return pages
 
     def stage(self, staging: Staging) -> None:
         state = SyncState(self.commit, tuple(p.strip("/") for p in self.source.paths), str(self.source.repo))
