@@ -198,3 +198,34 @@ def test_a_damaged_record_is_said_and_every_page_read(cli, history, tmp_path):
     assert cli("update", twins.full, "--repo", history.root, "--rev", second, "docs", "-q", "--full").code == 0
     third = history.commit({"b.md": page_text(SENTENCES[2:], "b2")})
     assert twins.update(third)[0]["pages_read"] == 1  # recorded again
+
+
+@pytest.mark.parametrize("full", [False, True])
+def test_a_review_saved_while_the_update_runs_is_not_overwritten(cli, history, tmp_path, monkeypatch, full):
+    """A translator saves a catalog in an editor while the update works on it: the update read it before and
+    would put its update of the old text in its place. Nothing is written, the error names the catalog, and the
+    next run updates the saved catalog."""
+    from tm.jobs import update
+
+    first = history.commit({"a.md": page_text(SENTENCES[:3]), "b.md": page_text(SENTENCES[3:], "b1")})
+    twins = Twins(cli, history, tmp_path, first)
+    twins.update(first)
+    tree = twins.inc
+    last = history.commit({"a.md": page_text([*SENTENCES[:3], ("One more sentence.", "Une de plus.")], "a2")})
+    real = update._passes
+
+    def person_saves_meanwhile(*args, **kw):  # type: ignore[no-untyped-def]
+        real(*args, **kw)  # a.po read and its update staged
+        review(tree / "a.po", SENTENCES[1][0], "Relu pendant la mise à jour.")
+
+    monkeypatch.setattr(update, "_passes", person_saves_meanwhile)
+    more = ("--full",) if full else ()
+    done = cli("update", tree, "--repo", history.root, "--rev", last, "docs", "--jobs", "1", "-q", *more)
+    assert done.code == 2 and "a.po" in done.err and done.err.count("\n") == 1, done.err
+    assert read(tree / "a.po").active[1].target == "Relu pendant la mise à jour."
+    assert json.loads((tree / ".tm" / "sync.json").read_text())["commit"] == first
+    monkeypatch.undo()
+    done = cli("update", tree, "--repo", history.root, "--rev", last, "docs", "--jobs", "1", "--json", *more)
+    assert done.code == 0, done.err
+    entries = read(tree / "a.po").active
+    assert (entries[1].target, len(entries)) == ("Relu pendant la mise à jour.", 4)

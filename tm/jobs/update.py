@@ -27,7 +27,7 @@ from tm.align import DEFAULT_THRESHOLD, match_pages
 from tm.catalogs import catalog_relpath
 from tm.jobs.pages import where
 from tm.jobs.pool import freeze, gc_paused
-from tm.jobs.tree import Losses, Staging, TreeLock, page_key, refusals, tree_catalogs, tree_locale, under
+from tm.jobs.tree import Losses, Staging, TreeLock, catalog_stats, page_key, refusals, tree_catalogs, tree_locale, under
 from tm.jobs.update_page import FirstPass, FirstResult, Item, ReviewsJob, SecondPass, SecondResult, SetAside, Written
 from tm.sources import Source, deferred
 from tm.update import OUTCOMES, Memory, Reviews
@@ -81,8 +81,10 @@ class Settled:
 class Planner(Protocol):
     """What `run_update` asks, under the tree's lock, of a handoff whose unchanged pages it need not read."""
 
-    def plan(self, by_page: dict[str, str], skip: list[str]) -> tuple[Source, Settled]:
-        """The pages to read, and what is settled, given the tree's catalogs (`{page key: path}`)."""
+    def plan(self, by_page: dict[str, str], stats: dict[str, tuple[int, int]], skip: list[str]
+             ) -> tuple[Source, Settled]:
+        """The pages to read, and what is settled, given the tree's catalogs (`{page key: path}`, and
+        `{path: (mtime_ns, size)}`)."""
         ...
 
     def stage(self, staging: Staging) -> None:
@@ -120,6 +122,7 @@ class UpdateSummary:
     reviews_read: list[Reviews] = field(default_factory=list)  # of the catalogs pass 1 did not read
     spared: dict[str, tuple[int, bool]] = field(default_factory=dict)  # page key → (reviewed, unread) of a
     # catalog pass 1 found up to date by its stamp
+    seen: dict[str, tuple[int, int]] = field(default_factory=dict)  # catalog path → (mtime_ns, size) when listed
 
     def add(self, relpath: str, errors: list[str], done: Written | None) -> None:
         """A page's final outcome (pass 1 if not set aside, else pass 2)."""
@@ -191,8 +194,12 @@ def run_update(base: str, pages: Source, *, options: UpdateOptions = UpdateOptio
         else:
             if planner is not None:
                 planner.stage(staging)
-            staging.commit(summary.deletes)
-            if planner is not None:
+            changed = staging.commit(summary.deletes, seen=summary.seen)
+            summary.errors += [f"{path}: saved by someone else while the update ran (in an editor?); nothing "
+                               "written, run the update again" for path in changed]
+            if changed:
+                summary.files_written = summary.files_deleted = 0
+            elif planner is not None:
                 planner.record(summary)
     return summary
 
@@ -202,9 +209,10 @@ def _passes(first: FirstPass, source: Source, pmap: PassMap, summary: UpdateSumm
     """Both passes (see the module docstring), catalogs staged, what they did added to `summary`."""
     by_page, skip, problems = tree_catalogs(first.base, source)
     summary.errors += problems
+    summary.seen = catalog_stats(by_page.values())  # before any is read: `Staging.commit` compares
     settled = Settled()
     if planner is not None:
-        source, settled = planner.plan(by_page, skip)
+        source, settled = planner.plan(by_page, summary.seen, skip)
         summary.settle(settled)
     later: list[FirstResult] = []
     collected: list[Reviews] = []

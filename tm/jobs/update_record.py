@@ -67,15 +67,13 @@ class GitPlanner:
     _blobs: dict[str, str] = field(default_factory=dict)
     _stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # page key → its catalog's, before the run
 
-    def plan(self, by_page: dict[str, str], skip: list[str]) -> tuple[Source, Settled]:
+    def plan(self, by_page: dict[str, str], stats: dict[str, tuple[int, int]], skip: list[str]
+             ) -> tuple[Source, Settled]:
         names: dict[str, list[str]] = {}
         for relpath, blob in self.source.blobs():
             names.setdefault(page_key(relpath), []).append(relpath)
             self._blobs[page_key(relpath)] = blob
-        for key, path in by_page.items():
-            with contextlib.suppress(OSError):
-                info = os.stat(path)
-                self._stats[key] = (info.st_mtime_ns, info.st_size)
+        self._stats = {key: stats[path] for key, path in by_page.items() if path in stats}
         record = {} if self.full else self._load()
         settled: dict[str, _Entry] = {}
         for key in set(self._blobs) | set(by_page):
