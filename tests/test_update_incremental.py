@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 from test_sync import SENTENCES, History, page_text, read, review
 
+from tm.jobs import update_record
+from tm.jobs.update_record import _trusted_mtime
+
 EXTRA = [(f"Another sentence {n} on the {w} topic here.", f"Autre phrase {n} sur {w}.")
          for n, w in enumerate(["build", "deploy", "test", "debug"])]
 
@@ -18,6 +21,13 @@ EXTRA = [(f"Another sentence {n} on the {w} topic here.", f"Autre phrase {n} sur
 @pytest.fixture
 def history(tmp_path: Path) -> History:
     return History(tmp_path / "repo")
+
+
+@pytest.fixture(autouse=True)
+def unhurried(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests update within milliseconds of writing: the record would take every catalog for racy (read
+    again next time, which is sound) and the counts of pages read would follow the clock."""
+    monkeypatch.setattr(update_record, "_trusted_mtime", lambda info: info.st_mtime_ns)
 
 
 def files(tree: Path) -> dict[str, bytes]:
@@ -229,3 +239,15 @@ def test_a_review_saved_while_the_update_runs_is_not_overwritten(cli, history, t
     assert done.code == 0, done.err
     entries = read(tree / "a.po").active
     assert (entries[1].target, len(entries)) == ("Relu pendant la mise à jour.", 4)
+
+
+def test_a_catalog_written_within_the_clock_tick_is_recorded_to_be_read_again():
+    import time
+    from types import SimpleNamespace
+
+    now = time.time_ns()
+    assert _trusted_mtime(SimpleNamespace(st_mtime_ns=now - 1_000)) == -1  # a same-size save now would look the same
+    assert _trusted_mtime(SimpleNamespace(st_mtime_ns=now - 50_000_001)) == now - 50_000_001
+    whole = (now // 10**9 - 1) * 10**9  # a file system of whole-second mtimes: 2 s
+    assert _trusted_mtime(SimpleNamespace(st_mtime_ns=whole)) == -1
+    assert _trusted_mtime(SimpleNamespace(st_mtime_ns=whole - 3 * 10**9)) == whole - 3 * 10**9

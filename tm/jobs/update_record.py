@@ -14,7 +14,8 @@ Each entry is a fact about one file that stays true until the file changes, so t
 previous revision: the update may go to any commit (a descendant, an older one, another branch) and still
 gives the catalogs of the full update. It is derived data (git-ignored, as the review index of `tm sync`):
 missing, unreadable or made with other options or another version of tm, every page is read, and the
-record made again. As for the index, a file changed within its mtime's tick keeping its size goes unseen.
+record made again. A catalog written within its file system's clock tick of being recorded is recorded
+with mtime -1 (read next time), as git treats racy files: a same-size save in that tick would look unchanged.
 
 The memory needs the reviews of every catalog when a page wants offers: the full update reads the catalogs
 its stamps spared (`ReviewsJob`), those holding some. The record keeps what such a read gave, with the file's
@@ -27,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import marshal
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -148,7 +150,7 @@ class GitPlanner:
         try:
             info = os.stat(catalog)
             if spared is not None and self._stats.get(key) == (info.st_mtime_ns, info.st_size):
-                return (self._tree_path(catalog), info.st_mtime_ns, info.st_size, blob, *spared, None)
+                return (self._tree_path(catalog), _trusted_mtime(info), info.st_size, blob, *spared, None)
             raw = read_file(catalog)
         except OSError:
             return None
@@ -156,7 +158,7 @@ class GitPlanner:
         if reviewed is None:
             return None
         unread = reviewed > 0 or has_obsolete_review(raw)
-        return (self._tree_path(catalog), info.st_mtime_ns, info.st_size, blob, reviewed, unread, None)
+        return (self._tree_path(catalog), _trusted_mtime(info), info.st_size, blob, reviewed, unread, None)
 
     def _key(self) -> str:
         return options_key(threshold=self.options.threshold, drop_obsolete=self.options.drop_obsolete)
@@ -166,6 +168,13 @@ class GitPlanner:
 
     def _tree_path(self, catalog: str) -> str:
         return tree_name(self.base, catalog)
+
+
+def _trusted_mtime(info: os.stat_result | Any) -> int:
+    """The file's mtime, or -1 while a write in the same tick of its file system's clock (2 s where mtimes are
+    whole seconds, 10 ms else) could give it the same (mtime, size)."""
+    tick = 2 * 10**9 if info.st_mtime_ns % 10**9 == 0 else 10**7
+    return -1 if time.time_ns() - info.st_mtime_ns < tick else info.st_mtime_ns
 
 
 def _ignored(folder: str) -> None:
