@@ -74,6 +74,7 @@ def test_only_the_pages_that_changed_are_read_and_the_catalogs_are_those_of_the_
     twins = Twins(cli, history, tmp_path, first)
     inc, full = twins.update(first)  # the first update after extract reads every page, and records them
     assert (inc["incremental"], inc["pages_read"], full["pages_read"]) == (False, 4, 4)
+    assert "update.marshal" in (twins.inc / ".tm" / ".gitignore").read_text().splitlines()  # derived data
     twins.both(lambda t: review(t / "b.po", SENTENCES[3][0], "Relu trois."))
     twins.both(lambda t: review(t / "c.po", EXTRA[0][0], "Relu extra."))
     edited = (SENTENCES[0][0].replace("compiler", "compilers"), "MT édité")

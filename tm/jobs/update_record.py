@@ -41,7 +41,7 @@ from tm.jobs.tree import Staging, page_key, under
 from tm.jobs.update import Settled, UpdateOptions, UpdateSummary
 from tm.jobs.update_page import has_obsolete_review, tree_name
 from tm.sources import GitSource, Source, walk_files
-from tm.sync.state import STATE_DIR, STATE_NAME, SyncState, ignore_derived, state_bytes
+from tm.sync.state import STATE_DIR, STATE_NAME, SyncState, state_bytes, write_state
 from tm.update import Reviews
 
 __all__ = ["RECORD_NAME", "GitPlanner"]
@@ -119,8 +119,10 @@ class GitPlanner:
         return pages
 
     def stage(self, staging: Staging) -> None:
-        state = SyncState(self.commit, tuple(p.strip("/") for p in self.source.paths), str(self.source.repo))
-        write_file(staging.path(os.path.join(self.base, STATE_DIR, STATE_NAME)), state_bytes(state))
+        write_file(staging.path(os.path.join(self.base, STATE_DIR, STATE_NAME)), state_bytes(self._state()))
+
+    def _state(self) -> SyncState:
+        return SyncState(self.commit, tuple(p.strip("/") for p in self.source.paths), str(self.source.repo))
 
     def record(self, summary: UpdateSummary) -> None:
         """Record the settled pages as they were, and those the run did without error as it left them; with
@@ -136,7 +138,7 @@ class GitPlanner:
             if entry is not None:
                 found[key] = entry
         with contextlib.suppress(OSError):  # derived data: without it, the next update reads every page
-            ignore_derived(self.base)
+            write_state(self.base, self._state())  # as staged; with the .gitignore of tm's derived data
             _ignored(os.path.dirname(self._path()))
             write_atomic(self._path(), marshal.dumps((_VERSION, self._key(), found)))
 

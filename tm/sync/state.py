@@ -39,8 +39,7 @@ from tm.sync.git import resolve
 from tm.sync.memory import SIMILAR_NAME, TreeMemory, load_similar, save_similar
 from tm.update import Memory, Reviews, reviews
 
-__all__ = ["STATE_DIR", "ReviewIndex", "SyncState", "ignore_derived", "read_state", "record_extract", "state_bytes",
-           "write_state"]
+__all__ = ["STATE_DIR", "ReviewIndex", "SyncState", "read_state", "record_extract", "state_bytes", "write_state"]
 
 STATE_DIR = ".tm"
 STATE_NAME = "sync.json"
@@ -49,7 +48,7 @@ DELTA_NAME = "reviews-delta.marshal"  # what changed since INDEX_NAME was writte
 _FULL_SAVE = 0.05  # share of the catalogs changed since the index was written, past which it is rewritten
 _INDEX_VERSION = 3
 _IGNORE = (f"# derived data of tm sync, rebuilt from the catalogs when missing\n{INDEX_NAME}\n{DELTA_NAME}\n"
-           "similar.marshal\nupdate.marshal\n.*.tmp*\n")
+           "similar.marshal\n.*.tmp*\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,16 +85,11 @@ def state_bytes(state: SyncState) -> bytes:
 
 def write_state(base: str, state: SyncState) -> None:
     """Record `state` in the tree (atomically), with the `.gitignore` that keeps the index out of git."""
-    ignore_derived(base)
-    write_atomic(state_path(base), state_bytes(state))
-
-
-def ignore_derived(base: str) -> None:
-    """The `.gitignore` of the tree's `.tm/` that keeps its derived data out of git, unless there is one."""
     os.makedirs(os.path.join(base, STATE_DIR), exist_ok=True)
     ignore = os.path.join(base, STATE_DIR, ".gitignore")
     if not os.path.exists(ignore):
         write_atomic(ignore, _IGNORE.encode())
+    write_atomic(state_path(base), state_bytes(state))
 
 
 def record_extract(trees: list[str], repo: Path, rev: str, paths: list[str]) -> None:
