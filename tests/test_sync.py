@@ -422,7 +422,7 @@ def test_a_review_in_the_obsolete_entries_of_another_catalog_is_offered_as_updat
         assert done.code == 0, done.err
         assert [e.target for e in read(tree / "a.po").obsolete] == ["Relu un."]  # a #~ review, made by update
     synced, updated = tmp_path / "synced" / "fr-FR", tmp_path / "updated" / "fr-FR"
-    assert sync(cli, history, synced, "--from", second).code == 0
+    assert sync(cli, history, synced).code == 0  # from `second`, which update recorded
     assert cli("update", updated, "--repo", history.root, "--rev", last, "docs", "--jobs", "1").code == 0
     assert read(updated / "c.po").active[0].target == "Relu un."
     for name in ("a.po", "b.po", "c.po"):

@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from helpers import history_range
 from sync_equality import compare_trees
 from test_memory import history_repo  # noqa: F401 - the history bundle's fixture
 from test_update import _review_every_third
@@ -24,10 +25,7 @@ def git(repo: Path, *args: str) -> str:
 
 def test_syncing_each_commit_gives_what_one_update_gives(cli, corpus_repo, history_repo, tmp_path):  # noqa: F811
     history = history_repo
-    old_tree = git(corpus_repo, "rev-parse", "sxs~1^{tree}").strip()
-    log = [line.split() for line in git(history, "log", "--first-parent", "--format=%H %T", "history").splitlines()]
-    start = next(commit for commit, tree in log if tree == old_tree)  # the later of the two 2020-12-18 commits
-    end = git(history, "rev-list", "--first-parent", "--reverse", f"{start}..history").split()[COMMITS - 1]
+    start, end = history_range(corpus_repo, history, COMMITS)
     done = cli("extract", "--repo", history, "--rev", start, "docs", "--out", tmp_path / "synced", "-q")
     assert done.code == 0, done.err
     synced, updated = tmp_path / "synced" / "fr-FR", tmp_path / "updated" / "fr-FR"

@@ -6,6 +6,7 @@ import errno
 import os
 import signal
 import stat
+import time
 from pathlib import Path
 
 from tm.errors import OutputError
@@ -140,3 +141,12 @@ def ignore_in_git(folder: str, lines: str) -> None:
     missing = [line for line in lines.splitlines() if line.startswith("#") or line not in held.splitlines()]
     if any(not line.startswith("#") for line in missing):
         write_atomic(path, (held + ("" if not held or held.endswith("\n") else "\n") + "\n".join(missing) + "\n").encode())
+
+
+def trusted_mtime(info: os.stat_result) -> int:
+    """The mtime to record a file read now under, for telling later whether it changed by (mtime, size): -1
+    (read it again next time) while a write in the same tick of the file system's clock could give it the same
+    mtime, as git treats racy files: 2 s where mtimes are whole seconds (ext3, HFS+, FAT, network shares),
+    10 ms else."""
+    tick = 2 * 10**9 if info.st_mtime_ns % 10**9 == 0 else 10**7
+    return -1 if time.time_ns() - info.st_mtime_ns < tick else info.st_mtime_ns

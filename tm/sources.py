@@ -7,9 +7,10 @@ name pages the same way. Tests use `MemorySource` and need no files at all.
 
 from __future__ import annotations
 
+import copy
 import os
 import subprocess
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -128,6 +129,16 @@ class GitSource:
 
     def __len__(self) -> int:
         return len(self._blobs)
+
+    def blobs(self) -> list[tuple[str, str]]:
+        """`(relpath, blob id)` of the files, in path order (listed, not read)."""
+        return list(self._blobs)
+
+    def only(self, relpaths: Container[str]) -> GitSource:
+        """The same revision's files, limited to `relpaths`."""
+        subset = copy.copy(self)
+        subset._blobs = [(relpath, sha) for relpath, sha in self._blobs if relpath in relpaths]
+        return subset
 
     def _git(self, *args: str, data: bytes | None = None) -> bytes:
         return run_git(self.repo, *args, data=data)

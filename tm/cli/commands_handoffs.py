@@ -27,7 +27,8 @@ from tm.progress import Reporter
 from tm.sources import PAGE_SUFFIXES, DirectorySource, GitSource, Source, check_listed
 
 if TYPE_CHECKING:
-    from tm.jobs.update import UpdateSummary
+    from tm.jobs.update import UpdateOptions, UpdateSummary
+    from tm.jobs.update_record import GitPlanner
     from tm.update import Reviews
 
 T = TypeVar("T")
@@ -172,6 +173,8 @@ def update(
                                         "locale, or when most reviewed entries would become obsolete.")] = False,
     repo: Repo = None,
     rev: Rev = None,
+    full: Annotated[bool, typer.Option("--full", help="With --rev: read every page, not only those that changed "
+                                       "since the tree's last update from git.")] = False,
     jobs: Jobs = None,
     memory_db: Annotated[Path | None, typer.Option("--memory", help="A memory file (tm memory): its reviews are "
                                                    "offered too, and the tree's catalogs are recorded in it.")] = None,
@@ -180,7 +183,8 @@ def update(
 ) -> int:
     """Carry the reviewed translations of a catalog tree forward to a new handoff.
 
-    Nothing is written until every page is done and the update is not refused (see `tm.jobs.tree`).
+    Nothing is written until every page is done and the update is not refused (see `tm.jobs.tree`). From
+    git (--rev), only the pages that changed since the tree's last update from git are read.
     """
     from tm.jobs.tree import update_root
     from tm.jobs.update import UpdateOptions, run_update
@@ -190,7 +194,12 @@ def update(
     report = Reporter(quiet=quiet or json_out)
     options = UpdateOptions(threshold=threshold, drop_obsolete=drop_obsolete, force=force, shown=shown)
     more = _remembered(memory_db, base, report) if memory_db is not None else []
-    summary = run_update(base, source, options=options, pmap=_PassMapper(report, jobs), more_reviews=more)
+    planner = _planner(base, source, options, full)
+    summary = run_update(base, source, options=options, pmap=_PassMapper(report, jobs), more_reviews=more,
+                         planner=planner)
+    if planner is not None and planner.why_full and not summary.refused:
+        report.warning(f"{base}: {planner.why_full}: every page was read (the next update reads only the pages "
+                       "that change)")
     for message in summary.warnings:
         report.warning(message)
     for message in summary.errors:
@@ -200,6 +209,17 @@ def update(
     elif not quiet and not summary.refused:
         _print_update(summary)
     return 2 if summary.errors else 0
+
+
+def _planner(base: str, source: Source, options: UpdateOptions, full: bool) -> GitPlanner | None:
+    """An update from git reads only the pages that changed since the tree's last one (`tm.jobs.update_record`);
+    `--full` reads them all (and records them as well)."""
+    if not isinstance(source, GitSource):
+        return None
+    from tm.jobs.update_record import GitPlanner
+    from tm.sync.git import resolve
+
+    return GitPlanner(base, source, options, resolve(source.repo, source.rev), full=full)
 
 
 def _remembered(db: Path, base: str, report: Reporter) -> list[Reviews]:
@@ -232,4 +252,5 @@ def _print_update(summary: UpdateSummary) -> None:
           f"review, {c['carried']} carried to an edited source, {c['offered']} offered from elsewhere, "
           f"{c['handoff'] + c['offers']} from the handoff ({c['offers']} with offers beside them), "
           f"{c['obsolete']} made obsolete; pages: {len(summary.pages_added)} added, "
-          f"{len(summary.pages_removed)} removed, {len(summary.pages_renamed)} renamed")
+          f"{len(summary.pages_removed)} removed, {len(summary.pages_renamed)} renamed; {summary.pages_read} pages read"
+          + (" (the others unchanged since the last update)" if summary.incremental else ""))

@@ -19,7 +19,7 @@ from tm._version import __version__
 from tm.formats import for_path, po
 from tm.model import Catalog
 
-__all__ = ["STAMP", "digest", "encode", "page_stamp", "stamped", "stamped_po"]
+__all__ = ["STAMP", "digest", "encode", "options_key", "page_stamp", "stamped", "stamped_po", "untouched"]
 
 STAMP = "X-Tm-Update"
 _STAMP_LINE = f'"{STAMP}: '.encode()
@@ -35,9 +35,14 @@ def digest(data: bytes, more: bytes = b"") -> str:
     return found.hexdigest()[:32]
 
 
+def options_key(*, threshold: float, drop_obsolete: bool) -> str:
+    """This tm and the update's options: what a stamp follows from besides the page."""
+    return f"{__version__} {threshold} {drop_obsolete}"
+
+
 def page_stamp(page: bytes, *, threshold: float, drop_obsolete: bool) -> str:
     """What an updated catalog follows from: the page's bytes, this tm and the update's options."""
-    return digest(page, f"\0{__version__} {threshold} {drop_obsolete}".encode())
+    return digest(page, b"\0" + options_key(threshold=threshold, drop_obsolete=drop_obsolete).encode())
 
 
 def stamped(raw: bytes, stamp: str) -> int | None:
@@ -51,6 +56,18 @@ def stamped(raw: bytes, stamp: str) -> int | None:
         return None
     found = _STAMP.search(raw, 0, cut + 1)
     if found is None or found.group(1).decode() != stamp or digest(raw[cut + 1:]) != found.group(2).decode():
+        return None
+    return int(found.group(3))
+
+
+def untouched(raw: bytes) -> int | None:
+    """The reviewed entries of a catalog an update stamped and nobody touched since (whatever page it was
+    updated for), else None: `stamped` without the page."""
+    if raw[:1] == b"\xef" or raw.find(b"\r\n", 0, raw.find(b"\n") + 1) >= 0:
+        raw = po.plain_layout(raw)
+    cut = raw.find(b"\n\n")
+    found = _STAMP.search(raw, 0, cut + 1) if cut >= 0 and raw.find(_STAMP_LINE, 0, cut) >= 0 else None
+    if found is None or digest(raw[cut + 1:]) != found.group(2).decode():
         return None
     return int(found.group(3))
 

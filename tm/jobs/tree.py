@@ -29,6 +29,7 @@ import os
 import re
 import shutil
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
 
@@ -112,17 +113,26 @@ class Staging:
         self.discard()
         return "threw away what an interrupted update had not committed"
 
-    def commit(self, deletes: list[str]) -> None:
-        """Put the staged catalogs in place and delete `deletes` (paths under `base`); resumable (`recover`)."""
+    def commit(self, deletes: list[str], *, seen: Mapping[str, tuple[int, int]] | None = None) -> list[str]:
+        """Put the staged catalogs in place and delete `deletes` (paths under `base`); resumable (`recover`).
+        With `seen` (the (mtime_ns, size) of the tree's catalogs when the update listed them), a catalog to
+        replace or delete that someone saved since is not overwritten: nothing is committed, and its path is
+        given back."""
         base = os.path.join(self.base, "")
         staged = self._staged()
         deletes = sorted(set(deletes) - {base + rel for rel in staged})
+        suffixes = catalog_suffixes()
+        changed = _changed(seen, [base + r for r in staged if r.lower().endswith(suffixes) and r[:1] != "."] + deletes)
+        if changed:
+            self.discard()
+            return changed
         if not staged and not deletes:
             self.discard()
-            return
+            return []
         lines = "".join(p[len(base):] + "\n" for p in deletes)  # paths under `base`, as the walk found them
         write_atomic(os.path.join(self.root, _COMMIT), lines.encode("utf-8", "surrogateescape"))
         self._apply(staged)
+        return []
 
     def discard(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
@@ -154,6 +164,24 @@ class Staging:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(base + rel)
         self.discard()
+
+
+def catalog_stats(paths: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """`{path: (mtime_ns, size)}` of the catalogs that exist (for `Staging.commit`'s `seen`)."""
+    found = {}
+    for path in paths:
+        with contextlib.suppress(OSError):
+            info = os.stat(path)
+            found[path] = (info.st_mtime_ns, info.st_size)
+    return found
+
+
+def _changed(seen: Mapping[str, tuple[int, int]] | None, paths: list[str]) -> list[str]:
+    """Those of `paths` whose file is not as `seen` says (absent there: there was none)."""
+    if seen is None:
+        return []
+    now = catalog_stats(paths)
+    return [path for path in paths if now.get(path) != seen.get(path)]
 
 
 def clean_stale(hidden: list[str]) -> int:

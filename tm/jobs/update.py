@@ -8,8 +8,11 @@
    offers, and the set-aside pages are done (`SecondPass`, which holds the memory).
 
 Each catalog is read once in the common case and written only when its bytes change, so a second run
-writes nothing. The tree is locked for the run, and the staged catalogs are committed together once both
-passes are done, unless the update is refused (`tm.jobs.tree`: lock, staging, refusals).
+writes nothing. A `Planner` (`tm.jobs.update_record`, for a handoff read from git) may say beforehand which
+pages and catalogs the update would leave as they are (`Settled`): they are not read, and their share of what
+pass 1 learns (counts, reviews for the memory) is taken from it, so the run gives the same catalogs. The tree
+is locked for the run, and the staged catalogs are committed together once both passes are done, unless the
+update is refused (`tm.jobs.tree`: lock, staging, refusals).
 """
 
 from __future__ import annotations
@@ -24,13 +27,13 @@ from tm.align import DEFAULT_THRESHOLD, match_pages
 from tm.catalogs import catalog_relpath
 from tm.jobs.pages import where
 from tm.jobs.pool import freeze, gc_paused
-from tm.jobs.tree import Losses, Staging, TreeLock, page_key, refusals, tree_catalogs, tree_locale, under
+from tm.jobs.tree import Losses, Staging, TreeLock, catalog_stats, page_key, refusals, tree_catalogs, tree_locale, under
 from tm.jobs.update_page import FirstPass, FirstResult, Item, ReviewsJob, SecondPass, SecondResult, SetAside, Written
 from tm.sources import Source, deferred
 from tm.update import OUTCOMES, Memory, Reviews
 
-__all__ = ["Orphan", "PassMap", "UpdateOptions", "UpdateSummary", "run_update", "second_items", "serial_map",
-           "tree_memory"]
+__all__ = ["Orphan", "PassMap", "Planner", "Settled", "UpdateOptions", "UpdateSummary", "run_update", "second_items",
+           "serial_map", "tree_memory"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -60,6 +63,39 @@ class UpdateOptions:
     shown: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Settled:
+    """Pages and catalogs an update is known to leave as they are (their stamps hold for the handoff's pages):
+    their page keys (`page_key`), what pass 1 would count of them (catalogs, those with a page in the
+    handoff, their reviewed entries), and the catalogs among them whose reviews the memory needs: known, or
+    to read."""
+
+    keys: frozenset[str] = frozenset()
+    catalogs: int = 0
+    with_pages: int = 0
+    reviewed: int = 0
+    unread: tuple[str, ...] = ()
+    known: tuple[Reviews, ...] = ()  # the reviews of settled catalogs, as `ReviewsJob` read them before
+
+
+class Planner(Protocol):
+    """What `run_update` asks, under the tree's lock, of a handoff whose unchanged pages it need not read."""
+
+    def plan(self, by_page: dict[str, str], stats: dict[str, tuple[int, int]], skip: list[str]
+             ) -> tuple[Source, Settled]:
+        """The pages to read, and what is settled, given the tree's catalogs (`{page key: path}`, and
+        `{path: (mtime_ns, size)}`)."""
+        ...
+
+    def stage(self, staging: Staging) -> None:
+        """Stage what the tree records with the catalogs (committed with them)."""
+        ...
+
+    def record(self, summary: UpdateSummary) -> None:
+        """After the commit: remember what the next update need not read."""
+        ...
+
+
 @dataclass(slots=True)
 class UpdateSummary:
     """What an update did to the catalog tree `tree` (nothing written when `refused`), and the messages of its run
@@ -79,10 +115,20 @@ class UpdateSummary:
     warnings: list[str] = field(default_factory=list)
     losses: Losses = field(default_factory=Losses)
     deletes: list[str] = field(default_factory=list)
+    pages_read: int = 0  # pages of the handoff read (all of them, unless a `Planner` settled some)
+    incremental: bool = False  # some pages were settled without being read
+    done: set[str] = field(default_factory=set)  # page keys of pass 1's items
+    failed: set[str] = field(default_factory=set)  # page keys whose catalog an error left as it was
+    reviews_read: list[Reviews] = field(default_factory=list)  # of the catalogs pass 1 did not read
+    spared: dict[str, tuple[int, bool]] = field(default_factory=dict)  # page key → (reviewed, unread) of a
+    # catalog pass 1 found up to date by its stamp
+    seen: dict[str, tuple[int, int]] = field(default_factory=dict)  # catalog path → (mtime_ns, size) when listed
 
     def add(self, relpath: str, errors: list[str], done: Written | None) -> None:
         """A page's final outcome (pass 1 if not set aside, else pass 2)."""
         self.errors += errors
+        if errors:
+            self.failed.add(page_key(relpath))
         if done is None:
             return
         for key, n in done.counts.items():
@@ -93,6 +139,14 @@ class UpdateSummary:
         self.pages += done.pages
         self.losses.lost += done.lost
         self.deletes += done.deletes
+
+    def settle(self, settled: Settled) -> None:
+        """What pass 1 would have learnt of the settled pages: each catalog unchanged, as its stamp says."""
+        self.incremental = bool(settled.keys)
+        self.pages += settled.catalogs
+        self.files_unchanged += settled.catalogs
+        self.losses.reviewed += settled.reviewed
+        self.losses.pages_with_pairs += settled.with_pages
 
     def note(self, first: FirstResult) -> None:
         """What pass 1 learnt of every page and catalog: pairs, declared locale, reviews before the update."""
@@ -106,15 +160,17 @@ class UpdateSummary:
         return {"pages": self.pages, "entries": self.counts, "files_written": self.files_written,
                 "files_unchanged": self.files_unchanged, "files_deleted": self.files_deleted,
                 "pages_added": self.pages_added, "pages_removed": self.pages_removed,
-                "pages_renamed": self.pages_renamed, "refused": bool(self.refused), "errors": self.errors}
+                "pages_renamed": self.pages_renamed, "refused": bool(self.refused), "errors": self.errors,
+                "pages_read": self.pages_read, "incremental": self.incremental}
 
 
 def run_update(base: str, pages: Source, *, options: UpdateOptions = UpdateOptions(), pmap: PassMap = serial_map,
-               more_reviews: Sequence[Reviews] = ()) -> UpdateSummary:
+               more_reviews: Sequence[Reviews] = (), planner: Planner | None = None) -> UpdateSummary:
     """Update the catalog tree `base` (one locale's, as `tm.jobs.tree.update_root` finds it) to the handoff
     `pages`; `pmap` may run the pages in parallel. `more_reviews` are reviewed translations from outside the
-    tree (a memory database, another tree), offered where the tree's own have none. Nothing is written unless
-    both passes are done and the update is not refused (`tm.jobs.tree.refusals`, unless `options.force`)."""
+    tree (a memory database, another tree), offered where the tree's own have none; `planner` settles the
+    pages that need not be read. Nothing is written unless both passes are done and the update is not refused
+    (`tm.jobs.tree.refusals`, unless `options.force`)."""
     locale = tree_locale(base)
     first = FirstPass(base, options.threshold, options.drop_obsolete, options.shown, locale, None)
     summary = UpdateSummary(base)
@@ -124,7 +180,7 @@ def run_update(base: str, pages: Source, *, options: UpdateOptions = UpdateOptio
         if recovered:
             summary.warnings.append(f"{base}: {recovered}")
         try:
-            _passes(first, pages, pmap, summary, more_reviews)
+            _passes(first, pages, pmap, summary, more_reviews, planner)
         except BaseException:
             staging.discard()
             raise
@@ -136,21 +192,35 @@ def run_update(base: str, pages: Source, *, options: UpdateOptions = UpdateOptio
             staging.discard()
             summary.files_written = summary.files_deleted = 0
         else:
-            staging.commit(summary.deletes)
+            if planner is not None:
+                planner.stage(staging)
+            changed = staging.commit(summary.deletes, seen=summary.seen)
+            summary.errors += [f"{path}: saved by someone else while the update ran (in an editor?); nothing "
+                               "written, run the update again" for path in changed]
+            if changed:
+                summary.files_written = summary.files_deleted = 0
+            elif planner is not None:
+                planner.record(summary)
     return summary
 
 
-def _passes(first: FirstPass, source: Source, pmap: PassMap, summary: UpdateSummary, more: Sequence[Reviews]
-            ) -> None:
+def _passes(first: FirstPass, source: Source, pmap: PassMap, summary: UpdateSummary, more: Sequence[Reviews],
+            planner: Planner | None = None) -> None:
     """Both passes (see the module docstring), catalogs staged, what they did added to `summary`."""
     by_page, skip, problems = tree_catalogs(first.base, source)
     summary.errors += problems
+    summary.seen = catalog_stats(by_page.values())  # before any is read: `Staging.commit` compares
+    settled = Settled()
+    if planner is not None:
+        source, settled = planner.plan(by_page, summary.seen, skip)
+        summary.settle(settled)
     later: list[FirstResult] = []
     collected: list[Reviews] = []
-    unread: list[str] = []
+    unread: list[str] = list(settled.unread)
     clashes: list[str] = []
-    total = len(source) + max(0, len(by_page) - len(source))
-    for done in pmap(first, _items(source, by_page, skip, first.shown, clashes), total=total, label="update"):
+    total = len(source) + max(0, len(by_page) - len(settled.keys) - len(source))
+    pages = _items(source, by_page, skip, first.shown, clashes, settled.keys, summary)
+    for done in pmap(first, pages, total=total, label="update"):
         summary.note(done)
         if done.survey.reviews is not None:
             collected.append(done.survey.reviews)
@@ -158,12 +228,19 @@ def _passes(first: FirstPass, source: Source, pmap: PassMap, summary: UpdateSumm
             unread.append(by_page[page_key(done.relpath)])
         if done.later is not None:
             summary.errors += done.errors
+            if done.errors:
+                summary.failed.add(page_key(done.relpath))
             later.append(done)
         else:
             summary.add(done.relpath, done.errors, done.written)
+            if done.written is not None and done.written.unchanged and done.survey.reviews is None:
+                summary.spared[page_key(done.relpath)] = (done.survey.reviewed, done.survey.unread)
     summary.errors += clashes
-    if later and unread:  # the memory needs the reviews of the catalogs pass 1 did not read
-        collected.extend(pmap(ReviewsJob(first.base), unread, total=len(unread), label="memory"))
+    if later:  # the memory needs the reviews of the catalogs pass 1 did not read
+        collected.extend(settled.known)
+    if later and unread:
+        summary.reviews_read = list(pmap(ReviewsJob(first.base), unread, total=len(unread), label="memory"))
+        collected.extend(summary.reviews_read)
     second = SecondPass(first.base, first.threshold, first.drop_obsolete, first.shown, first.locale,
                         tree_memory(collected, prepare=bool(later), more=more))
     items = list(second_items(later, by_page, summary))
@@ -172,23 +249,28 @@ def _passes(first: FirstPass, source: Source, pmap: PassMap, summary: UpdateSumm
         summary.add(result.relpath, result.errors, result.written)
 
 
-def _items(source: Source, by_page: dict[str, str], skip: list[str], shown: str, clashes: list[str]
-           ) -> Iterator[Item]:
-    """The pages of pass 1, then the catalogs whose page is not in the handoff; two pages of one catalog
-    name (`P.md`, `P.MD`) are a clash, recorded in `clashes`."""
+def _items(source: Source, by_page: dict[str, str], skip: list[str], shown: str, clashes: list[str],
+           settled: frozenset[str], summary: UpdateSummary) -> Iterator[Item]:
+    """The pages of pass 1, then the catalogs whose page is not in the handoff, but for the `settled` ones;
+    two pages of one catalog name (`P.md`, `P.MD`) are a clash, recorded in `clashes`. Their page keys go
+    to `summary.done` (and `failed`), the pages read are counted."""
     seen: dict[str, str] = {}
     for relpath, data in deferred(source):
         key = page_key(relpath)
         if under(key, skip):
             continue
+        summary.done.add(key)
         if key in seen:
             clashes.append(f"{where(shown, relpath)}: its catalog {catalog_relpath(relpath)} is also the catalog "
                            f"of {seen[key]}; not updated (rename one of the two pages)")
+            summary.failed.add(key)
             continue
         seen[key] = relpath
+        summary.pages_read += 1
         yield Item(relpath, data, by_page.get(key))
     for relpath, path in by_page.items():
-        if relpath not in seen and not under(relpath, skip):
+        if relpath not in seen and relpath not in settled and not under(relpath, skip):
+            summary.done.add(relpath)
             yield Item(relpath, None, path)
 
 

@@ -24,7 +24,6 @@ stopped anywhere leaves the tree at a commit boundary, and the next run resumes 
 
 from __future__ import annotations
 
-import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -36,7 +35,7 @@ from tm.errors import InputError
 from tm.fileio import read_file, write_file
 from tm.formats import catalog_suffixes, for_path, po
 from tm.jobs.pool import default_jobs, parallel_map
-from tm.jobs.tree import Staging, page_key, refusals, tree_locale
+from tm.jobs.tree import Staging, catalog_stats, page_key, refusals, tree_locale
 from tm.jobs.update import Orphan, UpdateSummary, second_items
 from tm.jobs.update_page import FirstPass, FirstResult, Item, SecondPass
 from tm.sources import walk_files
@@ -117,7 +116,7 @@ def sync_commit(index: ReviewIndex, state: SyncState, changes: list[Change], rea
         found = catalog_of(base, relpath)
         if found is not None:
             by_page[page_key(relpath)] = found
-    seen = {path: _stat(path) for path in by_page.values()}
+    seen = catalog_stats(by_page.values())  # before any is read: `_changed_meanwhile` compares
     staging = Staging(base)
     try:
         summary = _passes(job, changes, _Pages(blobs, read), by_page, index, options, report.errors)
@@ -154,18 +153,12 @@ def _unread(errors: list[str], base: str, state: SyncState) -> list[str]:
     return [message]
 
 
-def _stat(path: str) -> tuple[int, int] | None:
-    with contextlib.suppress(OSError):
-        info = os.stat(path)
-        return info.st_mtime_ns, info.st_size
-    return None
-
-
-def _changed_meanwhile(seen: dict[str, tuple[int, int] | None], shown: str) -> list[str]:
+def _changed_meanwhile(seen: dict[str, tuple[int, int]], shown: str) -> list[str]:
     """The commit's catalogs saved by someone else since sync listed them (a translator's editor): sync read
     them before and would put its update of the old text in their place."""
+    now = catalog_stats(seen)
     return [f"{path}: changed while sync updated it for {shown} (saved in an editor?); nothing of {shown} written, "
-            "run tm sync again" for path, before in seen.items() if _stat(path) != before]
+            "run tm sync again" for path in seen if now.get(path) != seen[path]]
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,13 +29,12 @@ import contextlib
 import json
 import os
 import shutil
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from tm.errors import InputError
-from tm.fileio import ignore_in_git, read_file, write_atomic
+from tm.fileio import ignore_in_git, read_file, trusted_mtime, write_atomic
 from tm.formats import catalog_suffixes, for_path, po
 from tm.jobs.update_page import has_obsolete_review
 from tm.sync.git import resolve
@@ -182,7 +181,7 @@ class ReviewIndex:
 
     def _read(self, rel: str, path: str) -> tuple[tuple[int, int], Reviews]:
         """One catalog's (mtime_ns, size) and reviews, active and obsolete; one that cannot be read or parsed
-        offers nothing (update says why). The mtime is -1 (read it again) while it is racy (`_trusted_mtime`)."""
+        offers nothing (update says why). The mtime is -1 (read it again) while it is racy (`tm.fileio.trusted_mtime`)."""
         self.read += 1
         try:
             info = os.stat(path)
@@ -197,7 +196,7 @@ class ReviewIndex:
             why = str(exc) if isinstance(exc, InputError) else f"{path}: {exc.strerror}"
             self.unreadable.append(f"{why}; its reviews are not offered to other pages")
             return (0, -1), Reviews(rel, [], [])
-        return (_trusted_mtime(info), info.st_size), found
+        return (trusted_mtime(info), info.st_size), found
 
     @property
     def reviewed(self) -> int:
@@ -214,14 +213,6 @@ class ReviewIndex:
     def save(self) -> None:
         """Commit what changed (each `update` and `refresh` does already)."""
         self.store.commit()
-
-
-def _trusted_mtime(info: os.stat_result) -> int:
-    """The mtime to index a file read now under: -1 (read it again next run) while a write in the same tick of
-    the file system's clock would give it the same mtime (a same-size edit would look unchanged, as git's racy
-    files): 2 s on file systems with whole-second timestamps (ext3, HFS+, FAT, network shares), 10 ms else."""
-    tick = 2 * 10**9 if info.st_mtime_ns % 10**9 == 0 else 10**7
-    return -1 if time.time_ns() - info.st_mtime_ns < tick else info.st_mtime_ns
 
 
 def _catalog_stats(base: str) -> dict[str, tuple[int, int]]:
