@@ -29,11 +29,11 @@ if TYPE_CHECKING:
     from tm.update import carry_forward
 
 __all__ = [
-    "FORMATS",
     "BadArgument",
     "Catalog",
     "DiffReport",
     "Entry",
+    "FORMATS",
     "Finding",
     "InputError",
     "Mode",
