@@ -10,12 +10,18 @@ from pathlib import Path
 
 from tm.catalogs import catalog_relpath, catalogs_by_page, read_catalog
 from tm.diff import DiffReport, review_catalogs
+from tm.errors import TmError
 from tm.fileio import write_atomic
 from tm.formats import for_path, get_format, po
-from tm.model import is_language_tag
+from tm.jobs.stamp import digest
+from tm.model import Catalog, is_language_tag
 from tm.review_package import Outcome, Returned, apply_reviews, pack_catalog
 
-__all__ = ["apply_to_tree", "write_diff_html", "write_diff_reviews", "write_package"]
+__all__ = ["REVIEW_STAMP", "apply_to_tree", "edited_reviews", "write_diff_html", "write_diff_reviews",
+           "write_package"]
+
+REVIEW_STAMP = "X-Tm-Review"
+"""The header field of a review catalog: a digest of its entries as tm wrote them, to tell a person's edits."""
 
 Changed = dict[str, tuple[set[str], dict[str, str]]]
 """Per page, the ids of the entries changed since an earlier handoff, and their previous translations."""
@@ -28,17 +34,52 @@ def write_diff_html(path: Path, report: DiffReport, title: str) -> None:
     write_atomic(path, render_html(report, title=title).encode("utf-8"))
 
 
-def write_diff_reviews(po_dir: Path, report: DiffReport, label: str) -> list[str]:
+def write_diff_reviews(po_dir: Path, report: DiffReport, label: str, *, force: bool = False) -> list[str]:
     """`tm diff --po`: the review catalogs under `po_dir/<locale>/`; a page whose locale is not a language tag
-    (`../x`) gets none, so nothing is written outside `po_dir` (TM103): the errors say which."""
+    (`../x`) gets none, so nothing is written outside `po_dir` (TM103), and an existing catalog a person may have
+    reviewed in (`edited_reviews`) is not overwritten unless `force`: the errors say which."""
     errors = []
     for relpath, catalog in review_catalogs(report).items():
         if catalog.locale and not is_language_tag(catalog.locale):
             errors.append(f"{label}/{catalog.page}: ms.contentlocale {catalog.locale!r} is not a language tag "
                           "(such as fr-FR); nothing written for it [TM103]")
             continue
+        if not force and edited_reviews([po_dir / relpath]):
+            errors.append(_edited(po_dir / relpath))
+            continue
+        written = po.read(po.write(catalog), path=relpath)  # the digest is of what an editor will read
+        catalog.header[REVIEW_STAMP] = _entries_digest(written)
         write_atomic(po_dir / relpath, po.write(catalog))
     return errors
+
+
+def edited_reviews(paths: list[Path]) -> list[str]:
+    """The existing files of `paths` that are not review catalogs as tm wrote them: a person's reviews, comments or
+    edits (their entries no longer match the `X-Tm-Review` digest; a re-wrap or a header an editor filled in
+    does not count), or a file without the digest (not tm's, or of a tm before it), which may hold anything."""
+    edited = []
+    for path in paths:
+        if not path.exists():
+            continue
+        try:
+            catalog = po.read(path.read_bytes(), path=str(path))
+        except (OSError, TmError):
+            edited.append(str(path))
+            continue
+        if catalog.header.get(REVIEW_STAMP) != _entries_digest(catalog):
+            edited.append(str(path))
+    return edited
+
+
+def _edited(path: Path | str) -> str:
+    return (f"{path}: edited since tm wrote it (a person's reviews would be lost); not overwritten: move it away, or "
+            "give --force to overwrite it")
+
+
+def _entries_digest(catalog: Catalog) -> str:
+    """What a person changes when reviewing: each entry's id, texts, fuzzy flag, state and translator comments."""
+    return digest("\0".join(f"{e.id}\1{e.source}\1{e.target}\1{e.fuzzy}\1{e.obsolete}\1" + "\2".join(e.comments)
+                             for e in catalog.entries).encode("utf-8"))
 
 
 def write_package(tree: Path, out: Path, fmt: str, suffix: str, changed: Changed | None) -> tuple[int, int]:

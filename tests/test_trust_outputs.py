@@ -1,0 +1,99 @@
+"""Trust of what tm writes beside the tree: review catalogs a person has started reviewing are never overwritten
+without a word, and `tm export` and `tm memory export` agree on what a person reviewed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from test_sync import SENTENCES, History, extract, page_text, read, sync
+
+from tm.formats import po
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> History:
+    return History(tmp_path / "repo")
+
+
+def reviewed_in_editor(path: Path, source: str, target: str) -> None:
+    """A person's review in a review catalog, saved as an editor saves it (polib: wrapped, header kept)."""
+    import polib
+
+    catalog = polib.pofile(str(path))
+    entry = next(e for e in catalog if e.msgid == source)
+    entry.msgstr = target
+    entry.flags.remove("fuzzy")
+    catalog.save()
+
+
+def two_handoffs(history: History) -> None:
+    history.commit({"a.md": page_text(SENTENCES[:3])})
+    history.commit({"a.md": page_text([SENTENCES[0], ("Sentence one changed about it.", "MT un."), SENTENCES[2],
+                                       ("A new sentence.", "Une phrase MT.")], "b2")})
+
+
+def diff_po(cli, history: History, out: Path, *more: str):  # type: ignore[no-untyped-def]
+    return cli("diff", "--repo", history.root, "--rev", "HEAD~1", "--rev", "HEAD", "docs", "--po", out, "-q", *more)
+
+
+def test_diff_po_run_again_rewrites_review_catalogs_nobody_edited(cli, history, tmp_path):
+    two_handoffs(history)
+    assert diff_po(cli, history, tmp_path / "review").code == 0
+    path = tmp_path / "review" / "fr-FR" / "a.po"
+    first = path.read_bytes()
+    subprocess.run(["msgcat", "-w", "40", "-o", str(path), str(path)], check=True)  # re-wrapped, nothing reviewed
+    done = diff_po(cli, history, tmp_path / "review")
+    assert (done.code, done.err) == (0, "")
+    assert path.read_bytes() == first
+
+
+def test_diff_po_does_not_overwrite_a_review_catalog_a_person_reviewed_in(cli, history, tmp_path):
+    two_handoffs(history)
+    assert diff_po(cli, history, tmp_path / "review").code == 0
+    path = tmp_path / "review" / "fr-FR" / "a.po"
+    reviewed_in_editor(path, "A new sentence.", "Une phrase relue.")
+    edited = path.read_bytes()
+    done = diff_po(cli, history, tmp_path / "review")
+    assert done.code == 2
+    assert done.err.count("error:") == 1 and str(path) in done.err and "--force" in done.err
+    assert path.read_bytes() == edited
+    done = diff_po(cli, history, tmp_path / "review", "--force")
+    assert done.code == 0, done.err
+    assert "Une phrase relue." not in path.read_text(encoding="utf-8")
+
+
+def test_diff_po_does_not_overwrite_a_catalog_it_did_not_write(cli, history, tmp_path):
+    two_handoffs(history)
+    path = tmp_path / "review" / "fr-FR" / "a.po"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(po.write(read_catalog_of(cli, history, tmp_path)))
+    mine = path.read_bytes()
+    done = diff_po(cli, history, tmp_path / "review")
+    assert done.code == 2 and str(path) in done.err
+    assert path.read_bytes() == mine
+
+
+def read_catalog_of(cli, history: History, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The tree's catalog of a.md, as extracted: a file tm diff did not write."""
+    return read(extract(cli, history, "HEAD", tmp_path / "tree") / "a.po")
+
+
+def test_sync_review_does_not_overwrite_a_review_catalog_a_person_reviewed_in(cli, history, tmp_path):
+    first = history.commit({"a.md": page_text(SENTENCES[:2])})
+    tree = extract(cli, history, first, tmp_path / "out")
+    history.commit({"a.md": page_text([*SENTENCES[:2], ("Added once.", "Ajoutée.")], "a2")})
+    assert sync(cli, history, tree, "--review", tmp_path / "review").code == 0
+    path = tmp_path / "review" / "fr-FR" / "a.po"
+    reviewed_in_editor(path, "Added once.", "Ajoutée une fois.")
+    edited, state = path.read_bytes(), (tree / ".tm" / "sync.json").read_bytes()
+    history.commit({"a.md": page_text([*SENTENCES[:2], ("Added once.", "Ajoutée."), ("Twice.", "Deux.")], "a3")})
+    done = sync(cli, history, tree, "--review", tmp_path / "review")
+    assert done.code == 2
+    assert done.err.count("error:") == 1 and str(path) in done.err
+    assert path.read_bytes() == edited
+    assert (tree / ".tm" / "sync.json").read_bytes() == state  # nothing synced: the run can be given another --review
+    done = sync(cli, history, tree, "--review", tmp_path / "review2")
+    assert done.code == 0, done.err
