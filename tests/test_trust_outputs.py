@@ -3,7 +3,6 @@ without a word, and `tm export` and `tm memory export` agree on what a person re
 
 from __future__ import annotations
 
-import json
 import subprocess
 from pathlib import Path
 
@@ -97,3 +96,50 @@ def test_sync_review_does_not_overwrite_a_review_catalog_a_person_reviewed_in(cl
     assert (tree / ".tm" / "sync.json").read_bytes() == state  # nothing synced: the run can be given another --review
     done = sync(cli, history, tree, "--review", tmp_path / "review2")
     assert done.code == 0, done.err
+
+
+HT_FRONT = "---\nms.translationtype: HT\nms.contentlocale: fr-FR\nms.lasthandoff: 02/04/2021\n---\n"
+
+
+def ht_tree(tmp_path: Path) -> Path:
+    """A tree extracted from a page the vendor's translators wrote (HT), untouched by anyone here."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text(HT_FRONT + page_text(SENTENCES[:4]).split("---\n", 2)[2], encoding="utf-8")
+    return docs
+
+
+def units(path: Path) -> int:
+    return path.read_text(encoding="utf-8").count("<tu ")
+
+
+@pytest.mark.parametrize("origins", [None, "reviewed,ht", "ht", "reviewed,ht,mt"])
+def test_export_and_memory_export_agree_on_a_vendor_ht_page(cli, tmp_path, origins):
+    """What a person reviewed is what both exports call `reviewed`; the vendor's human translation, which nobody
+    here looked at (update does not take it for a review either), is `ht` in both."""
+    docs = ht_tree(tmp_path)
+    assert cli("extract", docs, "--out", tmp_path / "loc", "-q").code == 0
+    tree = tmp_path / "loc" / "fr-FR"
+    more = ["--origin", origins] if origins else []
+    assert cli("export", tree, "--format", "tmx", "-o", tmp_path / "a.tmx", "-q", *more).code == 0
+    db = tmp_path / "m.sqlite"
+    assert cli("memory", "add", tree, "--db", db, "-q").code == 0
+    assert cli("memory", "export", "-o", tmp_path / "b.tmx", "--db", db, *more).code == 0
+    expected = 0 if origins in (None, "reviewed") else 4
+    assert (units(tmp_path / "a.tmx"), units(tmp_path / "b.tmx")) == (expected, expected)
+
+
+def test_a_person_s_edit_of_a_vendor_ht_entry_is_reviewed_in_both_exports(cli, tmp_path):
+    docs = ht_tree(tmp_path)
+    assert cli("extract", docs, "--out", tmp_path / "loc", "-q").code == 0
+    path = tmp_path / "loc" / "fr-FR" / "a.po"
+    catalog = read(path)
+    catalog.entries[1].target = "Phrase relue par une personne."
+    path.write_bytes(po.write(catalog))
+    assert cli("export", path.parent, "--format", "tmx", "-o", tmp_path / "a.tmx", "-q").code == 0
+    db = tmp_path / "m.sqlite"
+    assert cli("memory", "add", path.parent, "--db", db, "-q").code == 0
+    assert cli("memory", "export", "-o", tmp_path / "b.tmx", "--db", db).code == 0
+    for tmx in ("a.tmx", "b.tmx"):
+        text = (tmp_path / tmx).read_text(encoding="utf-8")
+        assert units(tmp_path / tmx) == 1 and "Phrase relue par une personne." in text
