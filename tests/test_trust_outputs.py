@@ -3,6 +3,7 @@ without a word, and `tm export` and `tm memory export` agree on what a person re
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -143,3 +144,58 @@ def test_a_person_s_edit_of_a_vendor_ht_entry_is_reviewed_in_both_exports(cli, t
     for tmx in ("a.tmx", "b.tmx"):
         text = (tmp_path / tmx).read_text(encoding="utf-8")
         assert units(tmp_path / tmx) == 1 and "Phrase relue par une personne." in text
+
+
+def test_review_apply_brings_the_reviews_of_a_page_renamed_since_the_package_to_its_new_catalog(cli, tmp_path):
+    """The page of a package was renamed by the next handoff (`tm update` moved its catalog, pairing the pages by
+    content): its reviews go to the renamed page's catalog, as update carried the page's own reviews there."""
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir(), new.mkdir()
+    (old / "a.md").write_text(page_text(SENTENCES[:4]), encoding="utf-8")
+    (old / "other.md").write_text(page_text(SENTENCES[4:], "o1"), encoding="utf-8")
+    (new / "guide").mkdir()
+    (new / "guide" / "b.md").write_text(page_text(SENTENCES[:4], "b2"), encoding="utf-8")
+    (new / "other.md").write_text(page_text(SENTENCES[4:], "o2"), encoding="utf-8")
+    assert cli("extract", old, "--out", tmp_path / "loc", "-q").code == 0
+    tree = tmp_path / "loc" / "fr-FR"
+    assert cli("review", "pack", tree, "--out", tmp_path / "pkg", "-q").code == 0
+    package = tmp_path / "pkg" / "a.po"
+    catalog = read(package)
+    for entry, text in zip(catalog.entries[:2], ("Première relue.", "Deuxième relue.")):
+        entry.target, entry.fuzzy = text, False
+    package.write_bytes(po.write(catalog))
+    done = cli("update", tree, new, "--json")
+    assert done.code == 0 and json.loads(done.out)["pages_renamed"] == {"a.md": "guide/b.md"}
+    done = cli("review", "apply", tmp_path / "pkg", "--to", tree)
+    assert done.code == 0, done.err
+    assert "a.md" in done.out + done.err and "guide/b.md" in done.out + done.err  # it says where they went
+    targets = {e.source: (e.target, e.fuzzy) for e in read(tree / "guide" / "b.po").active}
+    assert targets[SENTENCES[0][0]] == ("Première relue.", False)
+    assert targets[SENTENCES[1][0]] == ("Deuxième relue.", False)
+    assert read(tree / "other.po").active == read(tmp_path / "loc" / "fr-FR" / "other.po").active
+
+
+@pytest.mark.parametrize("drop", [False, True])
+def test_review_apply_says_how_to_apply_the_reviews_of_a_page_it_cannot_pair(cli, tmp_path, drop):
+    """A page renamed and mostly rewritten is not paired: its reviews are listed (exit 2) with the way to apply them,
+    and doing as the message says applies them."""
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir(), new.mkdir()
+    (old / "a.md").write_text(page_text(SENTENCES[:4]), encoding="utf-8")
+    rewritten = [SENTENCES[0], *[(f"Rewritten sentence {n}.", f"Réécrite {n}.") for n in range(5)]]
+    (new / "c.md").write_text(page_text(rewritten, "c2"), encoding="utf-8")
+    assert cli("extract", old, "--out", tmp_path / "loc", "-q").code == 0
+    tree = tmp_path / "loc" / "fr-FR"
+    assert cli("review", "pack", tree, "--out", tmp_path / "pkg", "-q").code == 0
+    package = tmp_path / "pkg" / "a.po"
+    catalog = read(package)
+    catalog.entries[0].target, catalog.entries[0].fuzzy = "Première relue.", False
+    package.write_bytes(po.write(catalog))
+    assert cli("update", tree, new, "--force", "-q", *(["--drop-obsolete"] if drop else [])).code == 0
+    assert (tree / "a.po").exists() != drop  # kept with every entry obsolete, or dropped
+    done = cli("review", "apply", tmp_path / "pkg", "--to", tree)
+    assert done.code == 2 and "replace page=a.md by page=NEW in the package's tm review: comments" in done.err
+    package.write_text(package.read_text(encoding="utf-8").replace("page=a.md", "page=c.md"), encoding="utf-8")
+    done = cli("review", "apply", tmp_path / "pkg", "--to", tree)
+    assert done.code == 0, done.err
+    assert read(tree / "c.po").active[0].target == "Première relue."

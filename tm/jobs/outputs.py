@@ -6,6 +6,7 @@ atomically (`tm.fileio.write_atomic`), so a failure never leaves half a file.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from tm.catalogs import catalog_relpath, catalogs_by_page, read_catalog
@@ -15,9 +16,9 @@ from tm.fileio import write_atomic
 from tm.formats import for_path, get_format, po
 from tm.jobs.stamp import digest
 from tm.model import Catalog, is_language_tag
-from tm.review_package import Outcome, Returned, apply_reviews, pack_catalog
+from tm.review_package import Outcome, Returned, apply_reviews, moved_hint, pack_catalog
 
-__all__ = ["REVIEW_STAMP", "apply_to_tree", "edited_reviews", "write_diff_html", "write_diff_reviews",
+__all__ = ["REVIEW_STAMP", "apply_to_tree", "edited_reviews", "renamed_pages", "write_diff_html", "write_diff_reviews",
            "write_package"]
 
 REVIEW_STAMP = "X-Tm-Review"
@@ -100,12 +101,19 @@ def write_package(tree: Path, out: Path, fmt: str, suffix: str, changed: Changed
 
 
 def apply_to_tree(tree: dict[str, str], by_page: dict[str, list[Returned]], outcome: Outcome, *, to: Path,
-                  dry_run: bool) -> None:
+                  dry_run: bool, sources: dict[str, list[str]] | None = None) -> None:
     """`tm review apply`: the returned entries of each page applied to its catalog in `tree` (`{page: path}`)
-    and the catalog rewritten (unless `dry_run`); what happened is added to `outcome`."""
+    and the catalog rewritten (unless `dry_run`); what happened is added to `outcome`. A page no longer in the
+    tree that `renamed_pages` finds renamed (by the `sources` of its package entries) gives its reviews to the
+    page it became (`outcome.renamed`)."""
+    gone = {page: (sources or {}).get(page) or [i.source for i in items]
+            for page, items in by_page.items() if page not in tree}
+    outcome.renamed = renamed_pages(tree, gone, set(by_page)) if gone else {}
     for page, items in sorted(by_page.items()):
+        page = outcome.renamed.get(page, page)
         if page not in tree:
-            outcome.unmatched += [(i.where, f"{i.id}: page {page} is not in {to}") for i in items]
+            why = f"page {page} is not in {to}, nor renamed to a page holding half of its sources; {moved_hint(page)}"
+            outcome.unmatched += [(i.where, f"{i.id}: {why}") for i in items]
             continue
         catalog = read_catalog(tree[page])
         updated = apply_reviews(catalog, items, outcome)
@@ -116,3 +124,26 @@ def apply_to_tree(tree: dict[str, str], by_page: dict[str, list[Returned]], outc
             if adapter is po:  # the catalog's line ends and BOM, as an editor saved it
                 data = po.with_layout(data, Path(tree[page]).read_bytes())
             write_atomic(tree[page], data)
+
+
+def renamed_pages(tree: dict[str, str], gone: dict[str, list[str]], named: set[str]) -> dict[str, str]:
+    """`{package page: tree page}` for the pages of a package no longer in the tree (`gone`: their package
+    entries' sources) that a page of the tree the package does not name holds at least half of (`tm update`'s
+    rename, `tm.align.match_pages`, measured over the package's entries, which are part of a page), best first,
+    each page once."""
+    wanted = {page: Counter(found) for page, found in gone.items()}
+    sources = set().union(*wanted.values())
+    scored = []
+    for page, path in tree.items():
+        if page in named:
+            continue
+        held = Counter(e.source for e in read_catalog(path).active if e.source in sources)
+        for old, counts in wanted.items():
+            shared = sum((counts & held).values())
+            if shared * 2 >= sum(counts.values()) and shared:
+                scored.append((-shared / sum(counts.values()), old, page))
+    renamed: dict[str, str] = {}
+    for _, old, page in sorted(scored):
+        if old not in renamed and page not in renamed.values():
+            renamed[old] = page
+    return renamed
