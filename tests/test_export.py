@@ -47,14 +47,22 @@ def test_export_refuses_ambiguous_output(cli, catalogs: Path, tmp_path: Path) ->
 
 
 def test_memory_defaults_to_reviewed_entries_with_markup_as_text(cli, catalogs: Path, tmp_path: Path) -> None:
+    from tm.formats import po
+
+    path = next(p for p in sorted(catalogs.rglob("*.po")) if "(MT)" in p.read_text(encoding="utf-8"))
+    catalog = read_catalog(path)
+    catalog.entries[0].fuzzy = False  # a person confirmed one machine translation
+    path.write_bytes(po.write(catalog))
     everything = tmp_path / "all.tmx"
-    assert cli("export", catalogs, "-f", "tmx", "-o", everything, "--origin", "reviewed,mt", "-q").code == 0
-    assert cli("export", catalogs, "-f", "tmx", "-o", tmp_path / "reviewed.tmx", "-q").code == 0
-    assert cli("export", catalogs, "-f", "tmx", "-o", tmp_path / "mt.tmx", "--origin", "mt", "-q").code == 0
+    assert cli("export", catalogs, "-f", "tmx", "-o", everything, "--origin", "reviewed,ht,mt", "-q").code == 0
+    for name in ("reviewed", "ht", "mt"):
+        more = ["--origin", name] if name != "reviewed" else []
+        assert cli("export", catalogs, "-f", "tmx", "-o", tmp_path / f"{name}.tmx", "-q", *more).code == 0
     kinds = {name: [tu.findtext("prop[@type='x-origin']") for tu in etree.parse(str(tmp_path / name)).iter("tu")]
-             for name in ("all.tmx", "reviewed.tmx", "mt.tmx")}
-    assert set(kinds["reviewed.tmx"]) == {"reviewed"} and set(kinds["mt.tmx"]) == {"mt"}
-    assert len(kinds["all.tmx"]) == len(kinds["reviewed.tmx"]) + len(kinds["mt.tmx"])
+             for name in ("all.tmx", "reviewed.tmx", "ht.tmx", "mt.tmx")}
+    assert kinds["reviewed.tmx"] == ["reviewed"]  # the sample's HT page, as the vendor delivered it, is ht
+    assert set(kinds["ht.tmx"]) == {"ht"} and set(kinds["mt.tmx"]) == {"mt"}
+    assert len(kinds["all.tmx"]) == len(kinds["reviewed.tmx"]) + len(kinds["ht.tmx"]) + len(kinds["mt.tmx"])
     segs = [seg for seg in etree.parse(str(everything)).iter("seg")]
     assert any("`" in (seg.text or "") for seg in segs) and not any(len(seg) for seg in segs)
     tags = tmp_path / "tags.tmx"

@@ -16,7 +16,7 @@ from itertools import repeat
 
 from tm._version import __version__
 from tm.formats import po
-from tm.model import VENDOR_MARK, Catalog, Entry, Escape, Page
+from tm.model import HT_NOTE, VENDOR_MARK, Catalog, Entry, Escape, Page
 from tm.page.meta import front_matter_end
 from tm.page.pairs import PairView
 from tm.page.parse import YAML_SUFFIXES, all_paired, parse_page, raw_is_text
@@ -33,7 +33,6 @@ _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _ASCII_WORD = re.compile(r"\w+(?:(?:['-]|[.,](?=\d))\w+)*")
 _WORD = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+(?:(?:[-'’]|[.,](?=\d))[^\W{_CJK}]+)*")
 _MARKUP = re.compile(r"`[^`]*`|<[^>]*>|\]\([^)]*\)|&\w+;")
-HT_NOTE = "human translation (HT)"  # starts the second extracted comment of an HT page's entries
 
 
 @dataclass(frozen=True, slots=True)

@@ -179,14 +179,37 @@ def changed_by_person(entry: Entry) -> bool:
 HUMAN_FLAG = "tm-human"
 
 # Where a translation comes from, best first: a person's review, the vendor's human translation (HT), the
-# vendor's machine translation (MT). TMX exports (`tm export`, `tm memory export`) and the memory use these names.
+# vendor's machine translation (MT). TMX exports (`tm export`, `tm memory export`) and the memory use these names
+# (`origin`).
 ORIGINS = ("reviewed", "ht", "mt")
+
+HT_NOTE = "human translation (HT)"  # starts the second extracted comment of an HT page's entries (`tm.extract`)
 
 
 def is_human(entry: Entry) -> bool:
     """The msgstr is a person's work: reviewed, or fuzzy but not the vendor translation the entry records
     (`changed_by_person`), or flagged `tm-human` (in `#,` or in a `#=` sticky line)."""
     return bool(entry.target) and (not entry.fuzzy or HUMAN_FLAG in entry.flags or changed_by_person(entry))
+
+
+def vendor_ht(entry: Entry) -> bool:
+    """An HT page's entry as the vendor translated it (not fuzzy, the msgstr its vendor digest records): a human
+    translation, but nobody here reviewed it (extract writes it not fuzzy), so it is not a review."""
+    return (not entry.fuzzy and any(note.startswith(HT_NOTE) for note in entry.notes)
+            and not changed_by_person(entry) and recorded_digest(entry.notes) is not None)
+
+
+def origin(entry: Entry) -> str:
+    """Who a translated entry's msgstr is from (`ORIGINS`): `reviewed` when a person wrote or confirmed it (not
+    fuzzy, and not an HT page's entry as the vendor wrote it); `ht` for a person's fuzzy translation
+    (`is_human`) or the vendor's human translation (`vendor_ht`); `mt` otherwise.
+
+    >>> origin(Entry("a", "Hi", "Salut")), origin(Entry("a", "Hi", "Salut", fuzzy=True))
+    ('reviewed', 'mt')
+    """
+    if not entry.fuzzy:
+        return "ht" if vendor_ht(entry) else "reviewed"
+    return "ht" if is_human(entry) else "mt"
 
 
 EntryText = tuple[str, str, str, bool, int]

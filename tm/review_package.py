@@ -25,13 +25,13 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from tm.align import DEFAULT_THRESHOLD, similarity
 from tm.model import NOTE_PREFIX, Catalog, Entry
 
-__all__ = ["MARK", "Outcome", "Returned", "apply_reviews", "entry_digest", "needs_review", "pack_catalog",
-           "returned_entries"]
+__all__ = ["MARK", "Outcome", "Returned", "apply_reviews", "entry_digest", "moved_hint", "needs_review", "pack_catalog",
+           "package_sources", "returned_entries"]
 
 MARK = "tm review: "
 _MARK = re.compile(r"tm review: digest=([0-9a-f]+) id=(\S*) page=([^\n]+)")
@@ -118,6 +118,17 @@ def returned_entries(catalog: Catalog, path: str) -> tuple[list[Returned], int, 
     return returned, marked, unmarked
 
 
+def package_sources(catalog: Catalog) -> dict[str, list[str]]:
+    """The sources of every marked entry of a package catalog, reviewed or not, by the page its marks name: what
+    the page held for review, which `tm review apply` looks for in the tree when the page is gone (a rename)."""
+    pages: dict[str, list[str]] = {}
+    for entry in catalog.active:
+        found = next((m for n in entry.notes for m in [_MARK.search(n)] if m), None)
+        if found is not None:
+            pages.setdefault(found.group(3).strip(), []).append(entry.source)
+    return pages
+
+
 def _is_gettext_header(entry: Entry) -> bool:
     """The PO header that po2xliff turns into a unit of its own."""
     return "Content-Type:" in entry.source and entry.source == entry.target and "\n" in entry.source
@@ -131,6 +142,7 @@ class Outcome:
     conflicts: list[tuple[str, str]]
     unmatched: list[tuple[str, str]]
     unchanged: int = 0
+    renamed: dict[str, str] = field(default_factory=dict)  # a package page gone from the tree → the page it became
 
 
 def apply_reviews(catalog: Catalog, returned: list[Returned], outcome: Outcome,
@@ -171,8 +183,14 @@ def _match(entries: list[Entry], item: Returned, claimed: set[int], threshold: f
     if any(similarity(entries[i].source, item.source) >= threshold for i in active):
         return None, f"conflict: {item.id}: its source changed in the tree since it was packed"
     if any(e.obsolete and item.source == e.source for e in entries):
-        return None, f"{item.id}: obsolete in the tree (the segment left the handoff)"
+        return None, f"{item.id}: obsolete in the tree (the segment left the handoff; {moved_hint(item.page)})"
     return None, f"{item.id}: no entry of this id or source in {item.page}"
+
+
+def moved_hint(page: str) -> str:
+    """How to apply the reviews of a page to the page its segments went to: `_match` finds entries by page."""
+    return f"if it moved to another page, replace page={page} by page=NEW in the package's tm review: comments and " \
+           "apply again"
 
 
 def _how_changed(entry: Entry, item: Returned) -> str:

@@ -49,7 +49,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from tm.align import DEFAULT_THRESHOLD, Link, align
-from tm.extract import HT_NOTE, PageEntries, page_to_catalog
+from tm.extract import PageEntries, page_to_catalog
 from tm.formats import po
 from tm.model import (
     HUMAN_FLAG,
@@ -58,9 +58,8 @@ from tm.model import (
     Entry,
     LazyCatalog,
     Page,
-    changed_by_person,
     is_human,
-    recorded_digest,
+    vendor_ht,
 )
 from tm.offers import HANDOFF_NOTE, handoff_note, offer_note
 from tm.update_memory import Memory, Offer, Reviews, offers, reviews
@@ -342,18 +341,11 @@ def _carry(before: Entry | None, new: Entry, score: float) -> tuple[Entry, str]:
             return _made(new, before.target, True, _with(before.flags, HUMAN_FLAG), before.comments,
                          _notes(new, before), before.previous_source), "pending"
         return _from_handoff(new, before, _notes(new, before)), "handoff"
-    if is_human(before) and not _vendor_ht(before):
+    if is_human(before) and not vendor_ht(before):
         translated = before.previous_source if before.fuzzy and before.previous_source else before.source
         return _made(new, before.target, True, _with(before.flags, HUMAN_FLAG), before.comments, _notes(new, before),
                      translated if translated != new.source else None), "carried"
     return _from_handoff(new, before), "lookup"
-
-
-def _vendor_ht(entry: Entry) -> bool:
-    """An HT page's entry as the vendor translated it (not fuzzy, the msgstr its vendor digest records): a human
-    translation, but of its own source only; nobody here reviewed it, so it is not carried to an edited one."""
-    return (not entry.fuzzy and len(entry.notes) > 1 and entry.notes[1].startswith(HT_NOTE)
-            and not changed_by_person(entry) and recorded_digest(entry.notes) is not None)
 
 
 def _plain(entry: Entry) -> bool:

@@ -32,8 +32,9 @@ def export(
         "--inline", help="TMX and XLIFF 1.2: Markdown markup as text (TMX default: what CAT tools match; "
         "what Poedit shows readably) or as tags (<ph>, <bpt>/<ept>; XLIFF default).")] = None,
     origin: Annotated[str | None, typer.Option(
-        "--origin", help="TMX memory (-o): entries to include, any of reviewed,ht,mt (default: reviewed; ht = a "
-        "person's fuzzy translation).")] = None,
+        "--origin", help="TMX memory (-o): entries to include, any of reviewed,ht,mt (default: reviewed, what a "
+        "person wrote or confirmed; ht = the vendor's human translation as delivered, or a person's fuzzy "
+        "translation; mt = machine translation).")] = None,
     jobs: Jobs = None,
     json_out: Json = False,
     quiet: Quiet = False,
@@ -62,8 +63,8 @@ def export(
                              inline=inline or "text", origins=origins, error=report.error)
         counts = {"entries": done.entries, "files_written": done.files_written, "units": done.units}
         if done.entries and not done.units:
-            report.warning(f"no entry is {' or '.join(origins)}: the memory is empty (--origin reviewed,mt adds "
-                           "machine translation)")
+            report.warning(f"no entry is {' or '.join(origins)}: the memory is empty (--origin reviewed,ht,mt adds "
+                           "the vendor's translations)")
     entries, written = counts["entries"], counts["files_written"]
     if json_out:
         print_json({"catalogs": len(files), "entries": entries, "files_written": written, "errors": report.errors}

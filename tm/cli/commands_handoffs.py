@@ -88,6 +88,8 @@ def diff(
                     ] = None,
     jobs: Jobs = None,
     quiet: Quiet = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite --po catalogs edited since tm wrote them.")
+                     ] = False,
 ) -> int:
     """Show what changed between two handoffs, segment by segment."""
     classes = _fail_classes(fail_on)
@@ -104,7 +106,7 @@ def diff(
     if po_dir:
         from tm.jobs.outputs import write_diff_reviews
 
-        for message in write_diff_reviews(po_dir, result, labels[1]):
+        for message in write_diff_reviews(po_dir, result, labels[1], force=force):
             report.error(message)
     if json_out:
         print_json(result.to_json())

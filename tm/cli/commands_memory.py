@@ -209,8 +209,9 @@ def search_command(
 def export_command(
     out: Annotated[Path, typer.Option("--out", "-o", help="The TMX file to write.")],
     format_name: Annotated[str, typer.Option("--format", help="tmx (TMX 1.4b).")] = "tmx",
-    origin: Annotated[str, typer.Option(help="Origins to export, comma-separated: reviewed, ht, mt (default: reviewed, as "
-                                            "tm export).")] = "reviewed",
+    origin: Annotated[str, typer.Option(help="Origins to export, comma-separated: reviewed, ht, mt (default: reviewed, "
+                                            "what a person wrote or confirmed, as tm export; ht = the vendor's human "
+                                            "translation or a person's fuzzy one).")] = "reviewed",
     db: Db = None, locale: Locale = "", json_out: Json = False,
 ) -> int:
     """The memory as one TMX file for CAT tools (OmegaT, Trados) and MT customisation."""

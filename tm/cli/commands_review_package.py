@@ -90,7 +90,7 @@ def apply(
     from tm.jobs.outputs import apply_to_tree
     from tm.review_package import Outcome
 
-    returned, unmarked, marked, bad = _read_packages(packages)
+    returned, unmarked, marked, bad, sources = _read_packages(packages)
     if not marked and not bad:
         raise InputError(" ".join(packages), None, "no entries of a tm review package")
     if not returned and not unmarked and not bad:  # the package as it went out: applying it would do nothing
@@ -101,20 +101,22 @@ def apply(
     by_page: dict[str, list[Returned]] = defaultdict(list)
     for item in returned:
         by_page[item.page].append(item)
-    apply_to_tree(tree, by_page, outcome, to=to, dry_run=dry_run)
+    apply_to_tree(tree, by_page, outcome, to=to, dry_run=dry_run, sources=sources)
     _report(outcome, len(returned), json_out, quiet)
     return 2 if outcome.conflicts or outcome.unmatched or bad else 0
 
 
-def _read_packages(packages: list[str]) -> tuple[list[Returned], list[str], int, int]:
+def _read_packages(packages: list[str]) -> tuple[list[Returned], list[str], int, int, dict[str, list[str]]]:
     """The reviewed entries of every package file (their page from the mark), unmarked ones, the count of
-    marked entries, and of files that could not be read (each reported on stderr; the others are applied)."""
+    marked entries, and of files that could not be read (each reported on stderr; the others are applied), and
+    the sources of the marked entries by page (`package_sources`)."""
     from tm.catalogs import find_catalogs, read_catalog
-    from tm.review_package import returned_entries
+    from tm.review_package import package_sources, returned_entries
 
     returned: list[Returned] = []
     unmarked: list[str] = []
     marked = bad = 0
+    sources: dict[str, list[str]] = {}
     for found in find_catalogs(packages):
         try:
             catalog = read_catalog(found.path)
@@ -126,17 +128,23 @@ def _read_packages(packages: list[str]) -> tuple[list[Returned], list[str], int,
         returned += items
         unmarked += bare
         marked += count
-    return returned, unmarked, marked, bad
+        for page, found_sources in package_sources(catalog).items():
+            sources.setdefault(page, []).extend(found_sources)
+    return returned, unmarked, marked, bad, sources
 
 
 def _report(outcome: Outcome, reviewed: int, json_out: bool, quiet: bool) -> None:
     if json_out:
         print_json({"reviewed": reviewed, "applied": len(outcome.applied), "unchanged": outcome.unchanged,
                     "conflicts": [{"where": w, "reason": r} for w, r in outcome.conflicts],
-                    "unmatched": [{"where": w, "reason": r} for w, r in outcome.unmatched]})
+                    "unmatched": [{"where": w, "reason": r} for w, r in outcome.unmatched],
+                    "renamed": outcome.renamed})
         return
     for where, reason in outcome.conflicts + outcome.unmatched:
         print(f"{where}: {reason}", file=sys.stderr)
+    for old, new in sorted(outcome.renamed.items()):
+        print(f"note: page {old} is not in the tree; its reviews went to {new}, which holds its sources (renamed)",
+              file=sys.stderr)
     if not quiet:
         print(f"{reviewed} reviewed entries: {len(outcome.applied)} applied, {outcome.unchanged} already in the "
               f"tree, {len(outcome.conflicts)} conflicts, {len(outcome.unmatched)} unmatched")

@@ -45,7 +45,8 @@ def sync(
                                                 "DIR, as tm diff --po.")] = None,
     threshold: Threshold = DEFAULT_THRESHOLD,
     drop_obsolete: Annotated[bool, typer.Option("--drop-obsolete", help="As tm update.")] = False,
-    force: Annotated[bool, typer.Option("--force", help="Apply a commit even when tm update would refuse it.")
+    force: Annotated[bool, typer.Option("--force", help="Apply a commit even when tm update would refuse it; "
+                                        "overwrite --review catalogs edited since tm wrote them.")
                      ] = False,
     memory_db: Annotated[Path | None, typer.Option("--memory", help="A memory file (tm memory) to record the "
                                                    "tree's reviews and the commits in (default: the tree's "

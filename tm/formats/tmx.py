@@ -5,8 +5,9 @@ Two ways to write:
 - `write(catalog)`: one TMX per catalog, every entry (untranslated and obsolete ones too) and every field, so
   `read(write(c)) == c`. The page, locale and PO header are `<prop>`s of the `<header>`.
 - `write_memory(catalogs, origins=…)`: one translation memory for a whole tree or several handoffs, of the
-  entries whose `origin` is wanted: `reviewed` (the default: what a CAT tool may insert unchecked), `ht` (a
-  person's fuzzy translation, paired with the source it translated, its `#| msgid`) and `mt`. Entries without
+  entries whose `origin` (`tm.model.origin`) is wanted: `reviewed` (the default: what a person wrote or confirmed,
+  what a CAT tool may insert unchecked), `ht` (the vendor's human translation as delivered, or a person's fuzzy
+  translation, paired with the source it translated, its `#| msgid`) and `mt`. Entries without
   a target are left out; identical (source, locale, target) triples become one `<tu>`, described by the best
   occurrence (reviewed over MT, active over obsolete, then the newest handoff) with `x-occurrences` counting
   them, and `x-origin` naming its origin. A machine translation's target `<tuv>` has `creationid="MT!"`
@@ -41,7 +42,7 @@ from tm._version import __version__
 from tm.errors import InputError
 from tm.formats.inline import INLINE_FORMS, Code, Token, check_inline, number_codes, plain, tokenize
 from tm.formats.safexml import clean, clean_metadata, encode, escape_attr, escape_text, parse, unit_ids
-from tm.model import ORIGINS, Catalog, Entry, is_human
+from tm.model import ORIGINS, Catalog, Entry, is_human, origin
 
 __all__ = ["INLINE_FORMS", "NAME", "ORIGINS", "SOURCE_LANGUAGE", "SUFFIXES", "origin", "read", "read_many", "write",
            "write_memory", "write_units"]
@@ -87,17 +88,6 @@ def write_memory(catalogs: Iterable[Catalog], *, inline: str = "text", origins: 
     if data is None:  # rare: a control character in metadata (segment texts encode them as codes)
         data = "".join(_memory(best, inline, cleaned=True)).encode("utf-8")
     return data
-
-
-def origin(entry: Entry) -> str:
-    """`reviewed` (not fuzzy), `ht` (fuzzy, but a person's translation: `tm.model.is_human`) or `mt`.
-
-    >>> origin(Entry("a", "Hi", "Salut")), origin(Entry("a", "Hi", "Salut", fuzzy=True))
-    ('reviewed', 'mt')
-    """
-    if not entry.fuzzy:
-        return "reviewed"
-    return "ht" if is_human(entry) else "mt"
 
 
 def _memory(best: dict[tuple[str, str, str], _Best], inline: str, *, cleaned: bool) -> Iterator[str]:

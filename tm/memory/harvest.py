@@ -26,7 +26,7 @@ from tm.catalogs import page_relpath, read_catalog
 from tm.errors import InputError, SourceError, TmError
 from tm.fileio import read_file
 from tm.memory.store import HT, MT, REVIEWED, Batch, seen_blobs, seen_revs
-from tm.model import Catalog, canonical_locale, changed_by_person, is_human
+from tm.model import Catalog, canonical_locale, is_human, vendor_ht
 from tm.page.meta import front_matter_end, read_meta
 from tm.page.parse import PAIR, YAML_SUFFIXES, all_paired, decode_page, parse_page, raw_is_text
 from tm.sources import PAGE_SUFFIXES, walk_files
@@ -316,8 +316,7 @@ def catalog_keys(catalog: Catalog, *, locale: str = "") -> list[tuple[Key, int]]
                 out.append(((entry.previous_source or entry.source, locale, entry.target), HT))
             elif entry.previous_source is None:
                 out.append(((entry.source, locale, entry.target), MT))
-        elif any(note.startswith("human translation (HT)") for note in entry.notes) \
-                and not changed_by_person(entry):
+        elif vendor_ht(entry):  # as tm export (tm.model.origin): nobody here reviewed it
             out.append(((entry.source, locale, entry.target), HT))
         else:
             out.append(((entry.source, locale, entry.target), REVIEWED))

@@ -14,10 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tm.catalogs import catalog_relpath
 from tm.diff import DiffOptions
 from tm.errors import BadArgument
-from tm.jobs.outputs import write_diff_reviews
+from tm.jobs.outputs import edited_reviews, write_diff_reviews
 from tm.jobs.tree import tree_locale
+from tm.sources import walk_files
 from tm.sync.apply import ORPHANS, CommitReport, SyncOptions, catalog_of, segment_changes, sync_commit
 from tm.sync.git import BlobReader, Change, changes, commits, is_ancestor, resolve
 from tm.sync.remember import Remembered, record_catalogs, record_commits
@@ -101,10 +103,12 @@ def run_sync(base: str, repo: Path, where: tuple[str, ...], todo: list[str], opt
     of the catalogs they touch with `dry_run`; stop after a refused commit. `on_commit` is told of each
     commit as it is done. With a `memory` (and no `dry_run`), the tree's changed catalogs are recorded in it
     first, and the commits applied last (`tm.sync.remember`)."""
+    touched = [changes(repo, commit, where) for commit in todo]
+    if review is not None and not options.force:
+        _check_reviews(review, touched)
     run = SyncRun()
     if memory is not None and not dry_run:
         run.memory = record_catalogs(memory, base, tree_locale(base))
-    touched = [changes(repo, commit, where) for commit in todo]
     scratch = _scratch(base, touched) if dry_run else ""
     index = ReviewIndex.load(base, scratch=scratch)
     olds: dict[str, str] = {}
@@ -132,8 +136,19 @@ def run_sync(base: str, repo: Path, where: tuple[str, ...], todo: list[str], opt
         with BlobReader(repo) as read:
             changed = segment_changes(olds, news, read, DiffOptions(options.threshold, keep_changes=True,
                                                                     new_label=label))
-        run.review_errors = write_diff_reviews(review, changed, label)
+        run.review_errors = write_diff_reviews(review, changed, label, force=options.force)
     return run
+
+
+def _check_reviews(review: Path, touched: list[list[Change]]) -> None:
+    """Before anything is synced: the review catalogs under `review` of the pages the commits touch must be as tm
+    wrote them (`edited_reviews`), else the run, which rewrites them, would lose what a person reviewed there."""
+    stems = {catalog_relpath(p) for found in touched for c in found for p in (c.old, c.new) if p}
+    mine = [Path(path) for rel, path in walk_files(review, (".po",)) if rel in stems or rel.split("/", 1)[-1] in stems]
+    edited = edited_reviews(mine)
+    if edited:
+        raise BadArgument(f"{', '.join(edited)}: edited since tm wrote it (a person's reviews would be lost); nothing "
+                          "synced: move it away, give --review another folder, or --force to overwrite it")
 
 
 def _count_segments(result: CommitReport, found: list[Change], read: Callable[[str], bytes], olds: dict[str, str],
