@@ -135,7 +135,7 @@ def test_stats_counts_plural_entries(cli) -> None:
     result = cli("stats", DATA / "po" / "latin1.po", "--json")
     assert result.code == 0, result.err
     entries = json.loads(result.out)["total"]["entries"]
-    assert entries == {"reviewed": 7, "human_fuzzy": 0, "mt": 1, "untranslated": 1, "obsolete": 2, "total": 9}
+    assert entries == {"reviewed": 7, "vendor_ht": 0, "human_fuzzy": 0, "mt": 1, "untranslated": 1, "obsolete": 2, "total": 9}
 
 
 def test_stats_counts_a_plural_entry_with_an_empty_form_untranslated(cli, tmp_path: Path) -> None:

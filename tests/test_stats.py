@@ -38,7 +38,8 @@ def test_totals_equal_what_extract_counted(cli, catalogs: Path, tmp_path: Path) 
     report = json.loads(result.out)
     assert report["total"]["entries"]["total"] == extracted["segments"] == 21
     assert report["total"]["words"]["total"] == extracted["words"]
-    assert report["total"]["entries"]["reviewed"] == 4  # the human-translated page
+    # the human-translated (HT) page, as the vendor's translators wrote it: nobody here reviewed it
+    assert (report["total"]["entries"]["reviewed"], report["total"]["entries"]["vendor_ht"]) == (0, 4)
     assert len(report["pages"]) == 3
 
 
@@ -82,4 +83,4 @@ def test_collect_sums_pages() -> None:
     report = collect([("a", Catalog([Entry("1", "one two", "un deux")])),
                       ("b", Catalog([Entry("2", "three", "", fuzzy=False)]))])
     assert report.total.entries["reviewed"] == 1 and report.total.entries["untranslated"] == 1
-    assert report.total.words == {"reviewed": 2, "human_fuzzy": 0, "mt": 0, "untranslated": 1, "obsolete": 0}
+    assert report.total.words == {"reviewed": 2, "vendor_ht": 0, "human_fuzzy": 0, "mt": 0, "untranslated": 1, "obsolete": 0}

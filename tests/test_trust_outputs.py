@@ -146,6 +146,30 @@ def test_a_person_s_edit_of_a_vendor_ht_entry_is_reviewed_in_both_exports(cli, t
         assert units(tmp_path / tmx) == 1 and "Phrase relue par une personne." in text
 
 
+def test_stats_and_check_tell_the_vendor_s_human_translation_from_a_review(cli, tmp_path):
+    """`tm stats` said 4 reviewed entries where `tm export` (reviewed, the default) exported none, and `tm check`
+    labelled a finding in the vendor's human translation `reviewed`: it is its own state, and a person's edit of
+    one of those entries is reviewed."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    pairs = [*SENTENCES[:3], (SENTENCES[3][0], "Phrase sans son chiffre.")]  # the vendor left a number out
+    (docs / "a.md").write_text(HT_FRONT + page_text(pairs).split("---\n", 2)[2], encoding="utf-8")
+    assert cli("extract", docs, "--out", tmp_path / "loc", "-q").code == 0
+    path = tmp_path / "loc" / "fr-FR" / "a.po"
+    catalog = read(path)
+    catalog.entries[1].target = "Phrase relue par une personne."  # a review, which leaves the number out too
+    path.write_bytes(po.write(catalog))
+    done = cli("stats", path.parent, "--json")
+    assert done.code == 0, done.err
+    entries = json.loads(done.out)["total"]["entries"]
+    assert (entries["reviewed"], entries["vendor_ht"], entries["mt"]) == (1, 3, 0)
+    done = cli("check", path.parent)
+    kinds = sorted(line.rsplit(", ", 1)[1] for line in done.out.splitlines() if "a.po:" in line)
+    assert kinds == ["reviewed)", "vendor HT)"], done.out
+    findings = json.loads(cli("check", path.parent, "--json").out)
+    assert sorted(f["vendor_ht"] for f in findings) == [False, True]
+
+
 def test_review_apply_brings_the_reviews_of_a_page_renamed_since_the_package_to_its_new_catalog(cli, tmp_path):
     """The page of a package was renamed by the next handoff (`tm update` moved its catalog, pairing the pages by
     content): its reviews go to the renamed page's catalog, as update carried the page's own reviews there."""

@@ -1,6 +1,8 @@
 """How much review work is done and left: entries and source words by state, per catalog and in total.
 
-States follow what PO editors show: `reviewed` (translated, not fuzzy), `human_fuzzy` (fuzzy, but a person's
+States follow what PO editors show: `reviewed` (translated, not fuzzy), `vendor_ht` (not fuzzy, but an HT
+page's entry as the vendor's translators wrote it, which nobody here reviewed: `tm.model.vendor_ht`, the
+origin `ht` of `tm export` and `tm memory`), `human_fuzzy` (fuzzy, but a person's
 translation: a review carried to an edited source, or edited and not yet confirmed; `tm.model.is_human`, so it
 is told from MT by the vendor digest even when an editor dropped the `tm-human` flag), `mt` (fuzzy: machine
 translation nobody has touched), `untranslated` (empty target) and `obsolete` (`#~`, kept for memory, not
@@ -16,9 +18,9 @@ from dataclasses import dataclass, field
 from itertools import chain
 
 from tm.extract import count_words
-from tm.model import Catalog, Entry, LazyCatalog, is_human
+from tm.model import Catalog, Entry, LazyCatalog, is_human, vendor_ht
 
-STATES = ("reviewed", "human_fuzzy", "mt", "untranslated", "obsolete")
+STATES = ("reviewed", "vendor_ht", "human_fuzzy", "mt", "untranslated", "obsolete")
 
 
 def state_of(entry: Entry) -> str:
@@ -28,7 +30,7 @@ def state_of(entry: Entry) -> str:
     if not entry.target or not all(entry.plural_targets):  # a plural entry: every form translated, as polib says
         return "untranslated"
     if not entry.fuzzy:
-        return "reviewed"
+        return "vendor_ht" if vendor_ht(entry) else "reviewed"
     return "human_fuzzy" if is_human(entry) else "mt"
 
 
@@ -88,11 +90,16 @@ def _count_lazy(catalog: LazyCatalog) -> Counts:
     """`count_catalog` of a catalog read lazily: its plain entries (untouched MT, or a person's edit that only
     the vendor digest tells) are counted without being built, as `tm update` reads them."""
     counts = Counts()
+    # Only an HT page's entries can be the vendor's human translation: on other pages (the header says which)
+    # a reviewed entry is counted without being built.
+    ht_page = catalog.header.get("X-Ms-Translationtype", "HT").upper() == "HT"
     for i, source in enumerate(catalog.sources):
         if catalog.plain[i]:
             state = "untranslated" if not catalog.targets[i] else "human_fuzzy" if catalog.by_person(i) else "mt"
+        elif i in catalog.reviewed and not (ht_page and catalog.recorded(i)):
+            state = "reviewed"
         else:
-            state = "reviewed" if i in catalog.reviewed else state_of(catalog.entry(i))
+            state = state_of(catalog.entry(i))
         counts.entries[state] += 1
         counts.words[state] += count_words(source)
     for entry in chain(catalog.kept, catalog.obsolete):

@@ -26,7 +26,9 @@ class Finding:
 
     `fuzzy` is the entry's flag: True for machine translation nobody reviewed, so a report can tell MT defects
     from defects a reviewer let through; `human` says a fuzzy entry's msgstr is a person's all the same (a
-    review carried to an edited source: `tm.model.is_human`), which the reader of the catalog tells.
+    review carried to an edited source: `tm.model.is_human`), which the reader of the catalog tells, and
+    `vendor_ht` that a not fuzzy entry is an HT page's as the vendor's translators wrote it (`tm.model.vendor_ht`):
+    nobody here reviewed it.
     """
 
     path: str
@@ -38,6 +40,7 @@ class Finding:
     message: str
     fuzzy: bool
     human: bool = False
+    vendor_ht: bool = False
 
     def to_json(self) -> dict[str, str | int | bool]:
         """A JSON-ready dict; `level` is its name in lower case."""
@@ -51,6 +54,7 @@ class Finding:
             "message": self.message,
             "fuzzy": self.fuzzy,
             "human": self.human,
+            "vendor_ht": self.vendor_ht,
         }
 
 

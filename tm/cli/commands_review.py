@@ -18,7 +18,8 @@ if TYPE_CHECKING:  # the checks, the stats and rich are imported by the commands
     from tm.checks import Finding
     from tm.stats import Counts
 
-LABELS = {"reviewed": "reviewed", "human_fuzzy": "human (fuzzy)", "mt": "MT (fuzzy)", "untranslated": "untranslated", "obsolete": "obsolete"}
+LABELS = {"reviewed": "reviewed", "vendor_ht": "vendor HT", "human_fuzzy": "human (fuzzy)", "mt": "MT (fuzzy)",
+          "untranslated": "untranslated", "obsolete": "obsolete"}
 
 
 def _table(title: str, rows: list[tuple[str, Counts]]) -> Table:
@@ -28,11 +29,13 @@ def _table(title: str, rows: list[tuple[str, Counts]]) -> Table:
 
     table = Table(title=title, title_justify="left", caption="entries (source words)", caption_justify="left")
     table.add_column("catalog", overflow="fold")
-    for state in STATES:
+    # vendor HT only where the tree has HT pages: handoffs of machine translation have none
+    states = [s for s in STATES if s != "vendor_ht" or any(counts.entries[s] for _, counts in rows)]
+    for state in states:
         table.add_column(LABELS[state], justify="right", no_wrap=True)
     table.add_column("% reviewed", justify="right", no_wrap=True)
     for name, counts in rows:
-        cells = [f"{counts.entries[s]} ({counts.words[s]})" for s in STATES]
+        cells = [f"{counts.entries[s]} ({counts.words[s]})" for s in states]
         table.add_row(name, *cells, f"{counts.percent_reviewed:.1f}")
     return table
 
@@ -83,7 +86,8 @@ def _list_rules() -> None:
 
 
 def _print_finding(finding: Finding) -> None:
-    kind = "human (fuzzy)" if finding.human else "MT" if finding.fuzzy else "reviewed"  # as `tm stats` says
+    kind = ("human (fuzzy)" if finding.human else "MT" if finding.fuzzy else "vendor HT" if finding.vendor_ht
+            else "reviewed")  # as `tm stats` says
     print(f"{finding.path}:{finding.line}: [{finding.rule}] {finding.level.value}: {finding.message} "
           f"({finding.id}, {kind})")
 
@@ -136,9 +140,11 @@ def check(
         human = sum(f.human for f in findings)
         mt = sum(f.fuzzy for f in findings) - human
         summary = ", ".join(f"{name} {count}" for name, count in by_rule.most_common())
+        vendor = sum(f.vendor_ht for f in findings)
         people = f"{human} in human fuzzy, " if human else ""
+        people += f"{vendor} in vendor HT, " if vendor else ""
         print(f"{len(findings)} findings in {entries} entries of {len(files)} catalogs "
-              f"({mt} in MT, {people}{len(findings) - mt - human} in reviewed entries)"
+              f"({mt} in MT, {people}{len(findings) - mt - human - vendor} in reviewed entries)"
               + (f": {summary}" if summary else ""))
     if report.errors:
         return 2

@@ -13,10 +13,10 @@ from pathlib import Path
 from tm.catalogs import CatalogFile, catalog_relpath, read_catalog, read_lazy_catalog, read_texts_and_language
 from tm.checks import Finding, Level, check_texts
 from tm.errors import InputError
-from tm.fileio import write_atomic
+from tm.fileio import read_file, write_atomic
 from tm.formats import check_writable, get_format
 from tm.jobs.pages import FileResult
-from tm.model import Catalog, is_human
+from tm.model import HT_NOTE, Catalog, is_human, vendor_ht
 from tm.stats import Counts, count_catalog
 
 __all__ = ["CheckJob", "ExportJob", "MemoryExport", "count_file", "export_memory"]
@@ -40,15 +40,26 @@ class CheckJob:
         result.segments = len(texts)
         findings = check_texts(texts, path=path, rules=self.rules, ignore=self.ignore, min_level=self.min_level,
                                language=language)
-        result.findings = _with_provenance(findings, path) if any(f.fuzzy for f in findings) else findings
+        result.findings = _with_provenance(findings, path) if _needs_provenance(findings, path) else findings
         return result
+
+
+def _needs_provenance(findings: list[Finding], path: str) -> bool:
+    """Whether a finding's label needs the catalog read in full: one on a fuzzy entry (a person's?), or one on
+    a not fuzzy entry of a catalog that holds the vendor's human translation (HT pages are few)."""
+    if any(f.fuzzy for f in findings):
+        return True
+    return bool(findings) and HT_NOTE.encode() in read_file(path)
 
 
 def _with_provenance(findings: list[Finding], path: str) -> list[Finding]:
     """`findings`, those on a person's fuzzy entry marked `human` (`is_human`: the vendor digest, not a flag an
-    editor may have dropped). Read again in full only for a catalog with findings on fuzzy entries."""
-    human = {(e.id, e.line) for e in read_catalog(path).active if e.fuzzy and is_human(e)}
-    return [replace(f, human=True) if f.fuzzy and (f.id, f.line) in human else f for f in findings]
+    editor may have dropped), those on the vendor's human translation `vendor_ht`."""
+    active = read_catalog(path).active
+    human = {(e.id, e.line) for e in active if e.fuzzy and is_human(e)}
+    vendor = {(e.id, e.line) for e in active if not e.fuzzy and vendor_ht(e)}
+    return [replace(f, human=True) if f.fuzzy and (f.id, f.line) in human
+            else replace(f, vendor_ht=True) if not f.fuzzy and (f.id, f.line) in vendor else f for f in findings]
 
 
 def count_file(path: str) -> tuple[str, Counts | None, str]:
