@@ -142,7 +142,10 @@ def main() -> None:
         timed("tm update, one full update over the range", tm("update", "{work}", "--repo", history, "--rev", end,
                                                               "docs", "-q"), base, 1, "updated"),
     ]
+    starts = [timed("python start alone (python -c pass)", [sys.executable, "-c", "pass"], None, args.repeat),
+              timed("tm start alone (tm --version)", tm("--version"), None, args.repeat)]
     floor, single, whole, update = rows
+    rows += starts
     touched = git(history, "diff-tree", "-r", "--no-commit-id", "--name-only", one + "^", one, "--", "docs")
     print(f"\ntm sync on the history bundle ({os.cpu_count()} CPUs; medians of {args.repeat}, ranges once); "
           f"commit {one[:12]}: {len(touched.splitlines())} pages")
@@ -153,12 +156,15 @@ def main() -> None:
     budget = update.median * len(commits) / 10
     print(f"\none commit: {single.median:.2f} s (bar < 1 s), {single.median / floor.median:.1f}x the scan floor "
           f"(CPU: {statistics.median(single.cpu):.2f} s, {statistics.median(single.cpu) / statistics.median(floor.cpu):.1f}x)")
+    print(f"fixed cost of any tm run: {starts[1].median:.2f} s, {starts[1].median / floor.median:.1f}x the floor "
+          f"(python alone {starts[0].median:.2f} s): of one commit's {single.median:.2f} s, "
+          f"{single.median - starts[1].median:.2f} s are sync's own work")
     print(f"whole range: {whole.median:.1f} s for {len(commits)} commits; one full update per 10 commits: "
           f"{budget:.1f} s (bar: less); {whole.median / len(commits):.2f} s a commit")
     same = compare_trees(HERE / "synced" / "fr-FR", HERE / "updated" / "fr-FR")
     print(f"equality: {same.differing:,} of {same.entries:,} active entries differ from one update ({same.share:.3%}, "
           f"bar < 0.1%); reviewed texts one update keeps that the sync lost: {len(same.lost)} (bar: 0)")
-    print(f"peak RSS of any tm run: {max(r.rss_mb for r in rows[1:]):.0f} MB (bar: <= 300 MB)")
+    print(f"peak RSS of any tm run: {max(r.rss_mb for r in rows[1:4]):.0f} MB (bar: <= 300 MB)")
     print(f"load average at the end: {os.getloadavg()[0]:.1f} (other processes share these CPUs)")
 
 
