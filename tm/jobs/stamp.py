@@ -49,25 +49,26 @@ def stamped(raw: bytes, stamp: str) -> int | None:
     """The reviewed entries of a catalog (its bytes `raw`) left as an update for the page of `stamp` wrote
     it, else None. A catalog an editor saved with CRLF line ends or a BOM is checked as the update wrote it
     (`po.plain_layout`): its update writes it back in that layout."""
+    return _intact(raw, stamp)
+
+
+def untouched(raw: bytes) -> int | None:
+    """The reviewed entries of a catalog an update stamped and nobody touched since (whatever page it was
+    updated for), else None: `stamped` without the page."""
+    return _intact(raw, None)
+
+
+def _intact(raw: bytes, stamp: str | None) -> int | None:
+    """The reviewed entries the stamp of `raw` records when its entries digest holds (and its page stamp is
+    `stamp`, unless None: checked first, so a catalog of a changed page is not hashed), else None."""
     if raw[:1] == b"\xef" or raw.find(b"\r\n", 0, raw.find(b"\n") + 1) >= 0:
         raw = po.plain_layout(raw)
     cut = raw.find(b"\n\n")
     if cut < 0 or raw.find(_STAMP_LINE, 0, cut) < 0:  # never updated (say, as extracted): no regex search
         return None
     found = _STAMP.search(raw, 0, cut + 1)
-    if found is None or found.group(1).decode() != stamp or digest(raw[cut + 1:]) != found.group(2).decode():
-        return None
-    return int(found.group(3))
-
-
-def untouched(raw: bytes) -> int | None:
-    """The reviewed entries of a catalog an update stamped and nobody touched since (whatever page it was
-    updated for), else None: `stamped` without the page."""
-    if raw[:1] == b"\xef" or raw.find(b"\r\n", 0, raw.find(b"\n") + 1) >= 0:
-        raw = po.plain_layout(raw)
-    cut = raw.find(b"\n\n")
-    found = _STAMP.search(raw, 0, cut + 1) if cut >= 0 and raw.find(_STAMP_LINE, 0, cut) >= 0 else None
-    if found is None or digest(raw[cut + 1:]) != found.group(2).decode():
+    if found is None or (stamp is not None and found.group(1).decode() != stamp) \
+            or digest(raw[cut + 1:]) != found.group(2).decode():
         return None
     return int(found.group(3))
 
